@@ -1,0 +1,282 @@
+//! Conditions with three values: true, false, and unknown for missing data.
+//!
+//! minijinja's own parser splits a rule's expression at `and`, `or` and
+//! `not`; every other part (a comparison, a test, a call) is a *leaf* that
+//! minijinja compiles and evaluates in strict mode. A leaf that reads a
+//! missing field is unknown. The connectives combine leaves with Kleene
+//! logic, so `a or b` is true when `b` is true even if `a` is unknown, and
+//! `a and b` is false when either side is false. This module does not know
+//! what the names mean; [`crate::engine`] evaluates the leaves.
+
+use std::collections::BTreeSet;
+
+use minijinja::machinery::ast::{BinOpKind, Expr, UnaryOpKind};
+use minijinja::machinery::parse_expr;
+
+/// The data that would settle an unknown value: dotted field paths.
+pub type Missing = BTreeSet<String>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Truth {
+    True,
+    False,
+    Unknown(Missing),
+}
+
+impl Truth {
+    pub fn from_bool(value: bool) -> Truth {
+        if value {
+            Truth::True
+        } else {
+            Truth::False
+        }
+    }
+
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            unknown => unknown,
+        }
+    }
+}
+
+/// A condition's boolean skeleton over leaf expressions (indices into the
+/// rule base's leaf table).
+#[derive(Debug, Clone)]
+pub enum Logic {
+    Leaf(usize),
+    Not(Box<Logic>),
+    And(Box<Logic>, Box<Logic>),
+    Or(Box<Logic>, Box<Logic>),
+}
+
+impl Logic {
+    /// Splits `source` into its skeleton, appending each leaf's source text
+    /// to `leaves`. Fails with minijinja's syntax error. Should a leaf's text
+    /// not stand alone as an expression, the whole condition becomes one
+    /// leaf: still correct, only less able to decide with missing data.
+    pub fn split(source: &str, leaves: &mut Vec<String>) -> Result<Logic, minijinja::Error> {
+        let expr = parse_expr(source)?;
+        let mut found = Vec::new();
+        let logic = split_expr(source, &expr, &mut found);
+        if found.iter().all(|leaf| parse_expr(leaf).is_ok()) {
+            let base = leaves.len();
+            leaves.extend(found);
+            Ok(logic.offset(base))
+        } else {
+            leaves.push(source.trim().to_string());
+            Ok(Logic::Leaf(leaves.len() - 1))
+        }
+    }
+
+    fn offset(self, base: usize) -> Logic {
+        match self {
+            Logic::Leaf(i) => Logic::Leaf(base + i),
+            Logic::Not(inner) => Logic::Not(Box::new(inner.offset(base))),
+            Logic::And(a, b) => Logic::And(Box::new(a.offset(base)), Box::new(b.offset(base))),
+            Logic::Or(a, b) => Logic::Or(Box::new(a.offset(base)), Box::new(b.offset(base))),
+        }
+    }
+
+    /// One leaf for the whole expression: for values, not conditions.
+    pub fn whole(source: &str, leaves: &mut Vec<String>) -> Result<Logic, minijinja::Error> {
+        parse_expr(source)?;
+        leaves.push(source.trim().to_string());
+        Ok(Logic::Leaf(leaves.len() - 1))
+    }
+
+    /// Every leaf index in this condition.
+    pub fn leaves(&self, out: &mut Vec<usize>) {
+        match self {
+            Logic::Leaf(i) => out.push(*i),
+            Logic::Not(inner) => inner.leaves(out),
+            Logic::And(a, b) | Logic::Or(a, b) => {
+                a.leaves(out);
+                b.leaves(out);
+            }
+        }
+    }
+
+    /// Kleene evaluation; `leaf` evaluates one leaf. Short-circuits like
+    /// minijinja: a side that cannot change the result is not evaluated.
+    pub fn eval<E>(&self, leaf: &mut impl FnMut(usize) -> Result<Truth, E>) -> Result<Truth, E> {
+        Ok(match self {
+            Logic::Leaf(i) => leaf(*i)?,
+            Logic::Not(inner) => inner.eval(leaf)?.not(),
+            Logic::And(a, b) => match a.eval(leaf)? {
+                Truth::False => Truth::False,
+                Truth::True => b.eval(leaf)?,
+                Truth::Unknown(mut missing) => match b.eval(leaf)? {
+                    Truth::False => Truth::False,
+                    Truth::True => Truth::Unknown(missing),
+                    Truth::Unknown(more) => {
+                        missing.extend(more);
+                        Truth::Unknown(missing)
+                    }
+                },
+            },
+            Logic::Or(a, b) => match a.eval(leaf)? {
+                Truth::True => Truth::True,
+                Truth::False => b.eval(leaf)?,
+                Truth::Unknown(mut missing) => match b.eval(leaf)? {
+                    Truth::True => Truth::True,
+                    Truth::False => Truth::Unknown(missing),
+                    Truth::Unknown(more) => {
+                        missing.extend(more);
+                        Truth::Unknown(missing)
+                    }
+                },
+            },
+        })
+    }
+}
+
+fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic {
+    match expr {
+        Expr::BinOp(op) if matches!(op.op, BinOpKind::ScAnd | BinOpKind::ScOr) => {
+            let left = Box::new(split_expr(source, &op.left, leaves));
+            let right = Box::new(split_expr(source, &op.right, leaves));
+            if matches!(op.op, BinOpKind::ScAnd) {
+                Logic::And(left, right)
+            } else {
+                Logic::Or(left, right)
+            }
+        }
+        Expr::UnaryOp(op) if matches!(op.op, UnaryOpKind::Not) => {
+            Logic::Not(Box::new(split_expr(source, &op.expr, leaves)))
+        }
+        other => {
+            leaves.push(leaf_text(source, other).to_string());
+            Logic::Leaf(leaves.len() - 1)
+        }
+    }
+}
+
+/// The source text of a leaf. minijinja's spans end exactly, but some
+/// (comparisons, if-expressions) start at the token before; so the text
+/// starts at the leaf's leftmost token, widened to the opening parentheses
+/// it closes.
+fn leaf_text<'s>(source: &'s str, expr: &Expr<'_>) -> &'s str {
+    let end = (span_of(expr).end_offset as usize).min(source.len());
+    let mut start = first_token(expr).min(end);
+    loop {
+        let mut depth = 0i32;
+        let mut unmatched = false;
+        let mut quote = None;
+        for c in source[start..end].chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')' | ']' | '}') => {
+                    depth -= 1;
+                    unmatched |= depth < 0;
+                }
+                _ => {}
+            }
+        }
+        if !unmatched {
+            break;
+        }
+        match source[..start].trim_end().strip_suffix(['(', '[', '{']) {
+            Some(before) => start = before.len(),
+            None => break,
+        }
+    }
+    source[start..end].trim()
+}
+
+/// Offset of the first token of `expr`.
+fn first_token(expr: &Expr<'_>) -> usize {
+    match expr {
+        Expr::BinOp(x) => first_token(&x.left),
+        Expr::Compare(x) => first_token(&x.expr),
+        Expr::IfExpr(x) => first_token(&x.true_expr),
+        Expr::Filter(x) => match &x.expr {
+            Some(inner) => first_token(inner),
+            None => span_of(expr).start_offset as usize,
+        },
+        Expr::Test(x) => first_token(&x.expr),
+        Expr::GetAttr(x) => first_token(&x.expr),
+        Expr::GetItem(x) => first_token(&x.expr),
+        Expr::Call(x) => first_token(&x.expr),
+        Expr::Slice(x) => first_token(&x.expr),
+        other => span_of(other).start_offset as usize,
+    }
+}
+
+fn span_of(expr: &Expr<'_>) -> minijinja::machinery::Span {
+    match expr {
+        Expr::Var(x) => x.span(),
+        Expr::Const(x) => x.span(),
+        Expr::Slice(x) => x.span(),
+        Expr::UnaryOp(x) => x.span(),
+        Expr::BinOp(x) => x.span(),
+        Expr::Compare(x) => x.span(),
+        Expr::IfExpr(x) => x.span(),
+        Expr::Filter(x) => x.span(),
+        Expr::Test(x) => x.span(),
+        Expr::GetAttr(x) => x.span(),
+        Expr::GetItem(x) => x.span(),
+        Expr::Call(x) => x.span(),
+        Expr::List(x) => x.span(),
+        Expr::Tuple(x) => x.span(),
+        Expr::Map(x) => x.span(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(source: &str) -> (Logic, Vec<String>) {
+        let mut leaves = Vec::new();
+        let logic = Logic::split(source, &mut leaves).unwrap();
+        (logic, leaves)
+    }
+
+    fn eval(source: &str, values: &[Option<bool>]) -> Truth {
+        let (logic, _) = split(source);
+        logic
+            .eval::<()>(&mut |i| {
+                Ok(match values[i] {
+                    Some(b) => Truth::from_bool(b),
+                    None => Truth::Unknown(Missing::from([format!("leaf{i}")])),
+                })
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn splits_at_connectives_only() {
+        let (_, leaves) = split("(a.b >= 0.4 and not (c or d)) or e | length > 2");
+        assert_eq!(leaves, ["a.b >= 0.4", "c", "d", "e | length > 2"]);
+        let (_, leaves) = split("(x + 1) * 2 > y or 'a' in z and f(q) is defined");
+        assert_eq!(leaves, ["(x + 1) * 2 > y", "'a' in z", "f(q) is defined"]);
+        let (_, leaves) = split("a if b else c");
+        assert_eq!(leaves, ["a if b else c"]);
+    }
+
+    #[test]
+    fn known_sides_decide_where_they_can() {
+        assert_eq!(eval("a or b", &[None, Some(true)]), Truth::True);
+        assert_eq!(eval("a and b", &[None, Some(false)]), Truth::False);
+        assert_eq!(
+            eval("a and b", &[None, Some(true)]),
+            Truth::Unknown(Missing::from(["leaf0".into()]))
+        );
+        assert_eq!(
+            eval("not (a or b)", &[None, None]),
+            Truth::Unknown(Missing::from(["leaf0".into(), "leaf1".into()]))
+        );
+        assert_eq!(eval("not a", &[Some(true)]), Truth::False);
+    }
+
+    #[test]
+    fn syntax_errors_are_reported() {
+        let mut leaves = Vec::new();
+        assert!(Logic::split("a and (b", &mut leaves).is_err());
+    }
+}

@@ -1,0 +1,157 @@
+//! Diagnostics: what went wrong in a user's file, where, and what to do.
+//!
+//! A [`Diagnostic`] carries the file, an optional line and column, the
+//! offending line of source, a message and an optional hint. It renders like
+//! a compiler error, with a caret under the position. This module does not
+//! decide what is an error; the loaders do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in a user-supplied file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line and column, when known.
+    pub position: Option<(usize, usize)>,
+    /// The source line at `position`, when known.
+    pub source_line: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            position: None,
+            source_line: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Attaches a 1-based position and the matching line of `source`.
+    pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
+        if line == 0 {
+            return self;
+        }
+        self.position = Some((line, column.max(1)));
+        self.source_line = source.lines().nth(line - 1).map(str::to_owned);
+        self
+    }
+
+    /// Attaches the position of `needle`'s first line in `source`, if found.
+    pub fn at_offset(self, source: &str, offset: usize) -> Self {
+        let offset = offset.min(source.len());
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        self.at(source, line, column)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        match self.position {
+            Some((line, column)) => {
+                writeln!(f, "  --> {}:{line}:{column}", self.file.display())?;
+                if let Some(text) = &self.source_line {
+                    let gutter = line.to_string().len();
+                    let pad = " ".repeat(gutter);
+                    let caret_pad: String = text
+                        .chars()
+                        .take(column.saturating_sub(1))
+                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .collect();
+                    writeln!(f, "{pad} |")?;
+                    writeln!(f, "{line} | {text}")?;
+                    writeln!(f, "{pad} | {caret_pad}^")?;
+                }
+            }
+            None => writeln!(f, "  --> {}", self.file.display())?,
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Several diagnostics from one file or one run, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the nearest candidate, if any.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_a_typo_and_ignores_strangers() {
+        let names = ["el_share", "ever_el_share", "frpm_share"];
+        assert_eq!(nearest("el_shar", names), Some("el_share"));
+        assert_eq!(nearest("frpm", names), Some("frpm_share"));
+        assert_eq!(nearest("zzz", names), None);
+    }
+
+    #[test]
+    fn renders_a_caret_under_the_column() {
+        let source = "a\n  bad: 1,\n";
+        let d = Diagnostic::new(Path::new("x.ron"), "oops")
+            .at(source, 2, 3)
+            .with_hint("fix it");
+        assert_eq!(
+            d.to_string(),
+            "error: oops\n  --> x.ron:2:3\n  |\n2 |   bad: 1,\n  |   ^\n  = hint: fix it\n"
+        );
+    }
+}

@@ -1,0 +1,715 @@
+//! The district file: its types, how it is read, and what makes it valid.
+//!
+//! A district file is RON with `implicit_some`. Omitted optional fields stay
+//! `None` and become *undefined* in the planning context, which is how the
+//! engine tells "unknown" from "false". This module checks ranges and
+//! consistency; it knows nothing about findings or strategies.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+
+/// Largest district file elplan reads; anything bigger is not a district.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub grades: Option<Grades>,
+    pub county: Option<String>,
+    pub cds_code: Option<String>,
+    pub data_year: Option<String>,
+    pub enrollment: u32,
+    pub schools: Option<u32>,
+    pub students: Students,
+    #[serde(default)]
+    pub history: Vec<YearOutcomes>,
+    #[serde(default)]
+    pub programs: Programs,
+    #[serde(default)]
+    pub staffing: Staffing,
+    #[serde(default)]
+    pub leadership: Leadership,
+    #[serde(default)]
+    pub family: Family,
+    #[serde(default)]
+    pub resources: Resources,
+    #[serde(default)]
+    pub goals: Goals,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Elementary,
+    High,
+    Unified,
+    Charter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grades {
+    pub low: i8,
+    pub high: i8,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Students {
+    pub el_share: f64,
+    pub ever_el_share: Option<f64>,
+    pub frpm_share: Option<f64>,
+    pub ltel_share_of_els: Option<f64>,
+    pub at_risk_share_of_els: Option<f64>,
+    pub newcomer_share_of_els: Option<f64>,
+    #[serde(default)]
+    pub languages: Vec<Language>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    pub name: String,
+    pub share_of_els: Option<f64>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearOutcomes {
+    pub year: String,
+    pub reclassification_rate: Option<f64>,
+    pub elpi_status: Option<f64>,
+    pub el_ela_dfs: Option<f64>,
+    pub el_math_dfs: Option<f64>,
+    pub el_chronic_absence: Option<f64>,
+    pub el_graduation_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DesignatedEld {
+    Consistent,
+    Inconsistent,
+    Absent,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Programs {
+    pub dual_language_schools: Option<u32>,
+    pub newcomer_program: Option<bool>,
+    pub ltel_courses: Option<bool>,
+    pub designated_eld: Option<DesignatedEld>,
+    pub seal_of_biliteracy: Option<bool>,
+    pub observation_protocol: Option<String>,
+    pub el_shadowing_done: Option<bool>,
+    pub progress_monitoring_system: Option<bool>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staffing {
+    pub teachers: Option<u32>,
+    pub bilingual_authorized_teachers: Option<u32>,
+    pub instructional_coaches: Option<u32>,
+    pub teacher_leaders: Option<u32>,
+    pub el_coordinator: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    Novice,
+    Emerging,
+    Established,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TeamMember {
+    Teachers,
+    Principals,
+    DistrictStaff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Partner {
+    ContentExpert,
+    ProcessExpert,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leadership {
+    pub changes_last_3_years: Option<u32>,
+    pub improvement_science: Option<Level>,
+    pub el_expertise: Option<Level>,
+    pub improvement_team: Option<Vec<TeamMember>>,
+    pub district_leadership_team: Option<bool>,
+    pub partners: Option<Vec<Partner>>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    pub elac_active: Option<bool>,
+    pub delac_active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Budget {
+    Low,
+    Moderate,
+    High,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    pub budget: Option<Budget>,
+    pub protected_team_time: Option<bool>,
+    pub horizon_years: Option<u8>,
+    pub max_initiatives_per_stage: Option<u32>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goals {
+    pub expand_dual_language_to: Option<u32>,
+    #[serde(default)]
+    pub raise_reclassification: bool,
+    #[serde(default)]
+    pub reduce_ltel: bool,
+    #[serde(default)]
+    pub find_root_causes: bool,
+    #[serde(default)]
+    pub strengthen_designated_eld: bool,
+    #[serde(default)]
+    pub engage_families: bool,
+    #[serde(default)]
+    pub build_teacher_leadership: bool,
+}
+
+impl Kind {
+    /// The grade span a district of this kind serves when the file does not say.
+    pub fn default_grades(self) -> Option<Grades> {
+        match self {
+            Kind::Elementary => Some(Grades { low: 0, high: 8 }),
+            Kind::High => Some(Grades { low: 9, high: 12 }),
+            Kind::Unified => Some(Grades { low: 0, high: 12 }),
+            Kind::Charter => None,
+        }
+    }
+}
+
+pub const DEFAULT_HORIZON_YEARS: u8 = 2;
+
+impl District {
+    /// Reads, parses and validates a district file.
+    pub fn load(path: &Path) -> Result<District, Diagnostics> {
+        let source = crate::source::read_text(path, MAX_FILE_BYTES)?;
+        District::parse(path, &source)
+    }
+
+    /// Parses and validates district RON; `path` names it in diagnostics.
+    pub fn parse(path: &Path, source: &str) -> Result<District, Diagnostics> {
+        let mut district: District = crate::source::parse_ron(path, source)?;
+        district.fill_defaults();
+        let problems = district.validate();
+        if problems.is_empty() {
+            Ok(district)
+        } else {
+            Err(Diagnostics(
+                problems
+                    .into_iter()
+                    .map(|p| p.into_diagnostic(path, source))
+                    .collect(),
+            ))
+        }
+    }
+
+    /// Resolves defaults that DESIGN.md gives for omitted fields.
+    pub fn fill_defaults(&mut self) {
+        if self.grades.is_none() {
+            self.grades = self.kind.default_grades();
+        }
+        if self.resources.horizon_years.is_none() {
+            self.resources.horizon_years = Some(DEFAULT_HORIZON_YEARS);
+        }
+    }
+
+    pub fn horizon_years(&self) -> u8 {
+        self.resources
+            .horizon_years
+            .unwrap_or(DEFAULT_HORIZON_YEARS)
+    }
+
+    /// Every range and consistency problem, each with its field path.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut v = Validator::default();
+        if self.id.is_empty()
+            || !self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            v.fail(
+                "id",
+                format!(
+                    "`{}` is not a valid id: use lowercase letters, digits and `-`",
+                    self.id
+                ),
+            );
+        }
+        if self.name.trim().is_empty() {
+            v.fail("name", "must not be empty");
+        }
+        if let Some(g) = self.grades {
+            v.range_i("grades.low", g.low.into(), -1, 12);
+            v.range_i("grades.high", g.high.into(), -1, 12);
+            if g.low > g.high {
+                v.fail(
+                    "grades",
+                    format!("low grade {} is above high grade {}", g.low, g.high),
+                );
+            }
+        }
+        if let Some(cds) = &self.cds_code {
+            if cds.len() != 14 || !cds.bytes().all(|b| b.is_ascii_digit()) {
+                v.fail("cds_code", format!("`{cds}` is not a 14-digit CDS code"));
+            }
+        }
+        if let Some(year) = &self.data_year {
+            v.school_year("data_year", year);
+        }
+        if self.enrollment == 0 {
+            v.fail("enrollment", "must be greater than 0");
+        }
+        if self.schools == Some(0) {
+            v.fail("schools", "must be greater than 0");
+        }
+        self.validate_students(&mut v);
+        self.validate_history(&mut v);
+        self.validate_programs(&mut v);
+        self.validate_staffing(&mut v);
+        let r = &self.resources;
+        if let Some(h) = r.horizon_years {
+            v.range_i("resources.horizon_years", h.into(), 1, 3);
+        }
+        if r.max_initiatives_per_stage == Some(0) {
+            v.fail(
+                "resources.max_initiatives_per_stage",
+                "must be at least 1 (leave it out for no cap)",
+            );
+        }
+        if let Some(target) = self.goals.expand_dual_language_to {
+            if target == 0 {
+                v.fail(
+                    "goals.expand_dual_language_to",
+                    "must be at least 1 school (leave it out for no such goal)",
+                );
+            }
+            if let Some(schools) = self.schools {
+                if target > schools {
+                    v.fail(
+                        "goals.expand_dual_language_to",
+                        format!("{target} dual-language schools is more than the district's {schools} schools"),
+                    );
+                }
+            }
+        }
+        v.problems
+    }
+
+    fn validate_students(&self, v: &mut Validator) {
+        let s = &self.students;
+        v.share("students.el_share", Some(s.el_share));
+        v.share("students.ever_el_share", s.ever_el_share);
+        v.share("students.frpm_share", s.frpm_share);
+        v.share("students.ltel_share_of_els", s.ltel_share_of_els);
+        v.share("students.at_risk_share_of_els", s.at_risk_share_of_els);
+        v.share("students.newcomer_share_of_els", s.newcomer_share_of_els);
+        if let Some(ever) = s.ever_el_share {
+            if ever < s.el_share {
+                v.fail(
+                    "students.ever_el_share",
+                    format!(
+                        "{ever} is below students.el_share {}: ever-ELs include current ELs",
+                        s.el_share
+                    ),
+                );
+            }
+        }
+        if let (Some(ltel), Some(g)) = (s.ltel_share_of_els, self.grades) {
+            if ltel > 0.0 && g.high < 6 {
+                v.fail(
+                    "students.ltel_share_of_els",
+                    format!(
+                        "long-term ELs are in grades 6-12, but the district serves grades up to {}",
+                        g.high
+                    ),
+                );
+            }
+        }
+        let mut total = 0.0;
+        for (i, lang) in s.languages.iter().enumerate() {
+            if lang.name.trim().is_empty() {
+                v.fail(format!("students.languages[{i}].name"), "must not be empty");
+            }
+            v.share(
+                format!("students.languages[{i}].share_of_els"),
+                lang.share_of_els,
+            );
+            total += lang.share_of_els.unwrap_or(0.0);
+        }
+        if total > 1.0 + 1e-6 {
+            v.fail(
+                "students.languages",
+                format!("shares of ELs add up to {total:.3}, more than 1"),
+            );
+        }
+    }
+
+    fn validate_history(&self, v: &mut Validator) {
+        let mut previous: Option<(usize, u32)> = None;
+        for (i, entry) in self.history.iter().enumerate() {
+            let at = |field: &str| format!("history[{i}].{field}");
+            if let Some(start) = v.school_year(&at("year"), &entry.year) {
+                if let Some((j, before)) = previous {
+                    if start <= before {
+                        v.fail(
+                            at("year"),
+                            format!("{} does not come after history[{j}]; list years oldest first, each once", entry.year),
+                        );
+                    }
+                }
+                previous = Some((i, start));
+            }
+            v.share(at("reclassification_rate"), entry.reclassification_rate);
+            v.share(at("elpi_status"), entry.elpi_status);
+            v.share(at("el_chronic_absence"), entry.el_chronic_absence);
+            v.share(at("el_graduation_rate"), entry.el_graduation_rate);
+            v.range_f(&at("el_ela_dfs"), entry.el_ela_dfs, -400.0, 400.0);
+            v.range_f(&at("el_math_dfs"), entry.el_math_dfs, -400.0, 400.0);
+        }
+    }
+
+    fn validate_programs(&self, v: &mut Validator) {
+        if let (Some(dl), Some(schools)) = (self.programs.dual_language_schools, self.schools) {
+            if dl > schools {
+                v.fail(
+                    "programs.dual_language_schools",
+                    format!("{dl} is more than the district's {schools} schools"),
+                );
+            }
+        }
+        if let Some(protocol) = &self.programs.observation_protocol {
+            if protocol.trim().is_empty() {
+                v.fail(
+                    "programs.observation_protocol",
+                    "name the protocol, or leave the field out",
+                );
+            }
+        }
+    }
+
+    fn validate_staffing(&self, v: &mut Validator) {
+        let s = &self.staffing;
+        if let (Some(bilingual), Some(teachers)) = (s.bilingual_authorized_teachers, s.teachers) {
+            if bilingual > teachers {
+                v.fail(
+                    "staffing.bilingual_authorized_teachers",
+                    format!("{bilingual} is more than the {teachers} teachers"),
+                );
+            }
+        }
+    }
+}
+
+/// A validation problem: a field path and what is wrong with its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn into_diagnostic(self, file: &Path, source: &str) -> Diagnostic {
+        let diagnostic = Diagnostic::new(file, format!("{}: {}", self.path, self.message));
+        match locate_field(source, &self.path) {
+            Some(offset) => diagnostic.at_offset(source, offset),
+            None => diagnostic,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn share(&mut self, path: impl AsRef<str>, value: Option<f64>) {
+        self.range_f(path.as_ref(), value, 0.0, 1.0);
+    }
+
+    fn range_f(&mut self, path: &str, value: Option<f64>, low: f64, high: f64) {
+        if let Some(x) = value {
+            if !(low..=high).contains(&x) {
+                let extra = if (1.0..=100.0).contains(&x) && high == 1.0 {
+                    " (shares are fractions: write 0.45 for 45 %)"
+                } else {
+                    ""
+                };
+                self.fail(path, format!("{x} is out of range {low}..={high}{extra}"));
+            }
+        }
+    }
+
+    fn range_i(&mut self, path: &str, value: i64, low: i64, high: i64) {
+        if !(low..=high).contains(&value) {
+            self.fail(path, format!("{value} is out of range {low}..={high}"));
+        }
+    }
+
+    /// Checks a "2014-15" school year and returns its first calendar year.
+    fn school_year(&mut self, path: &str, year: &str) -> Option<u32> {
+        let parsed = parse_school_year(year);
+        if parsed.is_none() {
+            self.fail(
+                path,
+                format!("`{year}` is not a school year like \"2018-19\""),
+            );
+        }
+        parsed
+    }
+}
+
+/// "2018-19" → 2018; anything else → None.
+pub fn parse_school_year(year: &str) -> Option<u32> {
+    let (first, second) = year.split_once('-')?;
+    if first.len() != 4 || second.len() != 2 {
+        return None;
+    }
+    let start: u32 = first.parse().ok()?;
+    let end: u32 = second.parse().ok()?;
+    ((start + 1) % 100 == end && (1900..=2200).contains(&start)).then_some(start)
+}
+
+/// Best-effort byte offset of a field path (`students.el_share`,
+/// `history[2].year`) in RON source, for pointing at it in a diagnostic.
+pub(crate) fn locate_field(source: &str, path: &str) -> Option<usize> {
+    let mut offset = 0;
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        offset = find_key(source, offset, name)?;
+        if let Some(index) = index {
+            // The n-th parenthesised entry after the list's opening bracket.
+            let list = offset + source[offset..].find('[')?;
+            let mut depth = 0usize;
+            let mut seen = 0usize;
+            let mut found = None;
+            for (i, c) in source[list..].char_indices() {
+                match c {
+                    '(' | '[' => {
+                        if depth == 1 && c == '(' {
+                            if seen == index {
+                                found = Some(list + i);
+                                break;
+                            }
+                            seen += 1;
+                        }
+                        depth += 1;
+                    }
+                    ')' | ']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            offset = found?;
+        }
+    }
+    Some(offset)
+}
+
+/// Offset of `name:` as a key at or after `from`.
+fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
+    let mut start = from;
+    while let Some(found) = source.get(start..)?.find(name) {
+        let at = start + found;
+        let before_ok = source[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = source[at + name.len()..].trim_start();
+        if before_ok && after.starts_with(':') {
+            return Some(at);
+        }
+        start = at + name.len();
+    }
+    None
+}
+
+/// The field names of the district file, section by section, for hints.
+pub fn field_names(section: &str) -> &'static [&'static str] {
+    match section {
+        "" => &[
+            "id",
+            "name",
+            "kind",
+            "grades",
+            "county",
+            "cds_code",
+            "data_year",
+            "enrollment",
+            "schools",
+            "students",
+            "history",
+            "programs",
+            "staffing",
+            "leadership",
+            "family",
+            "resources",
+            "goals",
+        ],
+        "grades" => &["low", "high"],
+        "students" => &[
+            "el_share",
+            "ever_el_share",
+            "frpm_share",
+            "ltel_share_of_els",
+            "at_risk_share_of_els",
+            "newcomer_share_of_els",
+            "languages",
+        ],
+        "history" => &[
+            "year",
+            "reclassification_rate",
+            "elpi_status",
+            "el_ela_dfs",
+            "el_math_dfs",
+            "el_chronic_absence",
+            "el_graduation_rate",
+        ],
+        "programs" => &[
+            "dual_language_schools",
+            "newcomer_program",
+            "ltel_courses",
+            "designated_eld",
+            "seal_of_biliteracy",
+            "observation_protocol",
+            "el_shadowing_done",
+            "progress_monitoring_system",
+        ],
+        "staffing" => &[
+            "teachers",
+            "bilingual_authorized_teachers",
+            "instructional_coaches",
+            "teacher_leaders",
+            "el_coordinator",
+        ],
+        "leadership" => &[
+            "changes_last_3_years",
+            "improvement_science",
+            "el_expertise",
+            "improvement_team",
+            "district_leadership_team",
+            "partners",
+        ],
+        "family" => &["elac_active", "delac_active"],
+        "resources" => &[
+            "budget",
+            "protected_team_time",
+            "horizon_years",
+            "max_initiatives_per_stage",
+        ],
+        "goals" => &[
+            "expand_dual_language_to",
+            "raise_reclassification",
+            "reduce_ltel",
+            "find_root_causes",
+            "strengthen_designated_eld",
+            "engage_families",
+            "build_teacher_leadership",
+        ],
+        _ => &[],
+    }
+}
+
+/// Every dotted field path of the district file (`students.el_share`).
+pub fn field_paths() -> Vec<String> {
+    let mut paths = Vec::new();
+    for name in field_names("") {
+        let nested = field_names(name);
+        if nested.is_empty() {
+            paths.push((*name).to_string());
+        } else {
+            paths.extend(nested.iter().map(|field| format!("{name}.{field}")));
+        }
+    }
+    paths
+}
+
+/// A hint for a misspelt dotted path, nearest valid path first.
+pub fn path_hint(path: &str) -> Option<String> {
+    let paths = field_paths();
+    did_you_mean(path, paths.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn school_years_must_be_consecutive() {
+        assert_eq!(parse_school_year("2018-19"), Some(2018));
+        assert_eq!(parse_school_year("1999-00"), Some(1999));
+        assert_eq!(parse_school_year("2018-20"), None);
+        assert_eq!(parse_school_year("18-19"), None);
+    }
+
+    #[test]
+    fn locates_nested_and_indexed_fields() {
+        let src = "District(\n students: (\n  el_share: 2.0,\n ),\n history: [\n  (year: \"2018-19\"),\n  (year: \"2017-18\"),\n ],\n)";
+        let at = locate_field(src, "students.el_share").unwrap();
+        assert!(src[at..].starts_with("el_share: 2.0"));
+        let at = locate_field(src, "history[1].year").unwrap();
+        assert!(src[at..].starts_with("year: \"2017-18\""));
+    }
+
+    #[test]
+    fn every_section_lists_its_fields() {
+        assert!(field_paths().contains(&"leadership.changes_last_3_years".to_string()));
+        assert_eq!(
+            path_hint("students.el_shar").as_deref(),
+            Some("did you mean `students.el_share`?")
+        );
+    }
+}

@@ -1,0 +1,477 @@
+//! The engine: one district and one rule base in, a [`Plan`] out.
+//!
+//! It builds the context once, evaluates derived values, findings and
+//! strategy conditions in dependency order with three-valued logic, then
+//! hands the decisions to [`crate::schedule`] and assembles the plan. An
+//! evaluation error that is not "missing data" is a bug in the rule base and
+//! is reported with the rule, its file and the district.
+
+use std::path::Path;
+
+use minijinja::value::Serde;
+use minijinja::{ErrorKind, Value};
+
+use crate::condition::{Logic, Missing, Truth};
+use crate::context::{lookup, Scope, Slots};
+use crate::diagnostic::Diagnostic;
+use crate::district::District;
+use crate::graph::Node;
+use crate::plan::{
+    Brief, Deferred, DistrictSummary, FiredFinding, InPlace, Pending, PendingKind, Plan, Scheduled,
+    StagePlan, FORMAT,
+};
+use crate::rulebase::{evidence_template, Ref, RuleBase};
+use crate::rules::Origin;
+use crate::schedule::{schedule, Candidate, Decision, Placement};
+
+/// A finding's result for one district.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingOutcome {
+    /// Fired, with its rendered evidence sentence.
+    Fired(String),
+    NotFired,
+    Unknown(Missing),
+}
+
+/// What the rules decided about a strategy's conditions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyOutcome {
+    pub when: Truth,
+    /// `None` when the strategy has no `in_place_when`.
+    pub in_place: Option<Truth>,
+}
+
+/// Every rule's result for one district, before scheduling.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// Each derived value, or what would settle it.
+    pub derived: Vec<Result<Value, Missing>>,
+    pub findings: Vec<FindingOutcome>,
+    pub strategies: Vec<StrategyOutcome>,
+}
+
+/// Plans one district: evaluation, choice, closure and scheduling.
+pub fn plan<'r>(
+    rules: &'r RuleBase,
+    district: &District,
+    file: &Path,
+) -> Result<Plan<'r>, Diagnostic> {
+    let evaluation = evaluate(rules, district, file)?;
+    Ok(assemble(rules, district, &evaluation))
+}
+
+/// Evaluates every rule against `district`; `file` names it in errors.
+pub fn evaluate(
+    rules: &RuleBase,
+    district: &District,
+    file: &Path,
+) -> Result<Evaluation, Diagnostic> {
+    let district_value = Value::from(Serde(district));
+    let derived_slots = Slots::new(rules.derived_index.clone());
+    let finding_slots = Slots::new(rules.finding_index.clone());
+    let scope = Scope::root(
+        district_value.clone(),
+        rules.state.clone(),
+        &derived_slots,
+        &finding_slots,
+    );
+
+    let mut derived: Vec<Result<Value, Missing>> = vec![Err(Missing::new()); rules.derived.len()];
+    let mut findings = vec![FindingOutcome::NotFired; rules.findings.len()];
+    let mut strategies = Vec::with_capacity(rules.strategies.len());
+    let mut strategy_outcomes: Vec<Option<StrategyOutcome>> = vec![None; rules.strategies.len()];
+
+    for &node in &rules.order {
+        let evaluator = LeafEvaluator {
+            rules,
+            scope: &scope,
+            district: &district_value,
+            derived: &derived,
+            findings: &findings,
+        };
+        let fail = |origin: &Origin, what: String, leaf: usize, error: minijinja::Error| {
+            rule_error(origin, &what, &rules.leaves[leaf].source, &error, file)
+        };
+        match node {
+            Node::Derived(i) => {
+                let rule = &rules.derived[i];
+                let Logic::Leaf(leaf) = rules.derived_logic[i] else {
+                    continue;
+                };
+                let value = match evaluator.value(leaf) {
+                    Ok(Ok(v)) => Ok(v),
+                    Ok(Err(missing)) => Err(missing),
+                    Err(e) => {
+                        return Err(fail(
+                            &rule.origin,
+                            format!("derived value `{}`", rule.id),
+                            leaf,
+                            e,
+                        ))
+                    }
+                };
+                let value = value.map_err(|missing| settle(missing, &rule.needs));
+                if let Ok(v) = &value {
+                    derived_slots.set(i, v.clone());
+                }
+                derived[i] = value;
+            }
+            Node::Finding(i) => {
+                let rule = &rules.findings[i];
+                let what = || format!("finding `{}`", rule.id);
+                let truth = evaluator
+                    .truth(&rules.finding_logic[i])
+                    .map_err(|(leaf, e)| fail(&rule.origin, what(), leaf, e))?;
+                findings[i] = match truth {
+                    Truth::True => {
+                        finding_slots.set(i, Value::from(true));
+                        let evidence = rules
+                            .env()
+                            .get_template(&evidence_template(&rule.id))
+                            .and_then(|t| t.render(scope.clone()))
+                            .map_err(|e| {
+                                rule_error(
+                                    &rule.origin,
+                                    &format!("{}, `evidence`", what()),
+                                    &rule.evidence,
+                                    &e,
+                                    file,
+                                )
+                            })?;
+                        FindingOutcome::Fired(evidence.trim().to_string())
+                    }
+                    Truth::False => {
+                        finding_slots.set(i, Value::from(false));
+                        FindingOutcome::NotFired
+                    }
+                    Truth::Unknown(missing) => {
+                        FindingOutcome::Unknown(settle(missing, &rule.needs))
+                    }
+                };
+            }
+            Node::Strategy(i) => {
+                let rule = &rules.strategies[i];
+                let what = |field: &str| format!("strategy `{}`, `{field}`", rule.id);
+                let when = evaluator
+                    .truth(&rules.strategy_when[i])
+                    .map_err(|(leaf, e)| fail(&rule.origin, what("when"), leaf, e))?;
+                let in_place =
+                    match &rules.strategy_in_place[i] {
+                        Some(logic) => Some(evaluator.truth(logic).map_err(|(leaf, e)| {
+                            fail(&rule.origin, what("in_place_when"), leaf, e)
+                        })?),
+                        None => None,
+                    };
+                strategy_outcomes[i] = Some(StrategyOutcome { when, in_place });
+            }
+        }
+    }
+    for outcome in strategy_outcomes {
+        strategies.push(outcome.unwrap_or(StrategyOutcome {
+            when: Truth::False,
+            in_place: None,
+        }));
+    }
+    Ok(Evaluation {
+        derived,
+        findings,
+        strategies,
+    })
+}
+
+/// A rule's declared `needs` replace what the expression alone could name.
+fn settle(missing: Missing, needs: &[String]) -> Missing {
+    if needs.is_empty() {
+        missing
+    } else {
+        needs.iter().cloned().collect()
+    }
+}
+
+fn rule_error(
+    origin: &Origin,
+    what: &str,
+    expression: &str,
+    error: &minijinja::Error,
+    district: &Path,
+) -> Diagnostic {
+    let detail = error.detail().map_or_else(
+        || error.kind().to_string(),
+        |d| format!("{} ({d})", error.kind()),
+    );
+    let message = format!(
+        "rule error in {what}: `{expression}` failed for district {}: {detail}",
+        district.display()
+    );
+    let mut diagnostic = Diagnostic::new(&origin.file, message).with_hint(
+        "this is a bug in the rule base: only missing district data may leave a rule undecided",
+    );
+    if origin.line > 0 {
+        diagnostic.position = Some((origin.line, 1));
+    }
+    diagnostic
+}
+
+struct LeafEvaluator<'a> {
+    rules: &'a RuleBase,
+    scope: &'a Value,
+    district: &'a Value,
+    derived: &'a [Result<Value, Missing>],
+    findings: &'a [FindingOutcome],
+}
+
+impl LeafEvaluator<'_> {
+    fn truth(&self, logic: &Logic) -> Result<Truth, (usize, minijinja::Error)> {
+        logic.eval(&mut |leaf| match self.value(leaf) {
+            Ok(Ok(v)) => Ok(Truth::from_bool(v.is_true())),
+            Ok(Err(missing)) => Ok(Truth::Unknown(missing)),
+            Err(e) => Err((leaf, e)),
+        })
+    }
+
+    /// A leaf's value, or the data that would settle it. An error is read as
+    /// "unknown" when it is an undefined error or when the leaf reads a value
+    /// that is missing (arithmetic on it fails); otherwise it is a rule bug.
+    fn value(&self, leaf: usize) -> Result<Result<Value, Missing>, minijinja::Error> {
+        match self.rules.expression(leaf).eval(self.scope.clone()) {
+            Ok(v) if v.is_undefined() => Ok(Err(self.missing(leaf))),
+            Ok(v) => Ok(Ok(v)),
+            Err(e) if e.kind() == ErrorKind::UndefinedError => Ok(Err(self.missing(leaf))),
+            Err(e) => {
+                let missing = self.absent(leaf);
+                if missing.is_empty() {
+                    Err(e)
+                } else {
+                    Ok(Err(missing))
+                }
+            }
+        }
+    }
+
+    /// The data that would settle an unknown leaf: what [`Self::absent`]
+    /// finds, or, if nothing it reads is absent, the district paths it reads
+    /// (a helper lacked data inside them, such as a year of history).
+    fn missing(&self, leaf: usize) -> Missing {
+        let mut missing = self.absent(leaf);
+        if missing.is_empty() {
+            for r in &self.rules.leaves[leaf].refs {
+                if let Ref::District(path) = r {
+                    missing.insert(path.clone());
+                }
+            }
+        }
+        missing
+    }
+
+    /// What a leaf reads that is unknown: unknown derived values and
+    /// findings pass on theirs; absent district paths are named.
+    fn absent(&self, leaf: usize) -> Missing {
+        let refs = &self.rules.leaves[leaf].refs;
+        let mut missing = Missing::new();
+        for r in refs {
+            match r {
+                Ref::Derived(j) => {
+                    if let Err(m) = &self.derived[*j] {
+                        missing.extend(m.iter().cloned());
+                    }
+                }
+                Ref::Finding(j) => {
+                    if let FindingOutcome::Unknown(m) = &self.findings[*j] {
+                        missing.extend(m.iter().cloned());
+                    }
+                }
+                Ref::District(path) => {
+                    if lookup(self.district, path).is_none() {
+                        missing.insert(path.clone());
+                    }
+                }
+                Ref::State => {}
+            }
+        }
+        missing
+    }
+}
+
+/// Builds the plan from the evaluation: choice, closure, stages, output.
+pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evaluation) -> Plan<'r> {
+    let fired_weight: Vec<u32> = evaluation
+        .findings
+        .iter()
+        .zip(&rules.findings)
+        .map(|(o, f)| match o {
+            FindingOutcome::Fired(_) => f.severity.weight(),
+            _ => 0,
+        })
+        .collect();
+    let candidates: Vec<Candidate<'_>> = rules
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let outcome = &evaluation.strategies[i];
+            let decision = if outcome.in_place == Some(Truth::True) {
+                Decision::InPlace
+            } else {
+                match outcome.when {
+                    Truth::True => Decision::Chosen,
+                    Truth::False => Decision::NotChosen,
+                    Truth::Unknown(_) => Decision::Pending,
+                }
+            };
+            let answered: u32 = rules.addresses[i].iter().map(|&f| fired_weight[f]).sum();
+            Candidate {
+                id: &s.id,
+                stage: rules.stage_of[i],
+                priority: 3 * u32::from(s.leverage) + answered,
+                requires: &rules.requires[i],
+                decision,
+            }
+        })
+        .collect();
+    let cap = district
+        .resources
+        .max_initiatives_per_stage
+        .map(|c| c as usize);
+    let schedule = schedule(&candidates, rules.stages.len(), cap);
+
+    let mut findings: Vec<(usize, FiredFinding<'r>)> = Vec::new();
+    let mut pending = Vec::new();
+    let mut not_fired = Vec::new();
+    for (i, (outcome, f)) in evaluation.findings.iter().zip(&rules.findings).enumerate() {
+        match outcome {
+            FindingOutcome::Fired(evidence) => findings.push((
+                i,
+                FiredFinding {
+                    id: &f.id,
+                    title: &f.title,
+                    area: &f.area,
+                    severity: f.severity,
+                    evidence: evidence.clone(),
+                    sources: &f.sources,
+                },
+            )),
+            FindingOutcome::NotFired => not_fired.push(Brief {
+                id: &f.id,
+                title: &f.title,
+            }),
+            FindingOutcome::Unknown(missing) => pending.push(Pending {
+                id: &f.id,
+                kind: PendingKind::Finding,
+                missing: missing.iter().cloned().collect(),
+                title: &f.title,
+            }),
+        }
+    }
+    findings.sort_by_key(|(i, f)| (std::cmp::Reverse(f.severity), *i));
+
+    let ids = |list: &[usize]| -> Vec<&'r str> {
+        list.iter()
+            .map(|&j| rules.strategies[j].id.as_str())
+            .collect()
+    };
+    let mut in_place = Vec::new();
+    let mut deferred = Vec::new();
+    for (i, (slot, s)) in schedule.slots.iter().zip(&rules.strategies).enumerate() {
+        match slot.placement {
+            Placement::InPlace => in_place.push(InPlace {
+                id: &s.id,
+                title: &s.title,
+            }),
+            Placement::Pending => {
+                if let Truth::Unknown(missing) = &evaluation.strategies[i].when {
+                    pending.push(Pending {
+                        id: &s.id,
+                        kind: PendingKind::Strategy,
+                        missing: missing.iter().cloned().collect(),
+                        title: &s.title,
+                    });
+                }
+            }
+            Placement::Deferred(reason) => deferred.push(Deferred {
+                id: &s.id,
+                title: &s.title,
+                reason,
+                required_by: ids(&slot.required_by),
+            }),
+            Placement::Out | Placement::Stage(_) => {}
+        }
+    }
+
+    let months = u32::from(district.horizon_years()) * 12;
+    let mut stages = Vec::with_capacity(rules.stages.len());
+    let mut cumulative = 0.0;
+    let mut end = 0u32;
+    for (index, stage) in rules.stages.iter().enumerate() {
+        cumulative += stage.share;
+        let start = end + 1;
+        end = if index + 1 == rules.stages.len() {
+            months.max(start)
+        } else {
+            ((cumulative * f64::from(months)).round() as u32).max(start)
+        };
+        let strategies = schedule.stages[index]
+            .iter()
+            .map(|&i| {
+                let s = &rules.strategies[i];
+                let slot = &schedule.slots[i];
+                let check_in_place = match &evaluation.strategies[i].in_place {
+                    Some(Truth::Unknown(missing)) => missing.iter().cloned().collect(),
+                    _ => Vec::new(),
+                };
+                Scheduled {
+                    id: &s.id,
+                    title: &s.title,
+                    area: &s.area,
+                    reason: slot.reason.unwrap_or(crate::plan::Reason::Chosen),
+                    requires: &s.requires,
+                    required_by: ids(&slot.required_by),
+                    addresses: rules.addresses[i]
+                        .iter()
+                        .filter(|&&f| fired_weight[f] > 0)
+                        .map(|&f| rules.findings[f].id.as_str())
+                        .collect(),
+                    priority: slot.priority,
+                    leverage: s.leverage,
+                    rationale: &s.rationale,
+                    actions: &s.actions,
+                    owners: &s.owners,
+                    first_test: &s.first_test,
+                    measures: &s.measures,
+                    sources: &s.sources,
+                    check_in_place,
+                }
+            })
+            .collect();
+        stages.push(StagePlan {
+            id: &stage.id,
+            title: &stage.title,
+            start_month: start,
+            end_month: end,
+            strategies,
+            purpose: &stage.purpose,
+        });
+    }
+
+    Plan {
+        format: FORMAT,
+        district: DistrictSummary {
+            id: district.id.clone(),
+            name: district.name.clone(),
+            data_year: district.data_year.clone(),
+        },
+        horizon_months: months,
+        findings: findings.into_iter().map(|(_, f)| f).collect(),
+        pending,
+        stages,
+        in_place,
+        deferred,
+        not_fired,
+        rules: &rules.origin,
+        derived: rules
+            .derived
+            .iter()
+            .zip(&evaluation.derived)
+            .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.id.as_str(), v.clone())))
+            .collect(),
+    }
+}

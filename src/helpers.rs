@@ -1,0 +1,130 @@
+//! Domain helpers registered in every minijinja environment elplan builds.
+//!
+//! Functions read the outcome history (`latest`, `values`, `falling`,
+//! `years_with`); filters format numbers (`pct`, `num`). They know how to read
+//! history, not what a good reclassification rate is: thresholds stay in the
+//! rule base. A helper that lacks the data it needs returns an *undefined*
+//! error, which the engine reads as "unknown".
+
+use minijinja::{Environment, Error, ErrorKind, Value};
+
+/// The names of the global functions below, which are not district fields.
+pub const FUNCTIONS: &[&str] = &["latest", "values", "falling", "years_with"];
+
+pub fn register(env: &mut Environment<'_>) {
+    env.add_function("latest", latest);
+    env.add_function("values", values);
+    env.add_function("falling", falling);
+    env.add_function("years_with", years_with);
+    env.add_filter("pct", pct);
+    env.add_filter("num", num);
+}
+
+fn reported(history: &Value, field: &str) -> Result<Vec<Value>, Error> {
+    let mut out = Vec::new();
+    for entry in history.try_iter()? {
+        let value = entry.get_attr(field)?;
+        if !value.is_undefined() && !value.is_none() {
+            out.push(value);
+        }
+    }
+    Ok(out)
+}
+
+fn missing(field: &str, what: &str) -> Error {
+    Error::new(
+        ErrorKind::UndefinedError,
+        format!("history has {what} reporting {field}"),
+    )
+}
+
+/// The newest reported value of `field` in `history`.
+fn latest(history: Value, field: &str) -> Result<Value, Error> {
+    reported(&history, field)?
+        .pop()
+        .ok_or_else(|| missing(field, "no year"))
+}
+
+/// Every reported value of `field`, oldest first.
+fn values(history: Value, field: &str) -> Result<Value, Error> {
+    Ok(Value::from(reported(&history, field)?))
+}
+
+/// How many years report `field`.
+fn years_with(history: Value, field: &str) -> Result<usize, Error> {
+    Ok(reported(&history, field)?.len())
+}
+
+/// Whether each of the last `years` reported values of `field` is below the
+/// one before it. Unknown (undefined) with fewer than `years` values.
+fn falling(history: Value, field: &str, years: usize) -> Result<bool, Error> {
+    let reported = reported(&history, field)?;
+    if years < 2 || reported.len() < years {
+        return Err(missing(field, &format!("fewer than {years} years")));
+    }
+    let tail = &reported[reported.len() - years..];
+    Ok(tail.windows(2).all(|pair| pair[1] < pair[0]))
+}
+
+fn as_number(value: &Value) -> Result<f64, Error> {
+    f64::try_from(value.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("expected a number, got {value}"),
+        )
+    })
+}
+
+/// 0.687 → "68.7 %".
+fn pct(value: Value) -> Result<String, Error> {
+    Ok(format!("{:.1} %", as_number(&value)? * 100.0))
+}
+
+/// A number with a fixed count of decimals: `-90.94 | num(1)` → "-90.9".
+fn num(value: Value, decimals: Option<usize>) -> Result<String, Error> {
+    Ok(format!("{:.*}", decimals.unwrap_or(0), as_number(&value)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn eval(expr: &str) -> Result<Value, Error> {
+        let mut env = Environment::new();
+        register(&mut env);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let history = vec![
+            context!(year => "2016-17", rate => 0.12),
+            context!(year => "2017-18"),
+            context!(year => "2018-19", rate => 0.10),
+            context!(year => "2019-20", rate => 0.08),
+        ];
+        env.compile_expression(expr)?
+            .eval(context!(history => history))
+    }
+
+    #[test]
+    fn latest_skips_years_without_the_field() {
+        assert_eq!(eval("latest(history, 'rate')").unwrap(), Value::from(0.08));
+        let err = eval("latest(history, 'other')").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UndefinedError);
+    }
+
+    #[test]
+    fn falling_needs_enough_years() {
+        assert!(eval("falling(history, 'rate', 3)").unwrap().is_true());
+        assert!(!eval("falling(history, 'rate', 2) and false")
+            .unwrap()
+            .is_true());
+        let err = eval("falling(history, 'rate', 4)").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UndefinedError);
+    }
+
+    #[test]
+    fn filters_format_numbers() {
+        assert_eq!(eval("0.687 | pct").unwrap().to_string(), "68.7 %");
+        assert_eq!(eval("-90.94 | num(1)").unwrap().to_string(), "-90.9");
+        assert_eq!(eval("years_with(history, 'rate')").unwrap(), Value::from(3));
+    }
+}

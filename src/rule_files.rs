@@ -1,0 +1,112 @@
+//! Where a rule base's files come from: the embedded default or a directory.
+//!
+//! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
+//! `derived.ron`, `findings.ron` and `strategies/*.ron`. This module only
+//! gathers their text; [`crate::rulebase`] makes sense of it.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::diagnostic::Diagnostic;
+
+static DEFAULT_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// Largest rule file elplan reads.
+pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The single files every rule base has, in reading order.
+pub const SINGLE_FILES: [&str; 5] = [
+    "stages.ron",
+    "areas.ron",
+    "reference.ron",
+    "derived.ron",
+    "findings.ron",
+];
+
+/// The text of a rule base's files, with the paths diagnostics should show.
+#[derive(Debug, Clone)]
+pub struct RuleFiles {
+    /// "embedded" or the directory given.
+    pub origin: String,
+    /// The five single files, in [`SINGLE_FILES`] order.
+    pub singles: Vec<(PathBuf, String)>,
+    /// `strategies/*.ron`, sorted by file name.
+    pub strategies: Vec<(PathBuf, String)>,
+}
+
+impl RuleFiles {
+    /// The default rule base, compiled into the binary.
+    pub fn embedded() -> RuleFiles {
+        let shown = |name: &str| PathBuf::from("<embedded rules>").join(name);
+        let text = |file: &include_dir::File<'_>| file.contents_utf8().unwrap_or("").to_string();
+        let singles = SINGLE_FILES
+            .iter()
+            .map(|name| {
+                let contents = DEFAULT_RULES.get_file(name).map(text).unwrap_or_default();
+                (shown(name), contents)
+            })
+            .collect();
+        let mut strategies: Vec<(PathBuf, String)> = DEFAULT_RULES
+            .get_dir("strategies")
+            .map(|dir| {
+                dir.files()
+                    .filter(|f| f.path().extension().is_some_and(|e| e == "ron"))
+                    .map(|f| (shown(&f.path().to_string_lossy()), text(f)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        strategies.sort_by(|a, b| a.0.cmp(&b.0));
+        RuleFiles {
+            origin: "embedded".into(),
+            singles,
+            strategies,
+        }
+    }
+
+    /// A rule base in a directory, replacing the default.
+    pub fn from_dir(dir: &Path) -> Result<RuleFiles, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        if !dir.is_dir() {
+            return Err(vec![Diagnostic::new(dir, "is not a rule directory")]);
+        }
+        let mut singles = Vec::new();
+        for name in SINGLE_FILES {
+            let path = dir.join(name);
+            match crate::source::read_text(&path, MAX_RULE_FILE_BYTES) {
+                Ok(text) => singles.push((path, text)),
+                Err(d) => problems.push(d),
+            }
+        }
+        let strategy_dir = dir.join("strategies");
+        let mut strategies = Vec::new();
+        match std::fs::read_dir(&strategy_dir) {
+            Ok(entries) => {
+                let mut paths: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                    .collect();
+                paths.sort();
+                for path in paths {
+                    match crate::source::read_text(&path, MAX_RULE_FILE_BYTES) {
+                        Ok(text) => strategies.push((path, text)),
+                        Err(d) => problems.push(d),
+                    }
+                }
+            }
+            Err(e) => problems.push(Diagnostic::new(
+                &strategy_dir,
+                format!("cannot read the strategies directory: {e}"),
+            )),
+        }
+        if problems.is_empty() {
+            Ok(RuleFiles {
+                origin: dir.display().to_string(),
+                singles,
+                strategies,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}

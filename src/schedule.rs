@@ -1,0 +1,355 @@
+//! Choice, prerequisite closure and stage scheduling (DESIGN.md, "Choosing
+//! and sequencing").
+//!
+//! Input is one [`Candidate`] per strategy: its earliest stage, base
+//! priority, prerequisites and what the rules decided about it. Output is
+//! where each one goes. This module knows nothing of expressions or
+//! districts, so its properties can be tested on generated inputs.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub use crate::plan::{DeferReason, Reason};
+
+/// What the rules decided about a strategy before scheduling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// `in_place_when` holds: never scheduled, satisfies what requires it.
+    InPlace,
+    /// `when` holds.
+    Chosen,
+    /// `when` does not hold.
+    NotChosen,
+    /// `when` could not be decided for missing data.
+    Pending,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate<'a> {
+    pub id: &'a str,
+    /// Earliest stage index.
+    pub stage: usize,
+    pub priority: u32,
+    /// Indices of prerequisite candidates.
+    pub requires: &'a [usize],
+    pub decision: Decision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Not chosen and not needed.
+    Out,
+    InPlace,
+    Pending,
+    Stage(usize),
+    Deferred(DeferReason),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub placement: Placement,
+    /// Set for strategies in the plan (scheduled or deferred).
+    pub reason: Option<Reason>,
+    /// Plan members that require this one.
+    pub required_by: Vec<usize>,
+    /// Base priority raised to the highest priority of what requires it.
+    pub priority: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub slots: Vec<Slot>,
+    /// Scheduled candidates per stage, in plan order.
+    pub stages: Vec<Vec<usize>>,
+}
+
+/// Places every candidate. `cap` is `max_initiatives_per_stage`.
+pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<usize>) -> Schedule {
+    let n = candidates.len();
+    let mut slots: Vec<Slot> = candidates
+        .iter()
+        .map(|c| Slot {
+            placement: match c.decision {
+                Decision::InPlace => Placement::InPlace,
+                Decision::Pending => Placement::Pending,
+                Decision::Chosen | Decision::NotChosen => Placement::Out,
+            },
+            reason: None,
+            required_by: Vec::new(),
+            priority: c.priority,
+        })
+        .collect();
+
+    // Choice and prerequisite closure.
+    let mut in_plan = vec![false; n];
+    let mut work: Vec<usize> = (0..n)
+        .filter(|&i| candidates[i].decision == Decision::Chosen)
+        .collect();
+    for &i in &work {
+        in_plan[i] = true;
+        slots[i].reason = Some(Reason::Chosen);
+    }
+    while let Some(i) = work.pop() {
+        for &p in candidates[i].requires {
+            if candidates[p].decision == Decision::InPlace {
+                continue;
+            }
+            slots[p].required_by.push(i);
+            if !in_plan[p] {
+                in_plan[p] = true;
+                slots[p].reason = Some(Reason::Prerequisite);
+                work.push(p);
+            }
+        }
+    }
+    for slot in &mut slots {
+        slot.required_by.sort_unstable();
+        slot.required_by.dedup();
+    }
+    let members: Vec<usize> = (0..n).filter(|&i| in_plan[i]).collect();
+    let order = topological(candidates, &members, &in_plan);
+
+    // A prerequisite is as urgent as the most urgent strategy needing it.
+    for &i in order.iter().rev() {
+        let inherited = slots[i]
+            .required_by
+            .iter()
+            .map(|&d| slots[d].priority)
+            .max()
+            .unwrap_or(0);
+        slots[i].priority = slots[i].priority.max(inherited);
+    }
+
+    // Earliest stage: no earlier than its own stage or its prerequisites'.
+    let last = stage_count.saturating_sub(1);
+    let mut stage_of = vec![0usize; n];
+    for &i in &order {
+        let after = candidates[i]
+            .requires
+            .iter()
+            .filter(|&&p| in_plan[p])
+            .map(|&p| stage_of[p])
+            .max()
+            .unwrap_or(0);
+        stage_of[i] = candidates[i].stage.min(last).max(after);
+    }
+
+    // The cap: move the least urgent strategies that nothing in the stage
+    // needs to the next stage; past the last stage they are deferred.
+    let mut deferred = vec![None; n];
+    if let Some(cap) = cap {
+        for stage in 0..stage_count {
+            loop {
+                let here: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| deferred[i].is_none() && stage_of[i] == stage)
+                    .collect();
+                if here.len() <= cap {
+                    break;
+                }
+                let needed_here =
+                    |i: usize| here.iter().any(|&d| candidates[d].requires.contains(&i));
+                let Some(moved) = here
+                    .iter()
+                    .copied()
+                    .filter(|&i| !needed_here(i))
+                    .min_by_key(|&i| (slots[i].priority, Reverse(candidates[i].id)))
+                else {
+                    break;
+                };
+                if stage + 1 < stage_count {
+                    stage_of[moved] = stage + 1;
+                } else {
+                    deferred[moved] = Some(DeferReason::Capacity);
+                }
+            }
+        }
+    }
+    // Whatever was pulled in only for deferred strategies is deferred too.
+    loop {
+        let mut changed = false;
+        for &i in &members {
+            if deferred[i].is_none()
+                && slots[i].reason == Some(Reason::Prerequisite)
+                && slots[i].required_by.iter().all(|&d| deferred[d].is_some())
+            {
+                deferred[i] = Some(DeferReason::OnlyForDeferred);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    let mut stages = vec![Vec::new(); stage_count];
+    for &i in &members {
+        slots[i].placement = match deferred[i] {
+            Some(reason) => Placement::Deferred(reason),
+            None => Placement::Stage(stage_of[i]),
+        };
+    }
+    for (stage, list) in stages.iter_mut().enumerate() {
+        let here: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| slots[i].placement == Placement::Stage(stage))
+            .collect();
+        let mut inside = vec![false; n];
+        for &i in &here {
+            inside[i] = true;
+        }
+        *list = ordered_stage(candidates, &slots, &here, &inside);
+    }
+    Schedule { slots, stages }
+}
+
+/// Prerequisites first (Kahn's algorithm over `members`), ties by index.
+fn topological(candidates: &[Candidate<'_>], members: &[usize], in_plan: &[bool]) -> Vec<usize> {
+    let mut waiting: Vec<usize> = vec![0; candidates.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
+    for &i in members {
+        for &p in candidates[i].requires {
+            if in_plan[p] {
+                waiting[i] += 1;
+                dependents[p].push(i);
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = members
+        .iter()
+        .copied()
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(members.len());
+    while let Some(Reverse(i)) = ready.pop() {
+        order.push(i);
+        for &d in &dependents[i] {
+            waiting[d] -= 1;
+            if waiting[d] == 0 {
+                ready.push(Reverse(d));
+            }
+        }
+    }
+    order
+}
+
+/// A stage's strategies: prerequisites first, then higher priority, then id.
+fn ordered_stage(
+    candidates: &[Candidate<'_>],
+    slots: &[Slot],
+    here: &[usize],
+    inside: &[bool],
+) -> Vec<usize> {
+    let mut waiting = vec![0usize; candidates.len()];
+    for &i in here {
+        waiting[i] = candidates[i]
+            .requires
+            .iter()
+            .filter(|&&p| inside[p])
+            .count();
+    }
+    let key = |i: usize| (slots[i].priority, Reverse(candidates[i].id), i);
+    let mut ready: BinaryHeap<_> = here
+        .iter()
+        .copied()
+        .filter(|&i| waiting[i] == 0)
+        .map(key)
+        .collect();
+    let mut out = Vec::with_capacity(here.len());
+    while let Some((_, _, i)) = ready.pop() {
+        out.push(i);
+        for &d in here {
+            if candidates[d].requires.contains(&i) {
+                waiting[d] -= 1;
+                if waiting[d] == 0 {
+                    ready.push(key(d));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate<'a>(
+        id: &'a str,
+        stage: usize,
+        priority: u32,
+        requires: &'a [usize],
+        decision: Decision,
+    ) -> Candidate<'a> {
+        Candidate {
+            id,
+            stage,
+            priority,
+            requires,
+            decision,
+        }
+    }
+
+    #[test]
+    fn pulls_in_prerequisites_and_skips_those_in_place() {
+        let c = [
+            candidate("team", 0, 5, &[], Decision::InPlace),
+            candidate("data", 1, 5, &[0], Decision::NotChosen),
+            candidate("plan", 2, 9, &[1], Decision::Chosen),
+        ];
+        let s = schedule(&c, 4, None);
+        assert_eq!(s.slots[0].placement, Placement::InPlace);
+        assert_eq!(s.slots[1].reason, Some(Reason::Prerequisite));
+        assert_eq!(s.slots[1].required_by, [2]);
+        assert_eq!(s.slots[1].priority, 9, "inherits its dependent's priority");
+        assert_eq!(s.stages, [vec![], vec![1], vec![2], vec![]]);
+    }
+
+    #[test]
+    fn a_prerequisite_in_a_later_stage_pushes_its_dependent() {
+        let c = [
+            candidate("late", 2, 1, &[], Decision::Chosen),
+            candidate("early", 0, 1, &[0], Decision::Chosen),
+        ];
+        let s = schedule(&c, 4, None);
+        assert_eq!(s.slots[1].placement, Placement::Stage(2));
+        assert_eq!(s.stages[2], [0, 1]);
+    }
+
+    #[test]
+    fn the_cap_moves_the_least_urgent_and_defers_past_the_end() {
+        let c = [
+            candidate("a", 0, 9, &[], Decision::Chosen),
+            candidate("b", 0, 5, &[], Decision::Chosen),
+            candidate("c", 0, 1, &[], Decision::Chosen),
+        ];
+        let s = schedule(&c, 2, Some(1));
+        assert_eq!(s.stages, [vec![0], vec![1]]);
+        assert_eq!(
+            s.slots[2].placement,
+            Placement::Deferred(DeferReason::Capacity)
+        );
+    }
+
+    #[test]
+    fn prerequisites_only_for_deferred_work_are_deferred_too() {
+        let c = [
+            candidate("base", 0, 1, &[], Decision::NotChosen),
+            candidate("top", 0, 1, &[0], Decision::Chosen),
+            candidate("other", 0, 5, &[], Decision::Chosen),
+        ];
+        let s = schedule(&c, 1, Some(2));
+        assert_eq!(
+            s.slots[1].placement,
+            Placement::Deferred(DeferReason::Capacity)
+        );
+        assert_eq!(
+            s.slots[0].placement,
+            Placement::Deferred(DeferReason::OnlyForDeferred)
+        );
+        assert_eq!(s.stages, [vec![2]]);
+    }
+}

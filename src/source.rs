@@ -1,0 +1,89 @@
+//! Reading user files: size limits, UTF-8, and RON parsing with diagnostics.
+//!
+//! Every RON file elplan reads (districts, rule files, scenarios) goes
+//! through [`parse_ron`], so every syntax or shape error is reported the same
+//! way: file, line, column, the line itself and a "did you mean" hint.
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use ron::Options;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+
+/// Reads a UTF-8 text file of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: usize) -> Result<String, Diagnostic> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    if metadata.is_dir() {
+        return Err(Diagnostic::new(path, "is a directory, not a file"));
+    }
+    if metadata.len() > limit as u64 {
+        return Err(Diagnostic::new(
+            path,
+            format!(
+                "the file is {} bytes; elplan reads files of at most {limit} bytes",
+                metadata.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    text_from_bytes(path, bytes)
+}
+
+/// Turns bytes into text, dropping a UTF-8 byte-order mark.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            Err(Diagnostic::new(path, "the file is not UTF-8 text")
+                .at_offset(&valid, offset)
+                .with_hint("save the file as UTF-8"))
+        }
+    }
+}
+
+/// The RON options elplan reads with: `implicit_some`, so `Some(x)` and `x` both work.
+pub fn ron_options() -> Options {
+    Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Parses RON into `T`, reporting errors with position and hint.
+pub fn parse_ron<T: DeserializeOwned>(path: &Path, source: &str) -> Result<T, Diagnostic> {
+    ron_options()
+        .from_str(source)
+        .map_err(|e| ron_diagnostic(path, source, &e))
+}
+
+fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -> Diagnostic {
+    use ron::error::Error as E;
+    let hint = match &error.code {
+        E::NoSuchStructField {
+            expected, found, ..
+        } => Some(
+            did_you_mean(found, expected.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", expected.join(", "))),
+        ),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => Some(
+            did_you_mean(found, expected.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", expected.join(", "))),
+        ),
+        E::MissingStructField { field, .. } => Some(format!("add `{field}: …`")),
+        _ => None,
+    };
+    let start = error.span.start;
+    Diagnostic::new(path, error.code.to_string())
+        .at(source, start.line, start.col)
+        .with_optional_hint(hint)
+}
