@@ -143,7 +143,7 @@ fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic 
                 Logic::Or(left, right)
             }
         }
-        Expr::UnaryOp(op) if matches!(op.op, UnaryOpKind::Not) => {
+        Expr::UnaryOp(op) if matches!(op.op, UnaryOpKind::Not) && prefix_not(source, &op.expr) => {
             Logic::Not(Box::new(split_expr(source, &op.expr, leaves)))
         }
         other => {
@@ -159,7 +159,7 @@ fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic 
 /// it closes.
 fn leaf_text<'s>(source: &'s str, expr: &Expr<'_>) -> &'s str {
     let end = (span_of(expr).end_offset as usize).min(source.len());
-    let mut start = first_token(expr).min(end);
+    let mut start = first_token(source, expr).min(end);
     loop {
         let mut depth = 0i32;
         let mut unmatched = false;
@@ -188,21 +188,33 @@ fn leaf_text<'s>(source: &'s str, expr: &Expr<'_>) -> &'s str {
     source[start..end].trim()
 }
 
+/// Whether a `not` is written before `operand` (`not a`, `not (a or b)`),
+/// rather than inside it: minijinja parses `a not in b` as `not (a in b)`.
+fn prefix_not(source: &str, operand: &Expr<'_>) -> bool {
+    let before = source[..first_token(source, operand).min(source.len())]
+        .trim_end_matches(|c: char| c == '(' || c.is_whitespace());
+    before.ends_with("not")
+        && !before[..before.len() - 3].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+}
+
 /// Offset of the first token of `expr`.
-fn first_token(expr: &Expr<'_>) -> usize {
+fn first_token(source: &str, expr: &Expr<'_>) -> usize {
     match expr {
-        Expr::BinOp(x) => first_token(&x.left),
-        Expr::Compare(x) => first_token(&x.expr),
-        Expr::IfExpr(x) => first_token(&x.true_expr),
+        Expr::UnaryOp(x) if matches!(x.op, UnaryOpKind::Not) && !prefix_not(source, &x.expr) => {
+            first_token(source, &x.expr)
+        }
+        Expr::BinOp(x) => first_token(source, &x.left),
+        Expr::Compare(x) => first_token(source, &x.expr),
+        Expr::IfExpr(x) => first_token(source, &x.true_expr),
         Expr::Filter(x) => match &x.expr {
-            Some(inner) => first_token(inner),
+            Some(inner) => first_token(source, inner),
             None => span_of(expr).start_offset as usize,
         },
-        Expr::Test(x) => first_token(&x.expr),
-        Expr::GetAttr(x) => first_token(&x.expr),
-        Expr::GetItem(x) => first_token(&x.expr),
-        Expr::Call(x) => first_token(&x.expr),
-        Expr::Slice(x) => first_token(&x.expr),
+        Expr::Test(x) => first_token(source, &x.expr),
+        Expr::GetAttr(x) => first_token(source, &x.expr),
+        Expr::GetItem(x) => first_token(source, &x.expr),
+        Expr::Call(x) => first_token(source, &x.expr),
+        Expr::Slice(x) => first_token(source, &x.expr),
         other => span_of(other).start_offset as usize,
     }
 }
@@ -255,6 +267,9 @@ mod tests {
         assert_eq!(leaves, ["a.b >= 0.4", "c", "d", "e | length > 2"]);
         let (_, leaves) = split("(x + 1) * 2 > y or 'a' in z and f(q) is defined");
         assert_eq!(leaves, ["(x + 1) * 2 > y", "'a' in z", "f(q) is defined"]);
+        let (logic, leaves) = split("a == 'N' and 'C' not in p and not (q)");
+        assert_eq!(leaves, ["a == 'N'", "'C' not in p", "q"]);
+        assert!(matches!(logic, Logic::And(_, ref right) if matches!(**right, Logic::Not(_))));
         let (_, leaves) = split("a if b else c");
         assert_eq!(leaves, ["a if b else c"]);
     }
