@@ -476,7 +476,7 @@ impl Validator {
     fn range_f(&mut self, path: &str, value: Option<f64>, low: f64, high: f64) {
         if let Some(x) = value {
             if !(low..=high).contains(&x) {
-                let extra = if (1.0..=100.0).contains(&x) && high == 1.0 {
+                let extra = if (2.0..=100.0).contains(&x) && high == 1.0 {
                     " (shares are fractions: write 0.45 for 45 %)"
                 } else {
                     ""
@@ -525,7 +525,7 @@ pub(crate) fn locate_field(source: &str, path: &str) -> Option<usize> {
             Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
             None => (segment, None),
         };
-        offset = find_key(source, offset, name)?;
+        offset = crate::source::find_key(source, offset, name)?;
         if let Some(index) = index {
             // The n-th parenthesised entry after the list's opening bracket.
             let list = offset + source[offset..].find('[')?;
@@ -557,24 +557,6 @@ pub(crate) fn locate_field(source: &str, path: &str) -> Option<usize> {
         }
     }
     Some(offset)
-}
-
-/// Offset of `name:` as a key at or after `from`.
-fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
-    let mut start = from;
-    while let Some(found) = source.get(start..)?.find(name) {
-        let at = start + found;
-        let before_ok = source[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        let after = source[at + name.len()..].trim_start();
-        if before_ok && after.starts_with(':') {
-            return Some(at);
-        }
-        start = at + name.len();
-    }
-    None
 }
 
 /// The field names of the district file, section by section, for hints.

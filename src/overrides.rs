@@ -55,15 +55,14 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
             Diagnostic::new(here, format!("`{}` is not a district field", o.path))
                 .with_optional_hint(hint)
         })?;
-        let value: serde_json::Value =
-            crate::source::ron_options()
-                .from_str(&o.value)
-                .map_err(|e| {
-                    Diagnostic::new(
-                        here,
-                        format!("`{}` is not a RON value: {}", o.value, e.code),
-                    )
-                })?;
+        let value: serde_json::Value = crate::source::ron_options()
+            .from_str(&quote_identifiers(&o.value))
+            .map_err(|e| {
+                Diagnostic::new(
+                    here,
+                    format!("`{}` is not a RON value: {}", o.value, e.code),
+                )
+            })?;
         set(&mut tree, &o.path, value);
         let mut changed: District = serde_json::from_value(tree.clone())
             .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
@@ -86,6 +85,54 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
     Ok(result)
 }
 
+/// Quotes bare words (`Novice`, `[Teachers, Principals]`) so enum variants
+/// reach the JSON tree as the strings serde reads them from; RON's own
+/// words (`true`, `false`, `Some`, `None`) are kept.
+fn quote_identifiers(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            out.push(c);
+            while let Some(d) = chars.next() {
+                out.push(d);
+                if d == '\\' {
+                    if let Some(e) = chars.next() {
+                        out.push(e);
+                    }
+                } else if d == '"' {
+                    break;
+                }
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut word = String::from(c);
+            while let Some(&d) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' {
+                    word.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let keyword = matches!(
+                word.as_str(),
+                "true" | "false" | "Some" | "None" | "inf" | "NaN"
+            );
+            let number_part = out.ends_with(|p: char| p.is_ascii_digit() || p == '.');
+            if keyword || number_part {
+                out.push_str(&word);
+            } else {
+                out.push('"');
+                out.push_str(&word);
+                out.push('"');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Ok if `path` names a district field; otherwise a hint.
 fn check_path(path: &str) -> Result<(), Option<String>> {
     let valid = match path.split_once('.') {
@@ -96,6 +143,22 @@ fn check_path(path: &str) -> Result<(), Option<String>> {
         Ok(())
     } else {
         Err(district::path_hint(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_identifiers;
+
+    #[test]
+    fn bare_words_become_strings_and_ron_words_stay() {
+        assert_eq!(
+            quote_identifiers("[Teachers, Principals]"),
+            r#"["Teachers", "Principals"]"#
+        );
+        assert_eq!(quote_identifiers("Some(true)"), "Some(true)");
+        assert_eq!(quote_identifiers(r#""a b" x"#), r#""a b" "x""#);
+        assert_eq!(quote_identifiers("1e3"), "1e3");
     }
 }
 

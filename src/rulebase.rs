@@ -122,19 +122,22 @@ impl RuleBase {
         let mut strategies: Vec<Strategy> = Vec::new();
         for (path, source) in &files.strategies {
             let mut list: Vec<Strategy> = parse_list(Some((path, source)), &mut problems);
+            let mut lines = Origins::new(path, source);
             for s in &mut list {
-                s.origin = origin_of(path, source, &s.id);
+                s.origin = lines.next(&s.id);
             }
             strategies.append(&mut list);
         }
         if let Some((path, source)) = derived_file {
+            let mut lines = Origins::new(path, source);
             for d in &mut derived {
-                d.origin = origin_of(path, source, &d.id);
+                d.origin = lines.next(&d.id);
             }
         }
         if let Some((path, source)) = findings_file {
+            let mut lines = Origins::new(path, source);
             for f in &mut findings {
-                f.origin = origin_of(path, source, &f.id);
+                f.origin = lines.next(&f.id);
             }
         }
         if !problems.is_empty() {
@@ -147,11 +150,10 @@ impl RuleBase {
             .map(|(p, s)| (p.as_path(), s.as_str()))
             .collect();
         let at = |origin: &Origin, message: String| -> Diagnostic {
-            let d = Diagnostic::new(&origin.file, message);
-            match sources.get(origin.file.as_path()) {
-                Some(source) if origin.line > 0 => d.at(source, origin.line, 1),
-                _ => d,
-            }
+            at_field(&sources, origin, None, message)
+        };
+        let at_key = |origin: &Origin, key: &str, message: String| -> Diagnostic {
+            at_field(&sources, origin, Some(key), message)
         };
         let single = |i: usize| {
             files
@@ -237,8 +239,12 @@ impl RuleBase {
                 None => {
                     stage_of.push(0);
                     problems.push(
-                        at(&s.origin, format!("{owner}: unknown stage `{}`", s.stage))
-                            .with_optional_hint(did_you_mean(&s.stage, stage_ids.iter().copied())),
+                        at_key(
+                            &s.origin,
+                            "stage",
+                            format!("{owner}: unknown stage `{}`", s.stage),
+                        )
+                        .with_optional_hint(did_you_mean(&s.stage, stage_ids.iter().copied())),
                     );
                 }
             }
@@ -275,6 +281,7 @@ impl RuleBase {
         let mut split = |source: &str,
                          whole: bool,
                          origin: &Origin,
+                         key: &str,
                          what: String,
                          problems: &mut Vec<Diagnostic>| {
             let result = if whole {
@@ -283,7 +290,7 @@ impl RuleBase {
                 Logic::split(source, &mut leaf_sources)
             };
             result.unwrap_or_else(|e| {
-                problems.push(at(origin, format!("{what}: {}", describe(&e))));
+                problems.push(at_key(origin, key, format!("{what}: {}", describe(&e))));
                 Logic::Leaf(usize::MAX)
             })
         };
@@ -294,6 +301,7 @@ impl RuleBase {
                     &d.value,
                     true,
                     &d.origin,
+                    "value",
                     format!("derived value `{}`", d.id),
                     &mut problems,
                 )
@@ -306,6 +314,7 @@ impl RuleBase {
                     &f.when,
                     false,
                     &f.origin,
+                    "when",
                     format!("finding `{}`, `when`", f.id),
                     &mut problems,
                 )
@@ -318,6 +327,7 @@ impl RuleBase {
                     &s.when,
                     false,
                     &s.origin,
+                    "when",
                     format!("strategy `{}`, `when`", s.id),
                     &mut problems,
                 )
@@ -331,6 +341,7 @@ impl RuleBase {
                         w,
                         false,
                         &s.origin,
+                        "in_place_when",
                         format!("strategy `{}`, `in_place_when`", s.id),
                         &mut problems,
                     )
@@ -627,6 +638,31 @@ struct TemplateValues<'a> {
     titles: BTreeMap<&'a str, &'a str>,
 }
 
+/// A diagnostic at a rule's line, or at the line of one of its keys.
+fn at_field(
+    sources: &HashMap<&Path, &str>,
+    origin: &Origin,
+    key: Option<&str>,
+    message: String,
+) -> Diagnostic {
+    let d = Diagnostic::new(&origin.file, message);
+    let Some(source) = sources.get(origin.file.as_path()) else {
+        return d;
+    };
+    if origin.line == 0 {
+        return d;
+    }
+    let rule_start: usize = source
+        .split_inclusive('\n')
+        .take(origin.line - 1)
+        .map(str::len)
+        .sum();
+    match key.and_then(|k| crate::source::find_key(source, rule_start, k)) {
+        Some(offset) => d.at_offset(source, offset),
+        None => d.at(source, origin.line, 1),
+    }
+}
+
 /// minijinja's message without its own (template-relative) location.
 fn describe(error: &minijinja::Error) -> String {
     match error.detail() {
@@ -705,16 +741,42 @@ fn parse_list<T: DeserializeOwned>(
     })
 }
 
-/// The line where `id: "<id>"` is written in `source`.
-fn origin_of(path: &Path, source: &str, id: &str) -> Origin {
-    let quoted = format!("\"{id}\"");
-    let line = source
-        .lines()
-        .position(|l| l.contains(&quoted) && l.contains("id"))
-        .map_or(0, |i| i + 1);
-    Origin {
-        file: PathBuf::from(path),
-        line,
+/// Finds where each rule of a file is written: the line of its `id`, in
+/// file order, so two rules with the same id get their own lines.
+struct Origins<'a> {
+    path: &'a Path,
+    source: &'a str,
+    from: usize,
+}
+
+impl<'a> Origins<'a> {
+    fn new(path: &'a Path, source: &'a str) -> Self {
+        Origins {
+            path,
+            source,
+            from: 0,
+        }
+    }
+
+    fn next(&mut self, id: &str) -> Origin {
+        let quoted = format!("\"{id}\"");
+        let mut line = 0;
+        let mut offset = self.from;
+        while let Some(key) = crate::source::find_key(self.source, offset, "id") {
+            let value = self.source[key..]
+                .split_once(':')
+                .map_or("", |(_, v)| v.trim_start());
+            if value.starts_with(&quoted) {
+                line = self.source[..key].matches('\n').count() + 1;
+                self.from = key + 2;
+                break;
+            }
+            offset = key + 2;
+        }
+        Origin {
+            file: PathBuf::from(self.path),
+            line,
+        }
     }
 }
 

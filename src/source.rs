@@ -12,6 +12,22 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 
+/// The key written just before a position (`enrollment` in
+/// `enrollment: "many"`), to name the field a type error is about.
+fn field_before(source: &str, line: usize, column: usize) -> Option<&str> {
+    let text = source.lines().nth(line.checked_sub(1)?)?;
+    let end = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    let before = text[..end].trim_end().strip_suffix(':')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let key = &before[start..];
+    (!key.is_empty()).then_some(key)
+}
+
 /// Reads a UTF-8 text file of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: usize) -> Result<String, Diagnostic> {
     let metadata = std::fs::metadata(path)
@@ -59,6 +75,9 @@ pub fn ron_options() -> Options {
 
 /// Parses RON into `T`, reporting errors with position and hint.
 pub fn parse_ron<T: DeserializeOwned>(path: &Path, source: &str) -> Result<T, Diagnostic> {
+    if source.trim().is_empty() {
+        return Err(Diagnostic::new(path, "the file is empty"));
+    }
     ron_options()
         .from_str(source)
         .map_err(|e| ron_diagnostic(path, source, &e))
@@ -83,7 +102,35 @@ fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -
         _ => None,
     };
     let start = error.span.start;
-    Diagnostic::new(path, error.code.to_string())
+    let message = match (&error.code, field_before(source, start.line, start.col)) {
+        (
+            E::NoSuchStructField { .. }
+            | E::NoSuchEnumVariant { .. }
+            | E::MissingStructField { .. },
+            _,
+        )
+        | (_, None) => error.code.to_string(),
+        (code, Some(field)) => format!("{field}: {code}"),
+    };
+    Diagnostic::new(path, message)
         .at(source, start.line, start.col)
         .with_optional_hint(hint)
+}
+
+/// Offset of `name:` as a key at or after `from`.
+pub fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
+    let mut start = from;
+    while let Some(found) = source.get(start..)?.find(name) {
+        let at = start + found;
+        let before_ok = source[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = source[at + name.len()..].trim_start();
+        if before_ok && after.starts_with(':') {
+            return Some(at);
+        }
+        start = at + name.len();
+    }
+    None
 }
