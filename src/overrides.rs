@@ -146,22 +146,6 @@ fn check_path(path: &str) -> Result<(), Option<String>> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::quote_identifiers;
-
-    #[test]
-    fn bare_words_become_strings_and_ron_words_stay() {
-        assert_eq!(
-            quote_identifiers("[Teachers, Principals]"),
-            r#"["Teachers", "Principals"]"#
-        );
-        assert_eq!(quote_identifiers("Some(true)"), "Some(true)");
-        assert_eq!(quote_identifiers(r#""a b" x"#), r#""a b" "x""#);
-        assert_eq!(quote_identifiers("1e3"), "1e3");
-    }
-}
-
 fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) {
     let mut at = tree;
     let mut parts = path.split('.').peekable();
@@ -179,5 +163,21 @@ fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) {
         at = map
             .entry(part.to_string())
             .or_insert(serde_json::Value::Null);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_identifiers;
+
+    #[test]
+    fn bare_words_become_strings_and_ron_words_stay() {
+        assert_eq!(
+            quote_identifiers("[Teachers, Principals]"),
+            r#"["Teachers", "Principals"]"#
+        );
+        assert_eq!(quote_identifiers("Some(true)"), "Some(true)");
+        assert_eq!(quote_identifiers(r#""a b" x"#), r#""a b" "x""#);
+        assert_eq!(quote_identifiers("1e3"), "1e3");
     }
 }
