@@ -284,9 +284,11 @@ fn a_missing_file_is_reported() {
     );
 }
 
-/// A copy of the default rule base with edits (file, from, to), for a
-/// broken-rules case.
-fn broken_rules(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+/// An edit to a copy of the default rules: (file, text, replacement).
+type Edit<'a> = (&'a str, &'a str, &'a str);
+
+/// A copy of the default rule base with edits, for a broken-rules case.
+fn broken_rules(edits: &[Edit<'_>]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&Path::new(ROOT).join("rules"), dir.path());
     for (file, from, to) in edits {
@@ -313,7 +315,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn broken_rule_bases_are_diagnosed() {
-    let cases: &[(&str, &[(&str, &str, &str)])] = &[
+    let cases: &[(&str, &[Edit<'_>])] = &[
         (
             "finding-cycle",
             &[
