@@ -1,1 +1,100 @@
-fn main() {}
+//! Benchmarks against DESIGN.md's budgets: the engine per district
+//! (context to plan, no rendering, ≤ 50 µs), Markdown rendering of one plan
+//! (≤ 200 µs), and loading the default rule base (part of a whole run).
+
+// The same allocator as the elplan binary, so figures match what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use elplan::render::Format;
+use elplan::{engine, District, Renderer, RuleBase};
+
+fn fixtures() -> Vec<(PathBuf, District)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for group in ["calli", "elin", "cases"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(group))
+            .expect("fixtures")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let district = District::load(&path).expect("fixture loads");
+            out.push((path, district));
+        }
+    }
+    out
+}
+
+fn engine(c: &mut Criterion) {
+    let rules = RuleBase::embedded().expect("rules");
+    let districts = fixtures();
+    let mut group = c.benchmark_group("engine");
+    for name in [
+        "calli/mendota-unified",
+        "cases/full-history",
+        "cases/tight-cap",
+    ] {
+        let (path, district) = districts
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("{name}.ron")))
+            .expect("fixture");
+        group.bench_function(name, |b| {
+            b.iter(|| engine::plan(&rules, district, path).expect("plan"))
+        });
+    }
+    // All fixtures in one iteration: divide by their count for the mean per district.
+    group.bench_function(format!("all {} fixtures", districts.len()), |b| {
+        b.iter(|| {
+            for (path, district) in &districts {
+                engine::plan(&rules, district, path).expect("plan");
+            }
+        })
+    });
+    group.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let rules = RuleBase::embedded().expect("rules");
+    let renderer = Renderer::embedded().expect("templates");
+    let districts = fixtures();
+    let mut group = c.benchmark_group("render");
+    for name in ["calli/mendota-unified", "cases/full-history"] {
+        let (path, district) = districts
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("{name}.ron")))
+            .expect("fixture");
+        let plan = engine::plan(&rules, district, path).expect("plan");
+        group.bench_function(format!("markdown {name}"), |b| {
+            b.iter(|| {
+                renderer
+                    .render(Format::Md, &plan, district, &rules)
+                    .expect("render")
+            })
+        });
+        group.bench_function(format!("json {name}"), |b| b.iter(|| plan.to_json()));
+    }
+    group.finish();
+}
+
+fn load(c: &mut Criterion) {
+    c.bench_function("load/default rule base", |b| {
+        b.iter(|| RuleBase::embedded().expect("rules"))
+    });
+    c.bench_function("load/default templates", |b| {
+        b.iter(|| Renderer::embedded().expect("templates"))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = engine, render, load
+}
+criterion_main!(benches);

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use minijinja::machinery::ast::{BinOpKind, Expr, UnaryOpKind};
+use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
 use minijinja::machinery::parse_expr;
 
 /// The data that would settle an unknown value: dotted field paths.
@@ -49,6 +49,11 @@ pub enum Logic {
     Not(Box<Logic>),
     And(Box<Logic>, Box<Logic>),
     Or(Box<Logic>, Box<Logic>),
+    /// The whole condition as one leaf, tried first, and its parts. Where the
+    /// whole evaluates to true or false it read no missing value (strict
+    /// mode would have failed), so Kleene logic would agree; only otherwise
+    /// are the parts evaluated one by one.
+    Whole(usize, Box<Logic>),
 }
 
 impl Logic {
@@ -60,10 +65,15 @@ impl Logic {
         let expr = parse_expr(source)?;
         let mut found = Vec::new();
         let logic = split_expr(source, &expr, &mut found);
-        if found.iter().all(|leaf| parse_expr(leaf).is_ok()) {
+        if let Logic::Leaf(_) = logic {
+            leaves.push(source.trim().to_string());
+            Ok(Logic::Leaf(leaves.len() - 1))
+        } else if found.iter().all(|leaf| parse_expr(leaf).is_ok()) {
             let base = leaves.len();
             leaves.extend(found);
-            Ok(logic.offset(base))
+            let parts = logic.offset(base);
+            leaves.push(source.trim().to_string());
+            Ok(Logic::Whole(leaves.len() - 1, Box::new(parts)))
         } else {
             leaves.push(source.trim().to_string());
             Ok(Logic::Leaf(leaves.len() - 1))
@@ -76,6 +86,7 @@ impl Logic {
             Logic::Not(inner) => Logic::Not(Box::new(inner.offset(base))),
             Logic::And(a, b) => Logic::And(Box::new(a.offset(base)), Box::new(b.offset(base))),
             Logic::Or(a, b) => Logic::Or(Box::new(a.offset(base)), Box::new(b.offset(base))),
+            Logic::Whole(w, parts) => Logic::Whole(base + w, Box::new(parts.offset(base))),
         }
     }
 
@@ -86,10 +97,21 @@ impl Logic {
         Ok(Logic::Leaf(leaves.len() - 1))
     }
 
-    /// Every leaf index in this condition.
+    /// The leaf that stands for the whole condition: the whole, or the
+    /// condition's only leaf. Its names are everything the condition reads.
+    pub fn top(&self) -> usize {
+        match self {
+            Logic::Leaf(i) | Logic::Whole(i, _) => *i,
+            Logic::Not(inner) => inner.top(),
+            Logic::And(a, _) | Logic::Or(a, _) => a.top(),
+        }
+    }
+
+    /// Every leaf index in this condition's parts (not the whole).
     pub fn leaves(&self, out: &mut Vec<usize>) {
         match self {
             Logic::Leaf(i) => out.push(*i),
+            Logic::Whole(_, parts) => parts.leaves(out),
             Logic::Not(inner) => inner.leaves(out),
             Logic::And(a, b) | Logic::Or(a, b) => {
                 a.leaves(out);
@@ -103,6 +125,11 @@ impl Logic {
     pub fn eval<E>(&self, leaf: &mut impl FnMut(usize) -> Result<Truth, E>) -> Result<Truth, E> {
         Ok(match self {
             Logic::Leaf(i) => leaf(*i)?,
+            Logic::Whole(whole, parts) => match leaf(*whole) {
+                Ok(Truth::True) => Truth::True,
+                Ok(Truth::False) => Truth::False,
+                _ => parts.eval(leaf)?,
+            },
             Logic::Not(inner) => inner.eval(leaf)?.not(),
             Logic::And(a, b) => match a.eval(leaf)? {
                 Truth::False => Truth::False,
@@ -151,6 +178,38 @@ fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic 
             Logic::Leaf(leaves.len() - 1)
         }
     }
+}
+
+/// Whether `source` can only fail (or yield undefined) when it reads an
+/// undefined value in strict mode: it uses nothing but names, constants,
+/// attribute and item access, arithmetic, single comparisons and `not`.
+/// Tests (`is defined`), filters (`default`), calls, literals, nested
+/// `and`/`or` and if-expressions can observe an undefined value and decide
+/// anyway, so a leaf with any of them is always evaluated.
+pub fn fails_on_undefined(source: &str) -> bool {
+    fn strict(expr: &Expr<'_>) -> bool {
+        match expr {
+            Expr::Var(_) | Expr::Const(_) => true,
+            Expr::GetAttr(x) => strict(&x.expr),
+            Expr::GetItem(x) => strict(&x.expr) && strict(&x.subscript_expr),
+            Expr::UnaryOp(x) => strict(&x.expr),
+            Expr::BinOp(x) => {
+                !matches!(
+                    x.op,
+                    BinOpKind::ScAnd | BinOpKind::ScOr | BinOpKind::Concat | BinOpKind::In
+                ) && strict(&x.left)
+                    && strict(&x.right)
+            }
+            Expr::Compare(x) => {
+                x.ops.len() == 1
+                    && !matches!(x.ops[0].op, CompareOpKind::In | CompareOpKind::NotIn)
+                    && strict(&x.expr)
+                    && strict(&x.ops[0].expr)
+            }
+            _ => false,
+        }
+    }
+    parse_expr(source).is_ok_and(|expr| strict(&expr))
 }
 
 /// The source text of a leaf. minijinja's spans end exactly, but some
@@ -243,19 +302,26 @@ fn span_of(expr: &Expr<'_>) -> minijinja::machinery::Span {
 mod tests {
     use super::*;
 
+    /// The skeleton and its part leaves (the whole, appended last, dropped).
     fn split(source: &str) -> (Logic, Vec<String>) {
         let mut leaves = Vec::new();
         let logic = Logic::split(source, &mut leaves).unwrap();
+        if let Logic::Whole(whole, _) = logic {
+            assert_eq!(whole, leaves.len() - 1);
+            assert_eq!(leaves.pop().as_deref(), Some(source));
+        }
         (logic, leaves)
     }
 
     fn eval(source: &str, values: &[Option<bool>]) -> Truth {
         let (logic, _) = split(source);
+        // The whole is undecided here, so the parts decide.
         logic
             .eval::<()>(&mut |i| {
-                Ok(match values[i] {
-                    Some(b) => Truth::from_bool(b),
-                    None => Truth::Unknown(Missing::from([format!("leaf{i}")])),
+                Ok(match values.get(i) {
+                    Some(Some(b)) => Truth::from_bool(*b),
+                    Some(None) => Truth::Unknown(Missing::from([format!("leaf{i}")])),
+                    None => Truth::Unknown(Missing::new()),
                 })
             })
             .unwrap()
@@ -269,7 +335,10 @@ mod tests {
         assert_eq!(leaves, ["(x + 1) * 2 > y", "'a' in z", "f(q) is defined"]);
         let (logic, leaves) = split("a == 'N' and 'C' not in p and not (q)");
         assert_eq!(leaves, ["a == 'N'", "'C' not in p", "q"]);
-        assert!(matches!(logic, Logic::And(_, ref right) if matches!(**right, Logic::Not(_))));
+        let Logic::Whole(_, parts) = logic else {
+            panic!("a condition with connectives keeps its whole");
+        };
+        assert!(matches!(*parts, Logic::And(_, ref right) if matches!(**right, Logic::Not(_))));
         let (_, leaves) = split("a if b else c");
         assert_eq!(leaves, ["a if b else c"]);
     }
@@ -287,6 +356,76 @@ mod tests {
             Truth::Unknown(Missing::from(["leaf0".into(), "leaf1".into()]))
         );
         assert_eq!(eval("not a", &[Some(true)]), Truth::False);
+    }
+
+    #[test]
+    fn a_decided_whole_skips_the_parts() {
+        let (logic, leaves) = split("a or b");
+        let whole = leaves.len();
+        let mut evaluated = Vec::new();
+        let truth = logic
+            .eval::<()>(&mut |i| {
+                evaluated.push(i);
+                Ok(Truth::from_bool(i == whole))
+            })
+            .unwrap();
+        assert_eq!((truth, evaluated), (Truth::True, vec![whole]));
+    }
+
+    #[test]
+    fn strict_leaves_never_decide_on_an_undefined_value() {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let ctx = minijinja::context! { d => minijinja::context! { a => 1 }, l => vec![1, 2] };
+        let strict = [
+            "u",
+            "u.x",
+            "d.u > 1",
+            "1 < d.u",
+            "d.u + 1",
+            "d.u * 2",
+            "-d.u",
+            "not d.u",
+            "d.u == 'a'",
+            "d.u != 1",
+            "u[0]",
+            "d['u'] == 1",
+            "d.u // 2",
+            "d.u % 2",
+            "d.u ** 2",
+            "d.u.x.y >= 0.2",
+            "d.u - d.a",
+            "d.a / d.u",
+            "not (d.u > 1)",
+        ];
+        for source in strict {
+            assert!(
+                fails_on_undefined(source),
+                "{source} should count as strict"
+            );
+            let result = env.compile_expression(source).unwrap().eval(ctx.clone());
+            assert!(
+                result.as_ref().map_or(true, |v| v.is_undefined()),
+                "{source} decided {result:?} on an undefined value"
+            );
+        }
+        for source in [
+            "d.u is defined",
+            "d.u | default(1) > 0",
+            "[d.u] | length",
+            "f(d.u)",
+            "'a' in d.u",
+            "d.u in l",
+            "(d.u or 1) > 0",
+            "1 if d.u else 2",
+            "d.a < 2 < d.u",
+            "d.u ~ 'x'",
+        ] {
+            assert!(
+                !fails_on_undefined(source),
+                "{source} may observe undefined"
+            );
+        }
     }
 
     #[test]

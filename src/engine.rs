@@ -67,6 +67,11 @@ pub fn evaluate(
     file: &Path,
 ) -> Result<Evaluation, Diagnostic> {
     let district_value = Value::from(Serde(district));
+    let absent: Vec<bool> = rules
+        .paths
+        .iter()
+        .map(|path| lookup(&district_value, path).is_none())
+        .collect();
     let derived_slots = Slots::new(rules.derived_index.clone());
     let finding_slots = Slots::new(rules.finding_index.clone());
     let scope = Scope::root(
@@ -85,7 +90,7 @@ pub fn evaluate(
         let evaluator = LeafEvaluator {
             rules,
             scope: &scope,
-            district: &district_value,
+            absent: &absent,
             derived: &derived,
             findings: &findings,
         };
@@ -149,22 +154,47 @@ pub fn evaluate(
                     }
                 };
             }
-            Node::Strategy(i) => {
-                let rule = &rules.strategies[i];
-                let what = |field: &str| format!("strategy `{}`, `{field}`", rule.id);
-                let when = evaluator
-                    .truth(&rules.strategy_when[i])
-                    .map_err(|(leaf, e)| fail(&rule.origin, what("when"), leaf, e))?;
-                let in_place =
-                    match &rules.strategy_in_place[i] {
-                        Some(logic) => Some(evaluator.truth(logic).map_err(|(leaf, e)| {
-                            fail(&rule.origin, what("in_place_when"), leaf, e)
-                        })?),
-                        None => None,
-                    };
-                strategy_outcomes[i] = Some(StrategyOutcome { when, in_place });
-            }
+            // Strategies read only settled derived values and findings.
+            Node::Strategy(_) => {}
         }
+    }
+
+    let evaluator = LeafEvaluator {
+        rules,
+        scope: &scope,
+        absent: &absent,
+        derived: &derived,
+        findings: &findings,
+    };
+    let batch = evaluator.batch();
+    for (i, rule) in rules.strategies.iter().enumerate() {
+        let [when_decided, in_place_decided] = &batch[i];
+        let what = |field: &str| format!("strategy `{}`, `{field}`", rule.id);
+        let fail = |field: &str, (leaf, e): (usize, minijinja::Error)| {
+            rule_error(
+                &rule.origin,
+                &what(field),
+                &rules.leaves[leaf].source,
+                &e,
+                file,
+            )
+        };
+        let when = match when_decided.clone() {
+            Some(truth) => truth,
+            None => evaluator
+                .truth(&rules.strategy_when[i])
+                .map_err(|e| fail("when", e))?,
+        };
+        let in_place = match (&rules.strategy_in_place[i], in_place_decided.clone()) {
+            (None, _) => None,
+            (Some(_), Some(truth)) => Some(truth),
+            (Some(logic), None) => Some(
+                evaluator
+                    .truth(logic)
+                    .map_err(|e| fail("in_place_when", e))?,
+            ),
+        };
+        strategy_outcomes[i] = Some(StrategyOutcome { when, in_place });
     }
     for outcome in strategy_outcomes {
         strategies.push(outcome.unwrap_or(StrategyOutcome {
@@ -215,7 +245,8 @@ fn rule_error(
 struct LeafEvaluator<'a> {
     rules: &'a RuleBase,
     scope: &'a Value,
-    district: &'a Value,
+    /// Whether each of the rule base's district paths is absent.
+    absent: &'a [bool],
     derived: &'a [Result<Value, Missing>],
     findings: &'a [FindingOutcome],
 }
@@ -233,6 +264,19 @@ impl LeafEvaluator<'_> {
     /// "unknown" when it is an undefined error or when the leaf reads a value
     /// that is missing (arithmetic on it fails); otherwise it is a rule bug.
     fn value(&self, leaf: usize) -> Result<Result<Value, Missing>, minijinja::Error> {
+        let info = &self.rules.leaves[leaf];
+        if let Some(constant) = &info.constant {
+            return Ok(Ok(constant.clone()));
+        }
+        if (info.whole || info.strict) && self.reads_unknown(leaf) {
+            // Evaluating would only fail: a whole leaves it to its parts, a
+            // strict leaf is unknown for what it reads.
+            return Ok(Err(if info.whole {
+                Missing::new()
+            } else {
+                self.missing(leaf)
+            }));
+        }
         match self.rules.expression(leaf).eval(self.scope.clone()) {
             Ok(v) if v.is_undefined() => Ok(Err(self.missing(leaf))),
             Ok(v) => Ok(Ok(v)),
@@ -256,7 +300,7 @@ impl LeafEvaluator<'_> {
         if missing.is_empty() {
             for r in &self.rules.leaves[leaf].refs {
                 if let Ref::District(path) = r {
-                    missing.insert(path.clone());
+                    missing.insert(self.rules.paths[*path].clone());
                 }
             }
         }
@@ -281,14 +325,50 @@ impl LeafEvaluator<'_> {
                     }
                 }
                 Ref::District(path) => {
-                    if lookup(self.district, path).is_none() {
-                        missing.insert(path.clone());
+                    if self.absent[*path] {
+                        missing.insert(self.rules.paths[*path].clone());
                     }
                 }
                 Ref::State => {}
             }
         }
         missing
+    }
+
+    /// Each strategy's `when` and `in_place_when` as decided by one
+    /// evaluation of the batch list. All are `None`, to be evaluated one by
+    /// one, when any condition reads something unknown or the list fails.
+    fn batch(&self) -> Vec<[Option<Truth>; 2]> {
+        let mut decided = vec![[None, None]; self.rules.strategies.len()];
+        let Some(batch) = &self.rules.strategy_batch else {
+            return decided;
+        };
+        if batch.entries.iter().any(|e| self.reads_unknown(e.top)) {
+            return decided;
+        }
+        let Ok(list) = self.rules.expression(batch.leaf).eval(self.scope.clone()) else {
+            return decided;
+        };
+        let Ok(values) = list.try_iter() else {
+            return decided;
+        };
+        for (entry, value) in batch.entries.iter().zip(values) {
+            if !value.is_undefined() {
+                decided[entry.strategy][usize::from(entry.in_place)] =
+                    Some(Truth::from_bool(value.is_true()));
+            }
+        }
+        decided
+    }
+
+    /// Whether a leaf reads anything unknown.
+    fn reads_unknown(&self, leaf: usize) -> bool {
+        self.rules.leaves[leaf].refs.iter().any(|r| match r {
+            Ref::Derived(j) => self.derived[*j].is_err(),
+            Ref::Finding(j) => matches!(self.findings[*j], FindingOutcome::Unknown(_)),
+            Ref::District(path) => self.absent[*path],
+            Ref::State => false,
+        })
     }
 }
 
@@ -413,6 +493,7 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
             .iter()
             .map(|&i| {
                 let s = &rules.strategies[i];
+                let texts = &rules.strategy_texts[i];
                 let slot = &schedule.slots[i];
                 let check_in_place = match &evaluation.strategies[i].in_place {
                     Some(Truth::Unknown(missing)) => missing.iter().cloned().collect(),
@@ -420,7 +501,7 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
                 };
                 Scheduled {
                     id: &s.id,
-                    title: &s.title,
+                    title: texts.title.clone(),
                     area: &s.area,
                     reason: slot.reason.unwrap_or(crate::plan::Reason::Chosen),
                     requires: &s.requires,
@@ -432,12 +513,12 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
                         .collect(),
                     priority: slot.priority,
                     leverage: s.leverage,
-                    rationale: &s.rationale,
-                    actions: &s.actions,
-                    owners: &s.owners,
-                    first_test: &s.first_test,
-                    measures: &s.measures,
-                    sources: &s.sources,
+                    rationale: texts.rationale.clone(),
+                    actions: texts.actions.clone(),
+                    owners: texts.owners.clone(),
+                    first_test: texts.first_test.clone(),
+                    measures: texts.measures.clone(),
+                    sources: texts.sources.clone(),
                     check_in_place,
                 }
             })

@@ -3,7 +3,7 @@
 //! Functions read the outcome history (`latest`, `values`, `falling`,
 //! `years_with`); filters format numbers (`pct`, `num`). They know how to read
 //! history, not what a good reclassification rate is: thresholds stay in the
-//! rule base. A helper that lacks the data it needs returns an *undefined*
+//! rule base. `pick(mapping)` maps a list of keys to their values. A helper that lacks the data it needs returns an *undefined*
 //! error, which the engine reads as "unknown".
 
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -18,6 +18,16 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_function("years_with", years_with);
     env.add_filter("pct", pct);
     env.add_filter("num", num);
+    env.add_filter("pick", pick);
+}
+
+/// `["a", "b"] | pick(mapping)` → `[mapping.a, mapping.b]`.
+fn pick(keys: Value, mapping: Value) -> Result<Value, Error> {
+    let mut out = Vec::new();
+    for key in keys.try_iter()? {
+        out.push(mapping.get_item(&key)?);
+    }
+    Ok(Value::from(out))
 }
 
 fn reported(history: &Value, field: &str) -> Result<Vec<Value>, Error> {
@@ -126,5 +136,11 @@ mod tests {
         assert_eq!(eval("0.687 | pct").unwrap().to_string(), "68.7 %");
         assert_eq!(eval("-90.94 | num(1)").unwrap().to_string(), "-90.9");
         assert_eq!(eval("years_with(history, 'rate')").unwrap(), Value::from(3));
+        assert_eq!(
+            eval("['b', 'a'] | pick({'a': 1, 'b': 2})")
+                .unwrap()
+                .to_string(),
+            "[2, 1]"
+        );
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::rules::{Measure, Severity};
+use crate::rules::Severity;
 
 pub const FORMAT: &str = "elplan.plan/1";
 
@@ -84,10 +84,12 @@ pub enum Reason {
     Prerequisite,
 }
 
+/// A scheduled strategy. Its texts are template values shared with the
+/// rule base; they serialize as plain strings, lists and maps.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scheduled<'r> {
     pub id: &'r str,
-    pub title: &'r str,
+    pub title: Value,
     pub area: &'r str,
     pub reason: Reason,
     pub requires: &'r [String],
@@ -96,12 +98,12 @@ pub struct Scheduled<'r> {
     pub addresses: Vec<&'r str>,
     pub priority: u32,
     pub leverage: u8,
-    pub rationale: &'r str,
-    pub actions: &'r [String],
-    pub owners: &'r [String],
-    pub first_test: &'r str,
-    pub measures: &'r [Measure],
-    pub sources: &'r [String],
+    pub rationale: Value,
+    pub actions: Value,
+    pub owners: Value,
+    pub first_test: Value,
+    pub measures: Value,
+    pub sources: Value,
     /// Fields that would tell whether the district already has this in
     /// place; empty when that was decided.
     pub check_in_place: Vec<String>,

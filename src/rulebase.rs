@@ -38,15 +38,68 @@ pub(crate) enum Ref {
     Derived(usize),
     Finding(usize),
     State,
-    /// A dotted path into the district (`students.el_share`).
-    District(String),
+    /// A dotted path into the district (`students.el_share`), by its index
+    /// in [`RuleBase::paths`].
+    District(usize),
 }
 
-/// A leaf expression: its text and the names it reads.
+/// Every non-constant strategy condition compiled as one list expression
+/// (`leaf`), with which strategy and condition each element is.
+#[derive(Debug, Clone)]
+pub(crate) struct StrategyBatch {
+    pub leaf: usize,
+    pub entries: Vec<BatchEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BatchEntry {
+    pub strategy: usize,
+    /// `in_place_when` rather than `when`.
+    pub in_place: bool,
+    /// The condition's top leaf, whose names are all it reads.
+    pub top: usize,
+}
+
+/// A strategy's texts as minijinja values: plans clone them (an `Arc`
+/// each) instead of copying strings for every render.
+#[derive(Debug, Clone)]
+pub(crate) struct StrategyTexts {
+    pub title: Value,
+    pub rationale: Value,
+    pub actions: Value,
+    pub owners: Value,
+    pub first_test: Value,
+    pub measures: Value,
+    pub sources: Value,
+}
+
+impl StrategyTexts {
+    fn new(s: &Strategy) -> Self {
+        use minijinja::value::Serde;
+        StrategyTexts {
+            title: Value::from(s.title.as_str()),
+            rationale: Value::from(s.rationale.as_str()),
+            actions: Value::from(Serde(&s.actions)),
+            owners: Value::from(Serde(&s.owners)),
+            first_test: Value::from(s.first_test.as_str()),
+            measures: Value::from(Serde(&s.measures)),
+            sources: Value::from(Serde(&s.sources)),
+        }
+    }
+}
+
+/// A leaf expression: its text, the names it reads, its value when it is a
+/// constant (`true`), which needs no evaluation, and whether it is a whole
+/// condition tried before its parts.
 #[derive(Debug, Clone)]
 pub(crate) struct Leaf {
     pub source: String,
     pub refs: Vec<Ref>,
+    pub constant: Option<Value>,
+    pub whole: bool,
+    /// It can only be unknown when it reads something unknown
+    /// ([`crate::condition::fails_on_undefined`]).
+    pub strict: bool,
 }
 
 pub struct RuleBase {
@@ -77,6 +130,12 @@ pub struct RuleBase {
     pub(crate) addresses: Vec<Vec<usize>>,
     /// `state.*`: the reference values by id.
     pub(crate) state: Value,
+    /// Every district path an expression reads, once each.
+    pub(crate) paths: Vec<String>,
+    /// The strategy conditions as one list expression, see [`StrategyBatch`].
+    pub(crate) strategy_batch: Option<StrategyBatch>,
+    /// Each strategy's texts as template values, converted once.
+    pub(crate) strategy_texts: Vec<StrategyTexts>,
     /// What templates receive besides the plan: `state` (references by id),
     /// `areas` (by id) and `titles` (finding and strategy titles by id).
     pub(crate) template_values: Value,
@@ -348,6 +407,44 @@ impl RuleBase {
                 })
             })
             .collect();
+        // Every strategy condition that is not a constant, as one list: when
+        // none of them reads anything unknown, one evaluation decides them all.
+        let mut batch_entries = Vec::new();
+        let mut batch_parts = Vec::new();
+        for (i, s) in strategies.iter().enumerate() {
+            let conditions = [
+                (false, Some(&strategy_when[i]), Some(&s.when)),
+                (
+                    true,
+                    strategy_in_place[i].as_ref(),
+                    s.in_place_when.as_ref(),
+                ),
+            ];
+            for (in_place, logic, source) in conditions {
+                let (Some(logic), Some(source)) = (logic, source) else {
+                    continue;
+                };
+                let constant = matches!(
+                    minijinja::machinery::parse_expr(source),
+                    Ok(minijinja::machinery::ast::Expr::Const(_))
+                );
+                if !constant {
+                    batch_entries.push(BatchEntry {
+                        strategy: i,
+                        in_place,
+                        top: logic.top(),
+                    });
+                    batch_parts.push(format!("({})", source.trim()));
+                }
+            }
+        }
+        let strategy_batch = (!batch_entries.is_empty()).then(|| {
+            leaf_sources.push(format!("[{}]", batch_parts.join(", ")));
+            StrategyBatch {
+                leaf: leaf_sources.len() - 1,
+                entries: batch_entries,
+            }
+        });
         for f in &findings {
             if let Err(e) = env.add_template_owned(evidence_template(&f.id), f.evidence.clone()) {
                 problems.push(at(
@@ -409,7 +506,19 @@ impl RuleBase {
             derived: &derived_index,
             findings: &finding_index,
             references: &reference_ids,
+            paths: Default::default(),
         };
+        let mut whole_leaves = vec![false; leaf_sources.len()];
+        for logic in derived_logic
+            .iter()
+            .chain(&finding_logic)
+            .chain(&strategy_when)
+            .chain(strategy_in_place.iter().flatten())
+        {
+            if let Logic::Whole(w, _) = logic {
+                whole_leaves[*w] = true;
+            }
+        }
 
         let mut leaves = Vec::with_capacity(leaf_sources.len());
         let mut leaf_owner = vec![None; leaf_sources.len()];
@@ -465,7 +574,18 @@ impl RuleBase {
                     }
                 }
             }
-            leaves.push(Leaf { source, refs });
+            let constant = match minijinja::machinery::parse_expr(&source) {
+                Ok(minijinja::machinery::ast::Expr::Const(c)) => Some(c.value.clone()),
+                _ => None,
+            };
+            let strict = crate::condition::fails_on_undefined(&source);
+            leaves.push(Leaf {
+                source,
+                refs,
+                constant,
+                whole: whole_leaves[i],
+                strict,
+            });
         }
         let mut evidence_refs: Vec<Vec<Ref>> = Vec::with_capacity(findings.len());
         for (i, names) in evidence_names.iter().enumerate() {
@@ -574,6 +694,7 @@ impl RuleBase {
             }
         };
 
+        let paths = resolver.paths.into_inner().1;
         let state: BTreeMap<&str, f64> = references
             .iter()
             .map(|r| (r.id.as_str(), r.value))
@@ -594,6 +715,9 @@ impl RuleBase {
             areas,
             references,
             state,
+            paths,
+            strategy_batch,
+            strategy_texts: strategies.iter().map(StrategyTexts::new).collect(),
             template_values,
             derived,
             findings,
@@ -675,9 +799,22 @@ struct Resolver<'a> {
     derived: &'a HashMap<String, usize>,
     findings: &'a HashMap<String, usize>,
     references: &'a HashSet<&'a str>,
+    /// District paths seen so far: index by path, and paths by index.
+    paths: std::cell::RefCell<(HashMap<String, usize>, Vec<String>)>,
 }
 
 impl Resolver<'_> {
+    fn district(&self, path: String) -> Ref {
+        let mut paths = self.paths.borrow_mut();
+        let (index, list) = &mut *paths;
+        let next = list.len();
+        let i = *index.entry(path.clone()).or_insert(next);
+        if i == next {
+            list.push(path);
+        }
+        Ref::District(i)
+    }
+
     /// What a dotted name refers to; `Err` with a message and hint if nothing.
     fn resolve(&self, name: &str) -> Result<Option<Ref>, (String, Option<String>)> {
         let mut parts = name.split('.');
@@ -720,8 +857,8 @@ impl Resolver<'_> {
                             did_you_mean(f, nested.iter().copied()),
                         ))
                     }
-                    Some(f) if root != "history" => Ok(Some(Ref::District(format!("{root}.{f}")))),
-                    _ => Ok(Some(Ref::District(root.to_string()))),
+                    Some(f) if root != "history" => Ok(Some(self.district(format!("{root}.{f}")))),
+                    _ => Ok(Some(self.district(root.to_string()))),
                 }
             }
         }

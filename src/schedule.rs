@@ -107,7 +107,16 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
         slot.required_by.dedup();
     }
     let members: Vec<usize> = (0..n).filter(|&i| in_plan[i]).collect();
-    let order = topological(candidates, &members, &in_plan);
+    // Plan members that require each candidate.
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &i in &members {
+        for &p in candidates[i].requires {
+            if in_plan[p] {
+                dependents[p].push(i);
+            }
+        }
+    }
+    let order = topological(candidates, &members, &dependents);
 
     // A prerequisite is as urgent as the most urgent strategy needing it.
     for &i in order.iter().rev() {
@@ -139,47 +148,61 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
     let mut deferred = vec![None; n];
     if let Some(cap) = cap {
         for stage in 0..stage_count {
-            loop {
-                let here: Vec<usize> = members
+            let here: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| stage_of[i] == stage)
+                .collect();
+            if here.len() <= cap {
+                continue;
+            }
+            // Only a strategy nothing else in the stage needs can move; a
+            // prerequisite is as urgent as its dependents, so the least
+            // urgent movable one goes first.
+            let mut needed = vec![0usize; n];
+            for &i in &here {
+                needed[i] = dependents[i]
                     .iter()
-                    .copied()
-                    .filter(|&i| deferred[i].is_none() && stage_of[i] == stage)
-                    .collect();
-                if here.len() <= cap {
-                    break;
-                }
-                let needed_here =
-                    |i: usize| here.iter().any(|&d| candidates[d].requires.contains(&i));
-                let Some(moved) = here
-                    .iter()
-                    .copied()
-                    .filter(|&i| !needed_here(i))
-                    .min_by_key(|&i| (slots[i].priority, Reverse(candidates[i].id)))
-                else {
+                    .filter(|&&d| stage_of[d] == stage)
+                    .count();
+            }
+            let key = |i: usize| Reverse((slots[i].priority, Reverse(candidates[i].id), i));
+            let mut movable: BinaryHeap<_> = here
+                .iter()
+                .copied()
+                .filter(|&i| needed[i] == 0)
+                .map(key)
+                .collect();
+            let mut count = here.len();
+            while count > cap {
+                let Some(Reverse((_, _, moved))) = movable.pop() else {
                     break;
                 };
+                count -= 1;
                 if stage + 1 < stage_count {
                     stage_of[moved] = stage + 1;
                 } else {
                     deferred[moved] = Some(DeferReason::Capacity);
                 }
+                for &p in candidates[moved].requires {
+                    if in_plan[p] && stage_of[p] == stage && deferred[p].is_none() {
+                        needed[p] -= 1;
+                        if needed[p] == 0 {
+                            movable.push(key(p));
+                        }
+                    }
+                }
             }
         }
     }
-    // Whatever was pulled in only for deferred strategies is deferred too.
-    loop {
-        let mut changed = false;
-        for &i in &members {
-            if deferred[i].is_none()
-                && slots[i].reason == Some(Reason::Prerequisite)
-                && slots[i].required_by.iter().all(|&d| deferred[d].is_some())
-            {
-                deferred[i] = Some(DeferReason::OnlyForDeferred);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
+    // Whatever was pulled in only for deferred strategies is deferred too;
+    // dependents come before their prerequisites in reverse order.
+    for &i in order.iter().rev() {
+        if deferred[i].is_none()
+            && slots[i].reason == Some(Reason::Prerequisite)
+            && slots[i].required_by.iter().all(|&d| deferred[d].is_some())
+        {
+            deferred[i] = Some(DeferReason::OnlyForDeferred);
         }
     }
 
@@ -196,25 +219,21 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
             .copied()
             .filter(|&i| slots[i].placement == Placement::Stage(stage))
             .collect();
-        let mut inside = vec![false; n];
-        for &i in &here {
-            inside[i] = true;
-        }
-        *list = ordered_stage(candidates, &slots, &here, &inside);
+        *list = ordered_stage(candidates, &slots, &dependents, &here);
     }
     Schedule { slots, stages }
 }
 
 /// Prerequisites first (Kahn's algorithm over `members`), ties by index.
-fn topological(candidates: &[Candidate<'_>], members: &[usize], in_plan: &[bool]) -> Vec<usize> {
+fn topological(
+    candidates: &[Candidate<'_>],
+    members: &[usize],
+    dependents: &[Vec<usize>],
+) -> Vec<usize> {
     let mut waiting: Vec<usize> = vec![0; candidates.len()];
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
-    for &i in members {
-        for &p in candidates[i].requires {
-            if in_plan[p] {
-                waiting[i] += 1;
-                dependents[p].push(i);
-            }
+    for &p in members {
+        for &d in &dependents[p] {
+            waiting[d] += 1;
         }
     }
     let mut ready: BinaryHeap<Reverse<usize>> = members
@@ -240,16 +259,17 @@ fn topological(candidates: &[Candidate<'_>], members: &[usize], in_plan: &[bool]
 fn ordered_stage(
     candidates: &[Candidate<'_>],
     slots: &[Slot],
+    dependents: &[Vec<usize>],
     here: &[usize],
-    inside: &[bool],
 ) -> Vec<usize> {
+    let same_stage = |a: usize, b: usize| slots[a].placement == slots[b].placement;
     let mut waiting = vec![0usize; candidates.len()];
-    for &i in here {
-        waiting[i] = candidates[i]
-            .requires
-            .iter()
-            .filter(|&&p| inside[p])
-            .count();
+    for &p in here {
+        for &d in &dependents[p] {
+            if same_stage(d, p) {
+                waiting[d] += 1;
+            }
+        }
     }
     let key = |i: usize| (slots[i].priority, Reverse(candidates[i].id), i);
     let mut ready: BinaryHeap<_> = here
@@ -261,8 +281,8 @@ fn ordered_stage(
     let mut out = Vec::with_capacity(here.len());
     while let Some((_, _, i)) = ready.pop() {
         out.push(i);
-        for &d in here {
-            if candidates[d].requires.contains(&i) {
+        for &d in &dependents[i] {
+            if same_stage(d, i) {
                 waiting[d] -= 1;
                 if waiting[d] == 0 {
                     ready.push(key(d));
