@@ -42,7 +42,7 @@ pub struct StrategyOutcome {
 }
 
 /// Every rule's result for one district, before scheduling.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Evaluation {
     /// Each derived value, or what would settle it.
     pub derived: Vec<Result<Value, Missing>>,
@@ -65,6 +65,26 @@ pub fn evaluate(
     rules: &RuleBase,
     district: &District,
     file: &Path,
+) -> Result<Evaluation, Diagnostic> {
+    evaluate_with(rules, district, file, Shortcuts::On)
+}
+
+/// Whether to take the evaluation shortcuts: a condition tried whole before
+/// its parts, strict leaves that read unknowns left unevaluated, strategy
+/// conditions evaluated as one list. They change the cost, never the
+/// result; a test compares both ways on every fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shortcuts {
+    On,
+    #[cfg(test)]
+    Off,
+}
+
+fn evaluate_with(
+    rules: &RuleBase,
+    district: &District,
+    file: &Path,
+    shortcuts: Shortcuts,
 ) -> Result<Evaluation, Diagnostic> {
     let district_value = Value::from(Serde(district));
     let absent: Vec<bool> = rules
@@ -93,6 +113,7 @@ pub fn evaluate(
             absent: &absent,
             derived: &derived,
             findings: &findings,
+            shortcuts,
         };
         let fail = |origin: &Origin, what: String, leaf: usize, error: minijinja::Error| {
             rule_error(origin, &what, &rules.leaves[leaf].source, &error, file)
@@ -165,6 +186,7 @@ pub fn evaluate(
         absent: &absent,
         derived: &derived,
         findings: &findings,
+        shortcuts,
     };
     let batch = evaluator.batch();
     for (i, rule) in rules.strategies.iter().enumerate() {
@@ -249,6 +271,7 @@ struct LeafEvaluator<'a> {
     absent: &'a [bool],
     derived: &'a [Result<Value, Missing>],
     findings: &'a [FindingOutcome],
+    shortcuts: Shortcuts,
 }
 
 impl LeafEvaluator<'_> {
@@ -268,7 +291,11 @@ impl LeafEvaluator<'_> {
         if let Some(constant) = &info.constant {
             return Ok(Ok(constant.clone()));
         }
-        if (info.whole || info.strict) && self.reads_unknown(leaf) {
+        if self.shortcuts != Shortcuts::On {
+            if info.whole {
+                return Ok(Err(Missing::new()));
+            }
+        } else if (info.whole || info.strict) && self.reads_unknown(leaf) {
             // Evaluating would only fail: a whole leaves it to its parts, a
             // strict leaf is unknown for what it reads.
             return Ok(Err(if info.whole {
@@ -343,6 +370,9 @@ impl LeafEvaluator<'_> {
         let Some(batch) = &self.rules.strategy_batch else {
             return decided;
         };
+        if self.shortcuts != Shortcuts::On {
+            return decided;
+        }
         if batch.entries.iter().any(|e| self.reads_unknown(e.top)) {
             return decided;
         }
@@ -554,5 +584,28 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
             .zip(&evaluation.derived)
             .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.id.as_str(), v.clone())))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shortcuts_never_change_an_evaluation() {
+        let rules = RuleBase::embedded().expect("rules");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut checked = 0;
+        for group in ["calli", "elin", "cases"] {
+            for entry in std::fs::read_dir(root.join(group)).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                let district = District::load(&path).expect("fixture");
+                let fast = evaluate_with(&rules, &district, &path, Shortcuts::On).expect("fast");
+                let slow = evaluate_with(&rules, &district, &path, Shortcuts::Off).expect("slow");
+                assert_eq!(fast, slow, "{}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 36);
     }
 }

@@ -601,3 +601,120 @@ mod sequencing {
         assert_eq!(ids, ["launch", "assess", "design", "implement"]);
     }
 }
+
+mod rule_base {
+    use super::rules;
+
+    const SEEDS: [&str; 5] = [
+        "000_27de786008e6bbd0.txt",
+        "001_f2579bc5bb7bb78d.txt",
+        "002_97c856a57aab763a.txt",
+        "003_8720d84c1288f393.txt",
+        "004_6a2c37c4e553160e.txt",
+    ];
+
+    fn check_sources(owner: &str, sources: &[String]) {
+        assert!(!sources.is_empty(), "{owner} names no source");
+        for source in sources {
+            if source.ends_with(".txt") {
+                assert!(
+                    SEEDS.contains(&source.as_str()),
+                    "{owner} cites an unknown seed {source}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_domain_finding_has_its_area() {
+        let expected = [
+            ("high_el_concentration", "instruction"),
+            ("el_share_above_state", "data"),
+            ("reclassification_below_state", "data"),
+            ("reclassification_declining", "data"),
+            ("weak_el_progress", "data"),
+            ("academic_access_gap", "instruction"),
+            ("high_ltel_rate", "instruction"),
+            ("ltel_pipeline_risk", "instruction"),
+            ("newcomer_influx", "instruction"),
+            ("outcome_data_gap", "data"),
+            ("no_el_observation_data", "data"),
+            ("leadership_instability", "leadership"),
+            ("incomplete_improvement_team", "leadership"),
+            ("improvement_science_gap", "improvement"),
+            ("el_expertise_gap", "learning"),
+            ("coaching_capacity_gap", "learning"),
+            ("bilingual_staffing_shortage", "learning"),
+            ("family_engagement_gap", "family"),
+            ("high_poverty", "family"),
+            ("small_district_capacity", "leadership"),
+            ("dual_language_ambition", "instruction"),
+        ];
+        for (id, area) in expected {
+            let finding = rules()
+                .finding(id)
+                .unwrap_or_else(|| panic!("finding {id} exists"));
+            assert_eq!(finding.area, area, "{id}");
+        }
+    }
+
+    #[test]
+    fn every_strategy_is_a_complete_recommendation() {
+        for s in &rules().strategies {
+            let owner = format!("strategy {}", s.id);
+            assert!(!s.title.trim().is_empty(), "{owner} has no title");
+            assert!(s.rationale.len() > 40, "{owner} has no real rationale");
+            assert!(
+                s.actions.len() >= 2,
+                "{owner} has fewer than two action steps"
+            );
+            assert!(!s.owners.is_empty(), "{owner} has no owners");
+            assert!(
+                s.first_test.len() > 20,
+                "{owner} has no first small test of change"
+            );
+            assert!(!s.measures.is_empty(), "{owner} has no measure");
+            check_sources(&owner, &s.sources);
+        }
+    }
+
+    #[test]
+    fn every_finding_states_evidence_and_sources() {
+        for f in &rules().findings {
+            let owner = format!("finding {}", f.id);
+            assert!(!f.title.trim().is_empty(), "{owner} has no title");
+            assert!(
+                !f.evidence.trim().is_empty(),
+                "{owner} has no evidence sentence"
+            );
+            check_sources(&owner, &f.sources);
+        }
+    }
+
+    #[test]
+    fn every_reference_value_has_a_year_and_a_source() {
+        let rules = rules();
+        assert!(!rules.references.is_empty());
+        for r in &rules.references {
+            assert!(
+                !r.year.trim().is_empty() && !r.source.trim().is_empty(),
+                "{}",
+                r.id
+            );
+        }
+        let stages: Vec<&str> = rules.stages.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(stages, ["launch", "assess", "design", "implement"]);
+        let areas: Vec<&str> = rules.areas.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            areas,
+            [
+                "leadership",
+                "data",
+                "instruction",
+                "learning",
+                "family",
+                "improvement"
+            ]
+        );
+    }
+}
