@@ -41,9 +41,12 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the position of `needle`'s first line in `source`, if found.
+    /// Attaches the position of a byte offset in `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Self {
-        let offset = offset.min(source.len());
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

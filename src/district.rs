@@ -686,6 +686,35 @@ mod tests {
         assert!(src[at..].starts_with("year: \"2017-18\""));
     }
 
+    /// `field_names` must match the serde structs: ron reports the fields a
+    /// struct expects when it meets an unknown one.
+    #[test]
+    fn field_names_match_the_district_structs() {
+        let sections = [
+            ("", "District(zzz: 1)"),
+            ("grades", "District(grades: (zzz: 1))"),
+            ("students", "District(students: (zzz: 1))"),
+            ("history", "District(history: [(zzz: 1)])"),
+            ("programs", "District(programs: (zzz: 1))"),
+            ("staffing", "District(staffing: (zzz: 1))"),
+            ("leadership", "District(leadership: (zzz: 1))"),
+            ("family", "District(family: (zzz: 1))"),
+            ("resources", "District(resources: (zzz: 1))"),
+            ("goals", "District(goals: (zzz: 1))"),
+        ];
+        for (section, source) in sections {
+            let error = crate::source::ron_options()
+                .from_str::<District>(source)
+                .expect_err("an unknown field is an error");
+            match error.code {
+                ron::error::Error::NoSuchStructField { expected, .. } => {
+                    assert_eq!(field_names(section), expected, "section `{section}`");
+                }
+                other => panic!("section `{section}`: unexpected error {other}"),
+            }
+        }
+    }
+
     #[test]
     fn every_section_lists_its_fields() {
         assert!(field_paths().contains(&"leadership.changes_last_3_years".to_string()));
