@@ -307,6 +307,16 @@ impl RuleBase {
                     );
                 }
             }
+            if !(1..=4).contains(&s.principle) {
+                problems.push(at_key(
+                    &s.origin,
+                    "principle",
+                    format!(
+                        "{owner}: EL Roadmap principle {} is out of range 1..=4",
+                        s.principle
+                    ),
+                ));
+            }
             if !(1..=5).contains(&s.leverage) {
                 problems.push(at(
                     &s.origin,

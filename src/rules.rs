@@ -32,6 +32,9 @@ pub struct Area {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    /// Guiding questions for the team's inquiry into this area.
+    #[serde(default)]
+    pub questions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -103,6 +106,9 @@ pub struct Finding {
     pub when: String,
     /// A minijinja template: the sentence that states the evidence.
     pub evidence: String,
+    /// Guiding questions for the team's inquiry when it fires.
+    #[serde(default)]
+    pub questions: Vec<String>,
     #[serde(default)]
     pub needs: Vec<String>,
     pub sources: Vec<String>,
@@ -135,6 +141,8 @@ pub struct Strategy {
     pub stage: String,
     /// 1 (helpful) to 5 (highest leverage).
     pub leverage: u8,
+    /// The California EL Roadmap principle it serves, 1 to 4.
+    pub principle: u8,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,
     #[serde(default)]

@@ -330,7 +330,7 @@ fn broken_rule_bases_are_diagnosed() {
         ("expression-syntax", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment < (5000\"")]),
         ("unknown-name", &[("derived.ron", "value: \"derived.el_count >= 51\"", "value: \"derived.el_cont >= 51\"")]),
         ("unknown-field-in-expression", &[("findings.ron", "when: \"students.frpm_share >= 0.75\"", "when: \"students.frmp_share >= 0.75\"")]),
-        ("ron-syntax", &[("areas.ron", "(id: \"data\",", "(id: \"data\"")]),
+        ("ron-syntax", &[("areas.ron", "id: \"data\",", "id: \"data\"")]),
         ("unknown-rule-field", &[("strategies/family.ron", "rationale: \"Families and students see", "rationle: \"Families and students see")]),
         ("unknown-stage", &[("strategies/family.ron", "stage: \"design\"", "stage: \"desing\"")]),
         ("evidence-syntax", &[("findings.ron", "evidence: \"With {{ enrollment }} students", "evidence: \"With {{ enrollment students")]),
