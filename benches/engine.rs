@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use elplan::render::Format;
+use elplan::render::{Format, RenderOptions};
 use elplan::{engine, District, Renderer, RuleBase};
 
 fn fixtures() -> Vec<(PathBuf, District)> {
@@ -72,7 +72,13 @@ fn render(c: &mut Criterion) {
         group.bench_function(format!("markdown {name}"), |b| {
             b.iter(|| {
                 renderer
-                    .render(Format::Md, &plan, district, &rules)
+                    .render(
+                        Format::Md,
+                        &plan,
+                        district,
+                        &rules,
+                        &RenderOptions::default(),
+                    )
                     .expect("render")
             })
         });

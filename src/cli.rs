@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::{self, District};
 use crate::overrides::{self, Override};
-use crate::render::{Format, Renderer};
+use crate::render::{Format, RenderOptions, Renderer};
 use crate::rulebase::RuleBase;
 
 /// Exit codes: 0 success, 1 bad input or a failed run, 2 bad usage.
@@ -55,7 +55,7 @@ pub struct PlanArgs {
     /// District file (RON), or `-` for standard input
     #[arg(value_name = "DISTRICT|-")]
     pub district: PathBuf,
-    /// Output format
+    /// Output format: a Markdown draft, a self-contained HTML report, or the plan as JSON
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
@@ -64,6 +64,16 @@ pub struct PlanArgs {
     /// Override a district field before planning, e.g. `students.el_share=0.45`
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub overrides: Vec<Override>,
+    /// Date the draft and start its calendar (YYYY-MM-DD); left out, the
+    /// draft carries no date, so the same input gives the same output
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
+    pub date: Option<String>,
+}
+
+fn parse_date_arg(text: &str) -> Result<String, String> {
+    crate::render::parse_date(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| format!("`{text}` is not a date like 2026-09-01"))
 }
 
 /// Parses the arguments, runs the command, and returns the exit code.
@@ -141,7 +151,15 @@ fn plan(sources: &Sources, args: &PlanArgs) -> anyhow::Result<()> {
     let district = overrides::apply(&district, &args.overrides)?;
     let plan = crate::engine::plan(&rules, &district, &args.district).map_err(Diagnostics::from)?;
     let text = renderer
-        .render(args.format, &plan, &district, &rules)
+        .render(
+            args.format,
+            &plan,
+            &district,
+            &rules,
+            &RenderOptions {
+                date: args.date.clone(),
+            },
+        )
         .map_err(Diagnostics::from)?;
     emit(args.output.as_deref(), &text)
 }

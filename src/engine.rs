@@ -458,6 +458,7 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
                     severity: f.severity,
                     evidence: evidence.clone(),
                     sources: &f.sources,
+                    questions: &f.questions,
                 },
             )),
             FindingOutcome::NotFired => not_fired.push(Brief {
@@ -543,6 +544,7 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
                         .collect(),
                     priority: slot.priority,
                     leverage: s.leverage,
+                    principle: s.principle,
                     rationale: texts.rationale.clone(),
                     actions: texts.actions.clone(),
                     owners: texts.owners.clone(),

@@ -3,7 +3,8 @@
 //! Functions read the outcome history (`latest`, `values`, `falling`,
 //! `years_with`); filters format numbers (`pct`, `num`). They know how to read
 //! history, not what a good reclassification rate is: thresholds stay in the
-//! rule base. `pick(mapping)` maps a list of keys to their values. A helper that lacks the data it needs returns an *undefined*
+//! rule base. `pick(mapping)` maps a list of keys to their values;
+//! `mermaid` makes text safe in a Mermaid label. A helper that lacks the data it needs returns an *undefined*
 //! error, which the engine reads as "unknown".
 
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -19,6 +20,27 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("pct", pct);
     env.add_filter("num", num);
     env.add_filter("pick", pick);
+    env.add_filter("mermaid", mermaid);
+}
+
+/// Text made safe inside a quoted Mermaid label (`A["…"]`) or a Gantt task
+/// name: quotes and angle brackets become Mermaid entities, and the
+/// statement separators `:` `;` `#` are replaced.
+fn mermaid(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            ':' => out.push_str(" -"),
+            ';' => out.push(','),
+            '#' => out.push_str("no. "),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `["a", "b"] | pick(mapping)` → `[mapping.a, mapping.b]`.

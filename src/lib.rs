@@ -6,14 +6,14 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use elplan::{District, RuleBase, Renderer, render::Format};
+//! use elplan::{District, RuleBase, Renderer, render::{Format, RenderOptions}};
 //!
 //! let rules = RuleBase::embedded()?;
 //! let path = Path::new("fixtures/calli/mendota-unified.ron");
 //! let district = District::load(path)?;
 //! let plan = elplan::engine::plan(&rules, &district, path)?;
 //! println!("{}", plan.to_json());
-//! let markdown = Renderer::embedded()?.render(Format::Md, &plan, &district, &rules)?;
+//! let markdown = Renderer::embedded()?.render(Format::Md, &plan, &district, &rules, &RenderOptions::default())?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -50,6 +50,7 @@ pub mod rulebase;
 pub mod rules;
 pub mod schedule;
 pub mod source;
+pub mod svg;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use district::District;

@@ -47,6 +47,8 @@ pub struct FiredFinding<'r> {
     pub severity: Severity,
     pub evidence: String,
     pub sources: &'r [String],
+    /// Guiding questions for the team's inquiry.
+    pub questions: &'r [String],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,6 +102,8 @@ pub struct Scheduled<'r> {
     pub addresses: Vec<&'r str>,
     pub priority: u32,
     pub leverage: u8,
+    /// The California EL Roadmap principle it serves, 1 to 4.
+    pub principle: u8,
     pub rationale: Value,
     pub actions: Value,
     pub owners: Value,

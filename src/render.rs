@@ -1,19 +1,16 @@
 //! Rendering a plan through minijinja templates, and as JSON.
 //!
 //! One [`Renderer`] holds one environment with the templates parsed once
-//! (embedded by default, or every `*.j2` file of `--templates DIR`). The
-//! templates receive `plan` (the plan JSON structure), `district` (the
-//! district file's fields), `state` (reference values by id, each with
-//! value, title, unit, year and source), `areas` (by id, with title and
-//! description) and `titles` (finding and strategy titles by id). What a draft says is in the
-//! templates; this module only feeds them.
+//! (embedded by default, or every `*.j2` file of `--templates DIR`). What a
+//! draft says is in the templates; this module only feeds them (the
+//! variables are listed in README.md) and, for HTML, adds the SVG figures.
 
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
-use minijinja::{context, Environment, UndefinedBehavior};
+use minijinja::{context, Environment, UndefinedBehavior, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
@@ -32,6 +29,7 @@ pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Md,
+    Html,
     Json,
 }
 
@@ -39,9 +37,57 @@ impl Format {
     fn template(self) -> Option<&'static str> {
         match self {
             Format::Md => Some("plan.md"),
+            Format::Html => Some("plan.html"),
             Format::Json => None,
         }
     }
+}
+
+/// The template that words the plan's aim, for the driver diagram.
+const AIM_TEMPLATE: &str = "aim.txt";
+
+/// What a rendering needs beyond the plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// The draft's date, `YYYY-MM-DD`; left out, the draft carries no date
+    /// and its calendar counts months from a nominal start.
+    pub date: Option<String>,
+}
+
+/// Parses a `YYYY-MM-DD` date into (year, month, day).
+pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some((year, month, day))
+}
+
+/// The first day of each month of the plan (`YYYY-MM-01`), one more than
+/// the horizon so the last month has an end; from `date`, or from a
+/// nominal January 2001 when there is none.
+fn calendar(date: Option<&str>, months: u32) -> Vec<String> {
+    let (year, month, _) = date.and_then(parse_date).unwrap_or((2001, 1, 1));
+    (0..=months as i32)
+        .map(|k| {
+            let index = (month as i32 - 1) + k;
+            format!(
+                "{:04}-{:02}-01",
+                year + index.div_euclid(12),
+                index.rem_euclid(12) + 1
+            )
+        })
+        .collect()
 }
 
 pub struct Renderer {
@@ -119,16 +165,6 @@ impl Renderer {
                 problems.push(template_diagnostic(&path, Some(&text), &e));
             }
         }
-        for format in [Format::Md] {
-            if let Some(name) = format.template() {
-                if env.get_template(name).is_err() && problems.is_empty() {
-                    problems.push(
-                        Diagnostic::new(&origin, format!("no template `{name}{SUFFIX}`"))
-                            .with_hint("a template directory needs plan.md.j2"),
-                    );
-                }
-            }
-        }
         if problems.is_empty() {
             Ok(Renderer { env, origin })
         } else {
@@ -143,16 +179,76 @@ impl Renderer {
         plan: &Plan<'_>,
         district: &District,
         rules: &RuleBase,
+        options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
         let Some(name) = format.template() else {
             return Ok(plan.to_json());
         };
-        let template = self.env.get_template(name).map_err(|e| {
-            template_diagnostic(&self.origin.join(format!("{name}{SUFFIX}")), None, &e)
+        let shown = |name: &str| self.origin.join(format!("{name}{SUFFIX}"));
+        let template = self.env.get_template(name).map_err(|_| {
+            Diagnostic::new(&self.origin, format!("no template `{name}{SUFFIX}`")).with_hint(
+                format!(
+                    "a template directory for --format {} needs {name}{SUFFIX}",
+                    format_name(format)
+                ),
+            )
         })?;
+        let months = calendar(options.date.as_deref(), plan.horizon_months);
+        let plan_value = Value::from(Serde(plan));
+        let scheduled = scheduled(&plan_value);
+        let base = context! {
+            plan => plan_value,
+            scheduled,
+            district => Serde(district),
+            date => options.date.as_deref(),
+            months => Serde(&months),
+            ..rules.template_values.clone()
+        };
+        // The aim is worded by its own text template and given to the others
+        // as a plain string, so each escapes it for its own format.
+        let aim = match self.env.get_template(AIM_TEMPLATE) {
+            Ok(t) => t
+                .render(base.clone())
+                .map_err(|e| template_diagnostic(&shown(AIM_TEMPLATE), None, &e))?
+                .trim()
+                .to_string(),
+            Err(_) => plan.district.name.clone(),
+        };
+        let figures = if format == Format::Html {
+            let calendar = options.date.as_ref().map(|_| months.as_slice());
+            context! {
+                driver_diagram => Value::from_safe_string(crate::svg::driver_diagram(plan, rules, &aim)),
+                timeline => Value::from_safe_string(crate::svg::timeline(plan, calendar)),
+            }
+        } else {
+            Value::UNDEFINED
+        };
+        let context = context! { aim, figures, ..base };
         template
-            .render(context! { plan => Serde(plan), district => Serde(district), ..rules.template_values.clone() })
-            .map_err(|e| template_diagnostic(&self.origin.join(format!("{name}{SUFFIX}")), None, &e))
+            .render(context)
+            .map_err(|e| template_diagnostic(&shown(name), None, &e))
+    }
+}
+
+/// Every scheduled strategy of a plan value, stage by stage: the same
+/// values as in `plan.stages`, not copies.
+fn scheduled(plan: &Value) -> Value {
+    let mut all = Vec::new();
+    if let Ok(stages) = plan.get_attr("stages").and_then(|s| s.try_iter()) {
+        for stage in stages {
+            if let Ok(strategies) = stage.get_attr("strategies").and_then(|s| s.try_iter()) {
+                all.extend(strategies);
+            }
+        }
+    }
+    Value::from(all)
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Md => "md",
+        Format::Html => "html",
+        Format::Json => "json",
     }
 }
 

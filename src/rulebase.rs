@@ -137,7 +137,8 @@ pub struct RuleBase {
     /// Each strategy's texts as template values, converted once.
     pub(crate) strategy_texts: Vec<StrategyTexts>,
     /// What templates receive besides the plan: `state` (references by id),
-    /// `areas` (by id) and `titles` (finding and strategy titles by id).
+    /// `areas` (by id), `area_ids` (in order) and `titles` (finding and
+    /// strategy titles by id).
     pub(crate) template_values: Value,
 }
 
@@ -713,6 +714,7 @@ impl RuleBase {
         let template_values = Value::from(minijinja::value::Serde(TemplateValues {
             state: references.iter().map(|r| (r.id.as_str(), r)).collect(),
             areas: areas.iter().map(|a| (a.id.as_str(), a)).collect(),
+            area_ids: areas.iter().map(|a| a.id.as_str()).collect(),
             titles: findings
                 .iter()
                 .map(|f| (f.id.as_str(), f.title.as_str()))
@@ -769,6 +771,8 @@ impl RuleBase {
 struct TemplateValues<'a> {
     state: BTreeMap<&'a str, &'a Reference>,
     areas: BTreeMap<&'a str, &'a Area>,
+    /// Area ids in the order of `areas.ron`.
+    area_ids: Vec<&'a str>,
     titles: BTreeMap<&'a str, &'a str>,
 }
 

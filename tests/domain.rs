@@ -718,3 +718,82 @@ mod rule_base {
         );
     }
 }
+
+mod coverage {
+    use super::*;
+    use elplan::condition::Truth;
+    use elplan::engine::{self, FindingOutcome};
+
+    /// Every finding fires, and every strategy's condition holds, on at
+    /// least one bundled fixture: no rule of the default base is dead.
+    #[test]
+    fn every_rule_fires_on_some_fixture() {
+        let rules = rules();
+        let mut fired = vec![false; rules.findings.len()];
+        let mut chosen = vec![false; rules.strategies.len()];
+        for name in all_fixtures() {
+            let path = fixture(&name);
+            let district = District::load(&path).expect("fixture");
+            let evaluation = engine::evaluate(rules, &district, &path).expect("evaluates");
+            for (i, outcome) in evaluation.findings.iter().enumerate() {
+                fired[i] |= matches!(outcome, FindingOutcome::Fired(_));
+            }
+            for (i, outcome) in evaluation.strategies.iter().enumerate() {
+                chosen[i] |= outcome.when == Truth::True;
+            }
+        }
+        let dead: Vec<&str> = rules
+            .findings
+            .iter()
+            .zip(&fired)
+            .filter(|(_, &f)| !f)
+            .map(|(f, _)| f.id.as_str())
+            .chain(
+                rules
+                    .strategies
+                    .iter()
+                    .zip(&chosen)
+                    .filter(|(_, &c)| !c)
+                    .map(|(s, _)| s.id.as_str()),
+            )
+            .collect();
+        assert!(dead.is_empty(), "rules that fire on no fixture: {dead:?}");
+        assert!(rules.findings.len() >= 30 && rules.strategies.len() >= 60);
+    }
+
+    #[test]
+    fn every_area_and_finding_has_guiding_questions_and_every_stage_strategies() {
+        let rules = rules();
+        for area in &rules.areas {
+            assert!(
+                area.questions.len() >= 2,
+                "area {} needs guiding questions",
+                area.id
+            );
+        }
+        for finding in &rules.findings {
+            assert!(
+                !finding.questions.is_empty(),
+                "finding {} needs guiding questions",
+                finding.id
+            );
+        }
+        for stage in &rules.stages {
+            for area in &rules.areas {
+                let covered = rules.strategies.iter().any(|s| s.area == area.id);
+                assert!(covered, "no strategy in area {}", area.id);
+            }
+            assert!(
+                rules.strategies.iter().any(|s| s.stage == stage.id),
+                "no strategy in stage {}",
+                stage.id
+            );
+        }
+        for principle in 1..=4 {
+            assert!(
+                rules.strategies.iter().any(|s| s.principle == principle),
+                "no strategy serves principle {principle}"
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
-//! Every fixture's plan, as Markdown and as JSON, is a reviewed snapshot:
+//! Every fixture's plan, as Markdown, HTML and JSON, is a reviewed snapshot:
 //! a rule or template change shows exactly which plans it moves.
 
-use elplan::render::Format;
+use elplan::render::{Format, RenderOptions};
 use elplan::{engine, District, Renderer, RuleBase};
 
 #[test]
@@ -13,9 +13,25 @@ fn every_fixture_plans_to_its_snapshot() {
         let plan =
             engine::plan(&rules, &district, path).expect("fixtures plan without rule errors");
         let markdown = renderer
-            .render(Format::Md, &plan, &district, &rules)
+            .render(
+                Format::Md,
+                &plan,
+                &district,
+                &rules,
+                &RenderOptions::default(),
+            )
             .expect("the default template renders");
+        let html = renderer
+            .render(
+                Format::Html,
+                &plan,
+                &district,
+                &rules,
+                &RenderOptions::default(),
+            )
+            .expect("the default HTML template renders");
         insta::assert_snapshot!("md", markdown);
+        insta::assert_snapshot!("html", html);
         insta::assert_snapshot!("json", plan.to_json());
     });
 }
