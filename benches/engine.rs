@@ -1,6 +1,7 @@
 //! Benchmarks against DESIGN.md's budgets: the engine per district
 //! (context to plan, no rendering, ≤ 50 µs), Markdown rendering of one plan
-//! (≤ 200 µs), and loading the default rule base (part of a whole run).
+//! (≤ 200 µs), a 1,000-point sweep (≤ 200 ms), and loading the default
+//! rule base (part of a whole run).
 
 // The same allocator as the elplan binary, so figures match what ships.
 #[global_allocator]
@@ -87,6 +88,24 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
+/// A 1,000-point sweep over every core, one compiled rule base (≤ 200 ms).
+fn sweep(c: &mut Criterion) {
+    let rules = RuleBase::embedded().expect("rules");
+    let districts = fixtures();
+    let (path, district) = districts
+        .iter()
+        .find(|(p, _)| p.ends_with("calli/mendota-unified.ron"))
+        .expect("fixture");
+    let vary: elplan::sweep::Vary = "students.el_share=0..0.999:0.001".parse().expect("range");
+    assert_eq!(vary.values().len(), 1000);
+    let mut group = c.benchmark_group("sweep");
+    group.sample_size(20);
+    group.bench_function("1000 points", |b| {
+        b.iter(|| elplan::sweep::sweep(&rules, district, path, &vary).expect("sweep"))
+    });
+    group.finish();
+}
+
 fn load(c: &mut Criterion) {
     c.bench_function("load/default rule base", |b| {
         b.iter(|| RuleBase::embedded().expect("rules"))
@@ -101,6 +120,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = engine, render, load
+    targets = engine, render, sweep, load
 }
 criterion_main!(benches);

@@ -15,6 +15,7 @@ use crate::district::{self, District};
 use crate::overrides::{self, Override};
 use crate::render::{Format, RenderOptions, Renderer};
 use crate::rulebase::RuleBase;
+use crate::scenario::Scenario;
 
 /// Exit codes: 0 success, 1 bad input or a failed run, 2 bad usage.
 pub const EXIT_FAILURE: i32 = 1;
@@ -48,6 +49,78 @@ pub struct Sources {
 pub enum Command {
     /// Plan one district and print (or write) the draft
     Plan(PlanArgs),
+    /// Why a finding fired or not, why a strategy is in the plan or not
+    Explain(ExplainArgs),
+    /// What changes in the plan under overrides or a scenario
+    Whatif(WhatifArgs),
+    /// What changes between the plans of two district files
+    Diff(DiffArgs),
+    /// Plan at every value of one field and report where the plan changes
+    Sweep(SweepArgs),
+}
+
+/// Text for people, JSON for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+/// What changes a district before planning: `--set` and `--scenario`.
+#[derive(Debug, Args)]
+pub struct Changes {
+    /// Override a district field before planning, e.g. `students.el_share=0.45` (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub overrides: Vec<Override>,
+    /// A scenario file (RON: name, description, set) applied before the `--set` overrides
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// District file (RON)
+    pub district: PathBuf,
+    /// A finding or strategy id
+    pub id: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub changes: Changes,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["overrides", "scenario"])))]
+pub struct WhatifArgs {
+    /// District file (RON)
+    pub district: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The district file to compare from (say, last year's)
+    pub district_a: PathBuf,
+    /// The district file to compare with
+    pub district_b: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// District file (RON)
+    pub district: PathBuf,
+    /// The field and its values, e.g. `students.el_share=0..1:0.01`
+    #[arg(long, value_name = "PATH=START..END:STEP")]
+    pub vary: crate::sweep::Vary,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub changes: Changes,
 }
 
 #[derive(Debug, Args)]
@@ -61,9 +134,8 @@ pub struct PlanArgs {
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Override a district field before planning, e.g. `students.el_share=0.45`
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub overrides: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Date the draft and start its calendar (YYYY-MM-DD); left out, the
     /// draft carries no date, so the same input gives the same output
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
@@ -82,13 +154,13 @@ pub fn main() -> i32 {
     match run(&cli) {
         Ok(()) => 0,
         Err(error) => {
-            report(&error);
+            report_error(&error);
             EXIT_FAILURE
         }
     }
 }
 
-fn report(error: &anyhow::Error) {
+fn report_error(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
     if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
         let _ = write!(stderr, "{diagnostics}");
@@ -100,6 +172,112 @@ fn report(error: &anyhow::Error) {
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Plan(args) => plan(&cli.sources, args),
+        Command::Explain(args) => explain(&cli.sources, args),
+        Command::Whatif(args) => whatif(&cli.sources, args),
+        Command::Diff(args) => diff(&cli.sources, args),
+        Command::Sweep(args) => sweep(&cli.sources, args),
+    }
+}
+
+/// The district after the scenario's and then the `--set` overrides, and a
+/// label saying what changed.
+fn apply_changes(
+    district: &District,
+    changes: &Changes,
+) -> Result<(District, String), Diagnostics> {
+    let mut overrides = Vec::new();
+    let mut labels = Vec::new();
+    if let Some(path) = &changes.scenario {
+        let scenario = Scenario::load(path)?;
+        overrides.extend(scenario.overrides());
+        labels.push(format!("scenario \"{}\"", scenario.name));
+    }
+    overrides.extend(changes.overrides.iter().cloned());
+    if !changes.overrides.is_empty() {
+        let sets: Vec<String> = changes.overrides.iter().map(ToString::to_string).collect();
+        labels.push(sets.join(", "));
+    }
+    let changed = overrides::apply(district, &overrides).map_err(|d| match &changes.scenario {
+        Some(path) => Diagnostics(
+            d.0.into_iter()
+                .map(|mut x| {
+                    x.message = format!("{} (scenario {})", x.message, path.display());
+                    x
+                })
+                .collect(),
+        ),
+        None => d,
+    })?;
+    Ok((changed, labels.join(" and ")))
+}
+
+fn print_report<T: serde::Serialize>(
+    format: ReportFormat,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    let out = match format {
+        ReportFormat::Text => text(),
+        ReportFormat::Json => {
+            let mut json = serde_json::to_string_pretty(value)?;
+            json.push('\n');
+            json
+        }
+    };
+    emit(None, &out)
+}
+
+fn explain(sources: &Sources, args: &ExplainArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let district = load_district(&args.district)?;
+    let (district, _) = apply_changes(&district, &args.changes)?;
+    let explanation = crate::explain::explain(&rules, &district, &args.district, &args.id)
+        .map_err(Diagnostics::from)?;
+    print_report(args.format, &explanation, || explanation.to_text())
+}
+
+fn whatif(sources: &Sources, args: &WhatifArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let district = load_district(&args.district)?;
+    let (changed, label) = apply_changes(&district, &args.changes)?;
+    let before =
+        crate::engine::plan(&rules, &district, &args.district).map_err(Diagnostics::from)?;
+    let after = crate::engine::plan(&rules, &changed, &args.district).map_err(Diagnostics::from)?;
+    let diff = crate::compare::compare(&before, &after, &district.name, &label);
+    print_report(args.format, &diff, || diff.to_text())
+}
+
+fn diff(sources: &Sources, args: &DiffArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let a = load_district(&args.district_a)?;
+    let b = load_district(&args.district_b)?;
+    let before = crate::engine::plan(&rules, &a, &args.district_a).map_err(Diagnostics::from)?;
+    let after = crate::engine::plan(&rules, &b, &args.district_b).map_err(Diagnostics::from)?;
+    let label = |d: &District, p: &Path| format!("{} ({})", d.name, p.display());
+    let diff = crate::compare::compare(
+        &before,
+        &after,
+        &label(&a, &args.district_a),
+        &label(&b, &args.district_b),
+    );
+    print_report(args.format, &diff, || diff.to_text())
+}
+
+fn sweep(sources: &Sources, args: &SweepArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let district = load_district(&args.district)?;
+    let (district, _) = apply_changes(&district, &args.changes)?;
+    let sweep = crate::sweep::sweep(&rules, &district, &args.district, &args.vary)?;
+    print_report(args.format, &sweep, || sweep.to_text())?;
+    if sweep.invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!(
+            "{} of {} values of {} are invalid for this district (listed above)",
+            sweep.invalid.len(),
+            sweep.values,
+            sweep.path
+        ))
     }
 }
 
@@ -148,7 +326,7 @@ fn plan(sources: &Sources, args: &PlanArgs) -> anyhow::Result<()> {
     let rules = load_rules(sources)?;
     let renderer = load_renderer(sources)?;
     let district = load_district(&args.district)?;
-    let district = overrides::apply(&district, &args.overrides)?;
+    let (district, _) = apply_changes(&district, &args.changes)?;
     let plan = crate::engine::plan(&rules, &district, &args.district).map_err(Diagnostics::from)?;
     let text = renderer
         .render(

@@ -80,18 +80,25 @@ enum Shortcuts {
     Off,
 }
 
+/// The district as a template value, and whether each district path the
+/// rule base reads is absent from it.
+fn district_value(rules: &RuleBase, district: &District) -> (Value, Vec<bool>) {
+    let value = Value::from(Serde(district));
+    let absent = rules
+        .paths
+        .iter()
+        .map(|path| lookup(&value, path).is_none())
+        .collect();
+    (value, absent)
+}
+
 fn evaluate_with(
     rules: &RuleBase,
     district: &District,
     file: &Path,
     shortcuts: Shortcuts,
 ) -> Result<Evaluation, Diagnostic> {
-    let district_value = Value::from(Serde(district));
-    let absent: Vec<bool> = rules
-        .paths
-        .iter()
-        .map(|path| lookup(&district_value, path).is_none())
-        .collect();
+    let (district_value, absent) = district_value(rules, district);
     let derived_slots = Slots::new(rules.derived_index.clone());
     let finding_slots = Slots::new(rules.finding_index.clone());
     let scope = Scope::root(
@@ -231,6 +238,57 @@ fn evaluate_with(
     })
 }
 
+/// Each part of `logic` evaluated on its own, against `district` with the
+/// derived values and findings `evaluation` settled: what `explain` shows.
+pub(crate) fn parts(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    logic: &Logic,
+) -> Result<Vec<(usize, Truth)>, minijinja::Error> {
+    let (district_value, absent) = district_value(rules, district);
+    let derived_slots = Slots::new(rules.derived_index.clone());
+    for (i, value) in evaluation.derived.iter().enumerate() {
+        if let Ok(v) = value {
+            derived_slots.set(i, v.clone());
+        }
+    }
+    let finding_slots = Slots::new(rules.finding_index.clone());
+    for (i, outcome) in evaluation.findings.iter().enumerate() {
+        match outcome {
+            FindingOutcome::Fired(_) => finding_slots.set(i, Value::from(true)),
+            FindingOutcome::NotFired => finding_slots.set(i, Value::from(false)),
+            FindingOutcome::Unknown(_) => {}
+        }
+    }
+    let scope = Scope::root(
+        district_value,
+        rules.state.clone(),
+        &derived_slots,
+        &finding_slots,
+    );
+    let evaluator = LeafEvaluator {
+        rules,
+        scope: &scope,
+        absent: &absent,
+        derived: &evaluation.derived,
+        findings: &evaluation.findings,
+        shortcuts: Shortcuts::On,
+    };
+    let mut leaves = Vec::new();
+    logic.leaves(&mut leaves);
+    leaves
+        .into_iter()
+        .map(|leaf| {
+            let truth = match evaluator.value(leaf)? {
+                Ok(v) => Truth::from_bool(v.is_true()),
+                Err(missing) => Truth::Unknown(missing),
+            };
+            Ok((leaf, truth))
+        })
+        .collect()
+}
+
 /// A rule's declared `needs` replace what the expression alone could name.
 fn settle(missing: Missing, needs: &[String]) -> Missing {
     if needs.is_empty() {
@@ -356,7 +414,7 @@ impl LeafEvaluator<'_> {
                         missing.insert(self.rules.paths[*path].clone());
                     }
                 }
-                Ref::State => {}
+                Ref::State(_) => {}
             }
         }
         missing
@@ -397,7 +455,7 @@ impl LeafEvaluator<'_> {
             Ref::Derived(j) => self.derived[*j].is_err(),
             Ref::Finding(j) => matches!(self.findings[*j], FindingOutcome::Unknown(_)),
             Ref::District(path) => self.absent[*path],
-            Ref::State => false,
+            Ref::State(_) => false,
         })
     }
 }

@@ -34,11 +34,13 @@
 //! treated as false.
 
 pub mod cli;
+pub mod compare;
 pub mod condition;
 mod context;
 pub mod diagnostic;
 pub mod district;
 pub mod engine;
+pub mod explain;
 pub mod graph;
 pub mod helpers;
 pub mod output;
@@ -48,9 +50,11 @@ pub mod render;
 pub mod rule_files;
 pub mod rulebase;
 pub mod rules;
+pub mod scenario;
 pub mod schedule;
 pub mod source;
 pub mod svg;
+pub mod sweep;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use district::District;

@@ -41,16 +41,20 @@ impl std::fmt::Display for Override {
     }
 }
 
-/// Applies `overrides` in order and re-validates the district.
+/// Applies `overrides` in order, then validates the result once: a set of
+/// overrides is one change, so it may pass through inconsistent states
+/// (raising `students.el_share` before `students.ever_el_share`).
 pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Diagnostics> {
     if overrides.is_empty() {
         return Ok(district.clone());
     }
+    let origin = |o: &Override| format!("--set {o}");
     let mut tree = serde_json::to_value(district)
         .map_err(|e| Diagnostic::new(Path::new("--set"), format!("cannot apply overrides: {e}")))?;
+    let mut changed = district.clone();
     for o in overrides {
-        let origin = format!("--set {o}");
-        let here = Path::new(&origin);
+        let here = origin(o);
+        let here = Path::new(&here);
         check_path(&o.path).map_err(|hint| {
             Diagnostic::new(here, format!("`{}` is not a district field", o.path))
                 .with_optional_hint(hint)
@@ -64,25 +68,25 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
                 )
             })?;
         set(&mut tree, &o.path, value);
-        let mut changed: District = serde_json::from_value(tree.clone())
+        changed = serde_json::from_value(tree.clone())
             .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
-        changed.fill_defaults();
-        let problems = changed.validate();
-        if !problems.is_empty() {
-            return Err(Diagnostics(
-                problems
-                    .into_iter()
-                    .map(|p| Diagnostic::new(here, format!("{}: {}", p.path, p.message)))
-                    .collect(),
-            ));
-        }
-        tree = serde_json::to_value(&changed)
-            .map_err(|e| Diagnostic::new(here, format!("cannot apply overrides: {e}")))?;
     }
-    let mut result: District = serde_json::from_value(tree)
-        .map_err(|e| Diagnostic::new(Path::new("--set"), format!("cannot apply overrides: {e}")))?;
-    result.fill_defaults();
-    Ok(result)
+    changed.fill_defaults();
+    let problems = changed.validate();
+    if problems.is_empty() {
+        return Ok(changed);
+    }
+    let all: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+    Err(Diagnostics(
+        problems
+            .into_iter()
+            .map(|p| {
+                let culprit = overrides.iter().rev().find(|o| p.path.starts_with(&o.path));
+                let here = culprit.map_or_else(|| format!("--set {}", all.join(", ")), origin);
+                Diagnostic::new(Path::new(&here), format!("{}: {}", p.path, p.message))
+            })
+            .collect(),
+    ))
 }
 
 /// Quotes bare words (`Novice`, `[Teachers, Principals]`) so enum variants
@@ -133,8 +137,8 @@ fn quote_identifiers(value: &str) -> String {
     out
 }
 
-/// Ok if `path` names a district field; otherwise a hint.
-fn check_path(path: &str) -> Result<(), Option<String>> {
+/// Ok if `path` names a district field; otherwise the nearest one, as a hint.
+pub fn check_path(path: &str) -> Result<(), Option<String>> {
     let valid = match path.split_once('.') {
         None => district::field_names("").contains(&path),
         Some((section, field)) => district::field_names(section).contains(&field),

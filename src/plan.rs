@@ -90,6 +90,15 @@ pub enum Reason {
 /// rule base; they serialize as plain strings, lists and maps. They are
 /// listed field by field rather than `#[serde(flatten)]`ed: flattening
 /// made rendering 25 % slower.
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Chosen => "chosen",
+            Reason::Prerequisite => "prerequisite",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Scheduled<'r> {
     pub id: &'r str,

@@ -37,7 +37,8 @@ pub(crate) type Expressions<'env> = Vec<Expression<'env, 'static>>;
 pub(crate) enum Ref {
     Derived(usize),
     Finding(usize),
-    State,
+    /// A state reference value, by id.
+    State(String),
     /// A dotted path into the district (`students.el_share`), by its index
     /// in [`RuleBase::paths`].
     District(usize),
@@ -641,7 +642,7 @@ impl RuleBase {
                 let to = match *r {
                     Ref::Derived(j) => Node::Derived(j),
                     Ref::Finding(j) => Node::Finding(j),
-                    Ref::State | Ref::District(_) => continue,
+                    Ref::State(_) | Ref::District(_) => continue,
                 };
                 graph.add_edge_at(position(from), position(to));
             }
@@ -851,7 +852,7 @@ impl Resolver<'_> {
                     format!("`state.{id}` names no reference value"),
                     did_you_mean(id, self.references.iter().copied()),
                 )),
-                _ => Ok(Some(Ref::State)),
+                _ => Ok(Some(Ref::State(field.unwrap_or_default().to_string()))),
             },
             _ if crate::helpers::FUNCTIONS.contains(&root) => Ok(None),
             _ => {

@@ -1,0 +1,334 @@
+//! What changed between two plans: findings that appeared or went away,
+//! strategies added, removed or moved between stages, and what became (or
+//! stopped being) deferred, pending or in place. `whatif`, `diff` and
+//! `sweep` all report this; its JSON field names are an interface.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::plan::{PendingKind, Plan};
+
+pub const FORMAT: &str = "elplan.diff/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanDiff {
+    pub format: &'static str,
+    /// What the comparison starts from and what it compares with.
+    pub baseline: String,
+    pub changed: String,
+    pub findings_added: Vec<FindingChange>,
+    pub findings_removed: Vec<FindingChange>,
+    pub strategies_added: Vec<StrategyChange>,
+    pub strategies_removed: Vec<StrategyChange>,
+    pub strategies_moved: Vec<Moved>,
+    pub newly_deferred: Vec<Item>,
+    pub no_longer_deferred: Vec<Item>,
+    pub newly_pending: Vec<PendingChange>,
+    pub no_longer_pending: Vec<PendingChange>,
+    pub newly_in_place: Vec<Item>,
+    pub no_longer_in_place: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingChange {
+    pub id: String,
+    pub title: String,
+    /// The evidence on the side where the finding fired.
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrategyChange {
+    pub id: String,
+    pub title: String,
+    /// The stage on the side where it is scheduled.
+    pub stage: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    pub id: String,
+    pub title: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingChange {
+    pub id: String,
+    pub kind: PendingKind,
+    pub title: String,
+    pub missing: Vec<String>,
+}
+
+/// Scheduled strategies by id: (stage, title, reason).
+fn scheduled<'a>(plan: &'a Plan<'_>) -> BTreeMap<&'a str, (&'a str, String, String)> {
+    plan.stages
+        .iter()
+        .flat_map(|stage| {
+            stage.strategies.iter().map(move |s| {
+                let title = s.title.as_str().unwrap_or(s.id).to_string();
+                (s.id, (stage.id, title, s.reason.as_str().to_string()))
+            })
+        })
+        .collect()
+}
+
+/// Compares `baseline` with `changed`.
+pub fn compare(
+    baseline: &Plan<'_>,
+    changed: &Plan<'_>,
+    baseline_label: &str,
+    changed_label: &str,
+) -> PlanDiff {
+    let finding = |f: &crate::plan::FiredFinding<'_>| FindingChange {
+        id: f.id.to_string(),
+        title: f.title.to_string(),
+        evidence: f.evidence.clone(),
+    };
+    let findings_added = changed
+        .findings
+        .iter()
+        .filter(|f| !baseline.fired(f.id))
+        .map(finding)
+        .collect();
+    let findings_removed = baseline
+        .findings
+        .iter()
+        .filter(|f| !changed.fired(f.id))
+        .map(finding)
+        .collect();
+
+    let (before, after) = (scheduled(baseline), scheduled(changed));
+    let change = |id: &str, (stage, title, reason): &(&str, String, String)| StrategyChange {
+        id: id.to_string(),
+        title: title.clone(),
+        stage: stage.to_string(),
+        reason: reason.clone(),
+    };
+    let strategies_added = after
+        .iter()
+        .filter(|(id, _)| !before.contains_key(*id))
+        .map(|(id, s)| change(id, s))
+        .collect();
+    let strategies_removed = before
+        .iter()
+        .filter(|(id, _)| !after.contains_key(*id))
+        .map(|(id, s)| change(id, s))
+        .collect();
+    let strategies_moved = after
+        .iter()
+        .filter_map(|(id, (to, title, _))| {
+            let (from, _, _) = before.get(id)?;
+            (from != to).then(|| Moved {
+                id: id.to_string(),
+                title: title.clone(),
+                from: from.to_string(),
+                to: to.to_string(),
+            })
+        })
+        .collect();
+
+    let deferred = |plan: &Plan<'_>| -> Vec<Item> {
+        plan.deferred
+            .iter()
+            .map(|d| Item {
+                id: d.id.to_string(),
+                title: d.title.to_string(),
+            })
+            .collect()
+    };
+    let in_place = |plan: &Plan<'_>| -> Vec<Item> {
+        plan.in_place
+            .iter()
+            .map(|d| Item {
+                id: d.id.to_string(),
+                title: d.title.to_string(),
+            })
+            .collect()
+    };
+    let pending = |plan: &Plan<'_>| -> Vec<PendingChange> {
+        plan.pending
+            .iter()
+            .map(|p| PendingChange {
+                id: p.id.to_string(),
+                kind: p.kind,
+                title: p.title.to_string(),
+                missing: p.missing.clone(),
+            })
+            .collect()
+    };
+    let only = |a: Vec<Item>, b: &[Item]| {
+        a.into_iter()
+            .filter(|x| !b.iter().any(|y| y.id == x.id))
+            .collect::<Vec<_>>()
+    };
+    let (deferred_before, deferred_after) = (deferred(baseline), deferred(changed));
+    let (in_place_before, in_place_after) = (in_place(baseline), in_place(changed));
+    let (pending_before, pending_after) = (pending(baseline), pending(changed));
+    let only_pending = |a: &[PendingChange], b: &[PendingChange]| {
+        a.iter()
+            .filter(|x| !b.iter().any(|y| y.id == x.id))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    PlanDiff {
+        format: FORMAT,
+        baseline: baseline_label.to_string(),
+        changed: changed_label.to_string(),
+        findings_added,
+        findings_removed,
+        strategies_added,
+        strategies_removed,
+        strategies_moved,
+        newly_deferred: only(deferred_after.clone(), &deferred_before),
+        no_longer_deferred: only(deferred_before, &deferred_after),
+        newly_pending: only_pending(&pending_after, &pending_before),
+        no_longer_pending: only_pending(&pending_before, &pending_after),
+        newly_in_place: only(in_place_after.clone(), &in_place_before),
+        no_longer_in_place: only(in_place_before, &in_place_after),
+    }
+}
+
+impl PlanDiff {
+    pub fn is_empty(&self) -> bool {
+        self.changes().is_empty()
+    }
+
+    /// Every change as a short token: `+id` (appeared or added), `-id`
+    /// (went away or removed), `id: from->to` (moved), `deferred +id`,
+    /// `pending +id`, `in place +id`.
+    pub fn changes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        out.extend(self.findings_added.iter().map(|f| format!("+{}", f.id)));
+        out.extend(self.findings_removed.iter().map(|f| format!("-{}", f.id)));
+        out.extend(self.strategies_added.iter().map(|s| format!("+{}", s.id)));
+        out.extend(self.strategies_removed.iter().map(|s| format!("-{}", s.id)));
+        out.extend(
+            self.strategies_moved
+                .iter()
+                .map(|m| format!("{}: {}->{}", m.id, m.from, m.to)),
+        );
+        out.extend(
+            self.newly_deferred
+                .iter()
+                .map(|i| format!("deferred +{}", i.id)),
+        );
+        out.extend(
+            self.no_longer_deferred
+                .iter()
+                .map(|i| format!("deferred -{}", i.id)),
+        );
+        out.extend(
+            self.newly_pending
+                .iter()
+                .map(|i| format!("pending +{}", i.id)),
+        );
+        out.extend(
+            self.no_longer_pending
+                .iter()
+                .map(|i| format!("pending -{}", i.id)),
+        );
+        out.extend(
+            self.newly_in_place
+                .iter()
+                .map(|i| format!("in place +{}", i.id)),
+        );
+        out.extend(
+            self.no_longer_in_place
+                .iter()
+                .map(|i| format!("in place -{}", i.id)),
+        );
+        out
+    }
+
+    /// The comparison for people.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "From {} to {}:", self.baseline, self.changed);
+        if self.is_empty() {
+            out.push_str("  no change to the plan\n");
+            return out;
+        }
+        let mut section = |title: &str, lines: Vec<String>| {
+            if !lines.is_empty() {
+                let _ = writeln!(out, "\n{title}");
+                for line in lines {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        };
+        section(
+            "Findings",
+            self.findings_added
+                .iter()
+                .map(|f| format!("+ {} ({}): {}", f.title, f.id, f.evidence))
+                .chain(
+                    self.findings_removed
+                        .iter()
+                        .map(|f| format!("- {} ({}): no longer: {}", f.title, f.id, f.evidence)),
+                )
+                .collect(),
+        );
+        section(
+            "Strategies",
+            self.strategies_added
+                .iter()
+                .map(|s| format!("+ {} ({}), {}, {}", s.title, s.id, s.stage, s.reason))
+                .chain(
+                    self.strategies_removed
+                        .iter()
+                        .map(|s| format!("- {} ({}), was in {}", s.title, s.id, s.stage)),
+                )
+                .chain(
+                    self.strategies_moved.iter().map(|m| {
+                        format!("~ {} ({}) moves from {} to {}", m.title, m.id, m.from, m.to)
+                    }),
+                )
+                .collect(),
+        );
+        let items = |sign: &str, list: &[Item]| {
+            list.iter()
+                .map(|i| format!("{sign} {} ({})", i.title, i.id))
+                .collect::<Vec<_>>()
+        };
+        section(
+            "Deferred",
+            [
+                items("+", &self.newly_deferred),
+                items("-", &self.no_longer_deferred),
+            ]
+            .concat(),
+        );
+        section(
+            "Pending data",
+            self.newly_pending
+                .iter()
+                .map(|p| format!("+ {} ({}), needs {}", p.title, p.id, p.missing.join(", ")))
+                .chain(
+                    self.no_longer_pending
+                        .iter()
+                        .map(|p| format!("- {} ({}), now decided", p.title, p.id)),
+                )
+                .collect(),
+        );
+        section(
+            "In place",
+            [
+                items("+", &self.newly_in_place),
+                items("-", &self.no_longer_in_place),
+            ]
+            .concat(),
+        );
+        out
+    }
+}

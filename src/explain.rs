@@ -1,0 +1,331 @@
+//! `elplan explain`: why a finding fired or not, why a strategy is in the
+//! plan or not. For any finding or strategy: its status, its condition and
+//! each part's result, the value of every name the condition reads, what
+//! led to it and what it leads to, what it requires and what requires it.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::condition::Truth;
+use crate::context::lookup;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::district::District;
+use crate::engine::{self, Evaluation, FindingOutcome};
+use crate::plan::Plan;
+use crate::rulebase::{Ref, RuleBase};
+
+pub const FORMAT: &str = "elplan.explain/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub format: &'static str,
+    pub id: String,
+    /// "finding" or "strategy".
+    pub kind: &'static str,
+    pub title: String,
+    /// Finding: fired, not fired, unknown. Strategy: chosen, pulled in, in
+    /// place, deferred, pending, not chosen.
+    pub status: String,
+    /// The stage a scheduled strategy is in.
+    pub stage: Option<String>,
+    pub condition: String,
+    /// Each part of the condition (split at and/or/not) and its result.
+    pub parts: Vec<Part>,
+    pub in_place_condition: Option<String>,
+    pub in_place_parts: Vec<Part>,
+    /// Every name the conditions read, with its value.
+    pub reads: Vec<Read>,
+    /// Data that would settle an unknown status.
+    pub missing: Vec<String>,
+    /// The evidence of a fired finding.
+    pub evidence: Option<String>,
+    /// Finding: the findings it reads. Strategy: the fired findings it answers.
+    pub led_by: Vec<String>,
+    /// Finding: the strategies whose condition reads it.
+    pub leads_to: Vec<String>,
+    pub requires: Vec<String>,
+    /// Strategies that require this one (in the rule base).
+    pub required_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    pub expression: String,
+    /// "true", "false" or "unknown".
+    pub result: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Read {
+    pub name: String,
+    /// The value, or "unknown" / "not given".
+    pub value: String,
+}
+
+fn truth_name(truth: &Truth) -> &'static str {
+    match truth {
+        Truth::True => "true",
+        Truth::False => "false",
+        Truth::Unknown(_) => "unknown",
+    }
+}
+
+/// Explains `id` for `district`.
+pub fn explain(
+    rules: &RuleBase,
+    district: &District,
+    file: &Path,
+    id: &str,
+) -> Result<Explanation, Diagnostic> {
+    let evaluation = engine::evaluate(rules, district, file)?;
+    let plan = engine::assemble(rules, district, &evaluation);
+    let rule_error =
+        |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
+    if let Some(&i) = rules.finding_index.get(id) {
+        let f = &rules.findings[i];
+        let logic = &rules.finding_logic[i];
+        let (status, missing, evidence) = match &evaluation.findings[i] {
+            FindingOutcome::Fired(e) => ("fired", Vec::new(), Some(e.clone())),
+            FindingOutcome::NotFired => ("not fired", Vec::new(), None),
+            FindingOutcome::Unknown(m) => ("unknown", m.iter().cloned().collect(), None),
+        };
+        let leads_to = (0..rules.strategies.len())
+            .filter(|&s| rules.addresses[s].contains(&i))
+            .map(|s| rules.strategies[s].id.clone())
+            .collect();
+        let led_by = reads_of(rules, logic)
+            .into_iter()
+            .filter_map(|r| match r {
+                Ref::Finding(j) => Some(rules.findings[j].id.clone()),
+                _ => None,
+            })
+            .collect();
+        return Ok(Explanation {
+            format: FORMAT,
+            id: id.to_string(),
+            kind: "finding",
+            title: f.title.clone(),
+            status: status.to_string(),
+            stage: None,
+            condition: f.when.clone(),
+            parts: parts(rules, district, &evaluation, logic).map_err(rule_error)?,
+            in_place_condition: None,
+            in_place_parts: Vec::new(),
+            reads: reads(rules, district, &evaluation, &[logic]),
+            missing,
+            evidence,
+            led_by,
+            leads_to,
+            requires: Vec::new(),
+            required_by: Vec::new(),
+        });
+    }
+    let Some(&i) = rules.strategy_index.get(id) else {
+        let ids = rules
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .chain(rules.strategies.iter().map(|s| s.id.as_str()));
+        return Err(Diagnostic::new(
+            file,
+            format!("`{id}` is neither a finding nor a strategy of the rule base"),
+        )
+        .with_optional_hint(did_you_mean(id, ids)));
+    };
+    let s = &rules.strategies[i];
+    let (status, stage) = strategy_status(&plan, id);
+    let outcome = &evaluation.strategies[i];
+    let missing = match (&outcome.when, status) {
+        (Truth::Unknown(m), "pending") => m.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut conditions = vec![&rules.strategy_when[i]];
+    let in_place_parts = match &rules.strategy_in_place[i] {
+        Some(logic) => {
+            conditions.push(logic);
+            parts(rules, district, &evaluation, logic).map_err(rule_error)?
+        }
+        None => Vec::new(),
+    };
+    let led_by = rules.addresses[i]
+        .iter()
+        .filter(|&&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
+        .map(|&f| rules.findings[f].id.clone())
+        .collect();
+    Ok(Explanation {
+        format: FORMAT,
+        id: id.to_string(),
+        kind: "strategy",
+        title: s.title.clone(),
+        status: status.to_string(),
+        stage,
+        condition: s.when.clone(),
+        parts: parts(rules, district, &evaluation, &rules.strategy_when[i]).map_err(rule_error)?,
+        in_place_condition: s.in_place_when.clone(),
+        in_place_parts,
+        reads: reads(rules, district, &evaluation, &conditions),
+        missing,
+        evidence: None,
+        led_by,
+        leads_to: Vec::new(),
+        requires: s.requires.clone(),
+        required_by: (0..rules.strategies.len())
+            .filter(|&j| rules.requires[j].contains(&i))
+            .map(|j| rules.strategies[j].id.clone())
+            .collect(),
+    })
+}
+
+fn strategy_status(plan: &Plan<'_>, id: &str) -> (&'static str, Option<String>) {
+    if let Some(s) = plan.scheduled().find(|s| s.id == id) {
+        let status = match s.reason {
+            crate::plan::Reason::Chosen => "chosen",
+            crate::plan::Reason::Prerequisite => "pulled in",
+        };
+        return (status, plan.stage_of(id).map(str::to_string));
+    }
+    if plan.is_in_place(id) {
+        ("in place", None)
+    } else if plan.is_deferred(id) {
+        ("deferred", None)
+    } else if plan.is_pending(id) {
+        ("pending", None)
+    } else {
+        ("not chosen", None)
+    }
+}
+
+fn parts(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    logic: &crate::condition::Logic,
+) -> Result<Vec<Part>, minijinja::Error> {
+    Ok(engine::parts(rules, district, evaluation, logic)?
+        .into_iter()
+        .map(|(leaf, truth)| Part {
+            expression: rules.leaves[leaf].source.clone(),
+            result: truth_name(&truth),
+        })
+        .collect())
+}
+
+fn reads_of(rules: &RuleBase, logic: &crate::condition::Logic) -> Vec<Ref> {
+    let mut leaves = Vec::new();
+    logic.leaves(&mut leaves);
+    let mut out: Vec<Ref> = Vec::new();
+    for leaf in leaves {
+        for r in &rules.leaves[leaf].refs {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+    }
+    out
+}
+
+fn reads(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    conditions: &[&crate::condition::Logic],
+) -> Vec<Read> {
+    let district_value = minijinja::Value::from(minijinja::value::Serde(district));
+    let mut out: Vec<Read> = Vec::new();
+    for logic in conditions {
+        for r in reads_of(rules, logic) {
+            let (name, value) = match &r {
+                Ref::Derived(j) => (
+                    format!("derived.{}", rules.derived[*j].id),
+                    evaluation.derived[*j]
+                        .as_ref()
+                        .map_or_else(|_| "unknown".to_string(), |v| v.to_string()),
+                ),
+                Ref::Finding(j) => (
+                    format!("findings.{}", rules.findings[*j].id),
+                    match &evaluation.findings[*j] {
+                        FindingOutcome::Fired(_) => "true".to_string(),
+                        FindingOutcome::NotFired => "false".to_string(),
+                        FindingOutcome::Unknown(_) => "unknown".to_string(),
+                    },
+                ),
+                Ref::State(id) => (
+                    format!("state.{id}"),
+                    rules
+                        .references
+                        .iter()
+                        .find(|x| &x.id == id)
+                        .map_or_else(String::new, |x| {
+                            format!("{} ({}, {})", x.value, x.year, x.source)
+                        }),
+                ),
+                Ref::District(path) => {
+                    let path = &rules.paths[*path];
+                    (
+                        path.clone(),
+                        lookup(&district_value, path)
+                            .map_or_else(|| "not given".to_string(), |v| v.to_string()),
+                    )
+                }
+            };
+            if !out.iter().any(|x| x.name == name) {
+                out.push(Read { name, value });
+            }
+        }
+    }
+    out
+}
+
+impl Explanation {
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} `{}`: {}", self.kind, self.id, self.title);
+        let _ = write!(out, "status: {}", self.status);
+        if let Some(stage) = &self.stage {
+            let _ = write!(out, " (stage {stage})");
+        }
+        out.push('\n');
+        if let Some(e) = &self.evidence {
+            let _ = writeln!(out, "evidence: {e}");
+        }
+        if !self.missing.is_empty() {
+            let _ = writeln!(out, "would be settled by: {}", self.missing.join(", "));
+        }
+        let _ = writeln!(out, "condition: {}", self.condition);
+        for p in &self.parts {
+            let _ = writeln!(out, "  {:<7} {}", p.result, p.expression);
+        }
+        if let Some(c) = &self.in_place_condition {
+            let _ = writeln!(out, "in place when: {c}");
+            for p in &self.in_place_parts {
+                let _ = writeln!(out, "  {:<7} {}", p.result, p.expression);
+            }
+        }
+        if !self.reads.is_empty() {
+            let _ = writeln!(out, "reads:");
+            for r in &self.reads {
+                let _ = writeln!(out, "  {} = {}", r.name, r.value);
+            }
+        }
+        let list = |out: &mut String, label: &str, items: &[String]| {
+            if !items.is_empty() {
+                let _ = writeln!(out, "{label}: {}", items.join(", "));
+            }
+        };
+        list(
+            &mut out,
+            if self.kind == "finding" {
+                "reads findings"
+            } else {
+                "answers"
+            },
+            &self.led_by,
+        );
+        list(&mut out, "leads to", &self.leads_to);
+        list(&mut out, "requires", &self.requires);
+        list(&mut out, "required by", &self.required_by);
+        out
+    }
+}
