@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::{self, District};
 use crate::overrides::{self, Override};
 use crate::render::{Format, RenderOptions, Renderer};
+use crate::rule_files::RuleFiles;
 use crate::rulebase::RuleBase;
 use crate::scenario::Scenario;
 
@@ -57,6 +58,32 @@ pub enum Command {
     Diff(DiffArgs),
     /// Plan at every value of one field and report where the plan changes
     Sweep(SweepArgs),
+    /// Check a rule base and report its coverage over fixture districts
+    Check(CheckArgs),
+    /// Print the rule base's dependency graph
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fixture districts to measure coverage on (repeatable); default: the
+    /// bundled fixtures when the default rule base is checked
+    #[arg(long = "fixtures", value_name = "DIR")]
+    pub fixtures: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
 }
 
 /// Text for people, JSON for programs.
@@ -161,6 +188,9 @@ pub fn main() -> i32 {
 }
 
 fn report_error(error: &anyhow::Error) {
+    if error.downcast_ref::<Silent>().is_some() {
+        return;
+    }
     let mut stderr = std::io::stderr().lock();
     if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
         let _ = write!(stderr, "{diagnostics}");
@@ -176,8 +206,57 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Whatif(args) => whatif(&cli.sources, args),
         Command::Diff(args) => diff(&cli.sources, args),
         Command::Sweep(args) => sweep(&cli.sources, args),
+        Command::Check(args) => check(&cli.sources, args),
+        Command::Graph(args) => graph(&cli.sources, args),
     }
 }
+
+fn check(sources: &Sources, args: &CheckArgs) -> anyhow::Result<()> {
+    let files = match &sources.rules {
+        Some(dir) => RuleFiles::from_dir(dir).map_err(Diagnostics)?,
+        None => RuleFiles::embedded(),
+    };
+    let mut fixtures = Vec::new();
+    for dir in &args.fixtures {
+        fixtures.extend(crate::check::fixtures_in(dir).map_err(Diagnostics::from)?);
+    }
+    let fixtures = if !args.fixtures.is_empty() {
+        Some(fixtures)
+    } else if sources.rules.is_none() {
+        Some(crate::check::bundled_fixtures())
+    } else {
+        None
+    };
+    let report = crate::check::check(files, fixtures.as_ref());
+    print_report(args.format, &report, || report.to_text())?;
+    if report.errors > 0 {
+        // The diagnostics are the report itself; the exit code says it failed.
+        Err(anyhow::Error::new(Silent))
+    } else {
+        Ok(())
+    }
+}
+
+fn graph(sources: &Sources, args: &GraphArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let text = match args.format {
+        GraphFormat::Dot => crate::graph_export::dot(&rules),
+        GraphFormat::Mermaid => crate::graph_export::mermaid(&rules),
+    };
+    emit(None, &text)
+}
+
+/// A failure whose explanation was already printed.
+#[derive(Debug)]
+struct Silent;
+
+impl std::fmt::Display for Silent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Silent {}
 
 /// The district after the scenario's and then the `--set` overrides, and a
 /// label saying what changed.

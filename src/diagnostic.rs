@@ -8,21 +8,31 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Whether a problem stops the run or only deserves attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
 /// One problem found in a user-supplied file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub file: PathBuf,
     /// 1-based line and column, when known.
     pub position: Option<(usize, usize)>,
     /// The source line at `position`, when known.
-    pub source_line: Option<String>,
+    pub source_line: Option<Box<str>>,
     pub message: String,
-    pub hint: Option<String>,
+    pub hint: Option<Box<str>>,
 }
 
 impl Diagnostic {
     pub fn new(file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.to_path_buf(),
             position: None,
             source_line: None,
@@ -37,7 +47,7 @@ impl Diagnostic {
             return self;
         }
         self.position = Some((line, column.max(1)));
-        self.source_line = source.lines().nth(line - 1).map(str::to_owned);
+        self.source_line = source.lines().nth(line - 1).map(Box::from);
         self
     }
 
@@ -53,20 +63,30 @@ impl Diagnostic {
         self.at(source, line, column)
     }
 
+    /// The same problem as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
     pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
-        self.hint = hint;
+        self.hint = hint.map(String::into_boxed_str);
         self
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
         match self.position {
             Some((line, column)) => {
                 writeln!(f, "  --> {}:{line}:{column}", self.file.display())?;

@@ -645,6 +645,30 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
     }
 }
 
+/// The values an enum-valued field (or list of enums) takes, as serde reads
+/// them: `Some(["Novice", "Emerging", "Established"])` for
+/// `leadership.improvement_science`; `None` for other fields.
+pub fn enum_values(path: &str) -> Option<&'static [&'static str]> {
+    fn variants<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+        match ron::from_str::<T>("Zz9") {
+            Err(e) => match e.code {
+                ron::error::Error::NoSuchEnumVariant { expected, .. } => expected,
+                _ => &[],
+            },
+            Ok(_) => &[],
+        }
+    }
+    Some(match path {
+        "kind" => variants::<Kind>(),
+        "programs.designated_eld" => variants::<DesignatedEld>(),
+        "leadership.improvement_science" | "leadership.el_expertise" => variants::<Level>(),
+        "leadership.improvement_team" => variants::<TeamMember>(),
+        "leadership.partners" => variants::<Partner>(),
+        "resources.budget" => variants::<Budget>(),
+        _ => return None,
+    })
+}
+
 /// Every dotted field path of the district file (`students.el_share`).
 pub fn field_paths() -> Vec<String> {
     let mut paths = Vec::new();
@@ -713,6 +737,19 @@ mod tests {
                 other => panic!("section `{section}`: unexpected error {other}"),
             }
         }
+    }
+
+    #[test]
+    fn enum_values_come_from_the_enums() {
+        assert_eq!(
+            enum_values("kind"),
+            Some(&["Elementary", "High", "Unified", "Charter"][..])
+        );
+        assert_eq!(
+            enum_values("leadership.partners"),
+            Some(&["ContentExpert", "ProcessExpert"][..])
+        );
+        assert_eq!(enum_values("students.el_share"), None);
     }
 
     #[test]

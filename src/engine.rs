@@ -238,14 +238,13 @@ fn evaluate_with(
     })
 }
 
-/// Each part of `logic` evaluated on its own, against `district` with the
-/// derived values and findings `evaluation` settled: what `explain` shows.
-pub(crate) fn parts(
+/// The context with the derived values and findings `evaluation`
+/// settled, for looking at a district after the fact (`explain`, `check`).
+pub(crate) fn settled_scope(
     rules: &RuleBase,
     district: &District,
     evaluation: &Evaluation,
-    logic: &Logic,
-) -> Result<Vec<(usize, Truth)>, minijinja::Error> {
+) -> (Value, Vec<bool>) {
     let (district_value, absent) = district_value(rules, district);
     let derived_slots = Slots::new(rules.derived_index.clone());
     for (i, value) in evaluation.derived.iter().enumerate() {
@@ -267,6 +266,18 @@ pub(crate) fn parts(
         &derived_slots,
         &finding_slots,
     );
+    (scope, absent)
+}
+
+/// Each leaf evaluated on its own in the settled context: its value, or
+/// the data that would settle it, or a rule error.
+pub(crate) fn leaf_values(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    leaves: &[usize],
+) -> Vec<Result<Result<Value, Missing>, minijinja::Error>> {
+    let (scope, absent) = settled_scope(rules, district, evaluation);
     let evaluator = LeafEvaluator {
         rules,
         scope: &scope,
@@ -275,12 +286,25 @@ pub(crate) fn parts(
         findings: &evaluation.findings,
         shortcuts: Shortcuts::On,
     };
+    leaves.iter().map(|&leaf| evaluator.value(leaf)).collect()
+}
+
+/// Each part of `logic` evaluated on its own, against `district` with the
+/// derived values and findings `evaluation` settled: what `explain` shows.
+pub(crate) fn parts(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    logic: &Logic,
+) -> Result<Vec<(usize, Truth)>, minijinja::Error> {
     let mut leaves = Vec::new();
     logic.leaves(&mut leaves);
+    let values = leaf_values(rules, district, evaluation, &leaves);
     leaves
         .into_iter()
-        .map(|leaf| {
-            let truth = match evaluator.value(leaf)? {
+        .zip(values)
+        .map(|(leaf, value)| {
+            let truth = match value? {
                 Ok(v) => Truth::from_bool(v.is_true()),
                 Err(missing) => Truth::Unknown(missing),
             };

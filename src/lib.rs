@@ -33,6 +33,7 @@
 //! unknown, and a rule that needs it is reported as pending, never silently
 //! treated as false.
 
+pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod condition;
@@ -42,6 +43,7 @@ pub mod district;
 pub mod engine;
 pub mod explain;
 pub mod graph;
+pub mod graph_export;
 pub mod helpers;
 pub mod output;
 pub mod overrides;

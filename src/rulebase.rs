@@ -216,6 +216,18 @@ impl RuleBase {
         let at_key = |origin: &Origin, key: &str, message: String| -> Diagnostic {
             at_field(&sources, origin, Some(key), message)
         };
+        // At the first `text` after the rule's line (a name, an id), or at the rule.
+        let at_text = |origin: &Origin, text: &str, message: String| -> Diagnostic {
+            match sources.get(origin.file.as_path()) {
+                Some(source) => match crate::source::find_after_line(source, origin.line, text) {
+                    Some(offset) => {
+                        Diagnostic::new(&origin.file, message).at_offset(source, offset)
+                    }
+                    None => at_field(&sources, origin, None, message),
+                },
+                None => Diagnostic::new(&origin.file, message),
+            }
+        };
         let single = |i: usize| {
             files
                 .singles
@@ -330,8 +342,9 @@ impl RuleBase {
                 match strategy_index.get(r) {
                     Some(&i) => prerequisites.push(i),
                     None => problems.push(
-                        at(
+                        at_text(
                             &s.origin,
+                            &format!("\"{r}\""),
                             format!("{owner} requires `{r}`, which is not a strategy"),
                         )
                         .with_optional_hint(did_you_mean(
@@ -580,7 +593,8 @@ impl RuleBase {
                         if let Some(owner) = leaf_owner[i] {
                             let (origin, what) = origin_of_node(owner);
                             problems.push(
-                                at(origin, format!("{what}: {message}")).with_optional_hint(hint),
+                                at_text(origin, name, format!("{what}: {message}"))
+                                    .with_optional_hint(hint),
                             );
                         }
                     }

@@ -134,3 +134,17 @@ pub fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
     }
     None
 }
+
+/// The offset of `needle` in `source` at or after the start of 1-based
+/// `line` (a rule's first line), for pointing at it in a diagnostic.
+pub fn find_after_line(source: &str, line: usize, needle: &str) -> Option<usize> {
+    let start: usize = source
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    source
+        .get(start..)?
+        .find(needle)
+        .map(|offset| start + offset)
+}

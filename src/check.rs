@@ -1,0 +1,569 @@
+//! `elplan check`: everything wrong with a rule base, before a district
+//! sees a plan, and which rules the known districts exercise.
+//!
+//! Loading reports RON errors, duplicate and unknown ids, expression syntax,
+//! unknown names and cycles (each phase in full). Then, on the loaded rule
+//! base: string literals compared with an enum field that are not one of its
+//! values, stage inversions (warnings), evaluation against a full and a
+//! minimal probe district (any error but "unknown" is a rule bug),
+//! conditions that are not true or false (warnings), and evidence that does
+//! not render on the full probe. With fixtures, coverage: how many districts
+//! fire each finding or choose each strategy, and the dead rules.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr};
+use minijinja::machinery::parse_expr;
+use serde::Serialize;
+
+use crate::condition::{Logic, Truth};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::district::{self, District};
+use crate::engine::{self, FindingOutcome};
+use crate::rule_files::RuleFiles;
+use crate::rulebase::{evidence_template, RuleBase};
+use crate::rules::Origin;
+
+static BUNDLED_FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
+
+/// The district groups of the bundled fixtures (not the scenarios).
+const FIXTURE_GROUPS: [&str; 3] = ["calli", "elin", "cases"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub rules: String,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Option<Coverage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub districts: usize,
+    /// Each finding and strategy with the number of districts where it
+    /// fired (finding) or its condition held (strategy).
+    pub rules: Vec<RuleCount>,
+    /// Rules that fire on no district.
+    pub dead: Vec<String>,
+    /// Share of rules that fire somewhere, in percent.
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCount {
+    pub id: String,
+    pub kind: &'static str,
+    pub districts: usize,
+}
+
+/// District files to measure coverage on: (name shown, text).
+pub type Fixtures = Vec<(PathBuf, String)>;
+
+/// The bundled fixture districts, as embedded in the binary.
+pub fn bundled_fixtures() -> Fixtures {
+    let mut out = Vec::new();
+    for group in FIXTURE_GROUPS {
+        if let Some(dir) = BUNDLED_FIXTURES.get_dir(group) {
+            for file in dir
+                .files()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "ron"))
+            {
+                let shown = PathBuf::from("<bundled fixtures>").join(file.path());
+                out.push((shown, file.contents_utf8().unwrap_or("").to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every `.ron` district file under `dir` (recursively).
+pub fn fixtures_in(dir: &Path) -> Result<Fixtures, Diagnostic> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        let entries = std::fs::read_dir(&at)
+            .map_err(|e| Diagnostic::new(&at, format!("cannot read the fixture directory: {e}")))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "ron") {
+                let text = crate::source::read_text(&path, district::MAX_FILE_BYTES)?;
+                out.push((path, text));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Checks the rule base in `files`, and its coverage over `fixtures`.
+pub fn check(files: RuleFiles, fixtures: Option<&Fixtures>) -> Report {
+    let origin = files.origin.clone();
+    let sources: HashMap<PathBuf, String> = files
+        .singles
+        .iter()
+        .chain(&files.strategies)
+        .cloned()
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut coverage = None;
+    match RuleBase::from_files(files) {
+        Err(problems) => diagnostics.extend(problems.0),
+        Ok(rules) => {
+            let at = |origin: &Origin, needle: &str, message: String| {
+                locate(&sources, origin, needle, message)
+            };
+            enum_literals(&rules, &at, &mut diagnostics);
+            stage_inversions(&rules, &at, &mut diagnostics);
+            probes(&rules, &at, &mut diagnostics);
+            if let Some(fixtures) = fixtures {
+                coverage = Some(measure(&rules, fixtures, &mut diagnostics));
+            }
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    Report {
+        format: "elplan.check/1",
+        rules: origin,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics,
+        coverage,
+    }
+}
+
+/// A diagnostic at the first `needle` after the rule's line, or at the rule.
+fn locate(
+    sources: &HashMap<PathBuf, String>,
+    origin: &Origin,
+    needle: &str,
+    message: String,
+) -> Diagnostic {
+    let d = Diagnostic::new(&origin.file, message);
+    let Some(source) = sources.get(&origin.file) else {
+        return d;
+    };
+    match crate::source::find_after_line(source, origin.line, needle) {
+        Some(offset) => d.at_offset(source, offset),
+        None if origin.line > 0 => d.at(source, origin.line, 1),
+        None => d,
+    }
+}
+
+/// Every condition of the rule base: (owner, origin, key, logic).
+fn conditions(rules: &RuleBase) -> Vec<(String, &Origin, &'static str, &Logic)> {
+    let mut out = Vec::new();
+    for (f, logic) in rules.findings.iter().zip(&rules.finding_logic) {
+        out.push((format!("finding `{}`", f.id), &f.origin, "when", logic));
+    }
+    for (i, s) in rules.strategies.iter().enumerate() {
+        out.push((
+            format!("strategy `{}`", s.id),
+            &s.origin,
+            "when",
+            &rules.strategy_when[i],
+        ));
+        if let Some(logic) = &rules.strategy_in_place[i] {
+            out.push((
+                format!("strategy `{}`", s.id),
+                &s.origin,
+                "in_place_when",
+                logic,
+            ));
+        }
+    }
+    for (d, logic) in rules.derived.iter().zip(&rules.derived_logic) {
+        out.push((
+            format!("derived value `{}`", d.id),
+            &d.origin,
+            "value",
+            logic,
+        ));
+    }
+    out
+}
+
+/// The dotted path an expression names (`leadership.el_expertise`).
+fn path_of(expr: &Expr<'_>) -> Option<String> {
+    match expr {
+        Expr::Var(v) => Some(v.id.to_string()),
+        Expr::GetAttr(g) => Some(format!("{}.{}", path_of(&g.expr)?, g.name)),
+        _ => None,
+    }
+}
+
+fn string_of(expr: &Expr<'_>) -> Option<String> {
+    match expr {
+        Expr::Const(c) => c.value.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// (path, literal) pairs where a string is compared with an enum field.
+fn enum_comparisons(expr: &Expr<'_>, out: &mut Vec<(String, String)>) {
+    match expr {
+        Expr::Compare(c) => {
+            let mut left = &c.expr;
+            for op in &c.ops {
+                let right = &op.expr;
+                match op.op {
+                    CompareOpKind::Eq | CompareOpKind::Ne => {
+                        for (a, b) in [(left, right), (right, left)] {
+                            if let (Some(path), Some(text)) = (path_of(a), string_of(b)) {
+                                out.push((path, text));
+                            }
+                        }
+                    }
+                    CompareOpKind::In | CompareOpKind::NotIn => {
+                        if let (Some(text), Some(path)) = (string_of(left), path_of(right)) {
+                            out.push((path, text));
+                        }
+                    }
+                    _ => {}
+                }
+                enum_comparisons(left, out);
+                left = right;
+            }
+            enum_comparisons(left, out);
+        }
+        Expr::BinOp(b) => {
+            match b.op {
+                BinOpKind::Eq | BinOpKind::Ne => {
+                    for (x, y) in [(&b.left, &b.right), (&b.right, &b.left)] {
+                        if let (Some(path), Some(text)) = (path_of(x), string_of(y)) {
+                            out.push((path, text));
+                        }
+                    }
+                }
+                BinOpKind::In => {
+                    if let (Some(text), Some(path)) = (string_of(&b.left), path_of(&b.right)) {
+                        out.push((path, text));
+                    }
+                }
+                _ => {}
+            }
+            enum_comparisons(&b.left, out);
+            enum_comparisons(&b.right, out);
+        }
+        Expr::UnaryOp(u) => enum_comparisons(&u.expr, out),
+        Expr::IfExpr(i) => {
+            enum_comparisons(&i.test_expr, out);
+            enum_comparisons(&i.true_expr, out);
+            if let Some(f) = &i.false_expr {
+                enum_comparisons(f, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn enum_literals(
+    rules: &RuleBase,
+    at: &dyn Fn(&Origin, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (owner, origin, _, logic) in conditions(rules) {
+        let mut leaves = Vec::new();
+        logic.leaves(&mut leaves);
+        for leaf in leaves {
+            let Ok(expr) = parse_expr(&rules.leaves[leaf].source) else {
+                continue;
+            };
+            let mut pairs = Vec::new();
+            enum_comparisons(&expr, &mut pairs);
+            for (path, text) in pairs {
+                let Some(values) = district::enum_values(&path) else {
+                    continue;
+                };
+                if !values.contains(&text.as_str()) {
+                    let hint = values
+                        .iter()
+                        .find(|v| v.eq_ignore_ascii_case(&text))
+                        .map(|v| format!("did you mean `{v}`? The values are case-sensitive."))
+                        .unwrap_or_else(|| format!("`{path}` is one of: {}", values.join(", ")));
+                    // The literal as written in a RON string: 'x' or \"x\".
+                    let written = [format!("'{text}'"), format!("\\\"{text}\\\"")]
+                        .into_iter()
+                        .find(|needle| {
+                            at(origin, needle, String::new())
+                                .position
+                                .is_some_and(|p| p.1 > 1)
+                        })
+                        .unwrap_or_else(|| text.clone());
+                    out.push(
+                        at(origin, &written, format!("{owner}: \"{text}\" is not a value of `{path}`, so the comparison never holds"))
+                            .with_hint(hint),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn stage_inversions(
+    rules: &RuleBase,
+    at: &dyn Fn(&Origin, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, s) in rules.strategies.iter().enumerate() {
+        for &p in &rules.requires[i] {
+            if rules.stage_of[p] > rules.stage_of[i] {
+                let prerequisite = &rules.strategies[p];
+                out.push(
+                    at(
+                        &s.origin,
+                        "stage:",
+                        format!(
+                            "strategy `{}` starts in `{}` but requires `{}`, which starts in `{}`: it will be scheduled no earlier than `{}`",
+                            s.id, s.stage, prerequisite.id, prerequisite.stage, prerequisite.stage
+                        ),
+                    )
+                    .warning()
+                    .with_hint(format!("set its stage to `{}`, or drop the requirement", prerequisite.stage)),
+                );
+            }
+        }
+    }
+}
+
+/// A district with every field filled.
+fn full_probe() -> District {
+    let source = r#"District(
+        id: "full-probe", name: "Full probe", kind: Unified, grades: (low: 0, high: 12), county: "Probe",
+        cds_code: "00000000000000", data_year: "2023-24", enrollment: 5000, schools: 10,
+        students: (el_share: 0.3, ever_el_share: 0.5, frpm_share: 0.7, ltel_share_of_els: 0.2,
+            at_risk_share_of_els: 0.15, newcomer_share_of_els: 0.1,
+            languages: [(name: "Spanish", share_of_els: 0.8), (name: "Vietnamese", share_of_els: 0.1), (name: "Arabic", share_of_els: 0.05)]),
+        history: [
+            (year: "2021-22", reclassification_rate: 0.10, elpi_status: 0.45, el_ela_dfs: -90.0, el_math_dfs: -100.0, el_chronic_absence: 0.3, el_graduation_rate: 0.8),
+            (year: "2022-23", reclassification_rate: 0.09, elpi_status: 0.44, el_ela_dfs: -92.0, el_math_dfs: -104.0, el_chronic_absence: 0.25, el_graduation_rate: 0.81),
+            (year: "2023-24", reclassification_rate: 0.08, elpi_status: 0.43, el_ela_dfs: -95.0, el_math_dfs: -110.0, el_chronic_absence: 0.2, el_graduation_rate: 0.82),
+        ],
+        programs: (dual_language_schools: 1, newcomer_program: false, ltel_courses: false, designated_eld: Inconsistent,
+            seal_of_biliteracy: false, observation_protocol: "OPAL", el_shadowing_done: false, progress_monitoring_system: false),
+        staffing: (teachers: 300, bilingual_authorized_teachers: 20, instructional_coaches: 2, teacher_leaders: 0, el_coordinator: false),
+        leadership: (changes_last_3_years: 2, improvement_science: Novice, el_expertise: Novice,
+            improvement_team: [Teachers, DistrictStaff], district_leadership_team: false, partners: []),
+        family: (elac_active: true, delac_active: false),
+        resources: (budget: Low, protected_team_time: false, horizon_years: 3, max_initiatives_per_stage: 10),
+        goals: (expand_dual_language_to: 4, raise_reclassification: true, reduce_ltel: true, find_root_causes: true,
+            strengthen_designated_eld: true, engage_families: true, build_teacher_leadership: true),
+    )"#;
+    District::parse(Path::new("<full probe district>"), source).unwrap_or_else(|_| minimal_probe())
+}
+
+/// A district with only the required fields.
+fn minimal_probe() -> District {
+    let mut district = District {
+        id: "minimal-probe".into(),
+        name: "Minimal probe".into(),
+        kind: district::Kind::Unified,
+        grades: None,
+        county: None,
+        cds_code: None,
+        data_year: None,
+        enrollment: 1000,
+        schools: None,
+        students: district::Students {
+            el_share: 0.3,
+            ever_el_share: None,
+            frpm_share: None,
+            ltel_share_of_els: None,
+            at_risk_share_of_els: None,
+            newcomer_share_of_els: None,
+            languages: Vec::new(),
+        },
+        history: Vec::new(),
+        programs: Default::default(),
+        staffing: Default::default(),
+        leadership: Default::default(),
+        family: Default::default(),
+        resources: Default::default(),
+        goals: Default::default(),
+    };
+    district.fill_defaults();
+    district
+}
+
+fn probes(
+    rules: &RuleBase,
+    at: &dyn Fn(&Origin, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (name, probe) in [("full", full_probe()), ("minimal", minimal_probe())] {
+        let file = PathBuf::from(format!("<{name} probe district>"));
+        let evaluation = match engine::evaluate(rules, &probe, &file) {
+            Ok(evaluation) => evaluation,
+            Err(d) => {
+                // The same rule failing on both probes is one problem.
+                let same = |x: &Diagnostic| {
+                    x.position == d.position
+                        && x.file == d.file
+                        && x.message
+                            .replace("<full probe district>", &file.display().to_string())
+                            == d.message
+                };
+                if !out.iter().any(same) {
+                    out.push(d);
+                }
+                continue;
+            }
+        };
+        // Conditions must be true or false (or unknown), not other values.
+        for (owner, origin, key, logic) in conditions(rules) {
+            if key == "value" {
+                continue;
+            }
+            let top = [logic.top()];
+            if let Some(Ok(Ok(value))) = engine::leaf_values(rules, &probe, &evaluation, &top).pop()
+            {
+                if value.kind() != minijinja::value::ValueKind::Bool {
+                    out.push(
+                        at(origin, &format!("{key}:"), format!("{owner}: `{key}` gives {} `{value}` on the {name} probe, not true or false", value.kind()))
+                            .warning()
+                            .with_hint("compare it (`>= 0.2`, `== 'Novice'`) so the condition is plainly true or false"),
+                    );
+                }
+            }
+        }
+        if name != "full" {
+            continue;
+        }
+        // Every evidence sentence must render where every field is known.
+        let (scope, _) = engine::settled_scope(rules, &probe, &evaluation);
+        for f in &rules.findings {
+            let rendered = rules
+                .env()
+                .get_template(&evidence_template(&f.id))
+                .and_then(|t| t.render(scope.clone()));
+            if let Err(e) = rendered {
+                let detail = e
+                    .detail()
+                    .map_or_else(|| e.kind().to_string(), |d| format!("{} ({d})", e.kind()));
+                out.push(
+                    at(&f.origin, "evidence:", format!("finding `{}`: its evidence does not render on the full probe: {detail}", f.id))
+                        .with_hint("an evidence template may only read values its finding's data defines; guard others with `is defined`"),
+                );
+            }
+        }
+    }
+}
+
+fn measure(rules: &RuleBase, fixtures: &Fixtures, out: &mut Vec<Diagnostic>) -> Coverage {
+    let mut fired = vec![0usize; rules.findings.len()];
+    let mut chosen = vec![0usize; rules.strategies.len()];
+    let mut districts = 0;
+    for (path, text) in fixtures {
+        let district = match District::parse(path, text) {
+            Ok(d) => d,
+            Err(problems) => {
+                out.extend(problems.0);
+                continue;
+            }
+        };
+        match engine::evaluate(rules, &district, path) {
+            Ok(evaluation) => {
+                districts += 1;
+                for (i, o) in evaluation.findings.iter().enumerate() {
+                    fired[i] += usize::from(matches!(o, FindingOutcome::Fired(_)));
+                }
+                for (i, o) in evaluation.strategies.iter().enumerate() {
+                    chosen[i] += usize::from(o.when == Truth::True);
+                }
+            }
+            Err(d) => out.push(d),
+        }
+    }
+    let rules_counted: Vec<RuleCount> = rules
+        .findings
+        .iter()
+        .zip(&fired)
+        .map(|(f, &n)| RuleCount {
+            id: f.id.clone(),
+            kind: "finding",
+            districts: n,
+        })
+        .chain(
+            rules
+                .strategies
+                .iter()
+                .zip(&chosen)
+                .map(|(s, &n)| RuleCount {
+                    id: s.id.clone(),
+                    kind: "strategy",
+                    districts: n,
+                }),
+        )
+        .collect();
+    let dead: Vec<String> = rules_counted
+        .iter()
+        .filter(|r| r.districts == 0)
+        .map(|r| r.id.clone())
+        .collect();
+    let total = rules_counted.len().max(1);
+    Coverage {
+        districts,
+        percent: ((total - dead.len()) as f64 * 1000.0 / total as f64).round() / 10.0,
+        rules: rules_counted,
+        dead,
+    }
+}
+
+impl Report {
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        if let Some(c) = &self.coverage {
+            out.push_str(&format!("coverage over {} districts:\n", c.districts));
+            for r in &c.rules {
+                out.push_str(&format!("  {:>4}  {:<8}  {}\n", r.districts, r.kind, r.id));
+            }
+            let live = c.rules.len() - c.dead.len();
+            out.push_str(&format!(
+                "{live} of {} rules fire on some district ({:.1} %)\n",
+                c.rules.len(),
+                c.percent
+            ));
+            if c.dead.is_empty() {
+                out.push_str("dead rules: none\n");
+            } else {
+                out.push_str(&format!("dead rules: {}\n", c.dead.join(", ")));
+            }
+        }
+        out.push_str(&format!(
+            "{}: {} error{}, {} warning{}\n",
+            self.rules,
+            self.errors,
+            if self.errors == 1 { "" } else { "s" },
+            self.warnings,
+            if self.warnings == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_full_probe_is_a_valid_district_with_every_section() {
+        let probe = full_probe();
+        assert_eq!(probe.id, "full-probe");
+        assert_eq!(probe.history.len(), 3);
+        assert!(probe.goals.expand_dual_language_to.is_some());
+        assert_eq!(minimal_probe().validate(), Vec::new());
+    }
+}
