@@ -106,6 +106,79 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
+/// The default rule base plus `n` synthetic strategies (and n/10 synthetic
+/// findings), chained by `requires`, as rule files in memory.
+fn synthetic(n: usize) -> elplan::rule_files::RuleFiles {
+    let mut files = elplan::rule_files::RuleFiles::embedded();
+    let findings = (n / 10).max(1);
+    let (_, text) = files.singles.last_mut().expect("findings.ron");
+    let mut extra = String::new();
+    for i in 0..findings {
+        extra.push_str(&format!(
+            "(id: \"syn_finding_{i}\", title: \"Synthetic finding {i}\", area: \"data\", severity: medium, \
+             when: \"students.el_share * 100 > {}\", evidence: \"{{{{ students.el_share | pct }}}} of students.\", sources: [\"synthetic\"]),\n",
+            i % 100
+        ));
+    }
+    *text = text.trim_end().trim_end_matches(']').to_string() + &extra + "]\n";
+    let areas = [
+        "leadership",
+        "data",
+        "instruction",
+        "learning",
+        "family",
+        "improvement",
+    ];
+    let stages = ["launch", "assess", "design", "implement"];
+    let mut strategies = String::from("[\n");
+    for i in 0..n {
+        let requires = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("\"syn_{}\"", i - 1)
+        };
+        strategies.push_str(&format!(
+            "(id: \"syn_{i}\", title: \"Synthetic strategy {i}\", area: \"{}\", stage: \"{}\", leverage: {}, principle: {}, \
+             when: \"findings.syn_finding_{} or goals.reduce_ltel\", requires: [{requires}], rationale: \"Synthetic.\", \
+             actions: [\"One.\", \"Two.\"], owners: [\"improvement team\"], first_test: \"A small test.\", \
+             measures: [(kind: process, text: \"Done\")], sources: [\"synthetic\"]),\n",
+            areas[i % areas.len()],
+            stages[(i / 3) % stages.len()].max(stages[0]),
+            1 + i % 5,
+            1 + i % 4,
+            i % findings
+        ));
+    }
+    strategies.push_str("]\n");
+    files.strategies.push((
+        PathBuf::from("<synthetic>/strategies/synthetic.ron"),
+        strategies,
+    ));
+    files
+}
+
+/// Loading (with every load-time check) and planning one district with a
+/// synthetic rule base: budget ≤ 2 s at 10,000 strategies, about linear.
+fn synthetic_rule_bases(c: &mut Criterion) {
+    let districts = fixtures();
+    let (path, district) = districts
+        .iter()
+        .find(|(p, _)| p.ends_with("calli/mendota-unified.ron"))
+        .expect("fixture");
+    let mut group = c.benchmark_group("synthetic rule base");
+    group.sample_size(10);
+    for n in [100, 1_000, 10_000] {
+        let files = synthetic(n);
+        group.bench_function(format!("{n} strategies: load and plan"), |b| {
+            b.iter(|| {
+                let rules = RuleBase::from_files(files.clone()).expect("synthetic rules load");
+                elplan::engine::plan(&rules, district, path).expect("plan");
+            })
+        });
+    }
+    group.finish();
+}
+
 fn load(c: &mut Criterion) {
     c.bench_function("load/default rule base", |b| {
         b.iter(|| RuleBase::embedded().expect("rules"))
@@ -120,6 +193,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = engine, render, sweep, load
+    targets = engine, render, sweep, synthetic_rule_bases, load
 }
 criterion_main!(benches);

@@ -62,6 +62,37 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the rule base's dependency graph
     Graph(GraphArgs),
+    /// Plan many districts at once and write one plan each plus summary.csv
+    Batch(BatchArgs),
+    /// Turn the CDE District Areas table into district files
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// District files, or directories of them
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Where the plans and summary.csv go
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CDE "District Areas" table (CSV)
+    pub csv: PathBuf,
+    /// Where the district files go
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// A CALPADS unduplicated pupil count school file, to count schools
+    #[arg(long, value_name = "CSV")]
+    pub schools: Option<PathBuf>,
+    /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI history (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub elpi: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +239,91 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep(&cli.sources, args),
         Command::Check(args) => check(&cli.sources, args),
         Command::Graph(args) => graph(&cli.sources, args),
+        Command::Batch(args) => batch(&cli.sources, args),
+        Command::Import(args) => import(args),
+    }
+}
+
+fn batch(sources: &Sources, args: &BatchArgs) -> anyhow::Result<()> {
+    let rules = load_rules(sources)?;
+    let renderer = load_renderer(sources)?;
+    let files = crate::batch::district_files(&args.inputs)?;
+    if files.is_empty() {
+        return Err(Diagnostics::from(Diagnostic::new(
+            &args.inputs[0],
+            "no district files (.ron) found",
+        ))
+        .into());
+    }
+    let outcomes = crate::batch::run(&rules, &renderer, &files, &args.out_dir, args.format)?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    let mut stderr = std::io::stderr().lock();
+    for o in &failed {
+        let _ = writeln!(stderr, "{}", o.error.as_deref().unwrap_or_default());
+    }
+    let _ = writeln!(
+        stderr,
+        "planned {} of {} districts into {}{}",
+        outcomes.len() - failed.len(),
+        outcomes.len(),
+        args.out_dir.display(),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!("; {} failed (see summary.csv)", failed.len())
+        }
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::Error::new(Silent))
+    }
+}
+
+fn import(args: &ImportArgs) -> anyhow::Result<()> {
+    let schools = match &args.schools {
+        Some(path) => Some(crate::import::count_schools(path).map_err(Diagnostics::from)?),
+        None => None,
+    };
+    let mut elpi: std::collections::HashMap<String, std::collections::BTreeMap<String, f64>> =
+        Default::default();
+    for path in &args.elpi {
+        for (code, years) in crate::import::elpi_history(path).map_err(Diagnostics::from)? {
+            elpi.entry(code).or_default().extend(years);
+        }
+    }
+    let result =
+        crate::import::import(&args.csv, schools.as_ref(), &elpi).map_err(Diagnostics::from)?;
+    std::fs::create_dir_all(&args.out_dir).map_err(|e| {
+        Diagnostics::from(Diagnostic::new(
+            &args.out_dir,
+            format!("cannot create the output directory: {e}"),
+        ))
+    })?;
+    for imported in &result.districts {
+        let path = crate::import::file_name(&args.out_dir, &imported.district);
+        crate::output::write_atomic(&path, crate::import::to_ron(imported, &args.csv).as_bytes())
+            .map_err(Diagnostics::from)?;
+    }
+    let mut stderr = std::io::stderr().lock();
+    for failure in &result.failures {
+        let _ = write!(stderr, "{failure}");
+    }
+    let _ = writeln!(
+        stderr,
+        "imported {} districts into {}{}",
+        result.districts.len(),
+        args.out_dir.display(),
+        if result.failures.is_empty() {
+            String::new()
+        } else {
+            format!("; {} rows could not be imported", result.failures.len())
+        }
+    );
+    if result.failures.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::Error::new(Silent))
     }
 }
 

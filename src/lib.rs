@@ -33,6 +33,7 @@
 //! unknown, and a rule that needs it is reported as pending, never silently
 //! treated as false.
 
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod compare;
@@ -45,6 +46,7 @@ pub mod explain;
 pub mod graph;
 pub mod graph_export;
 pub mod helpers;
+pub mod import;
 pub mod output;
 pub mod overrides;
 pub mod plan;

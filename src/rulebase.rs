@@ -912,7 +912,10 @@ fn parse_list<T: DeserializeOwned>(
 struct Origins<'a> {
     path: &'a Path,
     source: &'a str,
+    /// Where the search goes on, and the line of that offset (1-based):
+    /// lines are counted once, not from the start for every rule.
     from: usize,
+    line_at_from: usize,
 }
 
 impl<'a> Origins<'a> {
@@ -921,6 +924,7 @@ impl<'a> Origins<'a> {
             path,
             source,
             from: 0,
+            line_at_from: 1,
         }
     }
 
@@ -933,7 +937,9 @@ impl<'a> Origins<'a> {
                 .split_once(':')
                 .map_or("", |(_, v)| v.trim_start());
             if value.starts_with(&quoted) {
-                line = self.source[..key].matches('\n').count() + 1;
+                line = self.line_at_from + self.source[self.from..key].matches('\n').count();
+                // Past this key, which holds no newline: `line` stays right.
+                self.line_at_from = line;
                 self.from = key + 2;
                 break;
             }

@@ -1,0 +1,220 @@
+//! `elplan batch`: plan many districts at once, on every core.
+//!
+//! Every district is planned with one compiled rule base and one template
+//! environment; each plan is written atomically, and `summary.csv` lists
+//! every district (id, name, findings, strategies per stage, deferred,
+//! pending, status). A district that fails does not stop the others.
+//! Output does not depend on the number of threads: districts are listed
+//! in the order of their files.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::district::District;
+use crate::render::{Format, RenderOptions, Renderer};
+use crate::rulebase::RuleBase;
+
+/// The district files among `inputs`: files as given, directories searched
+/// for `.ron` files; sorted, so the order never depends on the file system.
+pub fn district_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut stack = vec![input.clone()];
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir).map_err(|e| {
+                    Diagnostic::new(&dir, format!("cannot read the directory: {e}"))
+                })?;
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "ron") {
+                        files.push(path);
+                    }
+                }
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// What `summary.csv` says of a planned district.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    pub findings: usize,
+    /// Strategies scheduled in each stage.
+    pub stages: Vec<usize>,
+    pub deferred: usize,
+    pub pending: usize,
+}
+
+/// One district's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub file: PathBuf,
+    pub id: String,
+    pub name: String,
+    pub counts: Option<Counts>,
+    pub error: Option<String>,
+}
+
+/// A district planned and rendered, or why not.
+type Planned = Result<(District, String, Counts), String>;
+
+/// Plans every file and writes `<id>.<ext>` into `out_dir`, then
+/// `summary.csv`. Returns each district's outcome, in file order.
+pub fn run(
+    rules: &RuleBase,
+    renderer: &Renderer,
+    files: &[PathBuf],
+    out_dir: &Path,
+    format: Format,
+) -> Result<Vec<Outcome>, Diagnostics> {
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Diagnostic::new(out_dir, format!("cannot create the output directory: {e}"))
+    })?;
+    let ext = match format {
+        Format::Md => "md",
+        Format::Html => "html",
+        Format::Json => "json",
+    };
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} districts, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let planned: Vec<(PathBuf, Planned)> = files
+        .par_iter()
+        .map(|file| {
+            let result = (|| {
+                let district = District::load(file).map_err(|d| d.to_string())?;
+                let plan =
+                    crate::engine::plan(rules, &district, file).map_err(|d| d.to_string())?;
+                let text = renderer
+                    .render(format, &plan, &district, rules, &RenderOptions::default())
+                    .map_err(|d| d.to_string())?;
+                let counts = Counts {
+                    findings: plan.findings.len(),
+                    stages: plan.stages.iter().map(|s| s.strategies.len()).collect(),
+                    deferred: plan.deferred.len(),
+                    pending: plan.pending.len(),
+                };
+                Ok((district, text, counts))
+            })();
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            (file.clone(), result)
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    // Ids are claimed in file order, so a duplicate is always the later file.
+    let mut seen = std::collections::HashSet::new();
+    let mut outcomes = Vec::with_capacity(planned.len());
+    let mut writes = Vec::new();
+    for (file, result) in planned {
+        outcomes.push(match result {
+            Ok((district, text, counts)) => {
+                if seen.insert(district.id.clone()) {
+                    writes.push((out_dir.join(format!("{}.{ext}", district.id)), text));
+                    Outcome {
+                        file,
+                        id: district.id,
+                        name: district.name,
+                        counts: Some(counts),
+                        error: None,
+                    }
+                } else {
+                    let error = Some(format!(
+                        "duplicate id `{}`: another district file already has it",
+                        district.id
+                    ));
+                    Outcome {
+                        file,
+                        id: district.id,
+                        name: district.name,
+                        counts: None,
+                        error,
+                    }
+                }
+            }
+            Err(error) => Outcome {
+                id: String::new(),
+                name: String::new(),
+                file,
+                counts: None,
+                error: Some(error.trim_end().to_string()),
+            },
+        });
+    }
+    let written: Vec<Result<(), Diagnostic>> = writes
+        .par_iter()
+        .map(|(path, text)| crate::output::write_atomic(path, text.as_bytes()))
+        .collect();
+    if let Some(Err(d)) = written.into_iter().find(Result::is_err) {
+        return Err(d.into());
+    }
+    crate::output::write_atomic(
+        &out_dir.join("summary.csv"),
+        summary(rules, &outcomes).as_bytes(),
+    )
+    .map_err(Diagnostics::from)?;
+    Ok(outcomes)
+}
+
+/// `summary.csv`: one row per district file, in file order.
+fn summary(rules: &RuleBase, outcomes: &[Outcome]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "id".to_string(),
+        "name".to_string(),
+        "file".to_string(),
+        "findings".to_string(),
+    ];
+    header.extend(rules.stages.iter().map(|s| s.id.clone()));
+    header.extend(["deferred", "pending", "status"].map(String::from));
+    let _ = writer.write_record(&header);
+    for o in outcomes {
+        let file = o.file.display().to_string();
+        let mut row = vec![o.id.clone(), o.name.clone(), file];
+        match &o.counts {
+            Some(counts) => {
+                row.push(counts.findings.to_string());
+                row.extend(counts.stages.iter().map(ToString::to_string));
+                row.extend([
+                    counts.deferred.to_string(),
+                    counts.pending.to_string(),
+                    "ok".to_string(),
+                ]);
+            }
+            None => {
+                row.extend(std::iter::repeat_n(String::new(), rules.stages.len() + 3));
+                let first = o
+                    .error
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
+                row.push(format!("error: {first}"));
+            }
+        }
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
