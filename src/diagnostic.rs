@@ -47,7 +47,19 @@ impl Diagnostic {
             return self;
         }
         self.position = Some((line, column.max(1)));
-        self.source_line = source.lines().nth(line - 1).map(Box::from);
+        // Control characters (a NUL in a binary file) are not sent to a terminal.
+        self.source_line = source.lines().nth(line - 1).map(|l| {
+            l.chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>()
+                .into_boxed_str()
+        });
         self
     }
 

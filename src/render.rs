@@ -25,6 +25,13 @@ const SUFFIX: &str = ".j2";
 /// Largest template file elplan reads.
 pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
 
+/// The most instructions one rendering may run: the largest bundled plan
+/// needs about a hundredth of it; a template that loops for ever stops.
+pub const TEMPLATE_FUEL: u64 = 50_000_000;
+
+/// The deepest nesting of macros, includes and blocks a template may use.
+pub const TEMPLATE_RECURSION: usize = 200;
+
 /// The output formats `elplan plan` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -148,6 +155,8 @@ impl Renderer {
     ) -> Result<Renderer, Diagnostics> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_fuel(Some(TEMPLATE_FUEL));
+        env.set_recursion_limit(TEMPLATE_RECURSION);
         let syntax = SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -258,7 +267,12 @@ fn template_diagnostic(path: &Path, source: Option<&str>, error: &minijinja::Err
         |d| format!("{} ({d})", error.kind()),
     );
     let name = error.name().unwrap_or("template");
-    let diagnostic = Diagnostic::new(path, format!("template `{name}`: {detail}"));
+    let mut diagnostic = Diagnostic::new(path, format!("template `{name}`: {detail}"));
+    if error.kind() == minijinja::ErrorKind::OutOfFuel {
+        diagnostic = diagnostic.with_hint(format!(
+            "a template may run at most {TEMPLATE_FUEL} instructions: look for a loop that never ends or grows too fast"
+        ));
+    }
     match (error.line(), source) {
         (Some(line), Some(source)) => diagnostic.at(source, line, 1),
         (Some(line), None) => {

@@ -360,6 +360,9 @@ impl RuleBase {
         // Split every expression into leaves and compile the evidence templates.
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Evidence templates are templates: they may not loop for ever either.
+        env.set_fuel(Some(crate::render::TEMPLATE_FUEL / 10));
+        env.set_recursion_limit(crate::render::TEMPLATE_RECURSION);
         crate::helpers::register(&mut env);
         let mut leaf_sources = Vec::new();
         let mut split = |source: &str,

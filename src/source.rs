@@ -21,9 +21,12 @@ fn field_before(source: &str, line: usize, column: usize) -> Option<&str> {
         .nth(column.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
     let before = text[..end].trim_end().strip_suffix(':')?.trim_end();
+    // The key is the run of identifier characters just before the colon.
     let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = &before[start..];
     (!key.is_empty()).then_some(key)
 }
