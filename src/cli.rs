@@ -66,6 +66,17 @@ pub enum Command {
     Batch(BatchArgs),
     /// Turn the CDE District Areas table into district files
     Import(ImportArgs),
+    /// Print a starter district file to fill in
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The district's id: lowercase letters, digits and `-`
+    pub id: String,
+    /// Write the file to FILE (atomically; never over an existing file) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -241,7 +252,51 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Graph(args) => graph(&cli.sources, args),
         Command::Batch(args) => batch(&cli.sources, args),
         Command::Import(args) => import(args),
+        Command::New(args) => new(&cli.sources, args),
     }
+}
+
+fn new(sources: &Sources, args: &NewArgs) -> anyhow::Result<()> {
+    let shown = Path::new("<id>");
+    if args.id.is_empty()
+        || !args
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Diagnostics::from(
+            Diagnostic::new(shown, format!("`{}` is not a valid id", args.id)).with_hint(format!(
+                "use lowercase letters, digits and `-`, e.g. `{}`",
+                crate::import::slug(&args.id)
+            )),
+        )
+        .into());
+    }
+    if let Some(path) = &args.output {
+        if path.exists() {
+            return Err(Diagnostics::from(Diagnostic::new(
+                path,
+                "the file exists; elplan new does not overwrite it",
+            ))
+            .into());
+        }
+    }
+    let renderer = load_renderer(sources)?;
+    let name = args
+        .id
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or_else(String::new, |f| {
+                f.to_uppercase().collect::<String>() + c.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = renderer
+        .render_starter(&args.id, &name)
+        .map_err(Diagnostics::from)?;
+    emit(args.output.as_deref(), &text)
 }
 
 fn batch(sources: &Sources, args: &BatchArgs) -> anyhow::Result<()> {

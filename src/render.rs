@@ -253,6 +253,24 @@ fn scheduled(plan: &Value) -> Value {
     Value::from(all)
 }
 
+impl Renderer {
+    /// A starter district file (`elplan new`), from the `district.ron` template.
+    pub fn render_starter(&self, id: &str, name: &str) -> Result<String, Diagnostic> {
+        let template_name = "district.ron";
+        let shown = self.origin.join(format!("{template_name}{SUFFIX}"));
+        let template = self.env.get_template(template_name).map_err(|_| {
+            Diagnostic::new(
+                &self.origin,
+                format!("no template `{template_name}{SUFFIX}`"),
+            )
+            .with_hint("a template directory for elplan new needs district.ron.j2")
+        })?;
+        template
+            .render(context! { id, name })
+            .map_err(|e| template_diagnostic(&shown, None, &e))
+    }
+}
+
 fn format_name(format: Format) -> &'static str {
     match format {
         Format::Md => "md",

@@ -439,3 +439,34 @@ fn broken_templates_are_diagnosed() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn new_prints_a_starter_district_that_plans() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lake-view-unified.ron");
+    let made = elplan(
+        &["new", "lake-view-unified", "-o", &path.to_string_lossy()],
+        None,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let district = elplan::District::load(&path).expect("the starter file loads");
+    assert_eq!(
+        (district.id.as_str(), district.name.as_str()),
+        ("lake-view-unified", "Lake View Unified")
+    );
+    assert!(elplan(&["plan", &path.to_string_lossy()], None)
+        .status
+        .success());
+    let again = elplan(
+        &["new", "lake-view-unified", "-o", &path.to_string_lossy()],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(1), "never overwrites");
+    let bad = elplan(&["new", "Lake View"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("e.g. `lake-view`"),
+        "{}",
+        stderr(&bad)
+    );
+}
