@@ -363,35 +363,13 @@ fn full_probe() -> District {
 
 /// A district with only the required fields.
 fn minimal_probe() -> District {
-    let mut district = District {
-        id: "minimal-probe".into(),
-        name: "Minimal probe".into(),
-        kind: district::Kind::Unified,
-        grades: None,
-        county: None,
-        cds_code: None,
-        data_year: None,
-        enrollment: 1000,
-        schools: None,
-        students: district::Students {
-            el_share: 0.3,
-            ever_el_share: None,
-            frpm_share: None,
-            ltel_share_of_els: None,
-            at_risk_share_of_els: None,
-            newcomer_share_of_els: None,
-            languages: Vec::new(),
-        },
-        history: Vec::new(),
-        programs: Default::default(),
-        staffing: Default::default(),
-        leadership: Default::default(),
-        family: Default::default(),
-        resources: Default::default(),
-        goals: Default::default(),
-    };
-    district.fill_defaults();
-    district
+    District::new(
+        "minimal-probe",
+        "Minimal probe",
+        district::Kind::Unified,
+        1000,
+        0.3,
+    )
 }
 
 fn probes(

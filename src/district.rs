@@ -218,6 +218,39 @@ impl Kind {
 pub const DEFAULT_HORIZON_YEARS: u8 = 2;
 
 impl District {
+    /// A district with only the required fields; everything else unknown.
+    pub fn new(id: &str, name: &str, kind: Kind, enrollment: u32, el_share: f64) -> District {
+        let mut district = District {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind,
+            grades: None,
+            county: None,
+            cds_code: None,
+            data_year: None,
+            enrollment,
+            schools: None,
+            students: Students {
+                el_share,
+                ever_el_share: None,
+                frpm_share: None,
+                ltel_share_of_els: None,
+                at_risk_share_of_els: None,
+                newcomer_share_of_els: None,
+                languages: Vec::new(),
+            },
+            history: Vec::new(),
+            programs: Programs::default(),
+            staffing: Staffing::default(),
+            leadership: Leadership::default(),
+            family: Family::default(),
+            resources: Resources::default(),
+            goals: Goals::default(),
+        };
+        district.fill_defaults();
+        district
+    }
+
     /// Reads, parses and validates a district file.
     pub fn load(path: &Path) -> Result<District, Diagnostics> {
         let source = crate::source::read_text(path, MAX_FILE_BYTES)?;

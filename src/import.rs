@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::district::{District, Grades, Kind, Students, YearOutcomes};
+use crate::district::{District, Grades, Kind, YearOutcomes};
 
 /// Largest table elplan reads.
 pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
@@ -324,33 +324,20 @@ fn district_from_row(
                 .collect()
         })
         .unwrap_or_default();
-    let mut district = District {
-        id: slug(&name),
-        name: name.clone(),
+    let mut district = District::new(
+        &slug(&name),
+        &name,
         kind,
-        grades,
-        county: Some(cell("CountyName").to_string()).filter(|c| !c.is_empty()),
-        cds_code: Some(format!("{cds:0>14}")).filter(|_| !cds.is_empty()),
-        data_year: Some(year.to_string()).filter(|y| !y.is_empty()),
-        enrollment: enrollment as u32,
-        schools: schools.and_then(|s| s.get(&code).copied()),
-        students: Students {
-            el_share: share(els, enrollment),
-            ever_el_share: None,
-            frpm_share: number(Some(cell("UPcount"))).map(|up| share(up, enrollment)),
-            ltel_share_of_els: None,
-            at_risk_share_of_els: None,
-            newcomer_share_of_els: None,
-            languages: Vec::new(),
-        },
-        history,
-        programs: Default::default(),
-        staffing: Default::default(),
-        leadership: Default::default(),
-        family: Default::default(),
-        resources: Default::default(),
-        goals: Default::default(),
-    };
+        enrollment as u32,
+        share(els, enrollment),
+    );
+    district.grades = grades;
+    district.county = Some(cell("CountyName").to_string()).filter(|c| !c.is_empty());
+    district.cds_code = Some(format!("{cds:0>14}")).filter(|_| !cds.is_empty());
+    district.data_year = Some(year.to_string()).filter(|y| !y.is_empty());
+    district.schools = schools.and_then(|s| s.get(&code).copied());
+    district.students.frpm_share = number(Some(cell("UPcount"))).map(|up| share(up, enrollment));
+    district.history = history;
     let problems = district.validate();
     if let Some(p) = problems.first() {
         return Err(format!("{name}: {}: {}", p.path, p.message));
