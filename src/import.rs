@@ -202,7 +202,9 @@ pub fn elpi_history(path: &Path) -> Result<HashMap<String, BTreeMap<String, f64>
         let Ok(reporting) = cell(year).parse::<i32>() else {
             continue;
         };
-        let entry = out.entry(code[..7].to_string()).or_default();
+        // The county and district digits; chars, not bytes: a cell may hold anything.
+        let district: String = code.chars().take(7).collect();
+        let entry = out.entry(district).or_default();
         let school_year = |end: i32| format!("{}-{:02}", end - 1, end.rem_euclid(100));
         if let Some(value) = number(Some(cell(status))) {
             entry.insert(school_year(reporting), share(value, 100.0));
@@ -400,5 +402,21 @@ mod tests {
         assert_eq!(number(Some("")), None);
         assert_eq!(grade("KG"), Some(0));
         assert_eq!(grade("08"), Some(8));
+    }
+
+    /// A district code of multi-byte characters once made the join slice
+    /// inside a character.
+    #[test]
+    fn an_elpi_code_of_multibyte_characters_does_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("elpi.csv");
+        std::fs::write(
+            &path,
+            "cds,rtype,studentgroup,currstatus,priorstatus,reportingyear\n\
+             \u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9},D,English Learner,41.2,43.0,2024\n",
+        )
+        .unwrap();
+        let history = elpi_history(&path).unwrap();
+        assert_eq!(history.len(), 1);
     }
 }
