@@ -111,8 +111,6 @@ fn evaluate_with(
     let mut derived: Vec<Result<Value, Missing>> = vec![Err(Missing::new()); rules.derived.len()];
     let mut findings = vec![FindingOutcome::NotFired; rules.findings.len()];
     let mut strategies = Vec::with_capacity(rules.strategies.len());
-    let mut strategy_outcomes: Vec<Option<StrategyOutcome>> = vec![None; rules.strategies.len()];
-
     for &node in &rules.order {
         let evaluator = LeafEvaluator {
             rules,
@@ -223,13 +221,7 @@ fn evaluate_with(
                     .map_err(|e| fail("in_place_when", e))?,
             ),
         };
-        strategy_outcomes[i] = Some(StrategyOutcome { when, in_place });
-    }
-    for outcome in strategy_outcomes {
-        strategies.push(outcome.unwrap_or(StrategyOutcome {
-            when: Truth::False,
-            in_place: None,
-        }));
+        strategies.push(StrategyOutcome { when, in_place });
     }
     Ok(Evaluation {
         derived,
