@@ -14,16 +14,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
-use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr};
-use minijinja::machinery::parse_expr;
 use serde::Serialize;
 
 use crate::condition::{Logic, Truth};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::district::{self, District};
 use crate::engine::{self, FindingOutcome};
+use crate::rule_compile::evidence_template;
 use crate::rule_files::RuleFiles;
-use crate::rulebase::{evidence_template, RuleBase};
+use crate::rulebase::RuleBase;
 use crate::rules::Origin;
 
 static BUNDLED_FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
@@ -93,7 +92,7 @@ pub fn fixtures_in(dir: &Path) -> Result<Fixtures, Diagnostic> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "ron") {
-                let text = crate::source::read_text(&path, district::MAX_FILE_BYTES)?;
+                let text = crate::source::read_text(&path, crate::limits::MAX_DISTRICT_BYTES)?;
                 out.push((path, text));
             }
         }
@@ -162,108 +161,22 @@ fn locate(
 /// Every condition of the rule base: (owner, origin, key, logic).
 fn conditions(rules: &RuleBase) -> Vec<(String, &Origin, &'static str, &Logic)> {
     let mut out = Vec::new();
-    for (f, logic) in rules.findings.iter().zip(&rules.finding_logic) {
-        out.push((format!("finding `{}`", f.id), &f.origin, "when", logic));
+    for f in &rules.findings {
+        let owner = format!("finding `{}`", f.rule.id);
+        out.push((owner, &f.rule.origin, "when", &f.when));
     }
-    for (i, s) in rules.strategies.iter().enumerate() {
-        out.push((
-            format!("strategy `{}`", s.id),
-            &s.origin,
-            "when",
-            &rules.strategy_when[i],
-        ));
-        if let Some(logic) = &rules.strategy_in_place[i] {
-            out.push((
-                format!("strategy `{}`", s.id),
-                &s.origin,
-                "in_place_when",
-                logic,
-            ));
+    for s in &rules.strategies {
+        let owner = format!("strategy `{}`", s.rule.id);
+        out.push((owner.clone(), &s.rule.origin, "when", &s.when));
+        if let Some(logic) = &s.in_place {
+            out.push((owner, &s.rule.origin, "in_place_when", logic));
         }
     }
-    for (d, logic) in rules.derived.iter().zip(&rules.derived_logic) {
-        out.push((
-            format!("derived value `{}`", d.id),
-            &d.origin,
-            "value",
-            logic,
-        ));
+    for d in &rules.derived {
+        let owner = format!("derived value `{}`", d.rule.id);
+        out.push((owner, &d.rule.origin, "value", &d.logic));
     }
     out
-}
-
-/// The dotted path an expression names (`leadership.el_expertise`).
-fn path_of(expr: &Expr<'_>) -> Option<String> {
-    match expr {
-        Expr::Var(v) => Some(v.id.to_string()),
-        Expr::GetAttr(g) => Some(format!("{}.{}", path_of(&g.expr)?, g.name)),
-        _ => None,
-    }
-}
-
-fn string_of(expr: &Expr<'_>) -> Option<String> {
-    match expr {
-        Expr::Const(c) => c.value.as_str().map(str::to_string),
-        _ => None,
-    }
-}
-
-/// (path, literal) pairs where a string is compared with an enum field.
-fn enum_comparisons(expr: &Expr<'_>, out: &mut Vec<(String, String)>) {
-    match expr {
-        Expr::Compare(c) => {
-            let mut left = &c.expr;
-            for op in &c.ops {
-                let right = &op.expr;
-                match op.op {
-                    CompareOpKind::Eq | CompareOpKind::Ne => {
-                        for (a, b) in [(left, right), (right, left)] {
-                            if let (Some(path), Some(text)) = (path_of(a), string_of(b)) {
-                                out.push((path, text));
-                            }
-                        }
-                    }
-                    CompareOpKind::In | CompareOpKind::NotIn => {
-                        if let (Some(text), Some(path)) = (string_of(left), path_of(right)) {
-                            out.push((path, text));
-                        }
-                    }
-                    _ => {}
-                }
-                enum_comparisons(left, out);
-                left = right;
-            }
-            enum_comparisons(left, out);
-        }
-        Expr::BinOp(b) => {
-            match b.op {
-                BinOpKind::Eq | BinOpKind::Ne => {
-                    for (x, y) in [(&b.left, &b.right), (&b.right, &b.left)] {
-                        if let (Some(path), Some(text)) = (path_of(x), string_of(y)) {
-                            out.push((path, text));
-                        }
-                    }
-                }
-                BinOpKind::In => {
-                    if let (Some(text), Some(path)) = (string_of(&b.left), path_of(&b.right)) {
-                        out.push((path, text));
-                    }
-                }
-                _ => {}
-            }
-            enum_comparisons(&b.left, out);
-            enum_comparisons(&b.right, out);
-        }
-        Expr::UnaryOp(u) => enum_comparisons(&u.expr, out),
-        Expr::IfExpr(i) => {
-            enum_comparisons(&i.test_expr, out);
-            enum_comparisons(&i.true_expr, out);
-            if let Some(f) = &i.false_expr {
-                enum_comparisons(f, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn enum_literals(
@@ -275,11 +188,7 @@ fn enum_literals(
         let mut leaves = Vec::new();
         logic.leaves(&mut leaves);
         for leaf in leaves {
-            let Ok(expr) = parse_expr(&rules.leaves[leaf].source) else {
-                continue;
-            };
-            let mut pairs = Vec::new();
-            enum_comparisons(&expr, &mut pairs);
+            let pairs = crate::condition::enum_comparisons(&rules.leaves[leaf].source);
             for (path, text) in pairs {
                 let Some(values) = district::enum_values(&path) else {
                     continue;
@@ -314,10 +223,11 @@ fn stage_inversions(
     at: &dyn Fn(&Origin, &str, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {
-    for (i, s) in rules.strategies.iter().enumerate() {
-        for &p in &rules.requires[i] {
-            if rules.stage_of[p] > rules.stage_of[i] {
-                let prerequisite = &rules.strategies[p];
+    for compiled in &rules.strategies {
+        let s = &compiled.rule;
+        for &p in &compiled.requires {
+            if rules.strategies[p].stage > compiled.stage {
+                let prerequisite = &rules.strategies[p].rule;
                 out.push(
                     at(
                         &s.origin,
@@ -418,7 +328,7 @@ fn probes(
         }
         // Every evidence sentence must render where every field is known.
         let (scope, _) = engine::settled_scope(rules, &probe, &evaluation);
-        for f in &rules.findings {
+        for f in rules.findings.iter().map(|f| &f.rule) {
             let rendered = rules
                 .env()
                 .get_template(&evidence_template(&f.id))
@@ -466,7 +376,7 @@ fn measure(rules: &RuleBase, fixtures: &Fixtures, out: &mut Vec<Diagnostic>) -> 
         .iter()
         .zip(&fired)
         .map(|(f, &n)| RuleCount {
-            id: f.id.clone(),
+            id: f.rule.id.clone(),
             kind: "finding",
             districts: n,
         })
@@ -476,7 +386,7 @@ fn measure(rules: &RuleBase, fixtures: &Fixtures, out: &mut Vec<Diagnostic>) -> 
                 .iter()
                 .zip(&chosen)
                 .map(|(s, &n)| RuleCount {
-                    id: s.id.clone(),
+                    id: s.rule.id.clone(),
                     kind: "strategy",
                     districts: n,
                 }),

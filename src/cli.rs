@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::district::{self, District};
+use crate::district::District;
 use crate::overrides::{self, Override};
 use crate::render::{Format, RenderOptions, Renderer};
 use crate::rule_files::RuleFiles;
@@ -551,16 +551,19 @@ fn load_district(path: &Path) -> Result<District, Diagnostics> {
         let shown = Path::new("<stdin>");
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin().lock(), district::MAX_FILE_BYTES as u64 + 1),
+            &mut std::io::Read::take(
+                std::io::stdin().lock(),
+                crate::limits::MAX_DISTRICT_BYTES as u64 + 1,
+            ),
             &mut bytes,
         )
         .map_err(|e| Diagnostic::new(shown, format!("cannot read standard input: {e}")))?;
-        if bytes.len() > district::MAX_FILE_BYTES {
+        if bytes.len() > crate::limits::MAX_DISTRICT_BYTES {
             return Err(Diagnostic::new(
                 shown,
                 format!(
                     "input is over {} bytes, too large for a district file",
-                    district::MAX_FILE_BYTES
+                    crate::limits::MAX_DISTRICT_BYTES
                 ),
             )
             .into());

@@ -7,6 +7,10 @@
 //! logic, so `a or b` is true when `b` is true even if `a` is unknown, and
 //! `a and b` is false when either side is false. This module does not know
 //! what the names mean; [`crate::engine`] evaluates the leaves.
+//!
+//! It is the one module that reads minijinja's expression syntax tree
+//! (`minijinja::machinery`): splitting, constants, and the enum comparisons
+//! `check` looks for.
 
 use std::collections::BTreeSet;
 
@@ -295,6 +299,100 @@ fn span_of(expr: &Expr<'_>) -> minijinja::machinery::Span {
         Expr::List(x) => x.span(),
         Expr::Tuple(x) => x.span(),
         Expr::Map(x) => x.span(),
+    }
+}
+
+/// The value of an expression that is a constant (`true`), which needs no
+/// evaluation.
+pub(crate) fn constant(source: &str) -> Option<minijinja::Value> {
+    match parse_expr(source) {
+        Ok(Expr::Const(c)) => Some(c.value.clone()),
+        _ => None,
+    }
+}
+
+/// The (path, literal) pairs where an expression compares a string with a
+/// dotted name (`leadership.el_expertise == 'novice'`), for `check` to
+/// test against the district's enum values.
+pub(crate) fn enum_comparisons(source: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Ok(expr) = parse_expr(source) {
+        enum_comparisons_in(&expr, &mut out);
+    }
+    out
+}
+
+/// The dotted path an expression names (`leadership.el_expertise`).
+fn path_of(expr: &Expr<'_>) -> Option<String> {
+    match expr {
+        Expr::Var(v) => Some(v.id.to_string()),
+        Expr::GetAttr(g) => Some(format!("{}.{}", path_of(&g.expr)?, g.name)),
+        _ => None,
+    }
+}
+
+fn string_of(expr: &Expr<'_>) -> Option<String> {
+    match expr {
+        Expr::Const(c) => c.value.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// (path, literal) pairs where a string is compared with an enum field.
+fn enum_comparisons_in(expr: &Expr<'_>, out: &mut Vec<(String, String)>) {
+    match expr {
+        Expr::Compare(c) => {
+            let mut left = &c.expr;
+            for op in &c.ops {
+                let right = &op.expr;
+                match op.op {
+                    CompareOpKind::Eq | CompareOpKind::Ne => {
+                        for (a, b) in [(left, right), (right, left)] {
+                            if let (Some(path), Some(text)) = (path_of(a), string_of(b)) {
+                                out.push((path, text));
+                            }
+                        }
+                    }
+                    CompareOpKind::In | CompareOpKind::NotIn => {
+                        if let (Some(text), Some(path)) = (string_of(left), path_of(right)) {
+                            out.push((path, text));
+                        }
+                    }
+                    _ => {}
+                }
+                enum_comparisons_in(left, out);
+                left = right;
+            }
+            enum_comparisons_in(left, out);
+        }
+        Expr::BinOp(b) => {
+            match b.op {
+                BinOpKind::Eq | BinOpKind::Ne => {
+                    for (x, y) in [(&b.left, &b.right), (&b.right, &b.left)] {
+                        if let (Some(path), Some(text)) = (path_of(x), string_of(y)) {
+                            out.push((path, text));
+                        }
+                    }
+                }
+                BinOpKind::In => {
+                    if let (Some(text), Some(path)) = (string_of(&b.left), path_of(&b.right)) {
+                        out.push((path, text));
+                    }
+                }
+                _ => {}
+            }
+            enum_comparisons_in(&b.left, out);
+            enum_comparisons_in(&b.right, out);
+        }
+        Expr::UnaryOp(u) => enum_comparisons_in(&u.expr, out),
+        Expr::IfExpr(i) => {
+            enum_comparisons_in(&i.test_expr, out);
+            enum_comparisons_in(&i.true_expr, out);
+            if let Some(f) = &i.false_expr {
+                enum_comparisons_in(f, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -12,9 +12,6 @@ use serde_with::skip_serializing_none;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 
-/// Largest district file elplan reads; anything bigger is not a district.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
-
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -253,7 +250,7 @@ impl District {
 
     /// Reads, parses and validates a district file.
     pub fn load(path: &Path) -> Result<District, Diagnostics> {
-        let source = crate::source::read_text(path, MAX_FILE_BYTES)?;
+        let source = crate::source::read_text(path, crate::limits::MAX_DISTRICT_BYTES)?;
         District::parse(path, &source)
     }
 

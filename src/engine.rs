@@ -16,13 +16,11 @@ use crate::context::{lookup, Scope, Slots};
 use crate::diagnostic::Diagnostic;
 use crate::district::District;
 use crate::graph::Node;
-use crate::plan::{
-    Brief, Deferred, DistrictSummary, FiredFinding, InPlace, Pending, PendingKind, Plan, Scheduled,
-    StagePlan, FORMAT,
-};
-use crate::rulebase::{evidence_template, Ref, RuleBase};
+use crate::plan::Plan;
+use crate::rule_compile::evidence_template;
+use crate::rule_resolve::Ref;
+use crate::rulebase::RuleBase;
 use crate::rules::Origin;
-use crate::schedule::{schedule, Candidate, Decision, Placement};
 
 /// A finding's result for one district.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +55,7 @@ pub fn plan<'r>(
     file: &Path,
 ) -> Result<Plan<'r>, Diagnostic> {
     let evaluation = evaluate(rules, district, file)?;
-    Ok(assemble(rules, district, &evaluation))
+    Ok(crate::assemble::assemble(rules, district, &evaluation))
 }
 
 /// Evaluates every rule against `district`; `file` names it in errors.
@@ -125,8 +123,8 @@ fn evaluate_with(
         };
         match node {
             Node::Derived(i) => {
-                let rule = &rules.derived[i];
-                let Logic::Leaf(leaf) = rules.derived_logic[i] else {
+                let rule = &rules.derived[i].rule;
+                let Logic::Leaf(leaf) = rules.derived[i].logic else {
                     continue;
                 };
                 let value = match evaluator.value(leaf) {
@@ -148,10 +146,10 @@ fn evaluate_with(
                 derived[i] = value;
             }
             Node::Finding(i) => {
-                let rule = &rules.findings[i];
+                let rule = &rules.findings[i].rule;
                 let what = || format!("finding `{}`", rule.id);
                 let truth = evaluator
-                    .truth(&rules.finding_logic[i])
+                    .truth(&rules.findings[i].when)
                     .map_err(|(leaf, e)| fail(&rule.origin, what(), leaf, e))?;
                 findings[i] = match truth {
                     Truth::True => {
@@ -194,8 +192,8 @@ fn evaluate_with(
         shortcuts,
     };
     let batch = evaluator.batch();
-    for (i, rule) in rules.strategies.iter().enumerate() {
-        let [when_decided, in_place_decided] = &batch[i];
+    for (compiled, [when_decided, in_place_decided]) in rules.strategies.iter().zip(&batch) {
+        let rule = &compiled.rule;
         let what = |field: &str| format!("strategy `{}`, `{field}`", rule.id);
         let fail = |field: &str, (leaf, e): (usize, minijinja::Error)| {
             rule_error(
@@ -209,10 +207,10 @@ fn evaluate_with(
         let when = match when_decided.clone() {
             Some(truth) => truth,
             None => evaluator
-                .truth(&rules.strategy_when[i])
+                .truth(&compiled.when)
                 .map_err(|e| fail("when", e))?,
         };
-        let in_place = match (&rules.strategy_in_place[i], in_place_decided.clone()) {
+        let in_place = match (&compiled.in_place, in_place_decided.clone()) {
             (None, _) => None,
             (Some(_), Some(truth)) => Some(truth),
             (Some(logic), None) => Some(
@@ -473,193 +471,6 @@ impl LeafEvaluator<'_> {
             Ref::District(path) => self.absent[*path],
             Ref::State(_) => false,
         })
-    }
-}
-
-/// Builds the plan from the evaluation: choice, closure, stages, output.
-pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evaluation) -> Plan<'r> {
-    let fired_weight: Vec<u32> = evaluation
-        .findings
-        .iter()
-        .zip(&rules.findings)
-        .map(|(o, f)| match o {
-            FindingOutcome::Fired(_) => f.severity.weight(),
-            _ => 0,
-        })
-        .collect();
-    let candidates: Vec<Candidate<'_>> = rules
-        .strategies
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let outcome = &evaluation.strategies[i];
-            let decision = if outcome.in_place == Some(Truth::True) {
-                Decision::InPlace
-            } else {
-                match outcome.when {
-                    Truth::True => Decision::Chosen,
-                    Truth::False => Decision::NotChosen,
-                    Truth::Unknown(_) => Decision::Pending,
-                }
-            };
-            let answered: u32 = rules.addresses[i].iter().map(|&f| fired_weight[f]).sum();
-            Candidate {
-                id: &s.id,
-                stage: rules.stage_of[i],
-                priority: 3 * u32::from(s.leverage) + answered,
-                requires: &rules.requires[i],
-                decision,
-            }
-        })
-        .collect();
-    let cap = district
-        .resources
-        .max_initiatives_per_stage
-        .map(|c| c as usize);
-    let schedule = schedule(&candidates, rules.stages.len(), cap);
-
-    let mut findings: Vec<(usize, FiredFinding<'r>)> = Vec::new();
-    let mut pending = Vec::new();
-    let mut not_fired = Vec::new();
-    for (i, (outcome, f)) in evaluation.findings.iter().zip(&rules.findings).enumerate() {
-        match outcome {
-            FindingOutcome::Fired(evidence) => findings.push((
-                i,
-                FiredFinding {
-                    id: &f.id,
-                    title: &f.title,
-                    area: &f.area,
-                    severity: f.severity,
-                    evidence: evidence.clone(),
-                    sources: &f.sources,
-                    questions: &f.questions,
-                },
-            )),
-            FindingOutcome::NotFired => not_fired.push(Brief {
-                id: &f.id,
-                title: &f.title,
-            }),
-            FindingOutcome::Unknown(missing) => pending.push(Pending {
-                id: &f.id,
-                kind: PendingKind::Finding,
-                missing: missing.iter().cloned().collect(),
-                title: &f.title,
-            }),
-        }
-    }
-    findings.sort_by_key(|(i, f)| (std::cmp::Reverse(f.severity), *i));
-
-    let ids = |list: &[usize]| -> Vec<&'r str> {
-        list.iter()
-            .map(|&j| rules.strategies[j].id.as_str())
-            .collect()
-    };
-    let mut in_place = Vec::new();
-    let mut deferred = Vec::new();
-    for (i, (slot, s)) in schedule.slots.iter().zip(&rules.strategies).enumerate() {
-        match slot.placement {
-            Placement::InPlace => in_place.push(InPlace {
-                id: &s.id,
-                title: &s.title,
-            }),
-            Placement::Pending => {
-                if let Truth::Unknown(missing) = &evaluation.strategies[i].when {
-                    pending.push(Pending {
-                        id: &s.id,
-                        kind: PendingKind::Strategy,
-                        missing: missing.iter().cloned().collect(),
-                        title: &s.title,
-                    });
-                }
-            }
-            Placement::Deferred(reason) => deferred.push(Deferred {
-                id: &s.id,
-                title: &s.title,
-                reason,
-                required_by: ids(&slot.required_by),
-            }),
-            Placement::Out | Placement::Stage(_) => {}
-        }
-    }
-
-    let months = u32::from(district.horizon_years()) * 12;
-    let mut stages = Vec::with_capacity(rules.stages.len());
-    let mut cumulative = 0.0;
-    let mut end = 0u32;
-    for (index, stage) in rules.stages.iter().enumerate() {
-        cumulative += stage.share;
-        let start = end + 1;
-        end = if index + 1 == rules.stages.len() {
-            months.max(start)
-        } else {
-            ((cumulative * f64::from(months)).round() as u32).max(start)
-        };
-        let strategies = schedule.stages[index]
-            .iter()
-            .map(|&i| {
-                let s = &rules.strategies[i];
-                let texts = &rules.strategy_texts[i];
-                let slot = &schedule.slots[i];
-                let check_in_place = match &evaluation.strategies[i].in_place {
-                    Some(Truth::Unknown(missing)) => missing.iter().cloned().collect(),
-                    _ => Vec::new(),
-                };
-                Scheduled {
-                    id: &s.id,
-                    title: texts.title.clone(),
-                    area: &s.area,
-                    reason: slot.reason.unwrap_or(crate::plan::Reason::Chosen),
-                    requires: &s.requires,
-                    required_by: ids(&slot.required_by),
-                    addresses: rules.addresses[i]
-                        .iter()
-                        .filter(|&&f| fired_weight[f] > 0)
-                        .map(|&f| rules.findings[f].id.as_str())
-                        .collect(),
-                    priority: slot.priority,
-                    leverage: s.leverage,
-                    principle: s.principle,
-                    rationale: texts.rationale.clone(),
-                    actions: texts.actions.clone(),
-                    owners: texts.owners.clone(),
-                    first_test: texts.first_test.clone(),
-                    measures: texts.measures.clone(),
-                    sources: texts.sources.clone(),
-                    check_in_place,
-                }
-            })
-            .collect();
-        stages.push(StagePlan {
-            id: &stage.id,
-            title: &stage.title,
-            start_month: start,
-            end_month: end,
-            strategies,
-            purpose: &stage.purpose,
-        });
-    }
-
-    Plan {
-        format: FORMAT,
-        district: DistrictSummary {
-            id: district.id.clone(),
-            name: district.name.clone(),
-            data_year: district.data_year.clone(),
-        },
-        horizon_months: months,
-        findings: findings.into_iter().map(|(_, f)| f).collect(),
-        pending,
-        stages,
-        in_place,
-        deferred,
-        not_fired,
-        rules: &rules.origin,
-        derived: rules
-            .derived
-            .iter()
-            .zip(&evaluation.derived)
-            .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.id.as_str(), v.clone())))
-            .collect(),
     }
 }
 

@@ -14,7 +14,8 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::district::District;
 use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
-use crate::rulebase::{Ref, RuleBase};
+use crate::rule_resolve::Ref;
+use crate::rulebase::RuleBase;
 
 pub const FORMAT: &str = "elplan.explain/1";
 
@@ -80,25 +81,28 @@ pub fn explain(
     id: &str,
 ) -> Result<Explanation, Diagnostic> {
     let evaluation = engine::evaluate(rules, district, file)?;
-    let plan = engine::assemble(rules, district, &evaluation);
+    let plan = crate::assemble::assemble(rules, district, &evaluation);
     let rule_error =
         |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
     if let Some(&i) = rules.finding_index.get(id) {
-        let f = &rules.findings[i];
-        let logic = &rules.finding_logic[i];
+        let f = &rules.findings[i].rule;
+        let logic = &rules.findings[i].when;
         let (status, missing, evidence) = match &evaluation.findings[i] {
             FindingOutcome::Fired(e) => ("fired", Vec::new(), Some(e.clone())),
             FindingOutcome::NotFired => ("not fired", Vec::new(), None),
             FindingOutcome::Unknown(m) => ("unknown", m.iter().cloned().collect(), None),
         };
-        let leads_to = (0..rules.strategies.len())
-            .filter(|&s| rules.addresses[s].contains(&i))
-            .map(|s| rules.strategies[s].id.clone())
+        let leads_to = rules
+            .strategies
+            .iter()
+            .filter(|s| s.addresses.contains(&i))
+            .map(|s| s.rule.id.clone())
             .collect();
-        let led_by = reads_of(rules, logic)
+        let led_by = rules
+            .reads(logic)
             .into_iter()
             .filter_map(|r| match r {
-                Ref::Finding(j) => Some(rules.findings[j].id.clone()),
+                Ref::Finding(j) => Some(rules.findings[j].rule.id.clone()),
                 _ => None,
             })
             .collect();
@@ -126,33 +130,35 @@ pub fn explain(
         let ids = rules
             .findings
             .iter()
-            .map(|f| f.id.as_str())
-            .chain(rules.strategies.iter().map(|s| s.id.as_str()));
+            .map(|f| f.rule.id.as_str())
+            .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
         return Err(Diagnostic::new(
             file,
             format!("`{id}` is neither a finding nor a strategy of the rule base"),
         )
         .with_optional_hint(did_you_mean(id, ids)));
     };
-    let s = &rules.strategies[i];
+    let compiled = &rules.strategies[i];
+    let s = &compiled.rule;
     let (status, stage) = strategy_status(&plan, id);
     let outcome = &evaluation.strategies[i];
     let missing = match (&outcome.when, status) {
         (Truth::Unknown(m), "pending") => m.iter().cloned().collect(),
         _ => Vec::new(),
     };
-    let mut conditions = vec![&rules.strategy_when[i]];
-    let in_place_parts = match &rules.strategy_in_place[i] {
+    let mut conditions = vec![&compiled.when];
+    let in_place_parts = match &compiled.in_place {
         Some(logic) => {
             conditions.push(logic);
             parts(rules, district, &evaluation, logic).map_err(rule_error)?
         }
         None => Vec::new(),
     };
-    let led_by = rules.addresses[i]
+    let led_by = compiled
+        .addresses
         .iter()
         .filter(|&&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
-        .map(|&f| rules.findings[f].id.clone())
+        .map(|&f| rules.findings[f].rule.id.clone())
         .collect();
     Ok(Explanation {
         format: FORMAT,
@@ -162,7 +168,7 @@ pub fn explain(
         status: status.to_string(),
         stage,
         condition: s.when.clone(),
-        parts: parts(rules, district, &evaluation, &rules.strategy_when[i]).map_err(rule_error)?,
+        parts: parts(rules, district, &evaluation, &compiled.when).map_err(rule_error)?,
         in_place_condition: s.in_place_when.clone(),
         in_place_parts,
         reads: reads(rules, district, &evaluation, &conditions),
@@ -171,9 +177,10 @@ pub fn explain(
         led_by,
         leads_to: Vec::new(),
         requires: s.requires.clone(),
-        required_by: (0..rules.strategies.len())
-            .filter(|&j| rules.requires[j].contains(&i))
-            .map(|j| rules.strategies[j].id.clone())
+        required_by: rules
+            .required_by(i)
+            .into_iter()
+            .map(|j| rules.strategies[j].rule.id.clone())
             .collect(),
     })
 }
@@ -212,20 +219,6 @@ fn parts(
         .collect())
 }
 
-fn reads_of(rules: &RuleBase, logic: &crate::condition::Logic) -> Vec<Ref> {
-    let mut leaves = Vec::new();
-    logic.leaves(&mut leaves);
-    let mut out: Vec<Ref> = Vec::new();
-    for leaf in leaves {
-        for r in &rules.leaves[leaf].refs {
-            if !out.contains(r) {
-                out.push(r.clone());
-            }
-        }
-    }
-    out
-}
-
 fn reads(
     rules: &RuleBase,
     district: &District,
@@ -235,16 +228,16 @@ fn reads(
     let district_value = minijinja::Value::from(minijinja::value::Serde(district));
     let mut out: Vec<Read> = Vec::new();
     for logic in conditions {
-        for r in reads_of(rules, logic) {
+        for r in rules.reads(logic) {
             let (name, value) = match &r {
                 Ref::Derived(j) => (
-                    format!("derived.{}", rules.derived[*j].id),
+                    format!("derived.{}", rules.derived[*j].rule.id),
                     evaluation.derived[*j]
                         .as_ref()
                         .map_or_else(|_| "unknown".to_string(), |v| v.to_string()),
                 ),
                 Ref::Finding(j) => (
-                    format!("findings.{}", rules.findings[*j].id),
+                    format!("findings.{}", rules.findings[*j].rule.id),
                     match &evaluation.findings[*j] {
                         FindingOutcome::Fired(_) => "true".to_string(),
                         FindingOutcome::NotFired => "false".to_string(),

@@ -40,6 +40,14 @@ impl DependencyGraph {
             .update_edge(NodeIndex::new(from), NodeIndex::new(to), ());
     }
 
+    /// The nodes that read or require the node at position `at`.
+    pub fn dependents(&self, at: usize) -> Vec<Node> {
+        self.graph
+            .neighbors_directed(NodeIndex::new(at), petgraph::Direction::Incoming)
+            .map(|i| self.graph[i])
+            .collect()
+    }
+
     /// The nodes with dependencies before dependents, or every cycle.
     pub fn order(&self) -> Result<Vec<Node>, Vec<Vec<Node>>> {
         let components = tarjan_scc(&self.graph);

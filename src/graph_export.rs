@@ -5,59 +5,52 @@
 use std::fmt::Write;
 
 use crate::condition::Logic;
-use crate::rulebase::{Ref, RuleBase};
+use crate::rule_resolve::Ref;
+use crate::rulebase::RuleBase;
 
 /// The names each node reads: (from, to) edges by node key.
 fn edges(rules: &RuleBase) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
+    // The rules a condition reads, as node keys: derived values and
+    // findings (state values and district fields are not nodes).
     let reads = |logic: &Logic| -> Vec<String> {
-        let mut leaves = Vec::new();
-        logic.leaves(&mut leaves);
-        let mut keys: Vec<String> = Vec::new();
-        for leaf in leaves {
-            for r in &rules.leaves[leaf].refs {
-                let key = match r {
-                    Ref::Derived(j) => format!("d_{}", rules.derived[*j].id),
-                    Ref::Finding(j) => format!("f_{}", rules.findings[*j].id),
-                    _ => continue,
-                };
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-        }
-        keys
+        rules
+            .reads(logic)
+            .into_iter()
+            .filter_map(|r| match r {
+                Ref::Derived(j) => Some(format!("d_{}", rules.derived[j].rule.id)),
+                Ref::Finding(j) => Some(format!("f_{}", rules.findings[j].rule.id)),
+                Ref::State(_) | Ref::District(_) => None,
+            })
+            .collect()
     };
-    for (d, logic) in rules.derived.iter().zip(&rules.derived_logic) {
+    for d in &rules.derived {
+        let to = format!("d_{}", d.rule.id);
         out.extend(
-            reads(logic)
+            reads(&d.logic)
                 .into_iter()
-                .map(|from| (from, format!("d_{}", d.id), false)),
+                .map(|from| (from, to.clone(), false)),
         );
     }
-    for (f, logic) in rules.findings.iter().zip(&rules.finding_logic) {
+    for f in &rules.findings {
+        let to = format!("f_{}", f.rule.id);
         out.extend(
-            reads(logic)
+            reads(&f.when)
                 .into_iter()
-                .map(|from| (from, format!("f_{}", f.id), false)),
+                .map(|from| (from, to.clone(), false)),
         );
     }
-    for (i, s) in rules.strategies.iter().enumerate() {
-        let mut from = reads(&rules.strategy_when[i]);
-        if let Some(logic) = &rules.strategy_in_place[i] {
+    for s in &rules.strategies {
+        let to = format!("s_{}", s.rule.id);
+        let mut from = reads(&s.when);
+        if let Some(logic) = &s.in_place {
             from.extend(reads(logic));
         }
         from.dedup();
-        out.extend(
-            from.into_iter()
-                .map(|from| (from, format!("s_{}", s.id), false)),
-        );
-        for &p in &rules.requires[i] {
-            out.push((
-                format!("s_{}", rules.strategies[p].id),
-                format!("s_{}", s.id),
-                true,
-            ));
+        out.extend(from.into_iter().map(|from| (from, to.clone(), false)));
+        for &p in &s.requires {
+            let prerequisite = format!("s_{}", rules.strategies[p].rule.id);
+            out.push((prerequisite, to.clone(), true));
         }
     }
     out
@@ -79,7 +72,7 @@ fn groups(rules: &RuleBase) -> Vec<Group> {
             nodes: rules
                 .derived
                 .iter()
-                .map(|d| (format!("d_{}", d.id), d.id.clone()))
+                .map(|d| (format!("d_{}", d.rule.id), d.rule.id.clone()))
                 .collect(),
         },
         Group {
@@ -88,7 +81,7 @@ fn groups(rules: &RuleBase) -> Vec<Group> {
             nodes: rules
                 .findings
                 .iter()
-                .map(|f| (format!("f_{}", f.id), f.id.clone()))
+                .map(|f| (format!("f_{}", f.rule.id), f.rule.id.clone()))
                 .collect(),
         },
     ];
@@ -96,9 +89,8 @@ fn groups(rules: &RuleBase) -> Vec<Group> {
         let nodes = rules
             .strategies
             .iter()
-            .enumerate()
-            .filter(|(i, _)| rules.stage_of[*i] == k)
-            .map(|(_, s)| (format!("s_{}", s.id), s.id.clone()))
+            .filter(|s| s.stage == k)
+            .map(|s| (format!("s_{}", s.rule.id), s.rule.id.clone()))
             .collect();
         out.push(Group {
             key: format!("stage_{}", stage.id),

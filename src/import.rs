@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::district::{District, Grades, Kind, YearOutcomes};
-
-/// Largest table elplan reads.
-pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
+use crate::limits::MAX_TABLE_BYTES;
 
 /// The District Areas columns an import needs.
 const COLUMNS: [&str; 11] = [

@@ -33,6 +33,7 @@
 //! unknown, and a rule that needs it is reported as pending, never silently
 //! treated as false.
 
+mod assemble;
 pub mod batch;
 pub mod check;
 pub mod cli;
@@ -47,11 +48,15 @@ pub mod graph;
 pub mod graph_export;
 pub mod helpers;
 pub mod import;
+pub mod limits;
 pub mod output;
 pub mod overrides;
 pub mod plan;
 pub mod render;
+pub mod rule_compile;
 pub mod rule_files;
+pub mod rule_resolve;
+pub mod rule_validate;
 pub mod rulebase;
 pub mod rules;
 pub mod scenario;

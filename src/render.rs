@@ -14,6 +14,7 @@ use minijinja::{context, Environment, UndefinedBehavior, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
+use crate::limits::{MAX_TEMPLATE_BYTES, TEMPLATE_FUEL, TEMPLATE_RECURSION};
 use crate::plan::Plan;
 use crate::rulebase::RuleBase;
 
@@ -21,16 +22,6 @@ static DEFAULT_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templ
 
 /// Template file suffix: `plan.md.j2` is the template `plan.md`.
 const SUFFIX: &str = ".j2";
-
-/// Largest template file elplan reads.
-pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
-
-/// The most instructions one rendering may run: the largest bundled plan
-/// needs about a hundredth of it; a template that loops for ever stops.
-pub const TEMPLATE_FUEL: u64 = 50_000_000;
-
-/// The deepest nesting of macros, includes and blocks a template may use.
-pub const TEMPLATE_RECURSION: usize = 200;
 
 /// The output formats `elplan plan` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,7 +1,8 @@
 //! Where a rule base's files come from: the embedded default or a directory.
 //!
 //! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
-//! `derived.ron`, `findings.ron` and `strategies/*.ron`. This module only
+//! `derived.ron`, `findings.ron`, `strategies/*.ron` and, optionally,
+//! `policy.ron` (the default one stands in when it is missing). This module only
 //! gathers their text; [`crate::rulebase`] makes sense of it.
 
 use std::path::{Path, PathBuf};
@@ -9,11 +10,9 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 
 use crate::diagnostic::Diagnostic;
+use crate::limits::MAX_RULE_FILE_BYTES;
 
 static DEFAULT_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
-
-/// Largest rule file elplan reads.
-pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The single files every rule base has, in reading order.
 pub const SINGLE_FILES: [&str; 5] = [
@@ -33,7 +32,13 @@ pub struct RuleFiles {
     pub singles: Vec<(PathBuf, String)>,
     /// `strategies/*.ron`, sorted by file name.
     pub strategies: Vec<(PathBuf, String)>,
+    /// `policy.ron`: the directory's own, or the default one when the
+    /// directory has none.
+    pub policy: (PathBuf, String),
 }
+
+/// The policy file, optional in a rule directory.
+pub const POLICY_FILE: &str = "policy.ron";
 
 impl RuleFiles {
     /// The default rule base, compiled into the binary.
@@ -61,6 +66,7 @@ impl RuleFiles {
             origin: "embedded".into(),
             singles,
             strategies,
+            policy: default_policy(),
         }
     }
 
@@ -78,6 +84,18 @@ impl RuleFiles {
                 Err(d) => problems.push(d),
             }
         }
+        let policy_path = dir.join(POLICY_FILE);
+        let policy = if policy_path.exists() {
+            match crate::source::read_text(&policy_path, MAX_RULE_FILE_BYTES) {
+                Ok(text) => (policy_path, text),
+                Err(d) => {
+                    problems.push(d);
+                    default_policy()
+                }
+            }
+        } else {
+            default_policy()
+        };
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -104,9 +122,20 @@ impl RuleFiles {
                 origin: dir.display().to_string(),
                 singles,
                 strategies,
+                policy,
             })
         } else {
             Err(problems)
         }
     }
+}
+
+/// The default rule base's `policy.ron`.
+fn default_policy() -> (PathBuf, String) {
+    let text = DEFAULT_RULES
+        .get_file(POLICY_FILE)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or("")
+        .to_string();
+    (PathBuf::from("<embedded rules>").join(POLICY_FILE), text)
 }

@@ -84,14 +84,68 @@ pub enum Severity {
     High,
 }
 
-impl Severity {
-    /// How much a fired finding of this severity raises a strategy's priority.
-    pub fn weight(self) -> u32 {
-        match self {
-            Severity::Low => 1,
-            Severity::Medium => 2,
-            Severity::High => 3,
+/// How the engine weighs and bounds what the rule base says
+/// (`policy.ron`): policy, not engine code.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// A strategy's priority is this times its leverage, plus the severity
+    /// weight of every fired finding its `when` reads.
+    pub leverage_weight: u32,
+    /// How much a fired finding of each severity raises a priority.
+    pub severity_weights: SeverityWeights,
+    /// The values a strategy's `leverage` may take.
+    pub leverage: Bounds,
+    /// The values a strategy's EL Roadmap `principle` may take.
+    pub principle: Bounds,
+}
+
+/// The priority weight of a fired finding of each severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityWeights {
+    /// Weight of a low-severity finding.
+    pub low: u32,
+    /// Weight of a medium-severity finding.
+    pub medium: u32,
+    /// Weight of a high-severity finding.
+    pub high: u32,
+}
+
+/// An inclusive range of small whole numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    /// The smallest value allowed.
+    pub min: u8,
+    /// The largest value allowed.
+    pub max: u8,
+}
+
+impl Bounds {
+    /// Whether `value` lies within the bounds.
+    pub fn contains(self, value: u8) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+}
+
+impl Policy {
+    /// How much a fired finding of `severity` raises a strategy's priority.
+    pub fn severity_weight(&self, severity: Severity) -> u32 {
+        let w = &self.severity_weights;
+        match severity {
+            Severity::Low => w.low,
+            Severity::Medium => w.medium,
+            Severity::High => w.high,
         }
+    }
+
+    /// A strategy's own priority, from its leverage and the summed weights
+    /// of the fired findings it answers.
+    pub fn priority(&self, leverage: u8, answered: u32) -> u32 {
+        self.leverage_weight
+            .saturating_mul(u32::from(leverage))
+            .saturating_add(answered)
     }
 }
 
@@ -139,9 +193,10 @@ pub struct Strategy {
     pub area: String,
     /// The earliest stage the strategy can start in.
     pub stage: String,
-    /// 1 (helpful) to 5 (highest leverage).
+    /// 1 (helpful) to 5 (highest leverage), within `policy.ron`'s bounds.
     pub leverage: u8,
-    /// The California EL Roadmap principle it serves, 1 to 4.
+    /// The California EL Roadmap principle it serves, 1 to 4, within
+    /// `policy.ron`'s bounds.
     pub principle: u8,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,

@@ -17,9 +17,6 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::overrides::Override;
 
-/// Largest scenario file elplan reads.
-pub const MAX_FILE_BYTES: usize = 256 * 1024;
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -32,7 +29,7 @@ pub struct Scenario {
 
 impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
-        let source = crate::source::read_text(path, MAX_FILE_BYTES)?;
+        let source = crate::source::read_text(path, crate::limits::MAX_SCENARIO_BYTES)?;
         let scenario: Scenario = crate::source::parse_ron(path, &source)?;
         if scenario.set.is_empty() {
             return Err(

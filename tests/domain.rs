@@ -660,7 +660,7 @@ mod rule_base {
 
     #[test]
     fn every_strategy_is_a_complete_recommendation() {
-        for s in &rules().strategies {
+        for s in rules().strategies.iter().map(|s| &s.rule) {
             let owner = format!("strategy {}", s.id);
             assert!(!s.title.trim().is_empty(), "{owner} has no title");
             assert!(s.rationale.len() > 40, "{owner} has no real rationale");
@@ -680,7 +680,7 @@ mod rule_base {
 
     #[test]
     fn every_finding_states_evidence_and_sources() {
-        for f in &rules().findings {
+        for f in rules().findings.iter().map(|f| &f.rule) {
             let owner = format!("finding {}", f.id);
             assert!(!f.title.trim().is_empty(), "{owner} has no title");
             assert!(
@@ -747,14 +747,14 @@ mod coverage {
             .iter()
             .zip(&fired)
             .filter(|(_, &f)| !f)
-            .map(|(f, _)| f.id.as_str())
+            .map(|(f, _)| f.rule.id.as_str())
             .chain(
                 rules
                     .strategies
                     .iter()
                     .zip(&chosen)
                     .filter(|(_, &c)| !c)
-                    .map(|(s, _)| s.id.as_str()),
+                    .map(|(s, _)| s.rule.id.as_str()),
             )
             .collect();
         assert!(dead.is_empty(), "rules that fire on no fixture: {dead:?}");
@@ -771,27 +771,30 @@ mod coverage {
                 area.id
             );
         }
-        for finding in &rules.findings {
+        for finding in rules.findings.iter().map(|f| &f.rule) {
             assert!(
                 !finding.questions.is_empty(),
                 "finding {} needs guiding questions",
                 finding.id
             );
         }
-        for stage in &rules.stages {
-            for area in &rules.areas {
-                let covered = rules.strategies.iter().any(|s| s.area == area.id);
-                assert!(covered, "no strategy in area {}", area.id);
-            }
+        for area in &rules.areas {
+            let covered = rules.strategies.iter().any(|s| s.rule.area == area.id);
+            assert!(covered, "no strategy in area {}", area.id);
+        }
+        for (index, stage) in rules.stages.iter().enumerate() {
             assert!(
-                rules.strategies.iter().any(|s| s.stage == stage.id),
+                rules.strategies.iter().any(|s| s.stage == index),
                 "no strategy in stage {}",
                 stage.id
             );
         }
         for principle in 1..=4 {
             assert!(
-                rules.strategies.iter().any(|s| s.principle == principle),
+                rules
+                    .strategies
+                    .iter()
+                    .any(|s| s.rule.principle == principle),
                 "no strategy serves principle {principle}"
             );
         }

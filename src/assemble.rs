@@ -1,0 +1,262 @@
+//! From an evaluation to a [`Plan`]: priorities, the scheduler's
+//! placements, and the plan's lists and stages, with rule texts borrowed
+//! from the rule base.
+//!
+//! The priority formula's weights come from the rule base's policy; the
+//! placement rules are [`crate::schedule`]'s. This module only joins them
+//! up and names things for the plan.
+
+use crate::condition::Truth;
+use crate::district::District;
+use crate::engine::{Evaluation, FindingOutcome};
+use crate::plan::{
+    Brief, Deferred, DistrictSummary, FiredFinding, InPlace, Pending, PendingKind, Plan, Reason,
+    Scheduled, StagePlan, FORMAT,
+};
+use crate::rulebase::RuleBase;
+use crate::schedule::{schedule, Candidate, Decision, Placement, Schedule};
+
+/// Builds the plan from the evaluation: choice, closure, stages, output.
+pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evaluation) -> Plan<'r> {
+    // The weight each finding adds to the strategies that answer it: its
+    // severity's when it fired, nothing otherwise.
+    let fired_weight: Vec<u32> = evaluation
+        .findings
+        .iter()
+        .zip(&rules.findings)
+        .map(|(o, f)| match o {
+            FindingOutcome::Fired(_) => rules.policy.severity_weight(f.rule.severity),
+            _ => 0,
+        })
+        .collect();
+    let candidates = candidates(rules, evaluation, &fired_weight);
+    let cap = district
+        .resources
+        .max_initiatives_per_stage
+        .map(|c| c as usize);
+    let schedule = schedule(&candidates, rules.stages.len(), cap);
+    let (findings, mut pending, not_fired) = finding_lists(rules, evaluation);
+    let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
+    let months = u32::from(district.horizon_years()) * 12;
+    Plan {
+        format: FORMAT,
+        district: DistrictSummary {
+            id: district.id.clone(),
+            name: district.name.clone(),
+            data_year: district.data_year.clone(),
+        },
+        horizon_months: months,
+        findings,
+        pending,
+        stages: stages(rules, evaluation, &schedule, months),
+        in_place,
+        deferred,
+        not_fired,
+        rules: &rules.origin,
+        derived: rules
+            .derived
+            .iter()
+            .zip(&evaluation.derived)
+            .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.rule.id.as_str(), v.clone())))
+            .collect(),
+    }
+}
+
+/// One scheduling candidate per strategy: what the rules decided, and its
+/// priority under the rule base's policy.
+fn candidates<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    fired_weight: &[u32],
+) -> Vec<Candidate<'r>> {
+    rules
+        .strategies
+        .iter()
+        .zip(&evaluation.strategies)
+        .map(|(s, outcome)| {
+            let decision = if outcome.in_place == Some(Truth::True) {
+                Decision::InPlace
+            } else {
+                match outcome.when {
+                    Truth::True => Decision::Chosen,
+                    Truth::False => Decision::NotChosen,
+                    Truth::Unknown(_) => Decision::Pending,
+                }
+            };
+            let answered: u32 = s.addresses.iter().map(|&f| fired_weight[f]).sum();
+            Candidate {
+                id: &s.rule.id,
+                stage: s.stage,
+                priority: rules.policy.priority(s.rule.leverage, answered),
+                requires: &s.requires,
+                decision,
+            }
+        })
+        .collect()
+}
+
+/// The fired findings (most severe first), the pending ones, and those
+/// that did not fire.
+fn finding_lists<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+) -> (Vec<FiredFinding<'r>>, Vec<Pending<'r>>, Vec<Brief<'r>>) {
+    let mut findings: Vec<(usize, FiredFinding<'r>)> = Vec::new();
+    let mut pending = Vec::new();
+    let mut not_fired = Vec::new();
+    for (i, (outcome, f)) in evaluation.findings.iter().zip(&rules.findings).enumerate() {
+        let f = &f.rule;
+        match outcome {
+            FindingOutcome::Fired(evidence) => findings.push((
+                i,
+                FiredFinding {
+                    id: &f.id,
+                    title: &f.title,
+                    area: &f.area,
+                    severity: f.severity,
+                    evidence: evidence.clone(),
+                    sources: &f.sources,
+                    questions: &f.questions,
+                },
+            )),
+            FindingOutcome::NotFired => not_fired.push(Brief {
+                id: &f.id,
+                title: &f.title,
+            }),
+            FindingOutcome::Unknown(missing) => pending.push(Pending {
+                id: &f.id,
+                kind: PendingKind::Finding,
+                missing: missing.iter().cloned().collect(),
+                title: &f.title,
+            }),
+        }
+    }
+    findings.sort_by_key(|(i, f)| (std::cmp::Reverse(f.severity), *i));
+    let findings = findings.into_iter().map(|(_, f)| f).collect();
+    (findings, pending, not_fired)
+}
+
+/// The ids of strategies by index.
+fn ids<'r>(rules: &'r RuleBase, list: &[usize]) -> Vec<&'r str> {
+    list.iter()
+        .map(|&j| rules.strategies[j].rule.id.as_str())
+        .collect()
+}
+
+/// The strategies in place and deferred; pending strategies join `pending`.
+fn strategy_lists<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    schedule: &Schedule,
+    pending: &mut Vec<Pending<'r>>,
+) -> (Vec<InPlace<'r>>, Vec<Deferred<'r>>) {
+    let mut in_place = Vec::new();
+    let mut deferred = Vec::new();
+    for ((slot, s), outcome) in schedule
+        .slots
+        .iter()
+        .zip(&rules.strategies)
+        .zip(&evaluation.strategies)
+    {
+        let s = &s.rule;
+        match slot.placement {
+            Placement::InPlace => in_place.push(InPlace {
+                id: &s.id,
+                title: &s.title,
+            }),
+            Placement::Pending => {
+                if let Truth::Unknown(missing) = &outcome.when {
+                    pending.push(Pending {
+                        id: &s.id,
+                        kind: PendingKind::Strategy,
+                        missing: missing.iter().cloned().collect(),
+                        title: &s.title,
+                    });
+                }
+            }
+            Placement::Deferred(reason) => deferred.push(Deferred {
+                id: &s.id,
+                title: &s.title,
+                reason,
+                required_by: ids(rules, &slot.required_by),
+            }),
+            Placement::Out | Placement::Stage(_) => {}
+        }
+    }
+    (in_place, deferred)
+}
+
+/// The stages with their months (each its share of the horizon) and the
+/// strategies scheduled in them.
+fn stages<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    schedule: &Schedule,
+    months: u32,
+) -> Vec<StagePlan<'r>> {
+    let mut stages = Vec::with_capacity(rules.stages.len());
+    let mut cumulative = 0.0;
+    let mut end = 0u32;
+    for (index, stage) in rules.stages.iter().enumerate() {
+        cumulative += stage.share;
+        let start = end + 1;
+        end = if index + 1 == rules.stages.len() {
+            months.max(start)
+        } else {
+            ((cumulative * f64::from(months)).round() as u32).max(start)
+        };
+        let strategies = schedule.stages[index]
+            .iter()
+            .map(|&i| scheduled(rules, evaluation, schedule, i))
+            .collect();
+        stages.push(StagePlan {
+            id: &stage.id,
+            title: &stage.title,
+            start_month: start,
+            end_month: end,
+            strategies,
+            purpose: &stage.purpose,
+        });
+    }
+    stages
+}
+
+/// Strategy `i` as the plan shows it.
+fn scheduled<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    schedule: &Schedule,
+    i: usize,
+) -> Scheduled<'r> {
+    let compiled = &rules.strategies[i];
+    let (s, texts) = (&compiled.rule, &compiled.texts);
+    let slot = &schedule.slots[i];
+    let check_in_place = match &evaluation.strategies[i].in_place {
+        Some(Truth::Unknown(missing)) => missing.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    Scheduled {
+        id: &s.id,
+        title: texts.title.clone(),
+        area: &s.area,
+        reason: slot.reason.unwrap_or(Reason::Chosen),
+        requires: &s.requires,
+        required_by: ids(rules, &slot.required_by),
+        addresses: compiled
+            .addresses
+            .iter()
+            .filter(|&&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
+            .map(|&f| rules.findings[f].rule.id.as_str())
+            .collect(),
+        priority: slot.priority,
+        leverage: s.leverage,
+        principle: s.principle,
+        rationale: texts.rationale.clone(),
+        actions: texts.actions.clone(),
+        owners: texts.owners.clone(),
+        first_test: texts.first_test.clone(),
+        measures: texts.measures.clone(),
+        sources: texts.sources.clone(),
+        check_in_place,
+    }
+}

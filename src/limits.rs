@@ -1,0 +1,28 @@
+//! The sizes and budgets elplan holds every input to, in one place (the
+//! README's "Limits" section lists them). Reading and rendering code takes
+//! its limit from here; nothing else is decided here.
+
+/// Largest district file elplan reads.
+pub const MAX_DISTRICT_BYTES: usize = 1024 * 1024;
+
+/// Largest scenario file elplan reads.
+pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
+
+/// Largest rule file elplan reads.
+pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest template file elplan reads.
+pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// Largest table `elplan import` reads.
+pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The most instructions one rendering may run: the largest bundled plan
+/// needs about a hundredth of it; a template that loops for ever stops.
+pub const TEMPLATE_FUEL: u64 = 50_000_000;
+
+/// The most instructions one finding's evidence sentence may run.
+pub const EVIDENCE_FUEL: u64 = TEMPLATE_FUEL / 10;
+
+/// The deepest nesting of macros, includes and blocks a template may use.
+pub const TEMPLATE_RECURSION: usize = 200;

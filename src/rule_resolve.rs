@@ -1,0 +1,393 @@
+//! The third room of the rule-base compiler: every name an expression
+//! reads resolved, and the dependency graph built from them.
+//!
+//! A name is a derived value, a finding, a state reference, a helper, or a
+//! district field path; anything else is an error with the nearest valid
+//! name. The names a rule reads and the strategies it requires are the
+//! edges of the [`DependencyGraph`], which gives the evaluation order or
+//! every cycle as its whole circle. This is the one place that works out
+//! what a rule reads ([`reads`]).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use minijinja::Value;
+
+use crate::condition::Logic;
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::district;
+use crate::graph::{DependencyGraph, Node};
+use crate::rule_compile::Split;
+use crate::rule_validate::{Locator, Validated};
+use crate::rules::Origin;
+
+/// What a name in an expression refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ref {
+    Derived(usize),
+    Finding(usize),
+    /// A state reference value, by id.
+    State(String),
+    /// A dotted path into the district (`students.el_share`), by its index
+    /// in [`Resolved::paths`].
+    District(usize),
+}
+
+/// A leaf expression: its text, the names it reads, its value when it is a
+/// constant (`true`), which needs no evaluation, and whether it is a whole
+/// condition tried before its parts.
+#[derive(Debug, Clone)]
+pub(crate) struct Leaf {
+    pub source: String,
+    pub refs: Vec<Ref>,
+    pub constant: Option<Value>,
+    pub whole: bool,
+    /// It can only be unknown when it reads something unknown
+    /// ([`crate::condition::fails_on_undefined`]).
+    pub strict: bool,
+}
+
+/// The names resolved and the graph built.
+pub(crate) struct Resolved {
+    pub leaves: Vec<Leaf>,
+    /// Every district path an expression reads, once each.
+    pub paths: Vec<String>,
+    pub graph: DependencyGraph,
+    /// Derived values, findings and strategies, dependencies first.
+    pub order: Vec<Node>,
+    /// Findings each strategy's `when` reads, sorted: what it answers.
+    pub addresses: Vec<Vec<usize>>,
+}
+
+/// What the leaves of `logic` read, each once, in the order first read.
+pub(crate) fn reads(leaves: &[Leaf], logic: &Logic) -> Vec<Ref> {
+    let mut ids = Vec::new();
+    logic.leaves(&mut ids);
+    let mut out: Vec<Ref> = Vec::new();
+    for leaf in ids {
+        for r in &leaves[leaf].refs {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A rule's place in the graph's node list: derived values, then findings,
+/// then strategies.
+pub(crate) fn position(rules: &Validated, node: Node) -> usize {
+    match node {
+        Node::Derived(i) => i,
+        Node::Finding(i) => rules.derived.len() + i,
+        Node::Strategy(i) => rules.derived.len() + rules.findings.len() + i,
+    }
+}
+
+/// Resolves every leaf's and evidence template's names, then orders the rules.
+pub(crate) fn resolve(
+    rules: &Validated,
+    split: &Split,
+    locate: &Locator<'_>,
+) -> Result<Resolved, Diagnostics> {
+    let mut problems = Vec::new();
+    let index = |ids: Vec<&String>| -> HashMap<String, usize> {
+        ids.into_iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect()
+    };
+    let derived_index = index(rules.derived.iter().map(|d| &d.id).collect());
+    let finding_index = index(rules.findings.iter().map(|f| &f.id).collect());
+    let reference_ids: HashSet<&str> = rules.references.iter().map(|r| r.id.as_str()).collect();
+    let resolver = Resolver {
+        derived: &derived_index,
+        findings: &finding_index,
+        references: &reference_ids,
+        paths: RefCell::default(),
+    };
+    let leaves = resolve_leaves(rules, split, &resolver, locate, &mut problems);
+    let mut evidence_reads = Vec::with_capacity(rules.findings.len());
+    for (f, names) in rules.findings.iter().zip(&split.evidence_names) {
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort();
+        let mut refs = Vec::new();
+        for name in names {
+            match resolver.resolve(name) {
+                Ok(Some(r)) => refs.push(r),
+                Ok(None) => {}
+                Err((message, hint)) => problems.push(
+                    locate
+                        .at(
+                            &f.origin,
+                            format!("finding `{}`, `evidence`: {message}", f.id),
+                        )
+                        .with_optional_hint(hint),
+                ),
+            }
+        }
+        evidence_reads.push(refs);
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let (graph, addresses) = build_graph(rules, split, &leaves, &evidence_reads);
+    let order = graph
+        .order()
+        .map_err(|cycles| cycle_problems(rules, locate, cycles))?;
+    Ok(Resolved {
+        leaves,
+        paths: resolver.paths.into_inner().1,
+        graph,
+        order,
+        addresses,
+    })
+}
+
+/// Each leaf with what its names refer to; unknown names are problems,
+/// placed on the name in the rule that owns the leaf.
+fn resolve_leaves(
+    rules: &Validated,
+    split: &Split,
+    resolver: &Resolver<'_>,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Leaf> {
+    let count = split.leaf_sources.len();
+    let mut whole = vec![false; count];
+    let mut owner = vec![None; count];
+    let conditions = split
+        .derived
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (Node::Derived(i), l))
+        .chain(
+            split
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (Node::Finding(i), l)),
+        )
+        .chain(
+            split
+                .when
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (Node::Strategy(i), l)),
+        )
+        .chain(
+            split
+                .in_place
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.as_ref().map(|l| (Node::Strategy(i), l))),
+        );
+    for (node, logic) in conditions {
+        if let Logic::Whole(w, _) = logic {
+            whole[*w] = true;
+        }
+        let mut ids = Vec::new();
+        logic.leaves(&mut ids);
+        for i in ids {
+            owner[i] = Some(node);
+        }
+    }
+    let mut leaves = Vec::with_capacity(count);
+    for (i, source) in split.leaf_sources.iter().enumerate() {
+        let mut names: Vec<&String> = split.leaf_names[i].iter().collect();
+        names.sort();
+        let mut refs = Vec::new();
+        for name in names {
+            match resolver.resolve(name) {
+                Ok(Some(r)) => refs.push(r),
+                Ok(None) => {}
+                Err((message, hint)) => {
+                    if let Some(node) = owner[i] {
+                        let (origin, what) = describe_node(rules, node);
+                        problems.push(
+                            locate
+                                .at_text(origin, name, format!("{what}: {message}"))
+                                .with_optional_hint(hint),
+                        );
+                    }
+                }
+            }
+        }
+        leaves.push(Leaf {
+            source: source.clone(),
+            refs,
+            constant: crate::condition::constant(source),
+            whole: whole[i],
+            strict: crate::condition::fails_on_undefined(source),
+        });
+    }
+    leaves
+}
+
+/// The graph, nodes in a fixed order, edges to what a node reads or
+/// requires; and what each strategy addresses.
+fn build_graph(
+    rules: &Validated,
+    split: &Split,
+    leaves: &[Leaf],
+    evidence_reads: &[Vec<Ref>],
+) -> (DependencyGraph, Vec<Vec<usize>>) {
+    let nodes = (0..rules.derived.len())
+        .map(Node::Derived)
+        .chain((0..rules.findings.len()).map(Node::Finding))
+        .chain((0..rules.strategies.len()).map(Node::Strategy));
+    let mut graph = DependencyGraph::new(nodes);
+    let add_reads = |graph: &mut DependencyGraph, from: Node, refs: &[Ref]| {
+        for r in refs {
+            let to = match *r {
+                Ref::Derived(j) => Node::Derived(j),
+                Ref::Finding(j) => Node::Finding(j),
+                Ref::State(_) | Ref::District(_) => continue,
+            };
+            graph.add_edge_at(position(rules, from), position(rules, to));
+        }
+    };
+    for (i, l) in split.derived.iter().enumerate() {
+        add_reads(&mut graph, Node::Derived(i), &reads(leaves, l));
+    }
+    for (i, l) in split.findings.iter().enumerate() {
+        add_reads(&mut graph, Node::Finding(i), &reads(leaves, l));
+        add_reads(&mut graph, Node::Finding(i), &evidence_reads[i]);
+    }
+    let mut addresses = vec![Vec::new(); rules.strategies.len()];
+    for i in 0..rules.strategies.len() {
+        let when = reads(leaves, &split.when[i]);
+        for r in &when {
+            if let Ref::Finding(j) = r {
+                addresses[i].push(*j);
+            }
+        }
+        add_reads(&mut graph, Node::Strategy(i), &when);
+        if let Some(l) = &split.in_place[i] {
+            add_reads(&mut graph, Node::Strategy(i), &reads(leaves, l));
+        }
+        for &p in &rules.requires[i] {
+            graph.add_edge_at(
+                position(rules, Node::Strategy(i)),
+                position(rules, Node::Strategy(p)),
+            );
+        }
+    }
+    for a in &mut addresses {
+        a.sort_unstable();
+    }
+    (graph, addresses)
+}
+
+/// Each cycle as its whole circle, at its first rule.
+fn cycle_problems(rules: &Validated, locate: &Locator<'_>, cycles: Vec<Vec<Node>>) -> Diagnostics {
+    let label = |node: Node| match node {
+        Node::Derived(i) => format!("derived.{}", rules.derived[i].id),
+        Node::Finding(i) => format!("findings.{}", rules.findings[i].id),
+        Node::Strategy(i) => rules.strategies[i].id.clone(),
+    };
+    let problems = cycles
+        .into_iter()
+        .map(|cycle| {
+            let circle: Vec<String> = cycle.iter().map(|&n| label(n)).collect();
+            let (origin, what) = describe_node(rules, cycle[0]);
+            locate
+                .at(
+                    origin,
+                    format!("{what} depends on itself: {}", circle.join(" -> ")),
+                )
+                .with_hint("break the circle: one of these must not read or require the next")
+        })
+        .collect();
+    Diagnostics(problems)
+}
+
+/// Where a rule is written, and how a message names it.
+fn describe_node(rules: &Validated, node: Node) -> (&Origin, String) {
+    match node {
+        Node::Derived(i) => {
+            let d = &rules.derived[i];
+            (&d.origin, format!("derived value `{}`", d.id))
+        }
+        Node::Finding(i) => {
+            let f = &rules.findings[i];
+            (&f.origin, format!("finding `{}`", f.id))
+        }
+        Node::Strategy(i) => {
+            let s = &rules.strategies[i];
+            (&s.origin, format!("strategy `{}`", s.id))
+        }
+    }
+}
+
+struct Resolver<'a> {
+    derived: &'a HashMap<String, usize>,
+    findings: &'a HashMap<String, usize>,
+    references: &'a HashSet<&'a str>,
+    /// District paths seen so far: index by path, and paths by index.
+    paths: RefCell<(HashMap<String, usize>, Vec<String>)>,
+}
+
+impl Resolver<'_> {
+    fn district(&self, path: String) -> Ref {
+        let mut paths = self.paths.borrow_mut();
+        let (index, list) = &mut *paths;
+        let next = list.len();
+        let i = *index.entry(path.clone()).or_insert(next);
+        if i == next {
+            list.push(path);
+        }
+        Ref::District(i)
+    }
+
+    /// What a dotted name refers to; `Err` with a message and hint if nothing.
+    fn resolve(&self, name: &str) -> Result<Option<Ref>, (String, Option<String>)> {
+        let mut parts = name.split('.');
+        let root = parts.next().unwrap_or_default();
+        let field = parts.next();
+        let lookup = |table: &HashMap<String, usize>, kind: &str| match field {
+            None => Ok(None),
+            Some(id) => table.get(id).map(|&i| Some(i)).ok_or_else(|| {
+                (
+                    format!("`{root}.{id}` names no {kind}"),
+                    did_you_mean(id, table.keys().map(String::as_str)),
+                )
+            }),
+        };
+        match root {
+            "derived" => Ok(lookup(self.derived, "derived value")?.map(Ref::Derived)),
+            "findings" => Ok(lookup(self.findings, "finding")?.map(Ref::Finding)),
+            "state" => match field {
+                Some(id) if !self.references.contains(id) => Err((
+                    format!("`state.{id}` names no reference value"),
+                    did_you_mean(id, self.references.iter().copied()),
+                )),
+                _ => Ok(Some(Ref::State(field.unwrap_or_default().to_string()))),
+            },
+            _ if crate::helpers::FUNCTIONS.contains(&root) => Ok(None),
+            _ => self.district_field(root, field),
+        }
+    }
+
+    fn district_field(
+        &self,
+        root: &str,
+        field: Option<&str>,
+    ) -> Result<Option<Ref>, (String, Option<String>)> {
+        if !district::field_names("").contains(&root) {
+            return Err((
+                format!("`{root}` is not a district field, `derived`, `state` or `findings`"),
+                did_you_mean(root, district::field_names("").iter().copied()),
+            ));
+        }
+        let nested = district::field_names(root);
+        match field {
+            Some(f) if !nested.is_empty() && !nested.contains(&f) && root != "history" => Err((
+                format!("`{root}.{f}` is not a district field"),
+                did_you_mean(f, nested.iter().copied()),
+            )),
+            Some(f) if root != "history" => Ok(Some(self.district(format!("{root}.{f}")))),
+            _ => Ok(Some(self.district(root.to_string()))),
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! The first room of the rule-base compiler: the rule files parsed and
+//! validated as written.
+//!
+//! It parses every file, finds the line each rule is written on, and checks
+//! what needs no expression: ids (snake_case, unique), areas and stages
+//! named by findings and strategies, value ranges (from `policy.ron`) and
+//! prerequisite ids. Every problem of this phase is reported at once. It
+//! knows nothing of expressions; [`crate::rule_compile`] comes next.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::rule_files::RuleFiles;
+use crate::rules::{Area, Derived, Finding, Origin, Policy, Reference, Stage, Strategy};
+
+/// The rule files, parsed and checked, with each strategy's stage and
+/// prerequisites resolved to indices.
+#[derive(Debug)]
+pub(crate) struct Validated {
+    pub stages: Vec<Stage>,
+    pub areas: Vec<Area>,
+    pub references: Vec<Reference>,
+    pub policy: Policy,
+    pub derived: Vec<Derived>,
+    pub findings: Vec<Finding>,
+    pub strategies: Vec<Strategy>,
+    /// Stage index of each strategy.
+    pub stage_of: Vec<usize>,
+    /// Prerequisites of each strategy, as strategy indices.
+    pub requires: Vec<Vec<usize>>,
+}
+
+/// Places diagnostics in the rule files: at a rule's line, at one of its
+/// keys, or at a text after its line.
+pub(crate) struct Locator<'a> {
+    sources: HashMap<&'a Path, &'a str>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(files: &'a RuleFiles) -> Self {
+        let sources = files
+            .singles
+            .iter()
+            .chain(&files.strategies)
+            .chain(std::iter::once(&files.policy))
+            .map(|(p, s)| (p.as_path(), s.as_str()))
+            .collect();
+        Locator { sources }
+    }
+
+    /// At the rule's line.
+    pub fn at(&self, origin: &Origin, message: String) -> Diagnostic {
+        self.at_field(origin, None, message)
+    }
+
+    /// At the line of the rule's `key`, or at the rule.
+    pub fn at_key(&self, origin: &Origin, key: &str, message: String) -> Diagnostic {
+        self.at_field(origin, Some(key), message)
+    }
+
+    /// At the first `text` after the rule's line (a name, an id), or at the rule.
+    pub fn at_text(&self, origin: &Origin, text: &str, message: String) -> Diagnostic {
+        match self.sources.get(origin.file.as_path()) {
+            Some(source) => match crate::source::find_after_line(source, origin.line, text) {
+                Some(offset) => Diagnostic::new(&origin.file, message).at_offset(source, offset),
+                None => self.at_field(origin, None, message),
+            },
+            None => Diagnostic::new(&origin.file, message),
+        }
+    }
+
+    fn at_field(&self, origin: &Origin, key: Option<&str>, message: String) -> Diagnostic {
+        let d = Diagnostic::new(&origin.file, message);
+        let Some(source) = self.sources.get(origin.file.as_path()) else {
+            return d;
+        };
+        if origin.line == 0 {
+            return d;
+        }
+        let rule_start: usize = source
+            .split_inclusive('\n')
+            .take(origin.line - 1)
+            .map(str::len)
+            .sum();
+        match key.and_then(|k| crate::source::find_key(source, rule_start, k)) {
+            Some(offset) => d.at_offset(source, offset),
+            None => d.at(source, origin.line, 1),
+        }
+    }
+}
+
+/// Parses and checks the rule files; every problem of this phase at once.
+pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Validated, Diagnostics> {
+    let mut problems = Vec::new();
+    let parsed = parse(files, &mut problems);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    let Some(policy) = parsed.policy.clone() else {
+        return Err(Diagnostics(problems));
+    };
+    let single = |i: usize| {
+        files
+            .singles
+            .get(i)
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default()
+    };
+    check_stages(&parsed.stages, &single(0), &mut problems);
+    check_unique(
+        parsed.areas.iter().map(|a| a.id.as_str()),
+        &single(1),
+        "area",
+        &mut problems,
+    );
+    check_unique(
+        parsed.references.iter().map(|r| r.id.as_str()),
+        &single(2),
+        "reference value",
+        &mut problems,
+    );
+    check_unique(
+        parsed.derived.iter().map(|d| d.id.as_str()),
+        &single(3),
+        "derived value",
+        &mut problems,
+    );
+    check_rule_ids(&parsed.findings, &parsed.strategies, locate, &mut problems);
+    let area_ids: Vec<&str> = parsed.areas.iter().map(|a| a.id.as_str()).collect();
+    for f in &parsed.findings {
+        let owner = format!("finding `{}`", f.id);
+        check_area(&f.area, &f.origin, &owner, &area_ids, locate, &mut problems);
+    }
+    let (stage_of, requires) = check_strategies(&parsed, &policy, locate, &mut problems);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    Ok(Validated {
+        stages: parsed.stages,
+        areas: parsed.areas,
+        references: parsed.references,
+        policy,
+        derived: parsed.derived,
+        findings: parsed.findings,
+        strategies: parsed.strategies,
+        stage_of,
+        requires,
+    })
+}
+
+/// The rule files as parsed, before any check.
+struct Parsed {
+    stages: Vec<Stage>,
+    areas: Vec<Area>,
+    references: Vec<Reference>,
+    policy: Option<Policy>,
+    derived: Vec<Derived>,
+    findings: Vec<Finding>,
+    strategies: Vec<Strategy>,
+}
+
+fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
+    let mut singles = files.singles.iter();
+    let mut next = || singles.next().map(|(p, s)| (p.as_path(), s.as_str()));
+    let stages: Vec<Stage> = parse_list(next(), problems);
+    let areas: Vec<Area> = parse_list(next(), problems);
+    let references: Vec<Reference> = parse_list(next(), problems);
+    let derived_file = next();
+    let mut derived: Vec<Derived> = parse_list(derived_file, problems);
+    let findings_file = next();
+    let mut findings: Vec<Finding> = parse_list(findings_file, problems);
+    let mut strategies: Vec<Strategy> = Vec::new();
+    for (path, source) in &files.strategies {
+        let mut list: Vec<Strategy> = parse_list(Some((path, source)), problems);
+        let mut lines = Origins::new(path, source);
+        for s in &mut list {
+            s.origin = lines.next(&s.id);
+        }
+        strategies.append(&mut list);
+    }
+    if let Some((path, source)) = derived_file {
+        let mut lines = Origins::new(path, source);
+        for d in &mut derived {
+            d.origin = lines.next(&d.id);
+        }
+    }
+    if let Some((path, source)) = findings_file {
+        let mut lines = Origins::new(path, source);
+        for f in &mut findings {
+            f.origin = lines.next(&f.id);
+        }
+    }
+    let (policy_path, policy_source) = &files.policy;
+    let policy = crate::source::parse_ron(policy_path, policy_source)
+        .map_err(|d| problems.push(d))
+        .ok();
+    Parsed {
+        stages,
+        areas,
+        references,
+        policy,
+        derived,
+        findings,
+        strategies,
+    }
+}
+
+/// Finding and strategy ids share one namespace: snake_case, each once.
+fn check_rule_ids(
+    findings: &[Finding],
+    strategies: &[Strategy],
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, &Origin> = HashMap::new();
+    let rules = findings
+        .iter()
+        .map(|f| (&f.id, &f.origin))
+        .chain(strategies.iter().map(|s| (&s.id, &s.origin)));
+    for (id, origin) in rules {
+        if !is_snake_case(id) {
+            problems.push(locate.at(origin, format!("`{id}` is not a snake_case id")));
+        }
+        if let Some(first) = seen.insert(id, origin) {
+            problems.push(locate.at(
+                origin,
+                format!(
+                    "duplicate id `{id}`: already used at {}:{}",
+                    first.file.display(),
+                    first.line
+                ),
+            ));
+        }
+    }
+}
+
+fn check_area(
+    area: &str,
+    origin: &Origin,
+    owner: &str,
+    area_ids: &[&str],
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if !area_ids.contains(&area) {
+        problems.push(
+            locate
+                .at(origin, format!("{owner}: unknown area `{area}`"))
+                .with_optional_hint(did_you_mean(area, area_ids.iter().copied())),
+        );
+    }
+}
+
+/// Each strategy's area, stage, ranges and prerequisites; returns the
+/// stage index and prerequisite indices of each.
+fn check_strategies(
+    parsed: &Parsed,
+    policy: &Policy,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let strategies = &parsed.strategies;
+    let area_ids: Vec<&str> = parsed.areas.iter().map(|a| a.id.as_str()).collect();
+    let stage_ids: Vec<&str> = parsed.stages.iter().map(|s| s.id.as_str()).collect();
+    let index: HashMap<&str, usize> = strategies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut stage_of = Vec::with_capacity(strategies.len());
+    let mut requires = Vec::with_capacity(strategies.len());
+    for s in strategies {
+        let owner = format!("strategy `{}`", s.id);
+        check_area(&s.area, &s.origin, &owner, &area_ids, locate, problems);
+        match stage_ids.iter().position(|&id| id == s.stage) {
+            Some(i) => stage_of.push(i),
+            None => {
+                stage_of.push(0);
+                problems.push(
+                    locate
+                        .at_key(
+                            &s.origin,
+                            "stage",
+                            format!("{owner}: unknown stage `{}`", s.stage),
+                        )
+                        .with_optional_hint(did_you_mean(&s.stage, stage_ids.iter().copied())),
+                );
+            }
+        }
+        let (principle, leverage) = (policy.principle, policy.leverage);
+        if !principle.contains(s.principle) {
+            problems.push(locate.at_key(
+                &s.origin,
+                "principle",
+                format!(
+                    "{owner}: EL Roadmap principle {} is out of range {}..={}",
+                    s.principle, principle.min, principle.max
+                ),
+            ));
+        }
+        if !leverage.contains(s.leverage) {
+            problems.push(locate.at(
+                &s.origin,
+                format!(
+                    "{owner}: leverage {} is out of range {}..={}",
+                    s.leverage, leverage.min, leverage.max
+                ),
+            ));
+        }
+        let mut prerequisites = Vec::new();
+        for r in &s.requires {
+            match index.get(r.as_str()) {
+                Some(&i) => prerequisites.push(i),
+                None => problems.push(
+                    locate
+                        .at_text(
+                            &s.origin,
+                            &format!("\"{r}\""),
+                            format!("{owner} requires `{r}`, which is not a strategy"),
+                        )
+                        .with_optional_hint(did_you_mean(r, index.keys().copied())),
+                ),
+            }
+        }
+        requires.push(prerequisites);
+    }
+    (stage_of, requires)
+}
+
+fn parse_list<T: DeserializeOwned>(
+    file: Option<(&Path, &str)>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    let Some((path, source)) = file else {
+        return Vec::new();
+    };
+    crate::source::parse_ron(path, source).unwrap_or_else(|d| {
+        problems.push(d);
+        Vec::new()
+    })
+}
+
+/// Finds where each rule of a file is written: the line of its `id`, in
+/// file order, so two rules with the same id get their own lines.
+struct Origins<'a> {
+    path: &'a Path,
+    source: &'a str,
+    /// Where the search goes on, and the line of that offset (1-based):
+    /// lines are counted once, not from the start for every rule.
+    from: usize,
+    line_at_from: usize,
+}
+
+impl<'a> Origins<'a> {
+    fn new(path: &'a Path, source: &'a str) -> Self {
+        Origins {
+            path,
+            source,
+            from: 0,
+            line_at_from: 1,
+        }
+    }
+
+    fn next(&mut self, id: &str) -> Origin {
+        let quoted = format!("\"{id}\"");
+        let mut line = 0;
+        let mut offset = self.from;
+        while let Some(key) = crate::source::find_key(self.source, offset, "id") {
+            let value = self.source[key..]
+                .split_once(':')
+                .map_or("", |(_, v)| v.trim_start());
+            if value.starts_with(&quoted) {
+                line = self.line_at_from + self.source[self.from..key].matches('\n').count();
+                // Past this key, which holds no newline: `line` stays right.
+                self.line_at_from = line;
+                self.from = key + 2;
+                break;
+            }
+            offset = key + 2;
+        }
+        Origin {
+            file: PathBuf::from(self.path),
+            line,
+        }
+    }
+}
+
+fn is_snake_case(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn check_unique<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    file: &Path,
+    kind: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            problems.push(Diagnostic::new(file, format!("duplicate {kind} id `{id}`")));
+        }
+    }
+}
+
+fn check_stages(stages: &[Stage], file: &Path, problems: &mut Vec<Diagnostic>) {
+    if stages.is_empty() {
+        problems.push(Diagnostic::new(
+            file,
+            "a rule base needs at least one stage",
+        ));
+        return;
+    }
+    check_unique(
+        stages.iter().map(|s| s.id.as_str()),
+        file,
+        "stage",
+        problems,
+    );
+    for s in stages {
+        if !(s.share > 0.0 && s.share <= 1.0) {
+            problems.push(Diagnostic::new(
+                file,
+                format!("stage `{}`: share {} is out of range (0, 1]", s.id, s.share),
+            ));
+        }
+    }
+    let total: f64 = stages.iter().map(|s| s.share).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        problems.push(Diagnostic::new(
+            file,
+            format!("stage shares add up to {total}, not 1"),
+        ));
+    }
+}
