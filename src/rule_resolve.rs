@@ -254,14 +254,18 @@ fn build_graph(
         add_reads(&mut graph, Node::Finding(i), &reads(leaves, l));
         add_reads(&mut graph, Node::Finding(i), &evidence_reads[i]);
     }
-    let mut addresses = vec![Vec::new(); rules.strategies.len()];
+    let mut addresses = Vec::with_capacity(rules.strategies.len());
     for i in 0..rules.strategies.len() {
         let when = reads(leaves, &split.when[i]);
-        for r in &when {
-            if let Ref::Finding(j) = r {
-                addresses[i].push(*j);
-            }
-        }
+        let mut answers: Vec<usize> = when
+            .iter()
+            .filter_map(|r| match r {
+                Ref::Finding(j) => Some(*j),
+                _ => None,
+            })
+            .collect();
+        answers.sort_unstable();
+        addresses.push(answers);
         add_reads(&mut graph, Node::Strategy(i), &when);
         if let Some(l) = &split.in_place[i] {
             add_reads(&mut graph, Node::Strategy(i), &reads(leaves, l));
@@ -272,9 +276,6 @@ fn build_graph(
                 position(rules, Node::Strategy(p)),
             );
         }
-    }
-    for a in &mut addresses {
-        a.sort_unstable();
     }
     (graph, addresses)
 }
