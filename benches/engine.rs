@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use elplan::render::{Format, RenderOptions};
-use elplan::{engine, District, Renderer, RuleBase};
+use elplan::session::Session;
+use elplan::{District, RuleBase};
 
 fn fixtures() -> Vec<(PathBuf, District)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -32,7 +33,7 @@ fn fixtures() -> Vec<(PathBuf, District)> {
 }
 
 fn engine(c: &mut Criterion) {
-    let rules = RuleBase::embedded().expect("rules");
+    let session = Session::embedded().expect("session");
     let districts = fixtures();
     let mut group = c.benchmark_group("engine");
     for name in [
@@ -45,14 +46,14 @@ fn engine(c: &mut Criterion) {
             .find(|(p, _)| p.ends_with(format!("{name}.ron")))
             .expect("fixture");
         group.bench_function(name, |b| {
-            b.iter(|| engine::plan(&rules, district, path).expect("plan"))
+            b.iter(|| session.plan(district, path).expect("plan"))
         });
     }
     // All fixtures in one iteration: divide by their count for the mean per district.
     group.bench_function(format!("all {} fixtures", districts.len()), |b| {
         b.iter(|| {
             for (path, district) in &districts {
-                engine::plan(&rules, district, path).expect("plan");
+                session.plan(district, path).expect("plan");
             }
         })
     });
@@ -60,8 +61,7 @@ fn engine(c: &mut Criterion) {
 }
 
 fn render(c: &mut Criterion) {
-    let rules = RuleBase::embedded().expect("rules");
-    let renderer = Renderer::embedded().expect("templates");
+    let session = Session::embedded().expect("session");
     let districts = fixtures();
     let mut group = c.benchmark_group("render");
     for name in ["calli/mendota-unified", "cases/full-history"] {
@@ -69,17 +69,11 @@ fn render(c: &mut Criterion) {
             .iter()
             .find(|(p, _)| p.ends_with(format!("{name}.ron")))
             .expect("fixture");
-        let plan = engine::plan(&rules, district, path).expect("plan");
+        let plan = session.plan(district, path).expect("plan");
         group.bench_function(format!("markdown {name}"), |b| {
             b.iter(|| {
-                renderer
-                    .render(
-                        Format::Md,
-                        &plan,
-                        district,
-                        &rules,
-                        &RenderOptions::default(),
-                    )
+                session
+                    .render(Format::Md, &plan, district, &RenderOptions::default())
                     .expect("render")
             })
         });
@@ -90,7 +84,7 @@ fn render(c: &mut Criterion) {
 
 /// A 1,000-point sweep over every core, one compiled rule base (≤ 200 ms).
 fn sweep(c: &mut Criterion) {
-    let rules = RuleBase::embedded().expect("rules");
+    let session = Session::embedded().expect("session");
     let districts = fixtures();
     let (path, district) = districts
         .iter()
@@ -101,7 +95,7 @@ fn sweep(c: &mut Criterion) {
     let mut group = c.benchmark_group("sweep");
     group.sample_size(20);
     group.bench_function("1000 points", |b| {
-        b.iter(|| elplan::sweep::sweep(&rules, district, path, &vary).expect("sweep"))
+        b.iter(|| elplan::sweep::sweep(&session, district, path, &vary).expect("sweep"))
     });
     group.finish();
 }
@@ -184,7 +178,7 @@ fn load(c: &mut Criterion) {
         b.iter(|| RuleBase::embedded().expect("rules"))
     });
     c.bench_function("load/default templates", |b| {
-        b.iter(|| Renderer::embedded().expect("templates"))
+        b.iter(|| elplan::Renderer::embedded().expect("templates"))
     });
 }
 

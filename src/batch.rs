@@ -14,8 +14,9 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
-use crate::render::{Format, RenderOptions, Renderer};
+use crate::render::{Format, RenderOptions};
 use crate::rulebase::RuleBase;
+use crate::session::Session;
 
 /// The district files among `inputs`: files as given, directories searched
 /// for `.ron` files; sorted, so the order never depends on the file system.
@@ -72,8 +73,7 @@ type Planned = Result<(District, String, Counts), String>;
 /// Plans every file and writes `<id>.<ext>` into `out_dir`, then
 /// `summary.csv`. Returns each district's outcome, in file order.
 pub fn run(
-    rules: &RuleBase,
-    renderer: &Renderer,
+    session: &Session,
     files: &[PathBuf],
     out_dir: &Path,
     format: Format,
@@ -99,10 +99,9 @@ pub fn run(
         .map(|file| {
             let result = (|| {
                 let district = District::load(file).map_err(|d| d.to_string())?;
-                let plan =
-                    crate::engine::plan(rules, &district, file).map_err(|d| d.to_string())?;
-                let text = renderer
-                    .render(format, &plan, &district, rules, &RenderOptions::default())
+                let plan = session.plan(&district, file).map_err(|d| d.to_string())?;
+                let text = session
+                    .render(format, &plan, &district, &RenderOptions::default())
                     .map_err(|d| d.to_string())?;
                 let counts = Counts {
                     findings: plan.findings.len(),
@@ -170,7 +169,7 @@ pub fn run(
     }
     crate::output::write_atomic(
         &out_dir.join("summary.csv"),
-        summary(rules, &outcomes).as_bytes(),
+        summary(session.rules(), &outcomes).as_bytes(),
     )
     .map_err(Diagnostics::from)?;
     Ok(outcomes)

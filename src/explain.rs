@@ -16,6 +16,7 @@ use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
 use crate::rule_resolve::Ref;
 use crate::rulebase::RuleBase;
+use crate::session::Session;
 
 pub const FORMAT: &str = "elplan.explain/1";
 
@@ -75,11 +76,12 @@ fn truth_name(truth: &Truth) -> &'static str {
 
 /// Explains `id` for `district`.
 pub fn explain(
-    rules: &RuleBase,
+    session: &Session,
     district: &District,
     file: &Path,
     id: &str,
 ) -> Result<Explanation, Diagnostic> {
+    let rules = session.rules();
     let evaluation = engine::evaluate(rules, district, file)?;
     let plan = crate::assemble::assemble(rules, district, &evaluation);
     let rule_error =

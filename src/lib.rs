@@ -36,7 +36,6 @@
 mod assemble;
 pub mod batch;
 pub mod check;
-pub mod cli;
 pub mod compare;
 pub mod condition;
 mod context;
@@ -61,6 +60,7 @@ pub mod rulebase;
 pub mod rules;
 pub mod scenario;
 pub mod schedule;
+pub mod session;
 pub mod source;
 pub mod svg;
 pub mod sweep;

@@ -24,7 +24,7 @@ static DEFAULT_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templ
 const SUFFIX: &str = ".j2";
 
 /// The output formats `elplan plan` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Md,
     Html,
@@ -88,6 +88,7 @@ fn calendar(date: Option<&str>, months: u32) -> Vec<String> {
         .collect()
 }
 
+#[derive(Debug)]
 pub struct Renderer {
     env: Environment<'static>,
     /// Where the templates came from, for diagnostics.

@@ -10,12 +10,13 @@
 //! Each value is RON text, as after `--set PATH=`; it meets the same type,
 //! range and consistency checks as the district file.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::overrides::Override;
+use crate::district::District;
+use crate::overrides::{self, Override};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,5 +49,51 @@ impl Scenario {
                 value: value.clone(),
             })
             .collect()
+    }
+}
+
+/// What changes a district before planning: a scenario file's overrides,
+/// then single overrides (`--set`), checked together after the last.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// A scenario file, applied first.
+    pub scenario: Option<PathBuf>,
+    /// Single overrides, applied after the scenario's.
+    pub overrides: Vec<Override>,
+}
+
+impl Changes {
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.scenario.is_none() && self.overrides.is_empty()
+    }
+
+    /// The district after the changes, and a label saying what changed
+    /// (`scenario "Leadership turnover" and students.el_share=0.4`).
+    pub fn apply(&self, district: &District) -> Result<(District, String), Diagnostics> {
+        let mut all = Vec::new();
+        let mut labels = Vec::new();
+        if let Some(path) = &self.scenario {
+            let scenario = Scenario::load(path)?;
+            all.extend(scenario.overrides());
+            labels.push(format!("scenario \"{}\"", scenario.name));
+        }
+        all.extend(self.overrides.iter().cloned());
+        if !self.overrides.is_empty() {
+            let sets: Vec<String> = self.overrides.iter().map(ToString::to_string).collect();
+            labels.push(sets.join(", "));
+        }
+        let changed = overrides::apply(district, &all).map_err(|d| match &self.scenario {
+            Some(path) => Diagnostics(
+                d.0.into_iter()
+                    .map(|mut x| {
+                        x.message = format!("{} (scenario {})", x.message, path.display());
+                        x
+                    })
+                    .collect(),
+            ),
+            None => d,
+        })?;
+        Ok((changed, labels.join(" and ")))
     }
 }

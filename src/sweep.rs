@@ -14,7 +14,7 @@ use crate::compare::{compare, PlanDiff};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
 use crate::overrides::{self, Override};
-use crate::rulebase::RuleBase;
+use crate::session::Session;
 
 pub const FORMAT: &str = "elplan.sweep/1";
 
@@ -114,7 +114,7 @@ pub struct Invalid {
 
 /// Plans `district` at every value of `vary`.
 pub fn sweep(
-    rules: &RuleBase,
+    session: &Session,
     district: &District,
     file: &Path,
     vary: &Vary,
@@ -136,7 +136,7 @@ pub fn sweep(
             };
             let point = overrides::apply(district, std::slice::from_ref(&set))
                 .map_err(|d| d.0.first().map(|d| d.message.clone()).unwrap_or_default())?;
-            crate::engine::plan(rules, &point, file).map_err(|d| d.to_string())
+            session.plan(&point, file).map_err(|d| d.to_string())
         })
         .collect();
     let mut breakpoints = Vec::new();

@@ -1,0 +1,60 @@
+//! `elplan batch`: many districts planned at once, one plan each plus
+//! `summary.csv`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use elplan::session::{Session, Sources};
+use elplan::{Diagnostic, Diagnostics};
+
+use super::args::FormatArg;
+use super::Status;
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// District files, or directories of them
+    #[arg(required = true, value_name = "FILE|DIR")]
+    inputs: Vec<PathBuf>,
+    /// Where the plans and summary.csv go
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    #[arg(long, value_enum, default_value = "md")]
+    format: FormatArg,
+}
+
+pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
+    let session = Session::load(sources)?;
+    let files = elplan::batch::district_files(&args.inputs)?;
+    if files.is_empty() {
+        return Err(Diagnostics::from(Diagnostic::new(
+            &args.inputs[0],
+            "no district files (.ron) found",
+        ))
+        .into());
+    }
+    let outcomes = elplan::batch::run(&session, &files, &args.out_dir, args.format.into())?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    let mut stderr = std::io::stderr().lock();
+    for o in &failed {
+        let _ = writeln!(stderr, "{}", o.error.as_deref().unwrap_or_default());
+    }
+    let _ = writeln!(
+        stderr,
+        "planned {} of {} districts into {}{}",
+        outcomes.len() - failed.len(),
+        outcomes.len(),
+        args.out_dir.display(),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!("; {} failed (see summary.csv)", failed.len())
+        }
+    );
+    Ok(if failed.is_empty() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
+}

@@ -1,0 +1,75 @@
+//! `elplan import`: public tables turned into district files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use elplan::{Diagnostic, Diagnostics};
+
+use super::Status;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CDE "District Areas" table (CSV)
+    csv: PathBuf,
+    /// Where the district files go
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// A CALPADS unduplicated pupil count school file, to count schools
+    #[arg(long, value_name = "CSV")]
+    schools: Option<PathBuf>,
+    /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI history (repeatable)
+    #[arg(long, value_name = "FILE")]
+    elpi: Vec<PathBuf>,
+}
+
+pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
+    let schools = match &args.schools {
+        Some(path) => Some(elplan::import::count_schools(path).map_err(Diagnostics::from)?),
+        None => None,
+    };
+    let mut elpi: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+    for path in &args.elpi {
+        for (code, years) in elplan::import::elpi_history(path).map_err(Diagnostics::from)? {
+            elpi.entry(code).or_default().extend(years);
+        }
+    }
+    let result =
+        elplan::import::import(&args.csv, schools.as_ref(), &elpi).map_err(Diagnostics::from)?;
+    std::fs::create_dir_all(&args.out_dir).map_err(|e| {
+        Diagnostics::from(Diagnostic::new(
+            &args.out_dir,
+            format!("cannot create the output directory: {e}"),
+        ))
+    })?;
+    for imported in &result.districts {
+        let path = elplan::import::file_name(&args.out_dir, &imported.district);
+        elplan::output::write_atomic(
+            &path,
+            elplan::import::to_ron(imported, &args.csv).as_bytes(),
+        )
+        .map_err(Diagnostics::from)?;
+    }
+    let mut stderr = std::io::stderr().lock();
+    for failure in &result.failures {
+        let _ = write!(stderr, "{failure}");
+    }
+    let _ = writeln!(
+        stderr,
+        "imported {} districts into {}{}",
+        result.districts.len(),
+        args.out_dir.display(),
+        if result.failures.is_empty() {
+            String::new()
+        } else {
+            format!("; {} rows could not be imported", result.failures.len())
+        }
+    );
+    Ok(if result.failures.is_empty() {
+        Status::Success
+    } else {
+        Status::Failure
+    })
+}

@@ -1,0 +1,104 @@
+//! One planning session: the compiled rule base and the template
+//! environment, built once, and the one way to plan and render a district.
+//!
+//! Every command (`plan`, `batch`, `sweep`, `whatif`, `explain`, …) plans
+//! through a [`Session`], so loading, overrides, evaluation, scheduling and
+//! rendering are joined up here and nowhere else. A session is `Sync`:
+//! `batch` and `sweep` share one across threads.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::district::District;
+use crate::plan::Plan;
+use crate::render::{Format, RenderOptions, Renderer};
+use crate::rulebase::RuleBase;
+
+/// Where a session's rules and templates come from: a directory each, or
+/// the defaults embedded in the binary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// A rule directory replacing the embedded rule base.
+    pub rules: Option<PathBuf>,
+    /// A template directory replacing the embedded templates.
+    pub templates: Option<PathBuf>,
+}
+
+/// A compiled rule base and a template environment, ready to plan any
+/// number of districts.
+#[derive(Debug)]
+pub struct Session {
+    rules: RuleBase,
+    renderer: Renderer,
+}
+
+impl Session {
+    /// A session from a rule base and a renderer already loaded.
+    pub fn new(rules: RuleBase, renderer: Renderer) -> Self {
+        Session { rules, renderer }
+    }
+
+    /// The embedded rule base and templates.
+    pub fn embedded() -> Result<Session, Diagnostics> {
+        Session::load(&Sources::default())
+    }
+
+    /// Loads and compiles the rules and templates `sources` names.
+    pub fn load(sources: &Sources) -> Result<Session, Diagnostics> {
+        Ok(Session::new(load_rules(sources)?, load_renderer(sources)?))
+    }
+
+    /// The compiled rule base.
+    pub fn rules(&self) -> &RuleBase {
+        &self.rules
+    }
+
+    /// The template environment.
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// Plans `district`; `file` names it in diagnostics.
+    pub fn plan(&self, district: &District, file: &Path) -> Result<Plan<'_>, Diagnostic> {
+        crate::engine::plan(&self.rules, district, file)
+    }
+
+    /// Renders a plan of `district` in `format`.
+    pub fn render(
+        &self,
+        format: Format,
+        plan: &Plan<'_>,
+        district: &District,
+        options: &RenderOptions,
+    ) -> Result<String, Diagnostic> {
+        self.renderer
+            .render(format, plan, district, &self.rules, options)
+    }
+
+    /// Plans `district` and renders the draft in `format`.
+    pub fn draft(
+        &self,
+        district: &District,
+        file: &Path,
+        format: Format,
+        options: &RenderOptions,
+    ) -> Result<String, Diagnostic> {
+        let plan = self.plan(district, file)?;
+        self.render(format, &plan, district, options)
+    }
+}
+
+/// The rule base `sources` names, compiled.
+pub fn load_rules(sources: &Sources) -> Result<RuleBase, Diagnostics> {
+    match &sources.rules {
+        Some(dir) => RuleBase::load(dir),
+        None => RuleBase::embedded(),
+    }
+}
+
+fn load_renderer(sources: &Sources) -> Result<Renderer, Diagnostics> {
+    match &sources.templates {
+        Some(dir) => Renderer::load(dir),
+        None => Renderer::embedded(),
+    }
+}
