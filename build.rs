@@ -1,7 +1,36 @@
 // The default rule base, templates and fixtures are embedded with `include_dir!`;
 // tell cargo to rebuild when any of their files change.
+//
+// Tests that read the real California data in `../shared/data/ca` run when it
+// is there, and always under CI (where its absence is a failure); elsewhere
+// they are ignored with their reason, never passed while skipped. The cfg
+// `ca_data` says which; `browser` does the same for tests that need
+// headless Chromium on PATH (which `.ci/run` installs).
+use std::path::Path;
+
 fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=fixtures");
+    println!("cargo:rustc-check-cfg=cfg(ca_data)");
+    println!("cargo:rerun-if-env-changed=CI");
+    let data = Path::new("../shared/data/ca");
+    if data.is_dir() {
+        println!("cargo:rerun-if-changed=../shared/data/ca");
+    }
+    let ci = std::env::var_os("CI").is_some();
+    if data.is_dir() || ci {
+        println!("cargo:rustc-cfg=ca_data");
+    }
+    println!("cargo:rustc-check-cfg=cfg(browser)");
+    println!("cargo:rerun-if-env-changed=PATH");
+    if ci || on_path("chromium") {
+        println!("cargo:rustc-cfg=browser");
+    }
+}
+
+/// Whether an executable of this name is in a folder of `PATH`.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
 }

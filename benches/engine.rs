@@ -159,6 +159,7 @@ fn synthetic_rule_bases(c: &mut Criterion) {
         .iter()
         .find(|(p, _)| p.ends_with("calli/mendota-unified.ron"))
         .expect("fixture");
+    let mut session = Session::embedded().expect("session");
     let mut group = c.benchmark_group("synthetic rule base");
     group.sample_size(10);
     for n in [100, 1_000, 10_000] {
@@ -166,7 +167,8 @@ fn synthetic_rule_bases(c: &mut Criterion) {
         group.bench_function(format!("{n} strategies: load and plan"), |b| {
             b.iter(|| {
                 let rules = RuleBase::from_files(files.clone()).expect("synthetic rules load");
-                elplan::engine::plan(&rules, district, path).expect("plan");
+                session.set_rules(rules);
+                session.plan(district, path).expect("plan");
             })
         });
     }

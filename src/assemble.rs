@@ -10,8 +10,8 @@ use crate::condition::Truth;
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
-    Brief, Deferred, DistrictSummary, FiredFinding, InPlace, Pending, PendingKind, Plan, Reason,
-    Scheduled, StagePlan, FORMAT,
+    Brief, Deferred, DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind,
+    Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, StagePlan, FORMAT,
 };
 use crate::rulebase::RuleBase;
 use crate::schedule::{schedule, Candidate, Decision, Placement, Schedule};
@@ -38,6 +38,8 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
     let (findings, mut pending, not_fired) = finding_lists(rules, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
     let months = u32::from(district.horizon_years()) * 12;
+    let stages = stages(rules, evaluation, &schedule, months);
+    let driver_diagram = driver_diagram(rules, &findings, &stages);
     Plan {
         format: FORMAT,
         district: DistrictSummary {
@@ -48,7 +50,7 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
         horizon_months: months,
         findings,
         pending,
-        stages: stages(rules, evaluation, &schedule, months),
+        stages,
         in_place,
         deferred,
         not_fired,
@@ -59,6 +61,51 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
             .zip(&evaluation.derived)
             .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.rule.id.as_str(), v.clone())))
             .collect(),
+        driver_diagram,
+    }
+}
+
+/// The driver diagram's drivers: every area with a fired finding or a
+/// scheduled strategy; under it, its fired findings with the strategies
+/// that answer them, and its strategies that answer none.
+fn driver_diagram<'r>(
+    rules: &'r RuleBase,
+    findings: &[FiredFinding<'r>],
+    stages: &[StagePlan<'r>],
+) -> DriverDiagram<'r> {
+    let scheduled: Vec<&Scheduled<'r>> = stages.iter().flat_map(|s| &s.strategies).collect();
+    let drivers = rules
+        .areas
+        .iter()
+        .filter(|a| {
+            findings.iter().any(|f| f.area == a.id) || scheduled.iter().any(|s| s.area == a.id)
+        })
+        .map(|a| PrimaryDriver {
+            area: &a.id,
+            title: &a.title,
+            secondary: findings
+                .iter()
+                .filter(|f| f.area == a.id)
+                .map(|f| SecondaryDriver {
+                    finding: f.id,
+                    driver: f.title,
+                    change_ideas: scheduled
+                        .iter()
+                        .filter(|s| s.addresses.contains(&f.id))
+                        .map(|s| s.id)
+                        .collect(),
+                })
+                .collect(),
+            change_ideas: scheduled
+                .iter()
+                .filter(|s| s.area == a.id && s.addresses.is_empty())
+                .map(|s| s.id)
+                .collect(),
+        })
+        .collect();
+    DriverDiagram {
+        aim: String::new(),
+        drivers,
     }
 }
 

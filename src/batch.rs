@@ -50,20 +50,28 @@ pub fn district_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
 /// What `summary.csv` says of a planned district.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
+    /// Findings that fired.
     pub findings: usize,
     /// Strategies scheduled in each stage.
     pub stages: Vec<usize>,
+    /// Strategies deferred.
     pub deferred: usize,
+    /// Findings and strategies pending data.
     pub pending: usize,
 }
 
 /// One district's outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// The district file.
     pub file: PathBuf,
+    /// The district's id, or the file's stem when it did not load.
     pub id: String,
+    /// The district's name, when it loaded.
     pub name: String,
+    /// What its plan holds, when it was planned.
     pub counts: Option<Counts>,
+    /// Why it was not planned.
     pub error: Option<String>,
 }
 

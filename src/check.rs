@@ -30,18 +30,27 @@ static BUNDLED_FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtur
 /// The district groups of the bundled fixtures (not the scenarios).
 const FIXTURE_GROUPS: [&str; 3] = ["calli", "elin", "cases"];
 
+/// What `elplan check` found: every diagnostic, and coverage when fixtures were given.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Always `elplan.check/1`.
     pub format: &'static str,
+    /// Which rule base: `embedded` or its directory.
     pub rules: String,
+    /// How many diagnostics are errors.
     pub errors: usize,
+    /// How many are warnings.
     pub warnings: usize,
+    /// Every problem found, in phase order.
     pub diagnostics: Vec<Diagnostic>,
+    /// How often each rule fires on the fixtures, when there were any.
     pub coverage: Option<Coverage>,
 }
 
+/// How often the rules fire on a set of fixture districts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
+    /// How many fixtures were planned.
     pub districts: usize,
     /// Each finding and strategy with the number of districts where it
     /// fired (finding) or its condition held (strategy).
@@ -52,10 +61,14 @@ pub struct Coverage {
     pub percent: f64,
 }
 
+/// How many fixtures fire a finding or choose a strategy.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleCount {
+    /// The rule's id.
     pub id: String,
+    /// `finding` or `strategy`.
     pub kind: &'static str,
+    /// How many fixtures fire or choose it.
     pub districts: usize,
 }
 
@@ -407,6 +420,7 @@ fn measure(rules: &RuleBase, fixtures: &Fixtures, out: &mut Vec<Diagnostic>) -> 
 }
 
 impl Report {
+    /// The report for people: diagnostics, then a coverage summary.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for d in &self.diagnostics {

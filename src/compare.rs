@@ -10,63 +10,98 @@ use serde::Serialize;
 
 use crate::plan::{PendingKind, Plan};
 
+/// The `format` field of diff JSON.
 pub const FORMAT: &str = "elplan.diff/1";
 
+/// What changed between two plans (`elplan.diff/1`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanDiff {
+    /// Always [`FORMAT`].
     pub format: &'static str,
     /// What the comparison starts from and what it compares with.
     pub baseline: String,
+    /// What it compares with.
     pub changed: String,
+    /// Findings that fire only in the changed plan.
     pub findings_added: Vec<FindingChange>,
+    /// Findings that fire only in the baseline.
     pub findings_removed: Vec<FindingChange>,
+    /// Strategies scheduled only in the changed plan.
     pub strategies_added: Vec<StrategyChange>,
+    /// Strategies scheduled only in the baseline.
     pub strategies_removed: Vec<StrategyChange>,
+    /// Strategies scheduled in both, in different stages.
     pub strategies_moved: Vec<Moved>,
+    /// Strategies deferred only in the changed plan.
     pub newly_deferred: Vec<Item>,
+    /// Strategies deferred only in the baseline.
     pub no_longer_deferred: Vec<Item>,
+    /// Rules pending only in the changed plan.
     pub newly_pending: Vec<PendingChange>,
+    /// Rules pending only in the baseline.
     pub no_longer_pending: Vec<PendingChange>,
+    /// Strategies in place only in the changed plan.
     pub newly_in_place: Vec<Item>,
+    /// Strategies in place only in the baseline.
     pub no_longer_in_place: Vec<Item>,
 }
 
+/// A finding that appeared or went away.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindingChange {
+    /// The finding's id.
     pub id: String,
+    /// Its title.
     pub title: String,
     /// The evidence on the side where the finding fired.
     pub evidence: String,
 }
 
+/// A strategy that was added or removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrategyChange {
+    /// The strategy's id.
     pub id: String,
+    /// Its title.
     pub title: String,
     /// The stage on the side where it is scheduled.
     pub stage: String,
+    /// Why it is in the plan where it is scheduled.
     pub reason: String,
 }
 
+/// A strategy scheduled in another stage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Moved {
+    /// The strategy's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// Its stage in the baseline.
     pub from: String,
+    /// Its stage in the changed plan.
     pub to: String,
 }
 
+/// A strategy named by id and title.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
+    /// The strategy's id.
     pub id: String,
+    /// Its title.
     pub title: String,
 }
 
+/// A rule that became, or stopped being, pending.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingChange {
+    /// The rule's id.
     pub id: String,
+    /// Finding or strategy.
     pub kind: PendingKind,
+    /// Its title.
     pub title: String,
+    /// The data that would settle it.
     pub missing: Vec<String>,
 }
 
@@ -200,6 +235,7 @@ pub fn compare(
 }
 
 impl PlanDiff {
+    /// Whether the plans are the same.
     pub fn is_empty(&self) -> bool {
         self.changes().is_empty()
     }

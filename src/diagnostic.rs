@@ -12,24 +12,31 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth a look; does not fail the run.
     Warning,
+    /// Fails the run.
     Error,
 }
 
 /// One problem found in a user-supplied file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The file the problem is in.
     pub file: PathBuf,
     /// 1-based line and column, when known.
     pub position: Option<(usize, usize)>,
     /// The source line at `position`, when known.
     pub source_line: Option<Box<str>>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, when there is a clear way.
     pub hint: Option<Box<str>>,
 }
 
 impl Diagnostic {
+    /// An error in `file`, not yet placed at a line.
     pub fn new(file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -81,11 +88,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
+    /// Adds a hint when there is one.
     pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint.map(String::into_boxed_str);
         self
@@ -105,6 +114,7 @@ impl fmt::Display for Diagnostic {
                 if let Some(text) = &self.source_line {
                     let gutter = line.to_string().len();
                     let pad = " ".repeat(gutter);
+                    let (text, column) = window(text, column);
                     let caret_pad: String = text
                         .chars()
                         .take(column.saturating_sub(1))
@@ -125,6 +135,33 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// The widest source line a diagnostic shows whole.
+const SHOWN_LINE: usize = 200;
+
+/// A long source line cut to [`SHOWN_LINE`] characters around `column`
+/// (1-based), with "…" where it was cut, and the column within the cut.
+fn window(text: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= SHOWN_LINE {
+        return (text.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(SHOWN_LINE / 2);
+    let end = (start + SHOWN_LINE).min(chars.len());
+    let start = end.saturating_sub(SHOWN_LINE);
+    let mut shown = String::new();
+    let mut column = at - start + 1;
+    if start > 0 {
+        shown.push('…');
+        column += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column)
+}
 
 /// Several diagnostics from one file or one run, reported together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +215,21 @@ mod tests {
         assert_eq!(nearest("el_shar", names), Some("el_share"));
         assert_eq!(nearest("frpm", names), Some("frpm_share"));
         assert_eq!(nearest("zzz", names), None);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let source = format!("{}bad{}\n", "x".repeat(500), "y".repeat(500));
+        let d = Diagnostic::new(Path::new("x.ron"), "oops").at(&source, 1, 501);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(
+            lines[3].starts_with("1 | …x") && lines[3].ends_with("y…"),
+            "{shown}"
+        );
+        assert!(lines[3].chars().count() < SHOWN_LINE + 10);
+        let caret = lines[4].chars().count() - 1;
+        assert_eq!(lines[3].chars().nth(caret), Some('b'), "{shown}");
     }
 
     #[test]

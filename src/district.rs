@@ -12,190 +12,293 @@ use serde_with::skip_serializing_none;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 
+/// A district file: the district's context, as the planner reads it.
+/// Optional fields left out are unknown, never false or zero.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct District {
+    /// Required: the district's id, `[a-z0-9-]+`; plans are named after it.
     pub id: String,
+    /// Required: the district's name as the plan shows it.
     pub name: String,
+    /// Required: elementary, high, unified or charter.
     pub kind: Kind,
+    /// The grade span served; from `kind` when left out.
     pub grades: Option<Grades>,
+    /// The county the district is in.
     pub county: Option<String>,
+    /// The 14-digit County-District-School code.
     pub cds_code: Option<String>,
+    /// The school year the data describe (`2023-24`).
     pub data_year: Option<String>,
+    /// Required: students enrolled, more than zero.
     pub enrollment: u32,
+    /// Number of schools, more than zero.
     pub schools: Option<u32>,
+    /// Required: who the students are.
     pub students: Students,
+    /// Outcomes by school year, oldest first; empty when left out.
     #[serde(default)]
     pub history: Vec<YearOutcomes>,
+    /// The EL programs and practices in place.
     #[serde(default)]
     pub programs: Programs,
+    /// Teachers, coaches and EL staff.
     #[serde(default)]
     pub staffing: Staffing,
+    /// Leadership stability, experience and teams.
     #[serde(default)]
     pub leadership: Leadership,
+    /// Family engagement bodies.
     #[serde(default)]
     pub family: Family,
+    /// Budget, time, horizon and capacity for new work.
     #[serde(default)]
     pub resources: Resources,
+    /// Goals the district has set; goals not stated are not goals.
     #[serde(default)]
     pub goals: Goals,
 }
 
+/// What kind of district (local educational agency) it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
+    /// An elementary district (grades K-8 unless stated).
     Elementary,
+    /// A high school district (grades 9-12 unless stated).
     High,
+    /// A unified district (grades K-12 unless stated).
     Unified,
+    /// A charter school or charter organization.
     Charter,
 }
 
+/// A grade span: K is 0, TK/PK is -1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Grades {
+    /// The lowest grade served.
     pub low: i8,
+    /// The highest grade served.
     pub high: i8,
 }
 
+/// Who the students are, as shares of enrollment or of English learners.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Students {
+    /// Required: English learners' share of enrollment, 0 to 1.
     pub el_share: f64,
+    /// Current English learners plus those reclassified, as a share of enrollment; at least `el_share`.
     pub ever_el_share: Option<f64>,
+    /// Share of students eligible for free or reduced-price meals.
     pub frpm_share: Option<f64>,
+    /// Long-term English learners (EC 313.1) as a share of English learners.
     pub ltel_share_of_els: Option<f64>,
+    /// English learners at risk of becoming long-term ELs, as a share of English learners.
     pub at_risk_share_of_els: Option<f64>,
+    /// Newcomers (under a year in US schools) as a share of English learners.
     pub newcomer_share_of_els: Option<f64>,
+    /// The main home languages of English learners; empty when left out.
     #[serde(default)]
     pub languages: Vec<Language>,
 }
 
+/// A home language of the district's English learners.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
+    /// The language's name.
     pub name: String,
+    /// Its share of English learners.
     pub share_of_els: Option<f64>,
 }
 
+/// One school year's EL outcomes; each left out is unknown for that year.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct YearOutcomes {
+    /// The school year, `YYYY-YY`.
     pub year: String,
+    /// ELs reclassified fluent English proficient since the last census, over the prior fall's ELs.
     pub reclassification_rate: Option<f64>,
+    /// English Learner Progress Indicator status: share of ELs progressing at least one level or holding the top one.
     pub elpi_status: Option<f64>,
+    /// ELs' CAASPP distance from standard in ELA, in points (negative is below).
     pub el_ela_dfs: Option<f64>,
+    /// ELs' CAASPP distance from standard in mathematics, in points.
     pub el_math_dfs: Option<f64>,
+    /// Share of ELs chronically absent.
     pub el_chronic_absence: Option<f64>,
+    /// ELs' four-year cohort graduation rate.
     pub el_graduation_rate: Option<f64>,
 }
 
+/// How designated ELD is delivered across the district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DesignatedEld {
+    /// Delivered consistently, daily, in every school.
     Consistent,
+    /// Delivered, but unevenly across schools or classrooms.
     Inconsistent,
+    /// Not delivered as a protected time.
     Absent,
 }
 
+/// The EL programs and practices the district has.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Programs {
+    /// Schools with a dual-language immersion program.
     pub dual_language_schools: Option<u32>,
+    /// Whether a newcomer program exists.
     pub newcomer_program: Option<bool>,
+    /// Whether courses designed for long-term ELs exist.
     pub ltel_courses: Option<bool>,
+    /// How consistently designated ELD is delivered.
     pub designated_eld: Option<DesignatedEld>,
+    /// Whether the district awards the State Seal of Biliteracy.
     pub seal_of_biliteracy: Option<bool>,
+    /// The classroom observation protocol in use (`OPAL`), or `none`.
     pub observation_protocol: Option<String>,
+    /// Whether EL shadowing has been done.
     pub el_shadowing_done: Option<bool>,
+    /// Whether an EL progress-monitoring system is in use.
     pub progress_monitoring_system: Option<bool>,
 }
 
+/// Teachers, coaches and EL staff.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Staffing {
+    /// Teachers, in people.
     pub teachers: Option<u32>,
+    /// Teachers with a bilingual authorization; at most `teachers`.
     pub bilingual_authorized_teachers: Option<u32>,
+    /// Instructional coaches.
     pub instructional_coaches: Option<u32>,
+    /// Teacher leaders with a role in EL improvement.
     pub teacher_leaders: Option<u32>,
+    /// Whether the district has an EL coordinator.
     pub el_coordinator: Option<bool>,
 }
 
+/// How much experience a district has with something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Level {
+    /// New to it.
     Novice,
+    /// Some experience.
     Emerging,
+    /// Practised and embedded.
     Established,
 }
 
+/// Who can sit on the improvement team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TeamMember {
+    /// Teachers.
     Teachers,
+    /// Principals.
     Principals,
+    /// District office staff.
     DistrictStaff,
 }
 
+/// A kind of expert partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Partner {
+    /// An expert in EL content and pedagogy.
     ContentExpert,
+    /// An expert in improvement science.
     ProcessExpert,
 }
 
+/// Leadership stability, experience and teams.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Leadership {
+    /// Changes of superintendent or EL lead in the last three years.
     pub changes_last_3_years: Option<u32>,
+    /// Experience with improvement science.
     pub improvement_science: Option<Level>,
+    /// EL content expertise among leaders.
     pub el_expertise: Option<Level>,
+    /// Who is on the improvement team; unknown when left out.
     pub improvement_team: Option<Vec<TeamMember>>,
+    /// Whether a district leadership team exists.
     pub district_leadership_team: Option<bool>,
+    /// Expert partners the district works with; unknown when left out.
     pub partners: Option<Vec<Partner>>,
 }
 
+/// Family engagement bodies.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Family {
+    /// Whether school English Learner Advisory Committees are active.
     pub elac_active: Option<bool>,
+    /// Whether the District English Learner Advisory Committee is active.
     pub delac_active: Option<bool>,
 }
 
+/// How much money the district can put behind the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Budget {
+    /// Little beyond existing funds.
     Low,
+    /// Some new money.
     Moderate,
+    /// Substantial new money.
     High,
 }
 
+/// What the district can put behind the plan.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
+    /// The budget level.
     pub budget: Option<Budget>,
+    /// Whether the improvement team has protected time.
     pub protected_team_time: Option<bool>,
+    /// The planning horizon in years, 1 to 3; 2 when left out.
     pub horizon_years: Option<u8>,
+    /// The most new initiatives the district can carry per stage; no cap when left out.
     pub max_initiatives_per_stage: Option<u32>,
 }
 
+/// Goals the district has set. A goal not stated is not a goal.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Goals {
+    /// Expand dual language to this many schools.
     pub expand_dual_language_to: Option<u32>,
+    /// Raise the reclassification rate.
     #[serde(default)]
     pub raise_reclassification: bool,
+    /// Reduce the number of long-term English learners.
     #[serde(default)]
     pub reduce_ltel: bool,
+    /// Find the root causes of low EL outcomes.
     #[serde(default)]
     pub find_root_causes: bool,
+    /// Strengthen designated ELD.
     #[serde(default)]
     pub strengthen_designated_eld: bool,
+    /// Engage EL families more deeply.
     #[serde(default)]
     pub engage_families: bool,
+    /// Build teacher leadership.
     #[serde(default)]
     pub build_teacher_leadership: bool,
 }
@@ -212,6 +315,7 @@ impl Kind {
     }
 }
 
+/// The planning horizon when `resources.horizon_years` is left out.
 pub const DEFAULT_HORIZON_YEARS: u8 = 2;
 
 impl District {
@@ -281,6 +385,7 @@ impl District {
         }
     }
 
+    /// The planning horizon in years.
     pub fn horizon_years(&self) -> u8 {
         self.resources
             .horizon_years
@@ -472,11 +577,14 @@ impl District {
 /// A validation problem: a field path and what is wrong with its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// The field path (`students.ever_el_share`).
     pub path: String,
+    /// What is wrong with its value.
     pub message: String,
 }
 
 impl Problem {
+    /// The problem as a diagnostic placed at the field in `source`.
     pub fn into_diagnostic(self, file: &Path, source: &str) -> Diagnostic {
         let diagnostic = Diagnostic::new(file, format!("{}: {}", self.path, self.message));
         match locate_field(source, &self.path) {

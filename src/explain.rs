@@ -18,24 +18,32 @@ use crate::rule_resolve::Ref;
 use crate::rulebase::RuleBase;
 use crate::session::Session;
 
+/// The `format` field of explanation JSON.
 pub const FORMAT: &str = "elplan.explain/1";
 
+/// Why a finding fired or not, or why a strategy is where it is (`elplan.explain/1`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
+    /// Always [`FORMAT`].
     pub format: &'static str,
+    /// The rule's id.
     pub id: String,
     /// "finding" or "strategy".
     pub kind: &'static str,
+    /// Its title.
     pub title: String,
     /// Finding: fired, not fired, unknown. Strategy: chosen, pulled in, in
     /// place, deferred, pending, not chosen.
     pub status: String,
     /// The stage a scheduled strategy is in.
     pub stage: Option<String>,
+    /// Its condition as written.
     pub condition: String,
     /// Each part of the condition (split at and/or/not) and its result.
     pub parts: Vec<Part>,
+    /// A strategy's `in_place_when`, if it has one.
     pub in_place_condition: Option<String>,
+    /// Each part of that condition with its result.
     pub in_place_parts: Vec<Part>,
     /// Every name the conditions read, with its value.
     pub reads: Vec<Read>,
@@ -47,20 +55,25 @@ pub struct Explanation {
     pub led_by: Vec<String>,
     /// Finding: the strategies whose condition reads it.
     pub leads_to: Vec<String>,
+    /// A strategy's prerequisites.
     pub requires: Vec<String>,
     /// Strategies that require this one (in the rule base).
     pub required_by: Vec<String>,
 }
 
+/// One part of a condition and its result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Part {
+    /// The part as written.
     pub expression: String,
     /// "true", "false" or "unknown".
     pub result: &'static str,
 }
 
+/// A name a condition reads, and its value for this district.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Read {
+    /// The name (`students.el_share`, `derived.x`, `findings.y`).
     pub name: String,
     /// The value, or "unknown" / "not given".
     pub value: String,
@@ -274,6 +287,7 @@ fn reads(
 }
 
 impl Explanation {
+    /// The explanation for people.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{} `{}`: {}", self.kind, self.id, self.title);

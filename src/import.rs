@@ -33,12 +33,16 @@ const COLUMNS: [&str; 11] = [
 /// An imported district and the row it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
+    /// The table line it came from.
     pub line: u64,
+    /// The district file's contents.
     pub district: District,
 }
 
+/// What an import made: district files, and the rows that could not become one.
 #[derive(Debug, Clone, Default)]
 pub struct Import {
+    /// The districts imported, in table order.
     pub districts: Vec<Imported>,
     /// Rows that could not be imported, each naming its line.
     pub failures: Vec<Diagnostic>,

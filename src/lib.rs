@@ -4,65 +4,75 @@
 //! Master Plan) from a district's own data, and traces every recommendation
 //! back to that data.
 //!
+//! A [`Session`] holds a compiled rule base and the templates; it plans a
+//! [`District`] into a [`Plan`] and renders the plan as Markdown, HTML or
+//! JSON:
+//!
 //! ```no_run
 //! use std::path::Path;
-//! use elplan::{District, RuleBase, Renderer, render::{Format, RenderOptions}};
+//! use elplan::render::{Format, RenderOptions};
+//! use elplan::{District, Session};
 //!
-//! let rules = RuleBase::embedded()?;
+//! let session = Session::embedded()?;
 //! let path = Path::new("fixtures/calli/mendota-unified.ron");
 //! let district = District::load(path)?;
-//! let plan = elplan::engine::plan(&rules, &district, path)?;
+//! let plan = session.plan(&district, path)?;
 //! println!("{}", plan.to_json());
-//! let markdown = Renderer::embedded()?.render(Format::Md, &plan, &district, &rules, &RenderOptions::default())?;
+//! let markdown = session.render(Format::Md, &plan, &district, &RenderOptions::default())?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! The pieces, in the order data flows through them:
 //! - [`district`]: the district file, its loading and validation;
-//! - [`overrides`]: `--set PATH=VALUE` changes before planning;
-//! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written,
-//!   then checked and compiled once; [`graph`] orders it and finds cycles;
-//! - [`condition`]: three-valued logic over minijinja expressions;
-//! - [`engine`]: evaluates the rules for one district; [`schedule`] chooses
-//!   and sequences strategies; [`plan`] is the result;
-//! - [`render`]: Markdown through templates, JSON through serde;
-//! - [`diagnostic`], [`source`], [`output`]: errors with positions, reading
-//!   files, writing them atomically; [`cli`]: the command line.
+//!   [`overrides`] and [`scenario`]: changes made before planning;
+//! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
+//!   validated, compiled and resolved once (with its dependency graph);
+//! - [`session`]: one rule base and one template environment, the one way
+//!   to plan and render; [`plan`] is the result;
+//! - [`render`]: Markdown and HTML through templates, JSON through serde;
+//! - [`compare`], [`sweep`], [`explain`]: what-if answers; [`check`] and
+//!   [`graph_export`]: a rule base's health and shape; [`import`] and
+//!   [`batch`]: a whole state;
+//! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
+//!   positions, reading files, writing them atomically, and the limits on
+//!   every input.
 //!
 //! Unknown is a third value: a district field left out of the file is
 //! unknown, and a rule that needs it is reported as pending, never silently
 //! treated as false.
 
+#![warn(missing_docs)]
+
 mod assemble;
 pub mod batch;
 pub mod check;
 pub mod compare;
-pub mod condition;
+mod condition;
 mod context;
 pub mod diagnostic;
 pub mod district;
-pub mod engine;
+mod engine;
 pub mod explain;
-pub mod graph;
+mod figures;
+mod graph;
 pub mod graph_export;
-pub mod helpers;
+mod helpers;
 pub mod import;
 pub mod limits;
 pub mod output;
 pub mod overrides;
 pub mod plan;
 pub mod render;
-pub mod rule_compile;
+mod rule_compile;
 pub mod rule_files;
-pub mod rule_resolve;
-pub mod rule_validate;
+mod rule_resolve;
+mod rule_validate;
 pub mod rulebase;
 pub mod rules;
 pub mod scenario;
-pub mod schedule;
+mod schedule;
 pub mod session;
 pub mod source;
-pub mod svg;
 pub mod sweep;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
@@ -70,3 +80,4 @@ pub use district::District;
 pub use plan::Plan;
 pub use render::Renderer;
 pub use rulebase::RuleBase;
+pub use session::Session;

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 
+/// Writes `contents` to `path` whole or not at all: to a temporary file in
+/// the same directory, then renamed into place.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot write the file: {e}"));
     let dir = match path.parent() {

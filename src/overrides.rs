@@ -13,7 +13,9 @@ use crate::district::{self, District};
 /// One `PATH=VALUE` override.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
+    /// The dotted field path (`students.el_share`).
     pub path: String,
+    /// The new value, as RON text.
     pub value: String,
 }
 

@@ -12,17 +12,28 @@ use serde::Serialize;
 
 use crate::rules::Severity;
 
+/// The `format` field of plan JSON.
 pub const FORMAT: &str = "elplan.plan/1";
 
+/// What the engine concludes for one district: findings, pending data,
+/// the staged strategies, what is in place and what is deferred.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan<'r> {
+    /// Always [`FORMAT`].
     pub format: &'static str,
+    /// Which district, and the year of its data.
     pub district: DistrictSummary,
+    /// The planning horizon in months.
     pub horizon_months: u32,
+    /// The fired findings, most severe first.
     pub findings: Vec<FiredFinding<'r>>,
+    /// Findings and strategies that could not be decided for missing data.
     pub pending: Vec<Pending<'r>>,
+    /// The stages in order, each with its months and strategies.
     pub stages: Vec<StagePlan<'r>>,
+    /// Strategies the district already has.
     pub in_place: Vec<InPlace<'r>>,
+    /// Strategies in the plan that did not fit, and why.
     pub deferred: Vec<Deferred<'r>>,
     /// Findings that were decided and did not fire.
     pub not_fired: Vec<Brief<'r>>,
@@ -30,53 +41,120 @@ pub struct Plan<'r> {
     pub rules: &'r str,
     /// The derived values that could be computed, by id.
     pub derived: BTreeMap<&'r str, Value>,
+    /// The theory of action: aim, primary and secondary drivers, change
+    /// ideas. Built once; Markdown, HTML and JSON all show this one.
+    pub driver_diagram: DriverDiagram<'r>,
 }
 
+/// The driver diagram: the aim, the areas it depends on (primary
+/// drivers), the fired findings that show what needs work in each
+/// (secondary drivers), and the scheduled strategies (change ideas).
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverDiagram<'r> {
+    /// The aim, one sentence, worded by the `aim.txt` template; empty until
+    /// a [`crate::session::Session`] has planned the district.
+    pub aim: String,
+    /// The areas with a fired finding or a scheduled strategy, in the rule
+    /// base's order.
+    pub drivers: Vec<PrimaryDriver<'r>>,
+}
+
+/// A primary driver: an area of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrimaryDriver<'r> {
+    /// The area's id.
+    pub area: &'r str,
+    /// The area's title.
+    pub title: &'r str,
+    /// The fired findings of the area, most severe first.
+    pub secondary: Vec<SecondaryDriver<'r>>,
+    /// Scheduled strategies of the area that answer no fired finding:
+    /// what every plan needs.
+    pub change_ideas: Vec<&'r str>,
+}
+
+/// A secondary driver: a fired finding, and the strategies that answer it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecondaryDriver<'r> {
+    /// The finding's id.
+    pub finding: &'r str,
+    /// What needs work, as the diagram words it.
+    pub driver: &'r str,
+    /// Ids of the scheduled strategies that answer it, in plan order.
+    pub change_ideas: Vec<&'r str>,
+}
+
+/// The district a plan is for.
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictSummary {
+    /// The district's id.
     pub id: String,
+    /// The district's name.
     pub name: String,
+    /// The school year its data describe.
     pub data_year: Option<String>,
 }
 
+/// A finding that fired, with its evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct FiredFinding<'r> {
+    /// The finding's id.
     pub id: &'r str,
+    /// The finding's title.
     pub title: &'r str,
+    /// The area (primary driver) it belongs to.
     pub area: &'r str,
+    /// How much it weighs.
     pub severity: Severity,
+    /// The sentence that states the district's data behind it.
     pub evidence: String,
+    /// Where its reasoning comes from.
     pub sources: &'r [String],
     /// Guiding questions for the team's inquiry.
     pub questions: &'r [String],
 }
 
+/// What kind of rule is pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PendingKind {
+    /// A finding.
     Finding,
+    /// A strategy.
     Strategy,
 }
 
+/// A rule that could not be decided for missing data.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pending<'r> {
+    /// The rule's id.
     pub id: &'r str,
+    /// Finding or strategy.
     pub kind: PendingKind,
     /// Field paths whose values would settle it.
     pub missing: Vec<String>,
+    /// The rule's title.
     pub title: &'r str,
 }
 
+/// One stage of the plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct StagePlan<'r> {
+    /// The stage's id.
     pub id: &'r str,
+    /// The stage's title.
     pub title: &'r str,
+    /// Its first month, 1-based.
     pub start_month: u32,
+    /// Its last month.
     pub end_month: u32,
+    /// The strategies scheduled in it, in order.
     pub strategies: Vec<Scheduled<'r>>,
+    /// What the stage is for.
     pub purpose: &'r str,
 }
 
+/// Why a strategy is in the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -86,11 +164,8 @@ pub enum Reason {
     Prerequisite,
 }
 
-/// A scheduled strategy. Its texts are template values shared with the
-/// rule base; they serialize as plain strings, lists and maps. They are
-/// listed field by field rather than `#[serde(flatten)]`ed: flattening
-/// made rendering 25 % slower.
 impl Reason {
+    /// The reason as the plan JSON writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::Chosen => "chosen",
@@ -99,37 +174,59 @@ impl Reason {
     }
 }
 
+/// A scheduled strategy. Its texts are template values shared with the
+/// rule base; they serialize as plain strings, lists and maps. They are
+/// listed field by field rather than `#[serde(flatten)]`ed: flattening
+/// made rendering 25 % slower.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scheduled<'r> {
+    /// The strategy's id.
     pub id: &'r str,
+    /// Its title.
     pub title: Value,
+    /// Its area.
     pub area: &'r str,
+    /// Chosen for itself, or pulled in as a prerequisite.
     pub reason: Reason,
+    /// Ids of its prerequisites.
     pub requires: &'r [String],
+    /// Ids of the plan's strategies that require it.
     pub required_by: Vec<&'r str>,
     /// Fired findings this strategy answers.
     pub addresses: Vec<&'r str>,
+    /// Its priority: its own, raised to that of what requires it.
     pub priority: u32,
+    /// Its leverage, 1 to 5.
     pub leverage: u8,
     /// The California EL Roadmap principle it serves, 1 to 4.
     pub principle: u8,
+    /// Why it matters.
     pub rationale: Value,
+    /// What to do, in order.
     pub actions: Value,
+    /// Who leads it.
     pub owners: Value,
+    /// The first small test of change.
     pub first_test: Value,
+    /// How progress is seen.
     pub measures: Value,
+    /// Where its reasoning comes from.
     pub sources: Value,
     /// Fields that would tell whether the district already has this in
     /// place; empty when that was decided.
     pub check_in_place: Vec<String>,
 }
 
+/// A strategy the district already has.
 #[derive(Debug, Clone, Serialize)]
 pub struct InPlace<'r> {
+    /// The strategy's id.
     pub id: &'r str,
+    /// Its title.
     pub title: &'r str,
 }
 
+/// Why a strategy in the plan was deferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeferReason {
@@ -139,17 +236,25 @@ pub enum DeferReason {
     OnlyForDeferred,
 }
 
+/// A strategy in the plan that did not fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Deferred<'r> {
+    /// The strategy's id.
     pub id: &'r str,
+    /// Its title.
     pub title: &'r str,
+    /// Why it was deferred.
     pub reason: DeferReason,
+    /// Ids of the deferred strategies that needed it.
     pub required_by: Vec<&'r str>,
 }
 
+/// A rule named by id and title.
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief<'r> {
+    /// The rule's id.
     pub id: &'r str,
+    /// Its title.
     pub title: &'r str,
 }
 
@@ -167,22 +272,27 @@ impl Plan<'_> {
             .map(|s| s.id)
     }
 
+    /// Whether a finding fired.
     pub fn fired(&self, finding: &str) -> bool {
         self.findings.iter().any(|f| f.id == finding)
     }
 
+    /// Whether a finding or strategy is pending.
     pub fn is_pending(&self, id: &str) -> bool {
         self.pending.iter().any(|p| p.id == id)
     }
 
+    /// Whether a strategy is in place.
     pub fn is_in_place(&self, strategy: &str) -> bool {
         self.in_place.iter().any(|p| p.id == strategy)
     }
 
+    /// Whether a strategy is deferred.
     pub fn is_deferred(&self, strategy: &str) -> bool {
         self.deferred.iter().any(|p| p.id == strategy)
     }
 
+    /// The plan as pretty JSON (`elplan.plan/1`), ending with a newline.
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
         out.push('\n');

@@ -14,6 +14,7 @@ use minijinja::{context, Environment, UndefinedBehavior, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
+use crate::figures::Figures;
 use crate::limits::{MAX_TEMPLATE_BYTES, TEMPLATE_FUEL, TEMPLATE_RECURSION};
 use crate::plan::Plan;
 use crate::rulebase::RuleBase;
@@ -26,8 +27,11 @@ const SUFFIX: &str = ".j2";
 /// The output formats `elplan plan` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// The Markdown draft.
     Md,
+    /// The self-contained HTML report.
     Html,
+    /// The plan as JSON.
     Json,
 }
 
@@ -88,6 +92,8 @@ fn calendar(date: Option<&str>, months: u32) -> Vec<String> {
         .collect()
 }
 
+/// The template environment: every template parsed once, ready to render
+/// any number of plans.
 #[derive(Debug)]
 pub struct Renderer {
     env: Environment<'static>,
@@ -156,6 +162,14 @@ impl Renderer {
             .build()
             .map_err(|e| Diagnostic::new(&origin, e.to_string()))?;
         env.set_syntax(syntax);
+        // SVG is XML: the figure templates escape as HTML does.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".svg") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::default_auto_escape_callback(name)
+            }
+        });
         crate::helpers::register(&mut env);
         let mut problems = Vec::new();
         for (path, file_name, text) in files {
@@ -197,37 +211,44 @@ impl Renderer {
         let months = calendar(options.date.as_deref(), plan.horizon_months);
         let plan_value = Value::from(Serde(plan));
         let scheduled = scheduled(&plan_value);
-        let base = context! {
+        let figures = if format == Format::Html {
+            let calendar = options.date.as_ref().map(|_| months.as_slice());
+            Value::from(Serde(Figures::new(plan, calendar)))
+        } else {
+            Value::UNDEFINED
+        };
+        let context = context! {
             plan => plan_value,
             scheduled,
             district => Serde(district),
             date => options.date.as_deref(),
             months => Serde(&months),
+            // The aim, worded by its own text template, is a plain string:
+            // each format escapes it its own way.
+            aim => plan.driver_diagram.aim.as_str(),
+            figures,
             ..rules.template_values.clone()
         };
-        // The aim is worded by its own text template and given to the others
-        // as a plain string, so each escapes it for its own format.
-        let aim = match self.env.get_template(AIM_TEMPLATE) {
-            Ok(t) => t
-                .render(base.clone())
-                .map_err(|e| template_diagnostic(&shown(AIM_TEMPLATE), None, &e))?
-                .trim()
-                .to_string(),
-            Err(_) => plan.district.name.clone(),
-        };
-        let figures = if format == Format::Html {
-            let calendar = options.date.as_ref().map(|_| months.as_slice());
-            context! {
-                driver_diagram => Value::from_safe_string(crate::svg::driver_diagram(plan, rules, &aim)),
-                timeline => Value::from_safe_string(crate::svg::timeline(plan, calendar)),
-            }
-        } else {
-            Value::UNDEFINED
-        };
-        let context = context! { aim, figures, ..base };
         template
             .render(context)
             .map_err(|e| template_diagnostic(&shown(name), None, &e))
+    }
+}
+
+impl Renderer {
+    /// The plan's aim, one sentence, from the `aim.txt` template (which
+    /// reads the district), or the district's name without one.
+    pub fn aim(&self, district: &District, rules: &RuleBase) -> Result<String, Diagnostic> {
+        let Ok(template) = self.env.get_template(AIM_TEMPLATE) else {
+            return Ok(district.name.clone());
+        };
+        let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
+        let context = context! { district => Serde(district), ..rules.template_values.clone() };
+        Ok(template
+            .render(context)
+            .map_err(|e| template_diagnostic(&shown, None, &e))?
+            .trim()
+            .to_string())
     }
 }
 

@@ -1,12 +1,12 @@
 //! A loaded, checked and compiled rule base.
 //!
 //! [`RuleBase::from_files`] runs the rule-base compiler's rooms in turn:
-//! [`crate::rule_validate`] (parse, ids, references, ranges),
-//! [`crate::rule_compile`] (expressions and evidence compiled once) and
-//! [`crate::rule_resolve`] (names, dependency graph, order). The result is
-//! one compiled record per rule, the graph kept for `explain`, `graph` and
-//! `check`, and the values templates receive. Evaluating rules against a
-//! district is [`crate::engine`]'s job.
+//! `rule_validate` (parse, ids, references, ranges), `rule_compile`
+//! (expressions and evidence compiled once) and `rule_resolve` (names,
+//! dependency graph, order). The result is one compiled record per rule,
+//! the graph kept for `explain`, `graph` and `check`, and the values
+//! templates receive. Evaluating rules against a district is the engine's
+//! job.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -9,27 +9,38 @@ use serde::{Deserialize, Serialize};
 /// Where a rule was written, for diagnostics.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Origin {
+    /// The rule file.
     pub file: std::path::PathBuf,
+    /// The line of the rule's `id`, 1-based; 0 when not found.
     pub line: usize,
 }
 
+/// A planning stage (`stages.ron`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
+    /// The stage's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// What the stage is for.
     pub purpose: String,
+    /// What it produces.
     #[serde(default)]
     pub outputs: Vec<String>,
     /// Share of the planning horizon, 0 < share <= 1; the shares add up to 1.
     pub share: f64,
 }
 
+/// An area of the plan, a primary driver (`areas.ron`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Area {
+    /// The area's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// What it covers.
     #[serde(default)]
     pub description: String,
     /// Guiding questions for the team's inquiry into this area.
@@ -37,6 +48,7 @@ pub struct Area {
     pub questions: Vec<String>,
 }
 
+/// The unit of a state reference value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
@@ -44,7 +56,9 @@ pub enum Unit {
     Share,
     /// CAASPP distance from standard, in points.
     Points,
+    /// US dollars.
     Dollars,
+    /// A number of people or things.
     Count,
 }
 
@@ -52,11 +66,17 @@ pub enum Unit {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// The value's id, as `state.<id>` reads it.
     pub id: String,
+    /// What it measures.
     pub title: String,
+    /// The value.
     pub value: f64,
+    /// Its unit.
     pub unit: Unit,
+    /// The school year it is from.
     pub year: String,
+    /// Where it is published.
     pub source: String,
 }
 
@@ -64,7 +84,9 @@ pub struct Reference {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Derived {
+    /// The value's id, as `derived.<id>` reads it.
     pub id: String,
+    /// What it is.
     pub title: String,
     /// A minijinja expression.
     pub value: String,
@@ -72,15 +94,20 @@ pub struct Derived {
     /// expression alone does not say (for values read from `history`).
     #[serde(default)]
     pub needs: Vec<String>,
+    /// Where it is written.
     #[serde(skip_deserializing)]
     pub origin: Origin,
 }
 
+/// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth noting.
     Low,
+    /// Needs attention.
     Medium,
+    /// Needs attention first.
     High,
 }
 
@@ -149,12 +176,18 @@ impl Policy {
     }
 }
 
+/// A finding (`findings.ron`): a condition on the district's data and the
+/// sentence that states its evidence.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// The finding's id, snake_case, unique among findings and strategies.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// The area it belongs to.
     pub area: String,
+    /// How much it weighs.
     pub severity: Severity,
     /// A minijinja expression; the finding fires when it holds.
     pub when: String,
@@ -163,33 +196,48 @@ pub struct Finding {
     /// Guiding questions for the team's inquiry when it fires.
     #[serde(default)]
     pub questions: Vec<String>,
+    /// The data that settles it when unknown, if the condition alone does not say.
     #[serde(default)]
     pub needs: Vec<String>,
+    /// Where its reasoning comes from.
     pub sources: Vec<String>,
+    /// Where it is written.
     #[serde(skip_deserializing)]
     pub origin: Origin,
 }
 
+/// What a measure watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MeasureKind {
+    /// A result for students.
     Outcome,
+    /// Whether the work is done as planned.
     Process,
+    /// An unintended effect elsewhere.
     Balancing,
 }
 
+/// A measure of a strategy's progress.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
+    /// What it watches.
     pub kind: MeasureKind,
+    /// What is measured.
     pub text: String,
 }
 
+/// A strategy (`strategies/*.ron`): a recommendation, when it is chosen,
+/// what it needs first, and everything a plan says about it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
+    /// The strategy's id, snake_case, unique among findings and strategies.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// The area it belongs to.
     pub area: String,
     /// The earliest stage the strategy can start in.
     pub stage: String,
@@ -200,18 +248,25 @@ pub struct Strategy {
     pub principle: u8,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,
+    /// Ids of the strategies it needs first.
     #[serde(default)]
     pub requires: Vec<String>,
     /// A minijinja expression; when it holds the district already has this.
     #[serde(default)]
     pub in_place_when: Option<String>,
+    /// Why it matters.
     pub rationale: String,
+    /// What to do, in order.
     pub actions: Vec<String>,
+    /// Who leads it.
     pub owners: Vec<String>,
     /// The first small test of change (a PDSA seed).
     pub first_test: String,
+    /// How progress is seen.
     pub measures: Vec<Measure>,
+    /// Where its reasoning comes from.
     pub sources: Vec<String>,
+    /// Where it is written.
     #[serde(skip_deserializing)]
     pub origin: Origin,
 }

@@ -18,10 +18,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
 use crate::overrides::{self, Override};
 
+/// A named set of overrides (a what-if).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The scenario's name, as reports show it.
     pub name: String,
+    /// What it imagines.
     #[serde(default)]
     pub description: String,
     /// (field path, RON value) pairs, applied in order.
@@ -29,6 +32,7 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Reads and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
         let source = crate::source::read_text(path, crate::limits::MAX_SCENARIO_BYTES)?;
         let scenario: Scenario = crate::source::parse_ron(path, &source)?;

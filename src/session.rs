@@ -48,6 +48,12 @@ impl Session {
         Ok(Session::new(load_rules(sources)?, load_renderer(sources)?))
     }
 
+    /// Replaces the rule base, keeping the templates (a rule directory
+    /// edited and loaded again).
+    pub fn set_rules(&mut self, rules: RuleBase) {
+        self.rules = rules;
+    }
+
     /// The compiled rule base.
     pub fn rules(&self) -> &RuleBase {
         &self.rules
@@ -58,9 +64,11 @@ impl Session {
         &self.renderer
     }
 
-    /// Plans `district`; `file` names it in diagnostics.
+    /// Plans `district`, aim included; `file` names it in diagnostics.
     pub fn plan(&self, district: &District, file: &Path) -> Result<Plan<'_>, Diagnostic> {
-        crate::engine::plan(&self.rules, district, file)
+        let mut plan = crate::engine::plan(&self.rules, district, file)?;
+        plan.driver_diagram.aim = self.renderer.aim(district, &self.rules)?;
+        Ok(plan)
     }
 
     /// Renders a plan of `district` in `format`.

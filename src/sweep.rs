@@ -16,6 +16,7 @@ use crate::district::District;
 use crate::overrides::{self, Override};
 use crate::session::Session;
 
+/// The `format` field of sweep JSON.
 pub const FORMAT: &str = "elplan.sweep/1";
 
 /// The most points one sweep plans.
@@ -24,9 +25,13 @@ pub const MAX_POINTS: usize = 100_000;
 /// `PATH=START..END:STEP`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vary {
+    /// The field varied.
     pub path: String,
+    /// The first value.
     pub start: f64,
+    /// The last value (inclusive, within rounding).
     pub end: f64,
+    /// The step between values.
     pub step: f64,
     /// Decimals shown, the most of START, END and STEP as written.
     pub decimals: usize,
@@ -86,11 +91,16 @@ impl Vary {
     }
 }
 
+/// A plan at every value of one field, and where it changes (`elplan.sweep/1`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sweep {
+    /// Always [`FORMAT`].
     pub format: &'static str,
+    /// The district's name.
     pub district: String,
+    /// The field varied.
     pub path: String,
+    /// How many values were planned.
     pub values: usize,
     /// Each value where the plan differs from the previous value's plan.
     pub breakpoints: Vec<Breakpoint>,
@@ -98,17 +108,23 @@ pub struct Sweep {
     pub invalid: Vec<Invalid>,
 }
 
+/// A value at which the plan differs from the plan at the value before.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breakpoint {
+    /// The value.
     pub value: String,
     /// Compact list of changes (`+high_el_concentration`, `x: assess->design`).
     pub changes: Vec<String>,
+    /// The whole difference.
     pub diff: PlanDiff,
 }
 
+/// A value the district cannot take.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invalid {
+    /// The value.
     pub value: String,
+    /// Why it is invalid.
     pub message: String,
 }
 
@@ -179,6 +195,7 @@ pub fn sweep(
 }
 
 impl Sweep {
+    /// The sweep for people: one line per breakpoint.
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "{}: {} over {} values, {} breakpoint{}\n",

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-fn rules() -> &'static elplan::RuleBase {
-    static RULES: OnceLock<elplan::RuleBase> = OnceLock::new();
-    RULES.get_or_init(|| elplan::RuleBase::embedded().expect("default rules"))
+fn session() -> &'static elplan::Session {
+    static SESSION: OnceLock<elplan::Session> = OnceLock::new();
+    SESSION.get_or_init(|| elplan::Session::embedded().expect("default rules and templates"))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(district) = elplan::District::parse(path, &text) {
-        if let Ok(plan) = elplan::engine::plan(rules(), &district, path) {
+        if let Ok(plan) = session().plan(&district, path) {
             let _ = plan.to_json();
         }
     }

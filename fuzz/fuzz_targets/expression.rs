@@ -4,7 +4,15 @@
 #![no_main]
 use std::path::{Path, PathBuf};
 
+use std::sync::{Mutex, OnceLock};
+
 use libfuzzer_sys::fuzz_target;
+
+/// One session for the run: its templates load once, its rules change.
+fn session() -> &'static Mutex<elplan::Session> {
+    static SESSION: OnceLock<Mutex<elplan::Session>> = OnceLock::new();
+    SESSION.get_or_init(|| Mutex::new(elplan::Session::embedded().expect("defaults")))
+}
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -67,9 +75,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(rules) = elplan::RuleBase::from_files(files) else {
         return;
     };
+    let mut session = session().lock().expect("session");
+    session.set_rules(rules);
     for source in DISTRICTS {
         let path = Path::new("d.ron");
         let district = elplan::District::parse(path, source).expect("district");
-        let _ = elplan::engine::plan(&rules, &district, path);
+        let _ = session.plan(&district, path);
     }
 });

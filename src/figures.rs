@@ -1,0 +1,459 @@
+//! The geometry of the plan's two figures: where every box, line and label
+//! of the driver diagram and the timeline goes.
+//!
+//! Layout only. What the figures say (their titles, column labels, styles)
+//! and the SVG itself are written by the `figures.svg` template from these
+//! shapes; the words in the boxes come from the plan. Text is wrapped here,
+//! because wrapping is a matter of width, and cleared of control
+//! characters; the template escapes it.
+
+use serde::Serialize;
+
+use crate::plan::{DriverDiagram, Plan};
+
+/// The height of one line of box text.
+const LINE: f64 = 13.0;
+
+/// A figure's coordinates are rounded to a tenth: enough for print, and
+/// short in the document.
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A line of text placed at (x, y), its baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Text {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
+/// A box of a figure: its place and size, what it shows, and which kind
+/// of box it is (the template styles each kind).
+#[derive(Debug, Clone, Serialize)]
+pub struct Shape {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// `aim`, `primary`, `secondary`, `idea` or `core` (a change idea every
+    /// plan needs) in the driver diagram; `stage` or `bar` in the timeline.
+    pub kind: &'static str,
+    pub lines: Vec<Text>,
+}
+
+/// A curve from one box to another, as SVG path data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub path: String,
+    /// Drawn dashed: from an area to a change idea every plan needs.
+    pub dashed: bool,
+}
+
+/// The driver diagram laid out in four columns.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverFigure {
+    pub width: u32,
+    pub height: u32,
+    /// The left edge of each column: aim, primary drivers, secondary
+    /// drivers, change ideas.
+    pub columns: Vec<f64>,
+    pub links: Vec<Link>,
+    pub shapes: Vec<Shape>,
+}
+
+/// A month tick of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tick {
+    pub x: f64,
+    /// Where the tick line ends.
+    pub bottom: f64,
+    /// `M1`, `M2`, … or `YYYY-MM` on a dated plan.
+    pub label: String,
+}
+
+/// The timeline: a band per stage over its months, a bar per strategy.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineFigure {
+    pub width: u32,
+    pub height: u32,
+    pub ticks: Vec<Tick>,
+    /// Stage bands and strategy bars, top to bottom.
+    pub shapes: Vec<Shape>,
+}
+
+/// Both figures of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub driver_diagram: DriverFigure,
+    pub timeline: TimelineFigure,
+}
+
+impl Figures {
+    /// Lays out the figures of `plan`; `months` are the calendar months of
+    /// a dated plan (`YYYY-MM-DD` of each month's first day).
+    pub fn new(plan: &Plan<'_>, months: Option<&[String]>) -> Figures {
+        Figures {
+            driver_diagram: driver_figure(plan, &plan.driver_diagram),
+            timeline: timeline(plan, months),
+        }
+    }
+}
+
+/// Drops control characters, which XML cannot hold.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// Word-wraps `text` into at most `lines` lines of `width` characters,
+/// ending with "…" if it had to cut.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let cut = |line: &str| -> String {
+        let kept: String = line.chars().take(width.saturating_sub(1)).collect();
+        kept + "…"
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut current));
+            if out.len() == lines {
+                if let Some(last) = out.last_mut() {
+                    *last = cut(last);
+                }
+                return out;
+            }
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        out.push(if current.chars().count() > width {
+            cut(&current)
+        } else {
+            current
+        });
+    }
+    out
+}
+
+/// A box with its text wrapped to `chars` characters, at most `max_lines`
+/// lines, vertically centred.
+#[allow(clippy::too_many_arguments)]
+fn shape(
+    kind: &'static str,
+    (x, y, width, height): (f64, f64, f64, f64),
+    text: &str,
+    chars: usize,
+    max_lines: usize,
+) -> Shape {
+    let wrapped = wrap(&clean(text), chars, max_lines);
+    let first = y + height / 2.0 - (wrapped.len() as f64 - 1.0) * LINE / 2.0 + 4.0;
+    let lines = wrapped
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| Text {
+            x: tenth(x + 6.0),
+            y: tenth(first + i as f64 * LINE),
+            text,
+        })
+        .collect();
+    Shape {
+        x: tenth(x),
+        y: tenth(y),
+        width: tenth(width),
+        height: tenth(height),
+        kind,
+        lines,
+    }
+}
+
+/// A curve from `from` to `to`, leaving and arriving horizontally.
+fn link(from: (f64, f64), to: (f64, f64), dashed: bool) -> Link {
+    let mid = (from.0 + to.0) / 2.0;
+    Link {
+        path: format!(
+            "M{:.1},{:.1} C{mid:.1},{:.1} {mid:.1},{:.1} {:.1},{:.1}",
+            from.0, from.1, from.1, to.1, to.0, to.1
+        ),
+        dashed,
+    }
+}
+
+/// Evenly spaced box tops for `n` boxes of height `h` over `height`.
+fn spread(n: usize, h: f64, top: f64, height: f64) -> Vec<f64> {
+    let step = height / n.max(1) as f64;
+    (0..n)
+        .map(|i| top + step * (i as f64 + 0.5) - h / 2.0)
+        .collect()
+}
+
+/// One change idea's row: the first secondary driver it answers (or, for
+/// ideas every plan needs, past them all), its driver, its index in the
+/// plan, and the secondary drivers it answers.
+struct Idea<'a> {
+    sort: (usize, usize, usize),
+    driver: usize,
+    id: &'a str,
+    answers: Vec<usize>,
+}
+
+/// The change ideas in the order of the first secondary driver they
+/// answer, then by driver, then in plan order.
+fn ideas<'a>(plan: &'a Plan<'_>, diagram: &'a DriverDiagram<'_>) -> Vec<Idea<'a>> {
+    let secondary: Vec<_> = diagram.drivers.iter().flat_map(|d| &d.secondary).collect();
+    let mut ideas: Vec<Idea<'a>> = plan
+        .scheduled()
+        .enumerate()
+        .map(|(index, s)| {
+            let answers: Vec<usize> = secondary
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.change_ideas.contains(&s.id))
+                .map(|(k, _)| k)
+                .collect();
+            let driver = diagram
+                .drivers
+                .iter()
+                .position(|d| d.area == s.area)
+                .unwrap_or(0);
+            let first = answers.first().copied().unwrap_or(secondary.len() + driver);
+            Idea {
+                sort: (first, driver, index),
+                driver,
+                id: s.id,
+                answers,
+            }
+        })
+        .collect();
+    ideas.sort_by_key(|i| i.sort);
+    ideas
+}
+
+/// The driver diagram: aim, primary drivers beside their secondary
+/// drivers, change ideas one per row, and a line from each box to what
+/// it serves.
+fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
+    let secondary: Vec<_> = diagram.drivers.iter().flat_map(|d| &d.secondary).collect();
+    let ideas = ideas(plan, diagram);
+    let (row, box_h, top) = (38.0, 32.0, 36.0);
+    let height = (ideas.len().max(secondary.len()).max(1) as f64) * row;
+    let total_h = top + height + 12.0;
+    let cols = [
+        (10.0, 150.0),
+        (180.0, 170.0),
+        (380.0, 230.0),
+        (640.0, 290.0),
+    ];
+    let aim_h = 150.0;
+    let aim_y = top + height / 2.0 - aim_h / 2.0;
+    let secondary_ys = spread(secondary.len(), box_h, top, height);
+    let idea_ys: Vec<f64> = (0..ideas.len()).map(|k| top + k as f64 * row).collect();
+    // A primary driver sits beside its secondary drivers, or beside its
+    // change ideas if it has none.
+    let fallback = spread(diagram.drivers.len(), box_h, top, height);
+    let mut first_secondary = 0;
+    let driver_ys: Vec<f64> = diagram
+        .drivers
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let range = first_secondary..first_secondary + d.secondary.len();
+            first_secondary = range.end;
+            let mine: Vec<f64> = if range.is_empty() {
+                ideas
+                    .iter()
+                    .zip(&idea_ys)
+                    .filter(|(i, _)| i.driver == k)
+                    .map(|(_, &y)| y)
+                    .collect()
+            } else {
+                secondary_ys[range].to_vec()
+            };
+            if mine.is_empty() {
+                fallback[k]
+            } else {
+                mine.iter().sum::<f64>() / mine.len() as f64
+            }
+        })
+        .collect();
+    let right = |col: usize, y: f64, h: f64| (cols[col].0 + cols[col].1, y + h / 2.0);
+    let left = |col: usize, y: f64, h: f64| (cols[col].0, y + h / 2.0);
+
+    let mut links = Vec::new();
+    for &y in &driver_ys {
+        links.push(link(right(0, aim_y, aim_h), left(1, y, box_h), false));
+    }
+    let mut k = 0;
+    for (d, driver) in diagram.drivers.iter().enumerate() {
+        for _ in &driver.secondary {
+            let (from, to) = (
+                right(1, driver_ys[d], box_h),
+                left(2, secondary_ys[k], box_h),
+            );
+            links.push(link(from, to, false));
+            k += 1;
+        }
+    }
+    for (idea, &y) in ideas.iter().zip(&idea_ys) {
+        if idea.answers.is_empty() {
+            let from = right(1, driver_ys[idea.driver], box_h);
+            links.push(link(from, left(3, y, box_h), true));
+        }
+        for &f in &idea.answers {
+            links.push(link(
+                right(2, secondary_ys[f], box_h),
+                left(3, y, box_h),
+                false,
+            ));
+        }
+    }
+
+    let mut shapes = vec![shape(
+        "aim",
+        (cols[0].0, aim_y, cols[0].1, aim_h),
+        &diagram.aim,
+        22,
+        10,
+    )];
+    for (d, &y) in diagram.drivers.iter().zip(&driver_ys) {
+        shapes.push(shape(
+            "primary",
+            (cols[1].0, y, cols[1].1, box_h),
+            d.title,
+            26,
+            2,
+        ));
+    }
+    for (f, &y) in secondary.iter().zip(&secondary_ys) {
+        shapes.push(shape(
+            "secondary",
+            (cols[2].0, y, cols[2].1, box_h),
+            f.driver,
+            36,
+            2,
+        ));
+    }
+    for (idea, &y) in ideas.iter().zip(&idea_ys) {
+        let title = plan
+            .scheduled()
+            .find(|s| s.id == idea.id)
+            .and_then(|s| s.title.as_str())
+            .unwrap_or(idea.id);
+        let kind = if idea.answers.is_empty() {
+            "core"
+        } else {
+            "idea"
+        };
+        shapes.push(shape(kind, (cols[3].0, y, cols[3].1, box_h), title, 46, 2));
+    }
+    DriverFigure {
+        width: 940,
+        height: total_h.round() as u32,
+        columns: cols.iter().map(|c| c.0).collect(),
+        links,
+        shapes,
+    }
+}
+
+/// The stage timeline: one band per stage over its months, one bar per
+/// scheduled strategy. Month ticks read `M1`, `M2`, … or, with calendar
+/// `months`, `YYYY-MM`.
+fn timeline(plan: &Plan<'_>, months: Option<&[String]>) -> TimelineFigure {
+    let horizon = plan.horizon_months.max(1) as f64;
+    let (label_w, chart_w) = (300.0, 620.0);
+    let unit = chart_w / horizon;
+    let x_of = |month: u32| label_w + (f64::from(month) - 1.0) * unit;
+    let row = 16.0;
+    let rows: usize = plan.stages.iter().map(|s| s.strategies.len() + 1).sum();
+    let total_h = 40.0 + rows as f64 * row + 10.0;
+    let step = match plan.horizon_months {
+        m if m > 24 => 3,
+        m if m > 12 => 2,
+        _ => 1,
+    };
+    let ticks = (1..=plan.horizon_months)
+        .step_by(step)
+        .map(|month| Tick {
+            x: tenth(x_of(month)),
+            bottom: tenth(total_h - 6.0),
+            label: months.and_then(|m| m.get(month as usize - 1)).map_or_else(
+                || format!("M{month}"),
+                |m| m.get(..7).unwrap_or(m).to_string(),
+            ),
+        })
+        .collect();
+    let mut shapes = Vec::new();
+    let mut y = 34.0;
+    for (index, stage) in plan.stages.iter().enumerate() {
+        let (x0, x1) = (x_of(stage.start_month), x_of(stage.end_month + 1));
+        let title = format!(
+            "{}. {} (months {}–{})",
+            index + 1,
+            wrap(&clean(stage.title), 38, 1).concat(),
+            stage.start_month,
+            stage.end_month
+        );
+        shapes.push(bar("stage", (x0, y, x1 - x0, row - 3.0), 0.0, title));
+        y += row;
+        for s in &stage.strategies {
+            let title = wrap(&clean(s.title.as_str().unwrap_or(s.id)), 50, 1).concat();
+            shapes.push(bar("bar", (x0, y + 3.0, x1 - x0, row - 7.0), 12.0, title));
+            y += row;
+        }
+    }
+    TimelineFigure {
+        width: 940,
+        height: total_h.round() as u32,
+        ticks,
+        shapes,
+    }
+}
+
+/// A timeline row: a band or bar over its months, and its label at the
+/// left, `indent` from the edge, on the row's baseline.
+fn bar(
+    kind: &'static str,
+    (x, y, width, height): (f64, f64, f64, f64),
+    indent: f64,
+    label: String,
+) -> Shape {
+    let baseline = if kind == "stage" { y + 11.0 } else { y + 8.0 };
+    Shape {
+        x: tenth(x),
+        y: tenth(y),
+        width: tenth(width),
+        height: tenth(height),
+        kind,
+        lines: vec![Text {
+            x: indent,
+            y: tenth(baseline),
+            text: label,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_control_characters() {
+        assert_eq!(clean("a\u{7}b\tc"), "ab\tc");
+    }
+
+    #[test]
+    fn wraps_and_truncates() {
+        assert_eq!(
+            wrap("one two three four", 9, 3),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(wrap("one two three four", 9, 1), ["one two…"]);
+        assert_eq!(wrap("abcdefghijkl", 5, 2), ["abcd…"]);
+    }
+}

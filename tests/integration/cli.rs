@@ -1,0 +1,418 @@
+//! The command line as a user meets it: exit codes, diagnostics on bad
+//! input, atomic output, `--set`, standard input, custom rules and templates.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::support::*;
+
+#[test]
+fn bad_district_files_fail_with_a_diagnostic_and_leave_no_output() {
+    insta::glob!("../bad/districts", "*.ron", |path| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("plan.md");
+        let relative = path.strip_prefix(ROOT).expect("inside the crate");
+        let output = elplan(&[
+            "plan",
+            &relative.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert!(!out.exists(), "a failed run must not write its output");
+        insta::assert_snapshot!(stderr(&output));
+    });
+}
+
+#[test]
+fn a_failed_run_leaves_an_earlier_output_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("plan.md");
+    std::fs::write(&out, "last week's plan").expect("write");
+    let output = elplan(&[
+        "plan",
+        "tests/bad/districts/out-of-range.ron",
+        "-o",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "last week's plan"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn output_to_a_file_matches_standard_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("plan.md");
+    let to_file = elplan(&["plan", MENDOTA, "-o", &out.to_string_lossy()]).run();
+    assert!(to_file.status.success(), "{}", stderr(&to_file));
+    assert!(to_file.stdout.is_empty());
+    let printed = elplan(&["plan", MENDOTA]).run();
+    assert_eq!(std::fs::read(&out).expect("read"), printed.stdout);
+    assert!(stdout(&printed).starts_with("# Systemic Improvement Plan for English Learner Success"));
+}
+
+#[test]
+fn json_has_the_interface_fields_and_the_four_stages_in_order() {
+    let output = elplan(&["plan", MENDOTA, "--format", "json"]).run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(plan["format"], "elplan.plan/1");
+    assert_eq!(plan["district"]["id"], "mendota-unified");
+    assert_eq!(plan["district"]["data_year"], "2014-15");
+    assert_eq!(plan["horizon_months"], 24);
+    let stages: Vec<&str> = plan["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(stages, ["launch", "assess", "design", "implement"]);
+    let first = &plan["stages"][0];
+    for key in ["title", "start_month", "end_month", "strategies"] {
+        assert!(first.get(key).is_some(), "stage lacks {key}");
+    }
+    let strategy = &first["strategies"][0];
+    for key in [
+        "id",
+        "title",
+        "area",
+        "reason",
+        "requires",
+        "required_by",
+        "addresses",
+        "priority",
+    ] {
+        assert!(strategy.get(key).is_some(), "strategy lacks {key}");
+    }
+    let finding = &plan["findings"][0];
+    for key in ["id", "title", "area", "severity", "evidence"] {
+        assert!(finding.get(key).is_some(), "finding lacks {key}");
+    }
+    let pending = &plan["pending"][0];
+    for key in ["id", "kind", "missing"] {
+        assert!(pending.get(key).is_some(), "pending lacks {key}");
+    }
+    assert!(plan["in_place"].is_array() && plan["deferred"].is_array());
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let a = elplan(&[
+        "plan",
+        "fixtures/cases/full-history.ron",
+        "--format",
+        "json",
+    ])
+    .run();
+    let b = elplan(&[
+        "plan",
+        "fixtures/cases/full-history.ron",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn set_overrides_a_field_before_planning() {
+    let path = "fixtures/cases/complete-team.ron";
+    let fired = |output: &Output| -> Vec<String> {
+        let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        plan["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    let before = elplan(&["plan", path, "--format", "json"]).run();
+    assert!(!fired(&before).contains(&"leadership_instability".to_string()));
+    let after = elplan(&[
+        "plan",
+        path,
+        "--format",
+        "json",
+        "--set",
+        "leadership.changes_last_3_years=3",
+    ])
+    .run();
+    assert!(after.status.success(), "{}", stderr(&after));
+    assert!(fired(&after).contains(&"leadership_instability".to_string()));
+    let plan: serde_json::Value = serde_json::from_slice(&after.stdout).expect("JSON");
+    let scheduled: Vec<&str> = plan["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .flat_map(|s| s["strategies"].as_array().expect("strategies"))
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert!(scheduled.contains(&"leadership_continuity"));
+}
+
+#[test]
+fn set_accepts_enum_values_and_lists() {
+    let output = elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "json",
+        "--set",
+        "leadership.improvement_science=Novice",
+        "--set",
+        "leadership.improvement_team=[Teachers, Principals]",
+    ])
+    .run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\"improvement_science_gap\""));
+    assert!(text.contains("\"incomplete_improvement_team\""));
+}
+
+#[test]
+fn bad_set_values_are_diagnosed() {
+    let cases = [
+        ("students.el_shar=0.5", "unknown-path"),
+        ("students.el_share=lots", "wrong-type"),
+        ("students.el_share=1.5", "out-of-range"),
+        ("leadership.improvement_science=Expert", "unknown-variant"),
+        ("students.el_share", "no-value"),
+    ];
+    for (set, name) in cases {
+        let output = elplan(&["plan", MENDOTA, "--set", set]).run();
+        let code = output.status.code();
+        assert!(code == Some(1) || code == Some(2), "{set}: exit {code:?}");
+        insta::assert_snapshot!(
+            format!("set-{name}"),
+            format!("exit {code:?}\n{}", stderr(&output))
+        );
+    }
+}
+
+#[test]
+fn a_district_can_come_from_standard_input() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(MENDOTA)).expect("read");
+    let piped = elplan(&["plan", "-", "--format", "json"])
+        .stdin(&text)
+        .run();
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    let direct = elplan(&["plan", MENDOTA, "--format", "json"]).run();
+    assert_eq!(piped.stdout, direct.stdout);
+    let broken = elplan(&["plan", "-"]).stdin("District(").run();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stderr(&broken).contains("<stdin>:1:"),
+        "{}",
+        stderr(&broken)
+    );
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    assert_eq!(elplan(&["plan"]).run().status.code(), Some(2));
+    assert_eq!(
+        elplan(&["plan", MENDOTA, "--format", "pdf"])
+            .run()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(elplan(&["frobnicate"]).run().status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_file_is_reported() {
+    let output = elplan(&["plan", "fixtures/nowhere.ron"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("error: cannot read the file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// An edit to a copy of the default rules: (file, text, replacement).
+type Edit<'a> = (&'a str, &'a str, &'a str);
+
+/// A copy of the default rule base with edits, for a broken-rules case.
+fn broken_rules(edits: &[Edit<'_>]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&Path::new(ROOT).join("rules"), dir.path());
+    for (file, from, to) in edits {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("rule file");
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn broken_rule_bases_are_diagnosed() {
+    let cases: &[(&str, &[Edit<'_>])] = &[
+        (
+            "finding-cycle",
+            &[
+                ("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment < 5000 or findings.high_poverty\""),
+                ("findings.ron", "when: \"students.frpm_share >= 0.75\"", "when: \"students.frpm_share >= 0.75 or derived.history_years > 0\""),
+                ("derived.ron", "value: \"history | length\"", "value: \"history | length if findings.small_district_capacity else 0\""),
+            ],
+        ),
+        ("requires-cycle", &[("strategies/leadership.ron", "        when: \"true\",\n        in_place_when: \"derived.team_complete\",", "        when: \"true\",\n        requires: [\"plan_adoption\"],\n        in_place_when: \"derived.team_complete\",")]),
+        ("unknown-requires", &[("strategies/leadership.ron", "requires: [\"district_leadership_team\"],", "requires: [\"district_leadershp_team\"],")]),
+        ("duplicate-id", &[("strategies/data.ron", "id: \"annual_evaluation\"", "id: \"progress_reviews\"")]),
+        ("expression-syntax", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment < (5000\"")]),
+        ("unknown-name", &[("derived.ron", "value: \"derived.el_count >= 51\"", "value: \"derived.el_cont >= 51\"")]),
+        ("unknown-field-in-expression", &[("findings.ron", "when: \"students.frpm_share >= 0.75\"", "when: \"students.frmp_share >= 0.75\"")]),
+        ("ron-syntax", &[("areas.ron", "id: \"data\",", "id: \"data\"")]),
+        ("unknown-rule-field", &[("strategies/family.ron", "rationale: \"Families and students see", "rationle: \"Families and students see")]),
+        ("unknown-stage", &[("strategies/family.ron", "stage: \"design\"", "stage: \"desing\"")]),
+        ("evidence-syntax", &[("findings.ron", "evidence: \"With {{ enrollment }} students", "evidence: \"With {{ enrollment students")]),
+        ("rule-error-at-evaluation", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment + 'many' > 0\"")]),
+    ];
+    for (name, edits) in cases {
+        let dir = broken_rules(edits);
+        let rules = dir.path().to_string_lossy().into_owned();
+        let out = dir.path().join("plan.md");
+        let output = elplan(&[
+            "plan",
+            MENDOTA,
+            "--rules",
+            &rules,
+            "-o",
+            &out.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+        assert!(!out.exists(), "{name}: no output on failure");
+        let text = stderr(&output).replace(&rules, "[RULES]");
+        insta::assert_snapshot!(format!("rules-{name}"), text);
+    }
+}
+
+#[test]
+fn a_copy_of_the_default_rules_plans_like_the_embedded_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&Path::new(ROOT).join("rules"), dir.path());
+    let custom = elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "json",
+        "--rules",
+        &dir.path().to_string_lossy(),
+    ])
+    .run();
+    let embedded = elplan(&["plan", MENDOTA, "--format", "json"]).run();
+    assert!(custom.status.success(), "{}", stderr(&custom));
+    let strip = |o: &Output| {
+        stdout(o)
+            .lines()
+            .filter(|l| !l.contains("\"rules\":"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&custom), strip(&embedded));
+}
+
+#[test]
+fn broken_templates_are_diagnosed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let templates = dir.path().to_string_lossy().into_owned();
+    std::fs::write(
+        dir.path().join("plan.md.j2"),
+        "# {{ plan.district.name }}\n{% for s in plan.stages %}\n",
+    )
+    .expect("write");
+    let syntax = elplan(&["plan", MENDOTA, "--templates", &templates]).run();
+    assert_eq!(syntax.status.code(), Some(1));
+    insta::assert_snapshot!(
+        "template-syntax",
+        stderr(&syntax).replace(&templates, "[TEMPLATES]")
+    );
+
+    std::fs::write(
+        dir.path().join("plan.md.j2"),
+        "# {{ plan.district.name }}\n{{ plan.no_such_field }}\n",
+    )
+    .expect("write");
+    let undefined = elplan(&["plan", MENDOTA, "--templates", &templates]).run();
+    assert_eq!(undefined.status.code(), Some(1));
+    insta::assert_snapshot!(
+        "template-undefined",
+        stderr(&undefined).replace(&templates, "[TEMPLATES]")
+    );
+
+    std::fs::write(
+        dir.path().join("plan.md.j2"),
+        "{{ plan.district.name }} has {{ plan.stages | length }} stages\n",
+    )
+    .expect("write");
+    let custom = elplan(&["plan", MENDOTA, "--templates", &templates]).run();
+    assert!(custom.status.success(), "{}", stderr(&custom));
+    assert_eq!(stdout(&custom), "Mendota Unified has 4 stages\n");
+
+    let empty = tempfile::tempdir().expect("temp dir");
+    let missing = elplan(&[
+        "plan",
+        MENDOTA,
+        "--templates",
+        &empty.path().to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("no template `plan.md.j2`"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn new_prints_a_starter_district_that_plans() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lake-view-unified.ron");
+    let made = elplan(&["new", "lake-view-unified", "-o", &path.to_string_lossy()]).run();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let district = elplan::District::load(&path).expect("the starter file loads");
+    assert_eq!(
+        (district.id.as_str(), district.name.as_str()),
+        ("lake-view-unified", "Lake View Unified")
+    );
+    assert!(elplan(&["plan", &path.to_string_lossy()])
+        .run()
+        .status
+        .success());
+    let again = elplan(&["new", "lake-view-unified", "-o", &path.to_string_lossy()]).run();
+    assert_eq!(again.status.code(), Some(1), "never overwrites");
+    let bad = elplan(&["new", "Lake View"]).run();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("e.g. `lake-view`"),
+        "{}",
+        stderr(&bad)
+    );
+}

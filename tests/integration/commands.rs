@@ -1,0 +1,292 @@
+//! `whatif`, `diff`, `sweep` and `explain` as users run them: snapshots of
+//! their text and JSON, and the behaviours their users rely on.
+
+use crate::support::*;
+
+fn ids(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[test]
+fn every_scenario_on_a_district_snapshots_its_whatif() {
+    insta::glob!("../../fixtures", "scenarios/*.ron", |path| {
+        let scenario = path
+            .strip_prefix(ROOT)
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        let district = "fixtures/cases/complete-team.ron";
+        insta::assert_snapshot!(
+            "text",
+            elplan(&["whatif", district, "--scenario", &scenario]).ok()
+        );
+        insta::assert_snapshot!(
+            "json",
+            elplan(&[
+                "whatif",
+                district,
+                "--scenario",
+                &scenario,
+                "--format",
+                "json"
+            ])
+            .ok()
+        );
+    });
+}
+
+#[test]
+fn leadership_turnover_adds_instability_and_continuity() {
+    let diff = elplan(&[
+        "whatif",
+        "fixtures/cases/complete-team.ron",
+        "--set",
+        "leadership.changes_last_3_years=3",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(diff["format"], "elplan.diff/1");
+    assert_eq!(ids(&diff["findings_added"]), ["leadership_instability"]);
+    assert!(ids(&diff["strategies_added"]).contains(&"leadership_continuity".to_string()));
+    assert!(
+        ids(&diff["findings_removed"]).is_empty() && ids(&diff["strategies_removed"]).is_empty()
+    );
+}
+
+#[test]
+fn a_sweep_of_the_el_share_finds_the_forty_percent_breakpoint() {
+    let sweep = elplan(&[
+        "sweep",
+        "fixtures/calli/mendota-unified.ron",
+        "--vary",
+        "students.el_share=0..1:0.01",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(sweep["values"], 101);
+    let at_forty = sweep["breakpoints"]
+        .as_array()
+        .expect("breakpoints")
+        .iter()
+        .find(|b| b["value"] == "0.40")
+        .expect("a breakpoint at 0.40");
+    assert!(at_forty["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .any(|c| c == "+high_el_concentration"));
+    assert!(ids(&at_forty["diff"]["findings_added"]).contains(&"high_el_concentration".to_string()));
+}
+
+#[test]
+fn command_reports_snapshot() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "sweep-el-share",
+            &[
+                "sweep",
+                "fixtures/calli/mendota-unified.ron",
+                "--vary",
+                "students.el_share=0..1:0.05",
+            ],
+        ),
+        (
+            "sweep-changes-json",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "leadership.changes_last_3_years=0..4:1",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "diff-calli",
+            &[
+                "diff",
+                "fixtures/calli/mendota-unified.ron",
+                "fixtures/calli/pixley-union-elementary.ron",
+            ],
+        ),
+        (
+            "diff-cases-json",
+            &[
+                "diff",
+                "fixtures/cases/no-history.ron",
+                "fixtures/cases/full-history.ron",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "whatif-set",
+            &[
+                "whatif",
+                "fixtures/calli/mendota-unified.ron",
+                "--set",
+                "staffing.instructional_coaches=0",
+                "--set",
+                "staffing.teachers=150",
+                "--set",
+                "staffing.bilingual_authorized_teachers=10",
+            ],
+        ),
+        (
+            "explain-finding-fired",
+            &[
+                "explain",
+                "fixtures/cases/full-history.ron",
+                "bilingual_staffing_shortage",
+            ],
+        ),
+        (
+            "explain-finding-unknown",
+            &[
+                "explain",
+                "fixtures/calli/mendota-unified.ron",
+                "weak_el_progress",
+            ],
+        ),
+        (
+            "explain-strategy-chosen-json",
+            &[
+                "explain",
+                "fixtures/cases/dual-language-shortage.ron",
+                "dual_language_expansion",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "explain-strategy-pulled-in",
+            &[
+                "explain",
+                "fixtures/elin/urban-district.ron",
+                "bilingual_teacher_pipeline",
+            ],
+        ),
+        (
+            "explain-strategy-in-place",
+            &[
+                "explain",
+                "fixtures/cases/complete-team.ron",
+                "form_improvement_team",
+            ],
+        ),
+        (
+            "explain-strategy-not-chosen",
+            &[
+                "explain",
+                "fixtures/cases/complete-team.ron",
+                "coaching_model",
+            ],
+        ),
+        (
+            "explain-strategy-pending",
+            &[
+                "explain",
+                "fixtures/calli/mendota-unified.ron",
+                "ltel_courses",
+            ],
+        ),
+        (
+            "explain-strategy-deferred",
+            &["explain", "fixtures/cases/tight-cap.ron", "plan_adoption"],
+        ),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(*name, elplan(args).ok());
+    }
+}
+
+#[test]
+fn mistakes_are_diagnosed() {
+    let cases: &[(&str, &[&str], i32)] = &[
+        (
+            "explain-unknown-id",
+            &[
+                "explain",
+                "fixtures/cases/complete-team.ron",
+                "leadership_continuty",
+            ],
+            1,
+        ),
+        (
+            "sweep-unknown-path",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "students.el_shar=0..1:0.1",
+            ],
+            1,
+        ),
+        (
+            "sweep-bad-range",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "students.el_share=1..0:0.1",
+            ],
+            2,
+        ),
+        (
+            "sweep-invalid-values",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "students.el_share=0.3..0.5:0.1",
+            ],
+            1,
+        ),
+        (
+            "whatif-nothing-to-change",
+            &["whatif", "fixtures/cases/complete-team.ron"],
+            2,
+        ),
+        (
+            "whatif-missing-scenario",
+            &[
+                "whatif",
+                "fixtures/cases/complete-team.ron",
+                "--scenario",
+                "fixtures/scenarios/none.ron",
+            ],
+            1,
+        ),
+        (
+            "whatif-bad-scenario-value",
+            &[
+                "whatif",
+                "fixtures/cases/complete-team.ron",
+                "--set",
+                "students.el_share=2",
+            ],
+            1,
+        ),
+    ];
+    for (name, args, code) in cases {
+        let output = elplan(args).run();
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = format!(
+            "stdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        insta::assert_snapshot!(*name, text);
+    }
+}

@@ -1,0 +1,414 @@
+//! The domain behaviour of the default rule base on the bundled fixtures.
+//! What DOMAIN.md asks of each finding and strategy is data, in
+//! `domain.ron` beside this file; the tests here read it, and pin the
+//! behaviours that need more than "fires here, not there".
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use elplan::plan::Reason;
+use elplan::{District, Plan, RuleBase};
+use serde::Deserialize;
+
+use crate::support::*;
+
+fn rules() -> &'static RuleBase {
+    session().rules()
+}
+
+/// The plan of a bundled fixture (`cases/full-history`), made once.
+fn plan(name: &str) -> &'static Plan<'static> {
+    static PLANS: OnceLock<Mutex<HashMap<String, &'static Plan<'static>>>> = OnceLock::new();
+    let mut plans = PLANS.get_or_init(Default::default).lock().expect("plans");
+    plans.entry(name.to_string()).or_insert_with(|| {
+        let path = fixture(name);
+        let district = District::load(&path).expect("fixture loads");
+        Box::leak(Box::new(
+            session().plan(&district, &path).expect("fixture plans"),
+        ))
+    })
+}
+
+/// Every fixture by name, as [`plan`] takes it.
+fn all_fixtures() -> Vec<String> {
+    fixtures()
+        .iter()
+        .map(|path| {
+            let stem = path.file_stem().expect("name").to_string_lossy();
+            let group = path.parent().and_then(|p| p.file_name()).expect("group");
+            format!("{}/{stem}", group.to_string_lossy())
+        })
+        .collect()
+}
+
+/// A scheduled strategy chosen by its own condition (not pulled in).
+fn chosen(plan: &Plan<'_>, id: &str) -> bool {
+    plan.scheduled()
+        .any(|s| s.id == id && s.reason == Reason::Chosen)
+}
+
+#[derive(Debug, Deserialize)]
+struct Expectations {
+    findings: Vec<FindingCase>,
+    strategies: Vec<StrategyCase>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FindingCase {
+    id: String,
+    fires: String,
+    not: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct StrategyCase {
+    id: String,
+    chosen: Chosen,
+}
+
+#[derive(Debug, Deserialize)]
+enum Chosen {
+    /// Chosen on `yes`, decided and not chosen on `no`.
+    On { yes: String, no: String },
+    /// In every plan: it has no in-place condition.
+    Always,
+    /// In every plan where the district does not already have it, and in
+    /// place on the fixture named.
+    AlwaysUnlessInPlace(String),
+}
+
+fn expectations() -> Expectations {
+    let path = std::path::Path::new(ROOT).join("tests/integration/domain.ron");
+    let text = std::fs::read_to_string(&path).expect("domain.ron");
+    ron::from_str(&text).unwrap_or_else(|e| panic!("domain.ron: {e}"))
+}
+
+/// Fails with every broken expectation at once, not only the first.
+fn report(failures: Vec<String>) {
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_expectations_name_every_domain_rule_and_nothing_else() {
+    let expected = expectations();
+    assert_eq!(expected.findings.len(), 21);
+    assert_eq!(expected.strategies.len(), 43);
+    let mut unknown = Vec::new();
+    for f in &expected.findings {
+        if rules().finding(&f.id).is_none() {
+            unknown.push(format!("no finding {}", f.id));
+        }
+    }
+    for s in &expected.strategies {
+        if rules().strategy(&s.id).is_none() {
+            unknown.push(format!("no strategy {}", s.id));
+        }
+    }
+    report(unknown);
+}
+
+#[test]
+fn every_domain_finding_fires_where_expected_and_not_elsewhere() {
+    let mut failures = Vec::new();
+    for f in expectations().findings {
+        if !plan(&f.fires).fired(&f.id) {
+            failures.push(format!("{} should fire on {}", f.id, f.fires));
+        }
+        let other = plan(&f.not);
+        if other.fired(&f.id) || other.is_pending(&f.id) {
+            failures.push(format!(
+                "{} should be decided and not fire on {}",
+                f.id, f.not
+            ));
+        }
+    }
+    report(failures);
+}
+
+#[test]
+fn every_domain_strategy_is_chosen_where_expected_and_not_elsewhere() {
+    let mut failures = Vec::new();
+    for s in expectations().strategies {
+        let id = s.id.as_str();
+        match &s.chosen {
+            Chosen::On { yes, no } => {
+                if !chosen(plan(yes), id) {
+                    failures.push(format!("{id} should be chosen on {yes}"));
+                }
+                if chosen(plan(no), id) || plan(no).is_pending(id) {
+                    failures.push(format!("{id} should be decided and not chosen on {no}"));
+                }
+            }
+            Chosen::Always => {
+                if rules()
+                    .strategy(id)
+                    .is_some_and(|r| r.in_place_when.is_some())
+                {
+                    failures.push(format!(
+                        "{id} is in every plan, so it has no in-place condition"
+                    ));
+                }
+                for name in all_fixtures() {
+                    let plan = plan(&name);
+                    if !chosen(plan, id) && !plan.is_deferred(id) {
+                        failures.push(format!("{id} should be in every plan, missing on {name}"));
+                    }
+                }
+            }
+            Chosen::AlwaysUnlessInPlace(in_place) => {
+                for name in all_fixtures() {
+                    let plan = plan(&name);
+                    let out = plan.is_in_place(id) || plan.is_deferred(id);
+                    if !out && !chosen(plan, id) {
+                        failures.push(format!("{id} should be chosen on {name}"));
+                    }
+                }
+                let plan = plan(in_place);
+                if !plan.is_in_place(id) || plan.stage_of(id).is_some() {
+                    failures.push(format!(
+                        "{id} should be in place, not scheduled, on {in_place}"
+                    ));
+                }
+            }
+        }
+    }
+    report(failures);
+}
+
+mod findings {
+    use super::*;
+
+    #[test]
+    fn high_el_concentration_fires_on_ever_el_share_alone() {
+        let plan = plan("cases/full-history");
+        assert!(
+            plan.fired("high_el_concentration"),
+            "EL 34 % but ever-EL 58 %"
+        );
+    }
+
+    #[test]
+    fn a_finding_whose_data_is_missing_is_pending_not_false() {
+        let plan = plan("calli/mendota-unified");
+        assert!(!plan.fired("weak_el_progress"));
+        assert!(!plan.not_fired.iter().any(|f| f.id == "weak_el_progress"));
+        let pending = plan
+            .pending
+            .iter()
+            .find(|p| p.id == "weak_el_progress")
+            .expect("pending");
+        assert_eq!(pending.missing, ["history.elpi_status"]);
+    }
+
+    #[test]
+    fn a_known_side_decides_an_or_despite_missing_data() {
+        // Ever-EL share is unknown for Mendota, but EL share alone is 68.7 %.
+        assert!(plan("calli/mendota-unified").fired("high_el_concentration"));
+        // Coaches are unknown for Fairfield-Suisun, but ELs are under 20 %.
+        let plan = plan("calli/fairfield-suisun-unified");
+        assert!(plan
+            .not_fired
+            .iter()
+            .any(|f| f.id == "coaching_capacity_gap"));
+    }
+}
+
+mod sequencing {
+    use super::*;
+
+    #[test]
+    fn prerequisites_never_come_after_what_needs_them() {
+        for name in all_fixtures() {
+            let plan = plan(&name);
+            let order: Vec<&str> = plan.scheduled().map(|s| s.id).collect();
+            for s in plan.scheduled() {
+                let at = order.iter().position(|&x| x == s.id);
+                for r in s.requires {
+                    if let Some(before) = order.iter().position(|x| x == r) {
+                        assert!(before < at.unwrap_or(0), "{name}: {r} after {}", s.id);
+                    } else {
+                        assert!(
+                            plan.is_in_place(r),
+                            "{name}: {r} needed by {} is neither scheduled nor in place",
+                            s.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_prerequisite_not_chosen_is_pulled_in_with_who_needs_it() {
+        let plan = plan("elin/urban-district");
+        let pipeline = plan
+            .scheduled()
+            .find(|s| s.id == "bilingual_teacher_pipeline")
+            .expect("pulled in");
+        assert_eq!(pipeline.reason, Reason::Prerequisite);
+        assert_eq!(pipeline.required_by, ["dual_language_expansion"]);
+    }
+
+    #[test]
+    fn a_pending_strategy_is_listed_with_the_data_that_settles_it() {
+        let plan = plan("cases/no-history");
+        let pending = plan
+            .pending
+            .iter()
+            .find(|p| p.id == "ltel_courses")
+            .expect("pending");
+        assert_eq!(pending.missing, ["students.ltel_share_of_els"]);
+        assert_eq!(plan.stage_of("ltel_courses"), None);
+    }
+
+    #[test]
+    fn the_stage_cap_is_respected_and_the_rest_deferred() {
+        let plan = plan("cases/tight-cap");
+        for stage in &plan.stages {
+            assert!(
+                stage.strategies.len() <= 3,
+                "{} holds {}",
+                stage.id,
+                stage.strategies.len()
+            );
+        }
+        assert!(!plan.deferred.is_empty());
+        assert_eq!(plan.horizon_months, 12);
+    }
+
+    #[test]
+    fn stages_cover_the_horizon_in_order() {
+        let plan = plan("cases/three-year-horizon");
+        let months: Vec<(u32, u32)> = plan
+            .stages
+            .iter()
+            .map(|s| (s.start_month, s.end_month))
+            .collect();
+        assert_eq!(months, [(1, 5), (6, 14), (15, 23), (24, 36)]);
+        let ids: Vec<&str> = plan.stages.iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["launch", "assess", "design", "implement"]);
+    }
+}
+
+mod rule_base {
+    use super::*;
+
+    const SEEDS: [&str; 5] = [
+        "000_27de786008e6bbd0.txt",
+        "001_f2579bc5bb7bb78d.txt",
+        "002_97c856a57aab763a.txt",
+        "003_8720d84c1288f393.txt",
+        "004_6a2c37c4e553160e.txt",
+    ];
+
+    fn check_sources(owner: &str, sources: &[String]) {
+        assert!(!sources.is_empty(), "{owner} names no source");
+        for source in sources {
+            if source.ends_with(".txt") {
+                assert!(
+                    SEEDS.contains(&source.as_str()),
+                    "{owner} cites an unknown seed {source}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_strategy_is_a_complete_recommendation() {
+        for s in rules().strategies.iter().map(|s| &s.rule) {
+            let owner = format!("strategy {}", s.id);
+            assert!(!s.title.trim().is_empty(), "{owner} has no title");
+            assert!(s.rationale.len() > 40, "{owner} has no real rationale");
+            assert!(
+                s.actions.len() >= 2,
+                "{owner} has fewer than two action steps"
+            );
+            assert!(!s.owners.is_empty(), "{owner} has no owners");
+            assert!(
+                s.first_test.len() > 20,
+                "{owner} has no first small test of change"
+            );
+            assert!(!s.measures.is_empty(), "{owner} has no measure");
+            check_sources(&owner, &s.sources);
+        }
+    }
+
+    #[test]
+    fn every_finding_states_evidence_and_sources() {
+        for f in rules().findings.iter().map(|f| &f.rule) {
+            let owner = format!("finding {}", f.id);
+            assert!(!f.title.trim().is_empty(), "{owner} has no title");
+            assert!(
+                !f.evidence.trim().is_empty(),
+                "{owner} has no evidence sentence"
+            );
+            check_sources(&owner, &f.sources);
+        }
+    }
+
+    #[test]
+    fn every_reference_value_has_a_year_and_a_source() {
+        let rules = rules();
+        assert!(!rules.references.is_empty());
+        for r in &rules.references {
+            assert!(
+                !r.year.trim().is_empty() && !r.source.trim().is_empty(),
+                "{}",
+                r.id
+            );
+        }
+        let stages: Vec<&str> = rules.stages.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(stages, ["launch", "assess", "design", "implement"]);
+        let areas: Vec<&str> = rules.areas.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            areas,
+            [
+                "leadership",
+                "data",
+                "instruction",
+                "learning",
+                "family",
+                "improvement"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_area_and_finding_has_guiding_questions_and_every_stage_strategies() {
+        let rules = rules();
+        for area in &rules.areas {
+            assert!(
+                area.questions.len() >= 2,
+                "area {} needs guiding questions",
+                area.id
+            );
+        }
+        for finding in rules.findings.iter().map(|f| &f.rule) {
+            assert!(
+                !finding.questions.is_empty(),
+                "finding {} needs guiding questions",
+                finding.id
+            );
+        }
+        for area in &rules.areas {
+            let covered = rules.strategies.iter().any(|s| s.rule.area == area.id);
+            assert!(covered, "no strategy in area {}", area.id);
+        }
+        for (index, stage) in rules.stages.iter().enumerate() {
+            assert!(
+                rules.strategies.iter().any(|s| s.stage == index),
+                "no strategy in stage {}",
+                stage.id
+            );
+        }
+        for principle in 1..=4 {
+            assert!(
+                rules
+                    .strategies
+                    .iter()
+                    .any(|s| s.rule.principle == principle),
+                "no strategy serves principle {principle}"
+            );
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Hostile and careless input: every case gives a diagnostic (snapshot) and
+//! exit code 1, never a crash, a hang or a lost file. District files are in
+//! `tests/bad/districts/` (see cli.rs); here: scenarios, templates, tables,
+//! a generated 50 MB file, and the no-lost-work and determinism guarantees.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::support::*;
+
+#[test]
+fn bad_scenario_files_are_diagnosed() {
+    insta::glob!("../bad/scenarios", "*.ron", |path| {
+        let output = elplan(&["whatif", MENDOTA, "--scenario", &relative(path)]).run();
+        assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+        insta::assert_snapshot!(shown(&output));
+    });
+}
+
+#[test]
+fn runaway_and_broken_templates_stop_with_a_diagnostic() {
+    insta::glob!("../bad/templates", "*/plan.md.j2", |path| {
+        let dir = path.parent().expect("template dir");
+        let out = tempfile::tempdir().expect("temp dir");
+        let target = out.path().join("plan.md");
+        let output = elplan(&[
+            "plan",
+            MENDOTA,
+            "--templates",
+            &relative(dir),
+            "-o",
+            &target.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+        assert!(!target.exists(), "no output from a failed template");
+        insta::assert_snapshot!(shown(&output));
+    });
+}
+
+#[test]
+fn bad_tables_are_diagnosed_and_good_rows_still_imported() {
+    insta::glob!("../bad/tables", "*.csv", |path| {
+        let out = tempfile::tempdir().expect("temp dir");
+        let output = elplan(&[
+            "import",
+            &relative(path),
+            "--out-dir",
+            &out.path().to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+        insta::assert_snapshot!(shown_redacted(
+            &output,
+            &[(&out.path().display().to_string(), "[OUT]")]
+        ));
+    });
+    let out = tempfile::tempdir().expect("temp dir");
+    elplan(&[
+        "import",
+        "tests/bad/tables/ragged-rows.csv",
+        "--out-dir",
+        &out.path().to_string_lossy(),
+    ])
+    .run();
+    assert!(
+        out.path().join("good-unified.ron").exists(),
+        "the good row of a ragged table is imported"
+    );
+}
+
+#[test]
+fn a_fifty_megabyte_district_file_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.ron");
+    let mut text = String::from("District(id: \"big\", name: \"Big\", kind: Unified, enrollment: 10, students: (el_share: 0.1))\n");
+    text.push_str(
+        &"// padding padding padding padding padding padding padding padding padding\n"
+            .repeat(700_000),
+    );
+    assert!(text.len() > 50_000_000);
+    std::fs::write(&big, text).expect("write");
+    let output = elplan(&["plan", &big.to_string_lossy()]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("elplan reads files of at most 1048576 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bom.ron");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(std::fs::read(Path::new(ROOT).join(MENDOTA)).expect("read"));
+    std::fs::write(&path, bytes).expect("write");
+    let with_bom = elplan(&["plan", &path.to_string_lossy(), "--format", "json"]).run();
+    assert!(with_bom.status.success(), "{}", shown(&with_bom));
+    assert_eq!(
+        with_bom.stdout,
+        elplan(&["plan", MENDOTA, "--format", "json"]).run().stdout
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args([
+            "plan",
+            "fixtures/cases/full-history.ron",
+            "--format",
+            "html",
+        ])
+        .current_dir(ROOT)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read the start");
+    // Dropping our end closes the pipe while elplan is still writing.
+    let output = child.wait_with_output().expect("wait");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(first.starts_with(b"<!DOCTYPE html>"));
+}
+
+#[test]
+fn a_batch_that_fails_half_way_keeps_earlier_outputs() {
+    let inputs = tempfile::tempdir().expect("temp dir");
+    let out = tempfile::tempdir().expect("temp dir");
+    for name in [
+        "mendota-unified",
+        "pixley-union-elementary",
+        "robla-elementary",
+    ] {
+        std::fs::copy(
+            Path::new(ROOT).join(format!("fixtures/calli/{name}.ron")),
+            inputs.path().join(format!("{name}.ron")),
+        )
+        .expect("copy");
+    }
+    assert!(elplan(&[
+        "batch",
+        &inputs.path().to_string_lossy(),
+        "--out-dir",
+        &out.path().to_string_lossy()
+    ])
+    .run()
+    .status
+    .success());
+    let earlier =
+        std::fs::read(out.path().join("pixley-union-elementary.md")).expect("earlier plan");
+    // The second run breaks one district half-way through the list.
+    std::fs::write(
+        inputs.path().join("pixley-union-elementary.ron"),
+        "District(id: \"pixley-union-elementary\", enrollment: -1)",
+    )
+    .expect("break");
+    let output = elplan(&[
+        "batch",
+        &inputs.path().to_string_lossy(),
+        "--out-dir",
+        &out.path().to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(out.path().join("pixley-union-elementary.md")).expect("kept"),
+        earlier,
+        "the failed district's earlier plan is untouched"
+    );
+    for name in ["mendota-unified.md", "robla-elementary.md", "summary.csv"] {
+        assert!(out.path().join(name).exists(), "{name}");
+    }
+    let stray: Vec<_> = std::fs::read_dir(out.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".elplan-"))
+        .collect();
+    assert!(stray.is_empty(), "no temporary files left behind");
+}
+
+/// Every fixture planned twice in one process, and in two processes, gives
+/// the same bytes in every format; batches on one and two threads too.
+#[test]
+fn the_same_input_gives_the_same_bytes_everywhere() {
+    use elplan::render::{Format, RenderOptions};
+    let session = elplan::session::Session::embedded().expect("session");
+    let mut paths = Vec::new();
+    for group in ["calli", "elin", "cases"] {
+        for entry in
+            std::fs::read_dir(Path::new(ROOT).join("fixtures").join(group)).expect("fixtures")
+        {
+            paths.push(entry.expect("entry").path());
+        }
+    }
+    paths.sort();
+    let render_all = || -> Vec<Vec<String>> {
+        paths
+            .iter()
+            .map(|path| {
+                let district = elplan::District::load(path).expect("fixture");
+                let plan = session.plan(&district, path).expect("plan");
+                [Format::Md, Format::Html, Format::Json]
+                    .iter()
+                    .map(|&f| {
+                        session
+                            .render(f, &plan, &district, &RenderOptions::default())
+                            .expect("render")
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let first = render_all();
+    assert_eq!(first, render_all(), "twice in one process");
+    for (path, outputs) in paths.iter().zip(&first) {
+        let json = elplan(&["plan", &relative(path), "--format", "json"]).run();
+        assert_eq!(
+            String::from_utf8_lossy(&json.stdout),
+            outputs[2],
+            "{} in another process",
+            path.display()
+        );
+    }
+    let (one, two) = (
+        tempfile::tempdir().expect("temp"),
+        tempfile::tempdir().expect("temp"),
+    );
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        let output = Command::new(env!("CARGO_BIN_EXE_elplan"))
+            .args([
+                "batch",
+                "fixtures/calli",
+                "fixtures/elin",
+                "fixtures/cases",
+                "--out-dir",
+                &dir.path().to_string_lossy(),
+                "--format",
+                "html",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(ROOT)
+            .output()
+            .expect("batch");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let read = |dir: &Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(
+        read(one.path()),
+        read(two.path()),
+        "one thread and two threads"
+    );
+}

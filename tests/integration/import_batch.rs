@@ -1,0 +1,241 @@
+//! `elplan import` on the bundled sample tables, `elplan batch` over what it
+//! writes, and, when the state data is beside the project, all 944
+//! California districts.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::support::*;
+
+fn import_sample(out: &Path) -> Output {
+    elplan(&[
+        "import",
+        "fixtures/import/district_areas_sample.csv",
+        "--out-dir",
+        &out.to_string_lossy(),
+        "--schools",
+        "fixtures/import/schools_sample.csv",
+        "--elpi",
+        "fixtures/import/elpi_2019_sample.tsv",
+        "--elpi",
+        "fixtures/import/elpi_2024_sample.csv",
+    ])
+    .run()
+}
+
+#[test]
+fn import_writes_editable_district_files_and_reports_bad_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = import_sample(dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a bad row makes the exit code 1"
+    );
+    let stderr =
+        String::from_utf8_lossy(&output.stderr).replace(&dir.path().display().to_string(), "[OUT]");
+    insta::assert_snapshot!("import-report", stderr);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "bayview-unified.ron",
+            "canada-elementary.ron",
+            "valle-rio-elementary.ron"
+        ]
+    );
+    for name in ["bayview-unified.ron", "valle-rio-elementary.ron"] {
+        let text = std::fs::read_to_string(dir.path().join(name)).expect("read");
+        insta::assert_snapshot!(name, text);
+    }
+    // Every written file is a valid district file that round-trips.
+    for name in &names {
+        let path = dir.path().join(name);
+        let district = elplan::District::load(&path).expect("imported files load");
+        let again = elplan::import::to_ron(
+            &elplan::import::Imported {
+                line: 0,
+                district: district.clone(),
+            },
+            Path::new("x.csv"),
+        );
+        let reloaded = elplan::District::parse(&path, &again).expect("round-trips");
+        assert_eq!(district, reloaded);
+    }
+    let canada = elplan::District::load(&dir.path().join("canada-elementary.ron")).expect("load");
+    assert_eq!(
+        canada.students.frpm_share, None,
+        "a suppressed value is unknown, not zero"
+    );
+    assert_eq!(canada.schools, None, "no school rows: unknown");
+}
+
+#[test]
+fn a_missing_column_stops_the_import_with_its_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = elplan(&[
+        "import",
+        "fixtures/import/schools_sample.csv",
+        "--out-dir",
+        &dir.path().to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the table lacks the columns Year, CDCode"),
+        "{stderr}"
+    );
+}
+
+fn batch(inputs: &Path, out: &Path, threads: &str) -> Output {
+    elplan(&[
+        "batch",
+        &inputs.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .threads(threads)
+    .run()
+}
+
+fn read_dir_sorted(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            (
+                path.file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(&path).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn batch_plans_every_district_and_is_the_same_on_any_number_of_threads() {
+    let districts = tempfile::tempdir().expect("temp dir");
+    import_sample(districts.path());
+    let one = tempfile::tempdir().expect("temp dir");
+    let two = tempfile::tempdir().expect("temp dir");
+    let output = batch(districts.path(), one.path(), "1");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(batch(districts.path(), two.path(), "2").status.success());
+    let (a, b) = (read_dir_sorted(one.path()), read_dir_sorted(two.path()));
+    assert_eq!(a.len(), 4, "three plans and summary.csv");
+    assert_eq!(a, b, "output does not depend on the number of threads");
+    let summary = String::from_utf8(
+        a.iter()
+            .find(|(n, _)| n == "summary.csv")
+            .expect("summary")
+            .1
+            .clone(),
+    )
+    .expect("UTF-8");
+    let summary = summary.replace(&districts.path().display().to_string(), "[DISTRICTS]");
+    insta::assert_snapshot!("summary", summary);
+}
+
+#[test]
+fn a_bad_district_does_not_stop_the_batch() {
+    let districts = tempfile::tempdir().expect("temp dir");
+    for name in ["mendota-unified", "pixley-union-elementary"] {
+        std::fs::copy(
+            Path::new(ROOT).join(format!("fixtures/calli/{name}.ron")),
+            districts.path().join(format!("{name}.ron")),
+        )
+        .expect("copy");
+    }
+    std::fs::copy(
+        Path::new(ROOT).join("tests/bad/districts/out-of-range.ron"),
+        districts.path().join("broken.ron"),
+    )
+    .expect("copy");
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = batch(districts.path(), out.path(), "2");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("students.el_share: 45 is out of range"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("planned 2 of 3 districts"), "{stderr}");
+    let names: Vec<String> = read_dir_sorted(out.path())
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "mendota-unified.md",
+            "pixley-union-elementary.md",
+            "summary.csv"
+        ]
+    );
+    let summary = std::fs::read_to_string(out.path().join("summary.csv")).expect("summary");
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.contains("broken.ron") && l.contains(",error: ")),
+        "{summary}"
+    );
+}
+
+/// The real CDE data of 944 California districts (`../shared/data/ca`):
+/// every row imports and every district plans.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn all_944_california_districts_import_and_plan() {
+    let data = Path::new(ROOT).join("../shared/data/ca");
+    assert!(
+        data.join("district_areas_2018-19.csv").exists(),
+        "the California data is not in ../shared/data/ca"
+    );
+    let schools =
+        elplan::import::count_schools(&data.join("cupc_2017-18_school.csv")).expect("schools");
+    let mut elpi = std::collections::HashMap::new();
+    for file in ["elpi_2019.tsv", "elpi_2024.csv"] {
+        for (code, years) in elplan::import::elpi_history(&data.join(file)).expect("elpi") {
+            elpi.entry(code)
+                .or_insert_with(std::collections::BTreeMap::new)
+                .extend(years);
+        }
+    }
+    let result = elplan::import::import(
+        &data.join("district_areas_2018-19.csv"),
+        Some(&schools),
+        &elpi,
+    )
+    .expect("import");
+    assert!(result.failures.is_empty(), "{:?}", result.failures);
+    assert_eq!(result.districts.len(), 944);
+    let mut with_history = 0;
+    for imported in &result.districts {
+        let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
+        let path = PathBuf::from(format!("{}.ron", imported.district.id));
+        let district = elplan::District::parse(&path, &text).expect("an imported file loads");
+        session().plan(&district, &path).expect("plans");
+        with_history += usize::from(!district.history.is_empty());
+    }
+    // 764 of the 944 have ELPI status for at least one year; small districts are suppressed.
+    assert!(
+        with_history > 700,
+        "most districts have ELPI history: {with_history}"
+    );
+}

@@ -1,0 +1,16 @@
+//! elplan's integration tests, one binary: each module is one capability,
+//! tested as its users meet it. Test inputs are files (`fixtures/`,
+//! `tests/bad/`, `tests/broken_rules/`); snapshots are in `snapshots/`
+//! beside this file.
+
+mod browser;
+mod check;
+mod cli;
+mod commands;
+mod domain;
+mod hostile;
+mod html;
+mod import_batch;
+mod plans;
+mod regressions;
+mod support;

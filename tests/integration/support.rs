@@ -1,0 +1,135 @@
+//! What every integration test shares: running elplan as a user does, the
+//! bundled fixtures, and one planning session.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use elplan::Session;
+
+/// The crate root: elplan runs from here, and paths are shown relative to it.
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The fixture most tests plan.
+pub const MENDOTA: &str = "fixtures/calli/mendota-unified.ron";
+
+/// An elplan run being set up: arguments, then what it reads or where.
+pub struct Elplan {
+    command: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+/// elplan with these arguments, run from the crate root.
+pub fn elplan(args: &[&str]) -> Elplan {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_elplan"));
+    command.args(args).current_dir(ROOT);
+    Elplan {
+        command,
+        stdin: None,
+    }
+}
+
+impl Elplan {
+    /// Feeds `text` on standard input.
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.as_bytes().to_vec());
+        self
+    }
+
+    /// Runs on `n` worker threads.
+    pub fn threads(mut self, n: &str) -> Self {
+        self.command.env("RAYON_NUM_THREADS", n);
+        self
+    }
+
+    /// Runs it to the end; standard input is closed after what was fed.
+    pub fn run(mut self) -> Output {
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("elplan runs");
+        if let Some(bytes) = &self.stdin {
+            let mut input = child.stdin.take().expect("stdin");
+            input.write_all(bytes).expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("elplan finishes")
+    }
+
+    /// Runs it, expects success, and returns standard output.
+    pub fn ok(self) -> String {
+        let output = self.run();
+        assert!(output.status.success(), "{}", shown(&output));
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs it, expects success, and parses standard output as JSON.
+    pub fn json(self) -> serde_json::Value {
+        serde_json::from_str(&self.ok()).expect("JSON output")
+    }
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The exit code and both outputs, as a snapshot shows a run.
+pub fn shown(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}stderr:\n{}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    )
+}
+
+/// [`shown`] with each `from` replaced by its `to` (temporary paths).
+pub fn shown_redacted(output: &Output, redact: &[(&str, &str)]) -> String {
+    let mut text = shown(output);
+    for (from, to) in redact {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// A path inside the crate, relative to its root.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(ROOT)
+        .expect("inside the crate")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A bundled fixture by name (`calli/mendota-unified`).
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(ROOT).join("fixtures").join(format!("{name}.ron"))
+}
+
+/// Every bundled district fixture, sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(ROOT).join("fixtures");
+    let mut out = Vec::new();
+    for group in ["calli", "elin", "cases"] {
+        for entry in std::fs::read_dir(root.join(group)).expect("fixture folder") {
+            out.push(entry.expect("entry").path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One session with the embedded rules and templates, for the whole run.
+pub fn session() -> &'static Session {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    SESSION.get_or_init(|| Session::embedded().expect("the defaults load"))
+}
