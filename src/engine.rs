@@ -1,10 +1,11 @@
-//! The engine: one district and one rule base in, a [`Plan`] out.
+//! The engine: one district and one rule base in, an [`Evaluation`] out.
 //!
-//! It builds the context once, evaluates derived values, findings and
-//! strategy conditions in dependency order with three-valued logic, then
-//! hands the decisions to [`crate::schedule`] and assembles the plan. An
-//! evaluation error that is not "missing data" is a bug in the rule base and
-//! is reported with the rule, its file and the district.
+//! It builds the context once and evaluates derived values, findings and
+//! strategy conditions in dependency order with three-valued logic. What
+//! the evaluation means for the plan (choice, scheduling) is
+//! [`crate::assemble`]'s job. An evaluation error that is not "missing
+//! data" is a bug in the rule base and is reported with the rule, its file
+//! and the district.
 
 use std::path::Path;
 
@@ -16,7 +17,6 @@ use crate::context::{lookup, Scope, Slots};
 use crate::diagnostic::Diagnostic;
 use crate::district::District;
 use crate::graph::Node;
-use crate::plan::Plan;
 use crate::rule_compile::evidence_template;
 use crate::rule_resolve::Ref;
 use crate::rulebase::RuleBase;
@@ -46,16 +46,6 @@ pub struct Evaluation {
     pub derived: Vec<Result<Value, Missing>>,
     pub findings: Vec<FindingOutcome>,
     pub strategies: Vec<StrategyOutcome>,
-}
-
-/// Plans one district: evaluation, choice, closure and scheduling.
-pub fn plan<'r>(
-    rules: &'r RuleBase,
-    district: &District,
-    file: &Path,
-) -> Result<Plan<'r>, Diagnostic> {
-    let evaluation = evaluate(rules, district, file)?;
-    Ok(crate::assemble::assemble(rules, district, &evaluation))
 }
 
 /// Evaluates every rule against `district`; `file` names it in errors.

@@ -66,46 +66,7 @@ pub struct Schedule {
 /// Places every candidate. `cap` is `max_initiatives_per_stage`.
 pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<usize>) -> Schedule {
     let n = candidates.len();
-    let mut slots: Vec<Slot> = candidates
-        .iter()
-        .map(|c| Slot {
-            placement: match c.decision {
-                Decision::InPlace => Placement::InPlace,
-                Decision::Pending => Placement::Pending,
-                Decision::Chosen | Decision::NotChosen => Placement::Out,
-            },
-            reason: None,
-            required_by: Vec::new(),
-            priority: c.priority,
-        })
-        .collect();
-
-    // Choice and prerequisite closure.
-    let mut in_plan = vec![false; n];
-    let mut work: Vec<usize> = (0..n)
-        .filter(|&i| candidates[i].decision == Decision::Chosen)
-        .collect();
-    for &i in &work {
-        in_plan[i] = true;
-        slots[i].reason = Some(Reason::Chosen);
-    }
-    while let Some(i) = work.pop() {
-        for &p in candidates[i].requires {
-            if candidates[p].decision == Decision::InPlace {
-                continue;
-            }
-            slots[p].required_by.push(i);
-            if !in_plan[p] {
-                in_plan[p] = true;
-                slots[p].reason = Some(Reason::Prerequisite);
-                work.push(p);
-            }
-        }
-    }
-    for slot in &mut slots {
-        slot.required_by.sort_unstable();
-        slot.required_by.dedup();
-    }
+    let (mut slots, in_plan) = choose(candidates);
     let members: Vec<usize> = (0..n).filter(|&i| in_plan[i]).collect();
     // Plan members that require each candidate.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -222,6 +183,52 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
         *list = ordered_stage(candidates, &slots, &dependents, &here);
     }
     Schedule { slots, stages }
+}
+
+/// Choice and prerequisite closure: a slot per candidate, with the reason
+/// each plan member is in the plan and what requires it, and which
+/// candidates are plan members.
+fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
+    let n = candidates.len();
+    let mut slots: Vec<Slot> = candidates
+        .iter()
+        .map(|c| Slot {
+            placement: match c.decision {
+                Decision::InPlace => Placement::InPlace,
+                Decision::Pending => Placement::Pending,
+                Decision::Chosen | Decision::NotChosen => Placement::Out,
+            },
+            reason: None,
+            required_by: Vec::new(),
+            priority: c.priority,
+        })
+        .collect();
+    let mut in_plan = vec![false; n];
+    let mut work: Vec<usize> = (0..n)
+        .filter(|&i| candidates[i].decision == Decision::Chosen)
+        .collect();
+    for &i in &work {
+        in_plan[i] = true;
+        slots[i].reason = Some(Reason::Chosen);
+    }
+    while let Some(i) = work.pop() {
+        for &p in candidates[i].requires {
+            if candidates[p].decision == Decision::InPlace {
+                continue;
+            }
+            slots[p].required_by.push(i);
+            if !in_plan[p] {
+                in_plan[p] = true;
+                slots[p].reason = Some(Reason::Prerequisite);
+                work.push(p);
+            }
+        }
+    }
+    for slot in &mut slots {
+        slot.required_by.sort_unstable();
+        slot.required_by.dedup();
+    }
+    (slots, in_plan)
 }
 
 /// Prerequisites first (Kahn's algorithm over `members`), ties by index.

@@ -66,7 +66,8 @@ impl Session {
 
     /// Plans `district`, aim included; `file` names it in diagnostics.
     pub fn plan(&self, district: &District, file: &Path) -> Result<Plan<'_>, Diagnostic> {
-        let mut plan = crate::engine::plan(&self.rules, district, file)?;
+        let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
+        let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation);
         plan.driver_diagram.aim = self.renderer.aim(district, &self.rules)?;
         Ok(plan)
     }

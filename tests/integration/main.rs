@@ -13,4 +13,5 @@ mod html;
 mod import_batch;
 mod plans;
 mod regressions;
+mod structure;
 mod support;
