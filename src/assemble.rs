@@ -6,6 +6,8 @@
 //! placement rules are [`crate::schedule`]'s. This module only joins them
 //! up and names things for the plan.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::condition::Truth;
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
@@ -73,34 +75,40 @@ fn driver_diagram<'r>(
     findings: &[FiredFinding<'r>],
     stages: &[StagePlan<'r>],
 ) -> DriverDiagram<'r> {
-    let scheduled: Vec<&Scheduled<'r>> = stages.iter().flat_map(|s| &s.strategies).collect();
+    // One pass over the plan: the strategies answering each finding, and
+    // each area's strategies that answer none (linear in the plan's size).
+    let mut answering: HashMap<&str, Vec<&'r str>> = HashMap::new();
+    let mut core: HashMap<&str, Vec<&'r str>> = HashMap::new();
+    let mut scheduled_areas: HashSet<&str> = HashSet::new();
+    for s in stages.iter().flat_map(|s| &s.strategies) {
+        scheduled_areas.insert(s.area);
+        if s.addresses.is_empty() {
+            core.entry(s.area).or_default().push(s.id);
+        }
+        for f in &s.addresses {
+            answering.entry(f).or_default().push(s.id);
+        }
+    }
+    let mut secondary: HashMap<&str, Vec<SecondaryDriver<'r>>> = HashMap::new();
+    for f in findings {
+        secondary.entry(f.area).or_default().push(SecondaryDriver {
+            finding: f.id,
+            driver: f.title,
+            change_ideas: answering.remove(f.id).unwrap_or_default(),
+        });
+    }
+    let finding_areas: HashSet<&str> = findings.iter().map(|f| f.area).collect();
     let drivers = rules
         .areas
         .iter()
         .filter(|a| {
-            findings.iter().any(|f| f.area == a.id) || scheduled.iter().any(|s| s.area == a.id)
+            finding_areas.contains(a.id.as_str()) || scheduled_areas.contains(a.id.as_str())
         })
         .map(|a| PrimaryDriver {
             area: &a.id,
             title: &a.title,
-            secondary: findings
-                .iter()
-                .filter(|f| f.area == a.id)
-                .map(|f| SecondaryDriver {
-                    finding: f.id,
-                    driver: f.title,
-                    change_ideas: scheduled
-                        .iter()
-                        .filter(|s| s.addresses.contains(&f.id))
-                        .map(|s| s.id)
-                        .collect(),
-                })
-                .collect(),
-            change_ideas: scheduled
-                .iter()
-                .filter(|s| s.area == a.id && s.addresses.is_empty())
-                .map(|s| s.id)
-                .collect(),
+            secondary: secondary.remove(a.id.as_str()).unwrap_or_default(),
+            change_ideas: core.remove(a.id.as_str()).unwrap_or_default(),
         })
         .collect();
     DriverDiagram {

@@ -46,6 +46,9 @@ pub struct Evaluation {
     pub derived: Vec<Result<Value, Missing>>,
     pub findings: Vec<FindingOutcome>,
     pub strategies: Vec<StrategyOutcome>,
+    /// The district as the rules read it, for the templates that read it
+    /// too (the aim): built once per district.
+    pub district: Value,
 }
 
 /// Evaluates every rule against `district`; `file` names it in errors.
@@ -215,6 +218,7 @@ fn evaluate_with(
         derived,
         findings,
         strategies,
+        district: district_value,
     })
 }
 

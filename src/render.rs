@@ -3,7 +3,8 @@
 //! One [`Renderer`] holds one environment with the templates parsed once
 //! (embedded by default, or every `*.j2` file of `--templates DIR`). What a
 //! draft says is in the templates; this module only feeds them (the
-//! variables are listed in README.md) and, for HTML, adds the SVG figures.
+//! variables are listed in README.md) and, for HTML, the figures' geometry
+//! (the `figures` module lays it out, the `figures.svg` template draws it).
 
 use std::path::{Path, PathBuf};
 
@@ -236,14 +237,19 @@ impl Renderer {
 }
 
 impl Renderer {
-    /// The plan's aim, one sentence, from the `aim.txt` template (which
-    /// reads the district), or the district's name without one.
-    pub fn aim(&self, district: &District, rules: &RuleBase) -> Result<String, Diagnostic> {
+    /// The plan's aim, one sentence, from the `aim.txt` template, which
+    /// reads the district (as a template value), or the district's name
+    /// without one.
+    pub(crate) fn aim(&self, district: Value, rules: &RuleBase) -> Result<String, Diagnostic> {
         let Ok(template) = self.env.get_template(AIM_TEMPLATE) else {
-            return Ok(district.name.clone());
+            return Ok(district
+                .get_attr("name")
+                .ok()
+                .and_then(|n| n.as_str().map(str::to_string))
+                .unwrap_or_default());
         };
         let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
-        let context = context! { district => Serde(district), ..rules.template_values.clone() };
+        let context = context! { district, ..rules.template_values.clone() };
         Ok(template
             .render(context)
             .map_err(|e| template_diagnostic(&shown, None, &e))?

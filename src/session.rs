@@ -68,7 +68,7 @@ impl Session {
     pub fn plan(&self, district: &District, file: &Path) -> Result<Plan<'_>, Diagnostic> {
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation);
-        plan.driver_diagram.aim = self.renderer.aim(district, &self.rules)?;
+        plan.driver_diagram.aim = self.renderer.aim(evaluation.district, &self.rules)?;
         Ok(plan)
     }
 
