@@ -91,14 +91,8 @@ pub(crate) fn resolve(
     locate: &Locator<'_>,
 ) -> Result<Resolved, Diagnostics> {
     let mut problems = Vec::new();
-    let index = |ids: Vec<&String>| -> HashMap<String, usize> {
-        ids.into_iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i))
-            .collect()
-    };
-    let derived_index = index(rules.derived.iter().map(|d| &d.id).collect());
-    let finding_index = index(rules.findings.iter().map(|f| &f.id).collect());
+    let derived_index = index(rules.derived.iter().map(|d| &d.id));
+    let finding_index = index(rules.findings.iter().map(|f| &f.id));
     let reference_ids: HashSet<&str> = rules.references.iter().map(|r| r.id.as_str()).collect();
     let resolver = Resolver {
         derived: &derived_index,
@@ -109,24 +103,10 @@ pub(crate) fn resolve(
     let leaves = resolve_leaves(rules, split, &resolver, locate, &mut problems);
     let mut evidence_reads = Vec::with_capacity(rules.findings.len());
     for (f, names) in rules.findings.iter().zip(&split.evidence_names) {
-        let mut names: Vec<&String> = names.iter().collect();
-        names.sort();
-        let mut refs = Vec::new();
-        for name in names {
-            match resolver.resolve(name) {
-                Ok(Some(r)) => refs.push(r),
-                Ok(None) => {}
-                Err((message, hint)) => problems.push(
-                    locate
-                        .at(
-                            &f.origin,
-                            format!("finding `{}`, `evidence`: {message}", f.id),
-                        )
-                        .with_optional_hint(hint),
-                ),
-            }
-        }
-        evidence_reads.push(refs);
+        evidence_reads.push(resolver.resolve_all(names, |_, message, hint| {
+            let what = format!("finding `{}`, `evidence`: {message}", f.id);
+            problems.push(locate.at(&f.origin, what).with_optional_hint(hint));
+        }));
     }
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
@@ -194,25 +174,17 @@ fn resolve_leaves(
     }
     let mut leaves = Vec::with_capacity(count);
     for (i, source) in split.leaf_sources.iter().enumerate() {
-        let mut names: Vec<&String> = split.leaf_names[i].iter().collect();
-        names.sort();
-        let mut refs = Vec::new();
-        for name in names {
-            match resolver.resolve(name) {
-                Ok(Some(r)) => refs.push(r),
-                Ok(None) => {}
-                Err((message, hint)) => {
-                    if let Some(node) = owner[i] {
-                        let (origin, what) = describe_node(rules, node);
-                        problems.push(
-                            locate
-                                .at_text(origin, name, format!("{what}: {message}"))
-                                .with_optional_hint(hint),
-                        );
-                    }
-                }
+        let refs = resolver.resolve_all(&split.leaf_names[i], |name, message, hint| {
+            if let Some(node) = owner[i] {
+                let (origin, what) = describe_node(rules, node);
+                let message = format!("{what}: {message}");
+                problems.push(
+                    locate
+                        .at_text(origin, name, message)
+                        .with_optional_hint(hint),
+                );
             }
-        }
+        });
         leaves.push(Leaf {
             source: source.clone(),
             refs,
@@ -329,7 +301,32 @@ struct Resolver<'a> {
     paths: RefCell<(HashMap<String, usize>, Vec<String>)>,
 }
 
+/// Each id and its index, in order.
+pub(crate) fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
+}
+
 impl Resolver<'_> {
+    /// What each of `names` refers to, in name order; a name that refers
+    /// to nothing goes to `problem` with its message and hint.
+    fn resolve_all(
+        &self,
+        names: &HashSet<String>,
+        mut problem: impl FnMut(&str, String, Option<String>),
+    ) -> Vec<Ref> {
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort();
+        let mut refs = Vec::new();
+        for name in names {
+            match self.resolve(name) {
+                Ok(Some(r)) => refs.push(r),
+                Ok(None) => {}
+                Err((message, hint)) => problem(name, message, hint),
+            }
+        }
+        refs
+    }
+
     fn district(&self, path: String) -> Ref {
         let mut paths = self.paths.borrow_mut();
         let (index, list) = &mut *paths;

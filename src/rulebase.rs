@@ -160,15 +160,10 @@ impl RuleBase {
             .map(|r| (r.id.as_str(), r.value))
             .collect();
         let state = Value::from(minijinja::value::Serde(&state));
-        let index = |ids: Vec<&String>| -> HashMap<String, usize> {
-            ids.into_iter()
-                .enumerate()
-                .map(|(i, id)| (id.clone(), i))
-                .collect()
-        };
-        let derived_index = index(rules.derived.iter().map(|d| &d.id).collect());
-        let finding_index = index(rules.findings.iter().map(|f| &f.id).collect());
-        let strategy_index = index(rules.strategies.iter().map(|s| &s.id).collect());
+        use crate::rule_resolve::index;
+        let derived_index = index(rules.derived.iter().map(|d| &d.id));
+        let finding_index = index(rules.findings.iter().map(|f| &f.id));
+        let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
         let derived = rules
             .derived
             .into_iter()
