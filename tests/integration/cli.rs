@@ -416,3 +416,53 @@ fn new_prints_a_starter_district_that_plans() {
         stderr(&bad)
     );
 }
+
+/// `policy.ron` decides how priorities are weighed and which leverage and
+/// principle values a rule may take; a rule directory without one gets the
+/// default.
+#[test]
+fn the_policy_file_weighs_priorities_and_bounds_values() {
+    let priority = |rules: &Path| -> u64 {
+        let plan = elplan(&[
+            "--rules",
+            &rules.to_string_lossy(),
+            "plan",
+            MENDOTA,
+            "--format",
+            "json",
+        ])
+        .json();
+        let first = &plan["stages"][0]["strategies"][0];
+        first["priority"].as_u64().expect("priority")
+    };
+    let default = broken_rules(&[]);
+    let base = priority(default.path());
+
+    let heavier = broken_rules(&[("policy.ron", "leverage_weight: 3,", "leverage_weight: 30,")]);
+    assert!(
+        priority(heavier.path()) > base * 5,
+        "leverage weighs ten times more"
+    );
+
+    let without = broken_rules(&[]);
+    std::fs::remove_file(without.path().join("policy.ron")).expect("remove");
+    assert_eq!(
+        priority(without.path()),
+        base,
+        "the default policy stands in"
+    );
+
+    let narrow = broken_rules(&[(
+        "policy.ron",
+        "leverage: (min: 1, max: 5),",
+        "leverage: (min: 1, max: 3),",
+    )]);
+    let output = elplan(&["--rules", &narrow.path().to_string_lossy(), "check"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("leverage 5 is out of range 1..=3")
+            || stdout(&output).contains("leverage 5 is out of range 1..=3"),
+        "{}",
+        shown(&output)
+    );
+}
