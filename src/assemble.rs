@@ -16,10 +16,21 @@ use crate::plan::{
     Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, StagePlan, FORMAT,
 };
 use crate::rulebase::RuleBase;
+use crate::rules::StrategyKind;
 use crate::schedule::{schedule, Candidate, Decision, Placement, Schedule};
+use crate::timing::{time, Frame, Months, TimeSpec};
 
-/// Builds the plan from the evaluation: choice, closure, stages, output.
-pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evaluation) -> Plan<'r> {
+/// The calendar month a dated plan starts in: (year, month 1-12).
+pub type YearMonth = (i32, u32);
+
+/// Builds the plan from the evaluation: choice, closure, stages, months,
+/// output. `start` is the calendar month of month 1 of a dated plan.
+pub fn assemble<'r>(
+    rules: &'r RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    start: Option<YearMonth>,
+) -> Plan<'r> {
     // The weight each finding adds to the strategies that answer it: its
     // severity's when it fired, nothing otherwise.
     let fired_weight: Vec<u32> = evaluation
@@ -36,11 +47,14 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
         .resources
         .max_initiatives_per_stage
         .map(|c| c as usize);
-    let schedule = schedule(&candidates, rules.stages.len(), cap);
+    let mut schedule = schedule(&candidates, rules.stages.len(), cap);
+    let months = u32::from(district.horizon_years()) * 12;
+    let windows = stage_windows(rules, months);
+    let first_month = start.map_or(rules.calendar.year_starts, |(_, m)| m);
+    let timed = time_strategies(rules, &mut schedule, &windows, months, first_month);
     let (findings, mut pending, not_fired) = finding_lists(rules, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
-    let months = u32::from(district.horizon_years()) * 12;
-    let stages = stages(rules, evaluation, &schedule, months);
+    let stages = stages(rules, evaluation, &schedule, &windows, &timed);
     let driver_diagram = driver_diagram(rules, &findings, &stages);
     Plan {
         format: FORMAT,
@@ -64,7 +78,55 @@ pub fn assemble<'r>(rules: &'r RuleBase, district: &District, evaluation: &Evalu
             .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.rule.id.as_str(), v.clone())))
             .collect(),
         driver_diagram,
+        start: start.map(|(y, m)| format!("{y:04}-{m:02}")),
+        first_month,
     }
+}
+
+/// Each stage's first and last month: its share of the horizon.
+fn stage_windows(rules: &RuleBase, months: u32) -> Vec<(u32, u32)> {
+    let mut windows = Vec::with_capacity(rules.stages.len());
+    let mut cumulative = 0.0;
+    let mut end = 0u32;
+    for (index, stage) in rules.stages.iter().enumerate() {
+        cumulative += stage.share;
+        let start = end + 1;
+        end = if index + 1 == rules.stages.len() {
+            months.max(start)
+        } else {
+            ((cumulative * f64::from(months)).round() as u32).max(start)
+        };
+        windows.push((start, end));
+    }
+    windows
+}
+
+/// Every scheduled strategy's months; those that cannot start within the
+/// horizon become deferred.
+fn time_strategies(
+    rules: &RuleBase,
+    schedule: &mut Schedule,
+    windows: &[(u32, u32)],
+    horizon: u32,
+    first_month: u32,
+) -> Vec<Option<Months>> {
+    let requires: Vec<&[usize]> = rules.strategies.iter().map(|s| &s.requires[..]).collect();
+    let specs: Vec<TimeSpec> = rules
+        .strategies
+        .iter()
+        .map(|s| TimeSpec {
+            duration: s.rule.duration,
+            ongoing: s.rule.ongoing,
+            window: s.tie.map(|t| (t.month, t.slack)),
+        })
+        .collect();
+    let stage_starts: Vec<u32> = windows.iter().map(|w| w.0).collect();
+    let frame = Frame {
+        stage_starts: &stage_starts,
+        horizon,
+        first_month,
+    };
+    time(schedule, &requires, &specs, &frame)
 }
 
 /// The driver diagram's drivers: every area with a fired finding or a
@@ -145,6 +207,7 @@ fn candidates<'r>(
                 priority: rules.policy.priority(s.rule.leverage, answered),
                 requires: &s.requires,
                 decision,
+                counts: s.rule.kind == StrategyKind::Change,
             }
         })
         .collect()
@@ -247,22 +310,14 @@ fn stages<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
-    months: u32,
+    windows: &[(u32, u32)],
+    timed: &[Option<Months>],
 ) -> Vec<StagePlan<'r>> {
     let mut stages = Vec::with_capacity(rules.stages.len());
-    let mut cumulative = 0.0;
-    let mut end = 0u32;
-    for (index, stage) in rules.stages.iter().enumerate() {
-        cumulative += stage.share;
-        let start = end + 1;
-        end = if index + 1 == rules.stages.len() {
-            months.max(start)
-        } else {
-            ((cumulative * f64::from(months)).round() as u32).max(start)
-        };
+    for (index, (stage, &(start, end))) in rules.stages.iter().zip(windows).enumerate() {
         let strategies = schedule.stages[index]
             .iter()
-            .map(|&i| scheduled(rules, evaluation, schedule, i))
+            .filter_map(|&i| Some(scheduled(rules, evaluation, schedule, i, timed[i]?)))
             .collect();
         stages.push(StagePlan {
             id: &stage.id,
@@ -282,6 +337,7 @@ fn scheduled<'r>(
     evaluation: &Evaluation,
     schedule: &Schedule,
     i: usize,
+    months: Months,
 ) -> Scheduled<'r> {
     let compiled = &rules.strategies[i];
     let (s, texts) = (&compiled.rule, &compiled.texts);
@@ -313,5 +369,10 @@ fn scheduled<'r>(
         measures: texts.measures.clone(),
         sources: texts.sources.clone(),
         check_in_place,
+        kind: s.kind,
+        start_month: months.start,
+        end_month: months.end,
+        ongoing: s.ongoing,
+        tied_to: s.tied_to.as_deref(),
     }
 }

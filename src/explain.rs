@@ -96,7 +96,7 @@ pub fn explain(
 ) -> Result<Explanation, Diagnostic> {
     let rules = session.rules();
     let evaluation = engine::evaluate(rules, district, file)?;
-    let plan = crate::assemble::assemble(rules, district, &evaluation);
+    let plan = crate::assemble::assemble(rules, district, &evaluation, None);
     let rule_error =
         |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
     if let Some(&i) = rules.finding_index.get(id) {

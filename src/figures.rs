@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::plan::{DriverDiagram, Plan};
+use crate::timing::MonthLabel;
 
 /// The height of one line of box text.
 const LINE: f64 = 13.0;
@@ -37,7 +38,8 @@ pub struct Shape {
     pub width: f64,
     pub height: f64,
     /// `aim`, `primary`, `secondary`, `idea` or `core` (a change idea every
-    /// plan needs) in the driver diagram; `stage` or `bar` in the timeline.
+    /// plan needs) in the driver diagram; `stage`, `bar` or `ongoing` (a
+    /// strategy that runs to the end of the horizon) in the timeline.
     pub kind: &'static str,
     pub lines: Vec<Text>,
 }
@@ -68,8 +70,11 @@ pub struct Tick {
     pub x: f64,
     /// Where the tick line ends.
     pub bottom: f64,
-    /// `M1`, `M2`, … or `YYYY-MM` on a dated plan.
+    /// `M1`, `M2`, … on an undated plan, the month's name on a dated one.
     pub label: String,
+    /// Under it: the month's name on an undated plan, the year on a dated
+    /// one (at January and at the first tick).
+    pub sublabel: String,
 }
 
 /// The timeline: a band per stage over its months, a bar per strategy.
@@ -90,9 +95,8 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// Lays out the figures of `plan`; `months` are the calendar months of
-    /// a dated plan (`YYYY-MM-DD` of each month's first day).
-    pub fn new(plan: &Plan<'_>, months: Option<&[String]>) -> Figures {
+    /// Lays out the figures of `plan`, its months labelled by `months`.
+    pub fn new(plan: &Plan<'_>, months: &[MonthLabel]) -> Figures {
         Figures {
             driver_diagram: driver_figure(plan, &plan.driver_diagram),
             timeline: timeline(plan, months),
@@ -361,17 +365,18 @@ fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
     }
 }
 
-/// The stage timeline: one band per stage over its months, one bar per
-/// scheduled strategy. Month ticks read `M1`, `M2`, … or, with calendar
-/// `months`, `YYYY-MM`.
-fn timeline(plan: &Plan<'_>, months: Option<&[String]>) -> TimelineFigure {
+/// The timeline: one band per stage over its months, one bar per
+/// scheduled strategy over its own months (stages overlap). Ticks read
+/// `M1`, `M3`, … with the month's name under them, or the month's name and
+/// year on a dated plan.
+fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
     let horizon = plan.horizon_months.max(1) as f64;
     let (label_w, chart_w) = (300.0, 620.0);
     let unit = chart_w / horizon;
     let x_of = |month: u32| label_w + (f64::from(month) - 1.0) * unit;
     let row = 16.0;
     let rows: usize = plan.stages.iter().map(|s| s.strategies.len() + 1).sum();
-    let total_h = 40.0 + rows as f64 * row + 10.0;
+    let total_h = 50.0 + rows as f64 * row + 10.0;
     let step = match plan.horizon_months {
         m if m > 24 => 3,
         m if m > 12 => 2,
@@ -379,17 +384,24 @@ fn timeline(plan: &Plan<'_>, months: Option<&[String]>) -> TimelineFigure {
     };
     let ticks = (1..=plan.horizon_months)
         .step_by(step)
-        .map(|month| Tick {
-            x: tenth(x_of(month)),
-            bottom: tenth(total_h - 6.0),
-            label: months.and_then(|m| m.get(month as usize - 1)).map_or_else(
-                || format!("M{month}"),
-                |m| m.get(..7).unwrap_or(m).to_string(),
-            ),
+        .map(|month| {
+            let label = months.get(month as usize - 1);
+            let short = label.map_or("", |m| m.short);
+            let (text, sub) = match label.and_then(|m| m.year) {
+                Some(year) if month == 1 || short == "Jan" => (short.to_string(), year.to_string()),
+                Some(_) => (short.to_string(), String::new()),
+                None => (format!("M{month}"), short.to_string()),
+            };
+            Tick {
+                x: tenth(x_of(month)),
+                bottom: tenth(total_h - 6.0),
+                label: text,
+                sublabel: sub,
+            }
         })
         .collect();
     let mut shapes = Vec::new();
-    let mut y = 34.0;
+    let mut y = 44.0;
     for (index, stage) in plan.stages.iter().enumerate() {
         let (x0, x1) = (x_of(stage.start_month), x_of(stage.end_month + 1));
         let title = format!(
@@ -402,8 +414,10 @@ fn timeline(plan: &Plan<'_>, months: Option<&[String]>) -> TimelineFigure {
         shapes.push(bar("stage", (x0, y, x1 - x0, row - 3.0), 0.0, title));
         y += row;
         for s in &stage.strategies {
+            let (b0, b1) = (x_of(s.start_month), x_of(s.end_month + 1));
             let title = wrap(&clean(s.title.as_str().unwrap_or(s.id)), 50, 1).concat();
-            shapes.push(bar("bar", (x0, y + 3.0, x1 - x0, row - 7.0), 12.0, title));
+            let kind = if s.ongoing { "ongoing" } else { "bar" };
+            shapes.push(bar(kind, (b0, y + 3.0, b1 - b0, row - 7.0), 12.0, title));
             y += row;
         }
     }

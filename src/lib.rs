@@ -74,6 +74,7 @@ mod schedule;
 pub mod session;
 pub mod source;
 pub mod sweep;
+mod timing;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use district::District;

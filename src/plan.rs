@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::rules::Severity;
+use crate::rules::{Severity, StrategyKind};
 
 /// The `format` field of plan JSON.
 pub const FORMAT: &str = "elplan.plan/1";
@@ -44,6 +44,11 @@ pub struct Plan<'r> {
     /// The theory of action: aim, primary and secondary drivers, change
     /// ideas. Built once; Markdown, HTML and JSON all show this one.
     pub driver_diagram: DriverDiagram<'r>,
+    /// The calendar month of month 1 (`YYYY-MM`) of a dated plan; `None`
+    /// for an undated one, whose month 1 is the school year's first month.
+    pub start: Option<String>,
+    /// The calendar month (1 = January) month 1 falls in.
+    pub first_month: u32,
 }
 
 /// The driver diagram: the aim, the areas it depends on (primary
@@ -215,6 +220,16 @@ pub struct Scheduled<'r> {
     /// Fields that would tell whether the district already has this in
     /// place; empty when that was decided.
     pub check_in_place: Vec<String>,
+    /// Process (the improvement process) or change (a change idea).
+    pub kind: StrategyKind,
+    /// Its first month, 1-based.
+    pub start_month: u32,
+    /// Its last month, within the horizon.
+    pub end_month: u32,
+    /// Runs to the end of the horizon.
+    pub ongoing: bool,
+    /// The calendar event it starts with, if any.
+    pub tied_to: Option<&'r str>,
 }
 
 /// A strategy the district already has.
@@ -234,6 +249,8 @@ pub enum DeferReason {
     Capacity,
     /// Pulled in only for strategies that were deferred.
     OnlyForDeferred,
+    /// It could not start within the planning horizon.
+    Horizon,
 }
 
 /// A strategy in the plan that did not fit.

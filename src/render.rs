@@ -19,6 +19,7 @@ use crate::figures::Figures;
 use crate::limits::{MAX_TEMPLATE_BYTES, TEMPLATE_FUEL, TEMPLATE_RECURSION};
 use crate::plan::Plan;
 use crate::rulebase::RuleBase;
+use crate::timing::{month_labels, MonthLabel};
 
 static DEFAULT_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -76,21 +77,15 @@ pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
     (1..=days).contains(&day).then_some((year, month, day))
 }
 
-/// The first day of each month of the plan (`YYYY-MM-01`), one more than
-/// the horizon so the last month has an end; from `date`, or from a
-/// nominal January 2001 when there is none.
-fn calendar(date: Option<&str>, months: u32) -> Vec<String> {
-    let (year, month, _) = date.and_then(parse_date).unwrap_or((2001, 1, 1));
-    (0..=months as i32)
-        .map(|k| {
-            let index = (month as i32 - 1) + k;
-            format!(
-                "{:04}-{:02}-01",
-                year + index.div_euclid(12),
-                index.rem_euclid(12) + 1
-            )
-        })
-        .collect()
+/// The months of `plan`, labelled as documents show them: by calendar
+/// month and year when the plan is dated, by number otherwise.
+fn months(plan: &Plan<'_>) -> Vec<MonthLabel> {
+    let year = plan
+        .start
+        .as_deref()
+        .and_then(|s| s.get(..4))
+        .and_then(|y| y.parse().ok());
+    month_labels(year, plan.first_month, plan.horizon_months)
 }
 
 /// The template environment: every template parsed once, ready to render
@@ -209,12 +204,11 @@ impl Renderer {
                 ),
             )
         })?;
-        let months = calendar(options.date.as_deref(), plan.horizon_months);
+        let months = months(plan);
         let plan_value = Value::from(Serde(plan));
         let scheduled = scheduled(&plan_value);
         let figures = if format == Format::Html {
-            let calendar = options.date.as_ref().map(|_| months.as_slice());
-            Value::from(Serde(Figures::new(plan, calendar)))
+            Value::from(Serde(Figures::new(plan, &months)))
         } else {
             Value::UNDEFINED
         };

@@ -2,7 +2,8 @@
 //!
 //! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
 //! `derived.ron`, `findings.ron`, `strategies/*.ron` and, optionally,
-//! `policy.ron` (the default one stands in when it is missing). This module only
+//! `policy.ron` and `calendar.ron` (the default ones stand in when they are
+//! missing). This module only
 //! gathers their text; [`crate::rulebase`] makes sense of it.
 
 use std::path::{Path, PathBuf};
@@ -35,10 +36,15 @@ pub struct RuleFiles {
     /// `policy.ron`: the directory's own, or the default one when the
     /// directory has none.
     pub policy: (PathBuf, String),
+    /// `calendar.ron`: the directory's own, or the default one.
+    pub calendar: (PathBuf, String),
 }
 
 /// The policy file, optional in a rule directory.
 pub const POLICY_FILE: &str = "policy.ron";
+
+/// The school calendar file, optional in a rule directory.
+pub const CALENDAR_FILE: &str = "calendar.ron";
 
 impl RuleFiles {
     /// The default rule base, compiled into the binary.
@@ -66,7 +72,8 @@ impl RuleFiles {
             origin: "embedded".into(),
             singles,
             strategies,
-            policy: default_policy(),
+            policy: default_file(POLICY_FILE),
+            calendar: default_file(CALENDAR_FILE),
         }
     }
 
@@ -84,18 +91,20 @@ impl RuleFiles {
                 Err(d) => problems.push(d),
             }
         }
-        let policy_path = dir.join(POLICY_FILE);
-        let policy = if policy_path.exists() {
-            match crate::source::read_text(&policy_path, MAX_RULE_FILE_BYTES) {
-                Ok(text) => (policy_path, text),
-                Err(d) => {
-                    problems.push(d);
-                    default_policy()
-                }
+        let mut optional = |name: &str| {
+            let path = dir.join(name);
+            if !path.exists() {
+                return default_file(name);
             }
-        } else {
-            default_policy()
+            crate::source::read_text(&path, MAX_RULE_FILE_BYTES)
+                .map(|text| (path, text))
+                .unwrap_or_else(|d| {
+                    problems.push(d);
+                    default_file(name)
+                })
         };
+        let policy = optional(POLICY_FILE);
+        let calendar = optional(CALENDAR_FILE);
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -123,6 +132,7 @@ impl RuleFiles {
                 singles,
                 strategies,
                 policy,
+                calendar,
             })
         } else {
             Err(problems)
@@ -130,12 +140,12 @@ impl RuleFiles {
     }
 }
 
-/// The default rule base's `policy.ron`.
-fn default_policy() -> (PathBuf, String) {
+/// One of the default rule base's optional files.
+fn default_file(name: &str) -> (PathBuf, String) {
     let text = DEFAULT_RULES
-        .get_file(POLICY_FILE)
+        .get_file(name)
         .and_then(|f| f.contents_utf8())
         .unwrap_or("")
         .to_string();
-    (PathBuf::from("<embedded rules>").join(POLICY_FILE), text)
+    (PathBuf::from("<embedded rules>").join(name), text)
 }

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule_files::RuleFiles;
-use crate::rules::{Area, Derived, Finding, Origin, Policy, Reference, Stage, Strategy};
+use crate::rules::{Area, Calendar, Derived, Finding, Origin, Policy, Reference, Stage, Strategy};
 
 /// The rule files, parsed and checked, with each strategy's stage and
 /// prerequisites resolved to indices.
@@ -24,6 +24,7 @@ pub(crate) struct Validated {
     pub areas: Vec<Area>,
     pub references: Vec<Reference>,
     pub policy: Policy,
+    pub calendar: Calendar,
     pub derived: Vec<Derived>,
     pub findings: Vec<Finding>,
     pub strategies: Vec<Strategy>,
@@ -45,7 +46,7 @@ impl<'a> Locator<'a> {
             .singles
             .iter()
             .chain(&files.strategies)
-            .chain(std::iter::once(&files.policy))
+            .chain([&files.policy, &files.calendar])
             .map(|(p, s)| (p.as_path(), s.as_str()))
             .collect();
         Locator { sources }
@@ -99,9 +100,10 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let Some(policy) = parsed.policy.clone() else {
+    let (Some(policy), Some(calendar)) = (parsed.policy.clone(), parsed.calendar.clone()) else {
         return Err(Diagnostics(problems));
     };
+    check_calendar(&calendar, &files.calendar.0, &mut problems);
     let single = |i: usize| {
         files
             .singles
@@ -134,7 +136,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         let owner = format!("finding `{}`", f.id);
         check_area(&f.area, &f.origin, &owner, &area_ids, locate, &mut problems);
     }
-    let (stage_of, requires) = check_strategies(&parsed, &policy, locate, &mut problems);
+    let (stage_of, requires) = check_strategies(&parsed, &policy, &calendar, locate, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
@@ -143,6 +145,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         areas: parsed.areas,
         references: parsed.references,
         policy,
+        calendar,
         derived: parsed.derived,
         findings: parsed.findings,
         strategies: parsed.strategies,
@@ -157,6 +160,7 @@ struct Parsed {
     areas: Vec<Area>,
     references: Vec<Reference>,
     policy: Option<Policy>,
+    calendar: Option<Calendar>,
     derived: Vec<Derived>,
     findings: Vec<Finding>,
     strategies: Vec<Strategy>,
@@ -197,11 +201,16 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
     let policy = crate::source::parse_ron(policy_path, policy_source)
         .map_err(|d| problems.push(d))
         .ok();
+    let (calendar_path, calendar_source) = &files.calendar;
+    let calendar = crate::source::parse_ron(calendar_path, calendar_source)
+        .map_err(|d| problems.push(d))
+        .ok();
     Parsed {
         stages,
         areas,
         references,
         policy,
+        calendar,
         derived,
         findings,
         strategies,
@@ -259,6 +268,7 @@ fn check_area(
 fn check_strategies(
     parsed: &Parsed,
     policy: &Policy,
+    calendar: &Calendar,
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<usize>, Vec<Vec<usize>>) {
@@ -310,6 +320,7 @@ fn check_strategies(
                 ),
             ));
         }
+        check_timing(s, &owner, calendar, locate, problems);
         let mut prerequisites = Vec::new();
         for r in &s.requires {
             match index.get(r.as_str()) {
@@ -328,6 +339,66 @@ fn check_strategies(
         requires.push(prerequisites);
     }
     (stage_of, requires)
+}
+
+/// A strategy's duration and calendar tie.
+fn check_timing(
+    s: &Strategy,
+    owner: &str,
+    calendar: &Calendar,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if !(1..=36).contains(&s.duration) {
+        problems.push(locate.at_key(
+            &s.origin,
+            "duration",
+            format!(
+                "{owner}: duration {} is out of range 1..=36 months",
+                s.duration
+            ),
+        ));
+    }
+    if let Some(event) = &s.tied_to {
+        if !calendar.events.iter().any(|e| &e.id == event) {
+            let ids = calendar.events.iter().map(|e| e.id.as_str());
+            problems.push(
+                locate
+                    .at_key(
+                        &s.origin,
+                        "tied_to",
+                        format!(
+                            "{owner} is tied to `{event}`, which is not an event of the calendar"
+                        ),
+                    )
+                    .with_optional_hint(did_you_mean(event, ids)),
+            );
+        }
+    }
+}
+
+/// The calendar's months are months, and its event ids unique.
+fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnostic>) {
+    if !(1..=12).contains(&calendar.year_starts) {
+        problems.push(Diagnostic::new(
+            file,
+            format!("year_starts {} is not a month 1..=12", calendar.year_starts),
+        ));
+    }
+    for e in &calendar.events {
+        if !(1..=12).contains(&e.month) || e.through.is_some_and(|t| !(1..=12).contains(&t)) {
+            problems.push(Diagnostic::new(
+                file,
+                format!("event `{}`: month {} is not a month 1..=12", e.id, e.month),
+            ));
+        }
+    }
+    check_unique(
+        calendar.events.iter().map(|e| e.id.as_str()),
+        file,
+        "calendar event",
+        problems,
+    );
 }
 
 fn parse_list<T: DeserializeOwned>(

@@ -20,7 +20,7 @@ use crate::graph::{DependencyGraph, Node};
 use crate::rule_compile::{Compiled, StrategyBatch};
 use crate::rule_files::RuleFiles;
 use crate::rule_resolve::{Leaf, Ref};
-use crate::rules::{Area, Derived, Finding, Policy, Reference, Stage, Strategy};
+use crate::rules::{Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy};
 
 /// A derived value as written, with its expression compiled.
 #[derive(Debug)]
@@ -51,10 +51,35 @@ pub struct CompiledStrategy {
     /// The findings its `when` reads, as indices in
     /// [`RuleBase::findings`]: what it answers when they fire.
     pub addresses: Vec<usize>,
+    /// When it may start, if it is tied to a calendar event.
+    pub tie: Option<Tie>,
     pub(crate) when: Logic,
     pub(crate) in_place: Option<Logic>,
     /// Its texts as template values, converted once.
     pub(crate) texts: StrategyTexts,
+}
+
+/// When a strategy tied to a calendar event may start: in the event's
+/// month, or up to `slack` months later so that it still ends within an
+/// event that spans several months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tie {
+    /// The calendar month (1 = January) it may start in first.
+    pub month: u32,
+    /// How many months later it may still start.
+    pub slack: u32,
+}
+
+impl Tie {
+    fn new(event: &crate::rules::Event, duration: u32) -> Tie {
+        let span = event
+            .through
+            .map_or(1, |last| (last + 12 - event.month) % 12 + 1);
+        Tie {
+            month: event.month,
+            slack: span.saturating_sub(duration.max(1)),
+        }
+    }
 }
 
 /// A strategy's texts as minijinja values: plans clone them (an `Arc`
@@ -98,6 +123,8 @@ pub struct RuleBase {
     pub references: Vec<Reference>,
     /// How priorities are weighed and which values are allowed.
     pub policy: Policy,
+    /// The school calendar plans follow.
+    pub calendar: Calendar,
     /// The derived values, in file order.
     pub derived: Vec<CompiledDerived>,
     /// The findings, in file order.
@@ -185,6 +212,11 @@ impl RuleBase {
             .zip(split.when.into_iter().zip(split.in_place))
             .map(|((rule, stage), (when, in_place))| CompiledStrategy {
                 texts: StrategyTexts::new(&rule),
+                tie: rule.tied_to.as_ref().and_then(|event| {
+                    let events = &rules.calendar.events;
+                    let event = events.iter().find(|e| &e.id == event)?;
+                    Some(Tie::new(event, rule.duration))
+                }),
                 rule,
                 stage,
                 requires: requires.next().unwrap_or_default(),
@@ -199,6 +231,7 @@ impl RuleBase {
             areas: rules.areas,
             references: rules.references,
             policy: rules.policy,
+            calendar: rules.calendar,
             derived,
             findings,
             strategies,
@@ -274,6 +307,8 @@ struct TemplateValues<'a> {
     /// Area ids in the order of `areas.ron`.
     area_ids: Vec<&'a str>,
     titles: BTreeMap<&'a str, &'a str>,
+    /// The calendar's events by id.
+    events: BTreeMap<&'a str, &'a crate::rules::Event>,
 }
 
 fn template_values(rules: &crate::rule_validate::Validated) -> Value {
@@ -295,6 +330,12 @@ fn template_values(rules: &crate::rule_validate::Validated) -> Value {
                     .iter()
                     .map(|s| (s.id.as_str(), s.title.as_str())),
             )
+            .collect(),
+        events: rules
+            .calendar
+            .events
+            .iter()
+            .map(|e| (e.id.as_str(), e))
             .collect(),
     }))
 }

@@ -176,6 +176,48 @@ impl Policy {
     }
 }
 
+/// The school calendar plans follow (`calendar.ron`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// The calendar month (1 = January) an undated plan starts in.
+    pub year_starts: u32,
+    /// The events strategies may be tied to.
+    pub events: Vec<Event>,
+}
+
+/// A yearly event of the school calendar.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// The event's id, as `tied_to` names it.
+    pub id: String,
+    /// The calendar month it falls in (or begins in), 1 = January.
+    pub month: u32,
+    /// The last month of an event that spans several (the budget is
+    /// drafted March to May); a strategy tied to it ends by then.
+    #[serde(default)]
+    pub through: Option<u32>,
+    /// What happens, as a plan's text says it.
+    pub title: String,
+}
+
+/// Whether a strategy is part of the improvement process every plan runs,
+/// or a change idea.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrategyKind {
+    /// The improvement process: never deferred for capacity.
+    Process,
+    /// A change idea: counts against the district's capacity per stage.
+    #[default]
+    Change,
+}
+
+fn default_duration() -> u32 {
+    2
+}
+
 /// A finding (`findings.ron`): a condition on the district's data and the
 /// sentence that states its evidence.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -246,6 +288,19 @@ pub struct Strategy {
     /// The California EL Roadmap principle it serves, 1 to 4, within
     /// `policy.ron`'s bounds.
     pub principle: u8,
+    /// Process or change; change when left out.
+    #[serde(default)]
+    pub kind: StrategyKind,
+    /// Months it takes (for an ongoing strategy: its first cycle, after
+    /// which what requires it may start); 2 when left out.
+    #[serde(default = "default_duration")]
+    pub duration: u32,
+    /// Runs from its start to the end of the horizon.
+    #[serde(default)]
+    pub ongoing: bool,
+    /// A calendar event (`calendar.ron`) it starts with.
+    #[serde(default)]
+    pub tied_to: Option<String>,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,
     /// Ids of the strategies it needs first.

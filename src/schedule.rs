@@ -33,6 +33,10 @@ pub struct Candidate<'a> {
     /// Indices of prerequisite candidates.
     pub requires: &'a [usize],
     pub decision: Decision,
+    /// Counts against the cap per stage (a change idea); the improvement
+    /// process itself does not, and is never deferred for capacity, nor is
+    /// anything it requires.
+    pub counts: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +82,16 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
         }
     }
     let order = topological(candidates, &members, &dependents);
+    // What the improvement process needs is part of it: a change strategy
+    // a process strategy requires does not count against the cap either.
+    let mut counts: Vec<bool> = candidates.iter().map(|c| c.counts).collect();
+    for &i in order.iter().rev() {
+        if in_plan[i] && !counts[i] {
+            for &p in candidates[i].requires {
+                counts[p] = false;
+            }
+        }
+    }
 
     // A prerequisite is as urgent as the most urgent strategy needing it.
     for &i in order.iter().rev() {
@@ -114,7 +128,8 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
                 .copied()
                 .filter(|&i| stage_of[i] == stage)
                 .collect();
-            if here.len() <= cap {
+            let counted = here.iter().filter(|&&i| counts[i]).count();
+            if counted <= cap {
                 continue;
             }
             // Only a strategy nothing else in the stage needs can move; a
@@ -131,10 +146,10 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
             let mut movable: BinaryHeap<_> = here
                 .iter()
                 .copied()
-                .filter(|&i| needed[i] == 0)
+                .filter(|&i| needed[i] == 0 && counts[i])
                 .map(key)
                 .collect();
-            let mut count = here.len();
+            let mut count = counted;
             while count > cap {
                 let Some(Reverse((_, _, moved))) = movable.pop() else {
                     break;
@@ -148,7 +163,7 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
                 for &p in candidates[moved].requires {
                     if in_plan[p] && stage_of[p] == stage && deferred[p].is_none() {
                         needed[p] -= 1;
-                        if needed[p] == 0 {
+                        if needed[p] == 0 && counts[p] {
                             movable.push(key(p));
                         }
                     }
@@ -317,6 +332,7 @@ mod tests {
             priority,
             requires,
             decision,
+            counts: true,
         }
     }
 
@@ -396,6 +412,8 @@ mod properties {
         /// Prerequisites among earlier candidates only, so the graph is acyclic.
         requires: Vec<usize>,
         decision: Decision,
+        /// A change idea (counts against the cap) or the process (does not).
+        counts: bool,
     }
 
     fn decision() -> impl Strategy<Value = Decision> {
@@ -416,18 +434,26 @@ mod properties {
                     } else {
                         proptest::collection::vec(0..i, 0..4).boxed()
                     };
-                    (0usize..4, 0u32..30, requires, decision()).prop_map(
-                        |(stage, priority, mut requires, decision)| {
-                            requires.sort_unstable();
-                            requires.dedup();
-                            Spec {
-                                stage,
-                                priority,
-                                requires,
-                                decision,
-                            }
-                        },
+                    (
+                        0usize..4,
+                        0u32..30,
+                        requires,
+                        decision(),
+                        proptest::bool::weighted(0.7),
                     )
+                        .prop_map(
+                            |(stage, priority, mut requires, decision, counts)| {
+                                requires.sort_unstable();
+                                requires.dedup();
+                                Spec {
+                                    stage,
+                                    priority,
+                                    requires,
+                                    decision,
+                                    counts,
+                                }
+                            },
+                        )
                 })
                 .collect::<Vec<_>>()
         })
@@ -443,6 +469,7 @@ mod properties {
                 priority: s.priority,
                 requires: &s.requires,
                 decision: s.decision,
+                counts: s.counts,
             })
             .collect();
         schedule(&candidates, 4, cap)
@@ -482,8 +509,30 @@ mod properties {
         fn the_cap_is_never_exceeded(specs in specs(), cap in 1usize..6) {
             let ids = ids(specs.len());
             let result = run(&specs, &ids, Some(cap));
+            // What a process strategy in the plan needs is part of the process.
+            let mut counts: Vec<bool> = specs.iter().map(|s| s.counts).collect();
+            for i in (0..specs.len()).rev() {
+                let member = matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
+                if member && !counts[i] {
+                    for &p in &specs[i].requires {
+                        counts[p] = false;
+                    }
+                }
+            }
             for list in &result.stages {
-                prop_assert!(list.len() <= cap);
+                let counted = list.iter().filter(|&&i| counts[i]).count();
+                prop_assert!(counted <= cap);
+            }
+        }
+
+        #[test]
+        fn the_process_is_never_deferred_for_capacity(specs in specs(), cap in 1usize..6) {
+            let ids = ids(specs.len());
+            let result = run(&specs, &ids, Some(cap));
+            for (i, spec) in specs.iter().enumerate() {
+                if !spec.counts {
+                    prop_assert_ne!(result.slots[i].placement, Placement::Deferred(DeferReason::Capacity), "s{}", i);
+                }
             }
         }
 

@@ -64,10 +64,21 @@ impl Session {
         &self.renderer
     }
 
-    /// Plans `district`, aim included; `file` names it in diagnostics.
+    /// Plans `district`, aim included, undated (month 1 is the month the
+    /// school year starts); `file` names it in diagnostics.
     pub fn plan(&self, district: &District, file: &Path) -> Result<Plan<'_>, Diagnostic> {
+        self.plan_dated(district, file, None)
+    }
+
+    /// Plans `district` with month 1 in `start` (year, month), or undated.
+    pub fn plan_dated(
+        &self,
+        district: &District,
+        file: &Path,
+        start: Option<(i32, u32)>,
+    ) -> Result<Plan<'_>, Diagnostic> {
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
-        let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation);
+        let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
         plan.driver_diagram.aim = self.renderer.aim(evaluation.district, &self.rules)?;
         Ok(plan)
     }
@@ -84,7 +95,8 @@ impl Session {
             .render(format, plan, district, &self.rules, options)
     }
 
-    /// Plans `district` and renders the draft in `format`.
+    /// Plans `district` and renders the draft in `format`; a dated draft
+    /// (`options.date`) starts its plan in that month.
     pub fn draft(
         &self,
         district: &District,
@@ -92,7 +104,12 @@ impl Session {
         format: Format,
         options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
-        let plan = self.plan(district, file)?;
+        let start = options
+            .date
+            .as_deref()
+            .and_then(crate::render::parse_date)
+            .map(|(year, month, _)| (year, month));
+        let plan = self.plan_dated(district, file, start)?;
         self.render(format, &plan, district, options)
     }
 }
