@@ -262,7 +262,8 @@ fn stage_inversions(
 fn full_probe() -> District {
     let source = r#"District(
         id: "full-probe", name: "Full probe", kind: Unified, grades: (low: 0, high: 12), county: "Probe",
-        cds_code: "00000000000000", data_year: "2023-24", enrollment: 5000, schools: 10,
+        cds_code: "00000000000000", data_year: "2023-24", enrollment: 5000, schools: 10, locale: Suburb,
+        accountability: (assistance: Differentiated, elpi_color: Orange),
         students: (el_share: 0.3, ever_el_share: 0.5, frpm_share: 0.7, ltel_share_of_els: 0.2,
             at_risk_share_of_els: 0.15, newcomer_share_of_els: 0.1,
             languages: [(name: "Spanish", share_of_els: 0.8), (name: "Vietnamese", share_of_els: 0.1), (name: "Arabic", share_of_els: 0.05)]),
@@ -275,11 +276,15 @@ fn full_probe() -> District {
             seal_of_biliteracy: false, observation_protocol: "OPAL", el_shadowing_done: false, progress_monitoring_system: false),
         staffing: (teachers: 300, bilingual_authorized_teachers: 20, instructional_coaches: 2, teacher_leaders: 0, el_coordinator: false),
         leadership: (changes_last_3_years: 2, improvement_science: Novice, el_expertise: Novice,
-            improvement_team: [Teachers, DistrictStaff], district_leadership_team: false, partners: []),
+            improvement_team: [Teachers, DistrictStaff], district_leadership_team: false, partners: [],
+            improvement_network: false),
         family: (elac_active: true, delac_active: false),
         resources: (budget: Low, protected_team_time: false, horizon_years: 3, max_initiatives_per_stage: 10),
         goals: (expand_dual_language_to: 4, raise_reclassification: true, reduce_ltel: true, find_root_causes: true,
             strengthen_designated_eld: true, engage_families: true, build_teacher_leadership: true),
+        compliance: (home_language_survey: true, initial_elpac_30_days: true, summative_elpac_annual: true,
+            program_options: false, reclassification_criteria: true, rfep_monitoring: true,
+            teacher_el_authorization: true, lcap_el_actions: true),
     )"#;
     District::parse(Path::new("<full probe district>"), source).unwrap_or_else(|_| minimal_probe())
 }

@@ -36,6 +36,11 @@ pub struct District {
     pub enrollment: u32,
     /// Number of schools, more than zero.
     pub schools: Option<u32>,
+    /// The district's NCES locale: city, suburb, town or rural.
+    pub locale: Option<Locale>,
+    /// The state's support and the Dashboard's EL progress colour.
+    #[serde(default)]
+    pub accountability: Accountability,
     /// Required: who the students are.
     pub students: Students,
     /// Outcomes by school year, oldest first; empty when left out.
@@ -59,6 +64,86 @@ pub struct District {
     /// Goals the district has set; goals not stated are not goals.
     #[serde(default)]
     pub goals: Goals,
+    /// What California requires of an EL master plan, as the district
+    /// meets it.
+    #[serde(default)]
+    pub compliance: Compliance,
+}
+
+/// The NCES locale of a district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    /// A city (NCES codes 11-13).
+    City,
+    /// A suburb (21-23).
+    Suburb,
+    /// A town (31-33).
+    Town,
+    /// Rural (41-43).
+    Rural,
+}
+
+/// The level of support the state gives the district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Assistance {
+    /// General assistance, open to every district.
+    General,
+    /// Differentiated assistance, for districts whose student groups miss
+    /// the Dashboard's criteria.
+    Differentiated,
+    /// Intensive intervention.
+    Intensive,
+}
+
+/// A California School Dashboard performance colour, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Color {
+    /// Lowest performance.
+    Red,
+    /// Low.
+    Orange,
+    /// Middle.
+    Yellow,
+    /// High.
+    Green,
+    /// Highest.
+    Blue,
+}
+
+/// The district's place in the state's accountability system.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accountability {
+    /// The level of state support.
+    pub assistance: Option<Assistance>,
+    /// The latest Dashboard colour of the English Learner Progress Indicator.
+    pub elpi_color: Option<Color>,
+}
+
+/// What California requires of an EL master plan, each met or not; left
+/// out is unknown, for the team to confirm.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compliance {
+    /// A Home Language Survey at first enrollment.
+    pub home_language_survey: Option<bool>,
+    /// The initial ELPAC within 30 calendar days of enrollment.
+    pub initial_elpac_30_days: Option<bool>,
+    /// Every EL takes the summative ELPAC each spring.
+    pub summative_elpac_annual: Option<bool>,
+    /// Language acquisition programs offered and parent requests honoured
+    /// (EC 305-310).
+    pub program_options: Option<bool>,
+    /// Reclassification on the four EC 313(f) criteria.
+    pub reclassification_criteria: Option<bool>,
+    /// Reclassified students monitored for four years.
+    pub rfep_monitoring: Option<bool>,
+    /// Every teacher of ELs holds an EL authorization.
+    pub teacher_el_authorization: Option<bool>,
+    /// The LCAP names actions and services for ELs.
+    pub lcap_el_actions: Option<bool>,
 }
 
 /// What kind of district (local educational agency) it is.
@@ -235,6 +320,9 @@ pub struct Leadership {
     pub improvement_team: Option<Vec<TeamMember>>,
     /// Whether a district leadership team exists.
     pub district_leadership_team: Option<bool>,
+    /// Whether the district already belongs to a cross-district
+    /// improvement network.
+    pub improvement_network: Option<bool>,
     /// Expert partners the district works with; unknown when left out.
     pub partners: Option<Vec<Partner>>,
 }
@@ -331,6 +419,8 @@ impl District {
             data_year: None,
             enrollment,
             schools: None,
+            locale: None,
+            accountability: Accountability::default(),
             students: Students {
                 el_share,
                 ever_el_share: None,
@@ -347,6 +437,7 @@ impl District {
             family: Family::default(),
             resources: Resources::default(),
             goals: Goals::default(),
+            compliance: Compliance::default(),
         };
         district.fill_defaults();
         district
@@ -710,6 +801,8 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "data_year",
             "enrollment",
             "schools",
+            "locale",
+            "accountability",
             "students",
             "history",
             "programs",
@@ -718,8 +811,20 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "family",
             "resources",
             "goals",
+            "compliance",
         ],
         "grades" => &["low", "high"],
+        "accountability" => &["assistance", "elpi_color"],
+        "compliance" => &[
+            "home_language_survey",
+            "initial_elpac_30_days",
+            "summative_elpac_annual",
+            "program_options",
+            "reclassification_criteria",
+            "rfep_monitoring",
+            "teacher_el_authorization",
+            "lcap_el_actions",
+        ],
         "students" => &[
             "el_share",
             "ever_el_share",
@@ -761,6 +866,7 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "el_expertise",
             "improvement_team",
             "district_leadership_team",
+            "improvement_network",
             "partners",
         ],
         "family" => &["elac_active", "delac_active"],
@@ -803,6 +909,9 @@ pub fn enum_values(path: &str) -> Option<&'static [&'static str]> {
         "leadership.improvement_team" => variants::<TeamMember>(),
         "leadership.partners" => variants::<Partner>(),
         "resources.budget" => variants::<Budget>(),
+        "locale" => variants::<Locale>(),
+        "accountability.assistance" => variants::<Assistance>(),
+        "accountability.elpi_color" => variants::<Color>(),
         _ => return None,
     })
 }
@@ -863,6 +972,8 @@ mod tests {
             ("family", "District(family: (zzz: 1))"),
             ("resources", "District(resources: (zzz: 1))"),
             ("goals", "District(goals: (zzz: 1))"),
+            ("accountability", "District(accountability: (zzz: 1))"),
+            ("compliance", "District(compliance: (zzz: 1))"),
         ];
         for (section, source) in sections {
             let error = crate::source::ron_options()
