@@ -12,8 +12,9 @@ use crate::condition::Truth;
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
-    Brief, Deferred, DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind,
-    Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, StagePlan, FORMAT,
+    Brief, ComplianceItem, ComplianceStatus, Deferred, DistrictSummary, DriverDiagram,
+    FiredFinding, InPlace, Pending, PendingKind, Plan, PrimaryDriver, Reason, Scheduled,
+    SecondaryDriver, StagePlan, FORMAT,
 };
 use crate::rulebase::RuleBase;
 use crate::rules::StrategyKind;
@@ -80,6 +81,25 @@ pub fn assemble<'r>(
         driver_diagram,
         start: start.map(|(y, m)| format!("{y:04}-{m:02}")),
         first_month,
+        compliance: rules
+            .requirements
+            .iter()
+            .zip(&evaluation.requirements)
+            .map(|(r, truth)| {
+                let (status, missing) = match truth {
+                    Truth::True => (ComplianceStatus::Met, Vec::new()),
+                    Truth::False => (ComplianceStatus::NotMet, Vec::new()),
+                    Truth::Unknown(m) => (ComplianceStatus::Confirm, m.iter().cloned().collect()),
+                };
+                ComplianceItem {
+                    id: &r.rule.id,
+                    requirement: &r.rule.requirement,
+                    basis: &r.rule.basis,
+                    status,
+                    missing,
+                }
+            })
+            .collect(),
     }
 }
 

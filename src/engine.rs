@@ -46,6 +46,8 @@ pub struct Evaluation {
     pub derived: Vec<Result<Value, Missing>>,
     pub findings: Vec<FindingOutcome>,
     pub strategies: Vec<StrategyOutcome>,
+    /// Whether each requirement of the checklist is met.
+    pub requirements: Vec<Truth>,
     /// The district as the rules read it, for the templates that read it
     /// too (the aim): built once per district.
     pub district: Value,
@@ -171,8 +173,9 @@ fn evaluate_with(
                     }
                 };
             }
-            // Strategies read only settled derived values and findings.
-            Node::Strategy(_) => {}
+            // Strategies and requirements read only settled derived values
+            // and findings.
+            Node::Strategy(_) | Node::Requirement(_) => {}
         }
     }
 
@@ -214,10 +217,19 @@ fn evaluate_with(
         };
         strategies.push(StrategyOutcome { when, in_place });
     }
+    let mut requirements = Vec::with_capacity(rules.requirements.len());
+    for r in &rules.requirements {
+        let truth = evaluator.truth(&r.met_when).map_err(|(leaf, e)| {
+            let what = format!("requirement `{}`, `met_when`", r.rule.id);
+            rule_error(&r.rule.origin, &what, &rules.leaves[leaf].source, &e, file)
+        })?;
+        requirements.push(truth);
+    }
     Ok(Evaluation {
         derived,
         findings,
         strategies,
+        requirements,
         district: district_value,
     })
 }

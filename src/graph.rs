@@ -18,6 +18,8 @@ pub enum Node {
     Derived(usize),
     Finding(usize),
     Strategy(usize),
+    /// A requirement of the checklist.
+    Requirement(usize),
 }
 
 #[derive(Debug, Default)]

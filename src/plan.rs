@@ -49,6 +49,35 @@ pub struct Plan<'r> {
     pub start: Option<String>,
     /// The calendar month (1 = January) month 1 falls in.
     pub first_month: u32,
+    /// The California requirements checklist.
+    pub compliance: Vec<ComplianceItem<'r>>,
+}
+
+/// One row of the California requirements checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplianceItem<'r> {
+    /// The requirement's id.
+    pub id: &'r str,
+    /// What is required.
+    pub requirement: &'r str,
+    /// Its legal basis.
+    pub basis: &'r str,
+    /// Met, not met, or to confirm (the district file does not say).
+    pub status: ComplianceStatus,
+    /// The fields that would settle a requirement to confirm.
+    pub missing: Vec<String>,
+}
+
+/// Whether a requirement is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplianceStatus {
+    /// The district meets it.
+    Met,
+    /// The district does not meet it.
+    NotMet,
+    /// The district file does not say: the team confirms it.
+    Confirm,
 }
 
 /// The driver diagram: the aim, the areas it depends on (primary

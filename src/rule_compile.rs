@@ -69,6 +69,7 @@ pub(crate) struct Split {
     pub findings: Vec<Logic>,
     pub when: Vec<Logic>,
     pub in_place: Vec<Option<Logic>>,
+    pub requirements: Vec<Logic>,
     pub batch: Option<StrategyBatch>,
     pub compiled: Compiled,
     /// The names each leaf reads, by leaf index.
@@ -143,6 +144,14 @@ pub(crate) fn compile(
             })
         })
         .collect();
+    let requirements: Vec<Logic> = rules
+        .requirements
+        .iter()
+        .map(|r| {
+            let what = format!("requirement `{}`, `met_when`", r.id);
+            split(&r.met_when, false, &r.origin, "met_when", what)
+        })
+        .collect();
     let batch = strategy_batch(rules, &when, &in_place, &mut leaf_sources);
     let env = environment(rules, locate, &mut problems);
     if !problems.is_empty() {
@@ -164,6 +173,7 @@ pub(crate) fn compile(
         findings,
         when,
         in_place,
+        requirements,
         batch,
         compiled,
         leaf_names,

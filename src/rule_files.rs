@@ -2,7 +2,7 @@
 //!
 //! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
 //! `derived.ron`, `findings.ron`, `strategies/*.ron` and, optionally,
-//! `policy.ron` and `calendar.ron` (the default ones stand in when they are
+//! `policy.ron`, `calendar.ron` and `checklist.ron` (the default ones stand in when they are
 //! missing). This module only
 //! gathers their text; [`crate::rulebase`] makes sense of it.
 
@@ -38,6 +38,8 @@ pub struct RuleFiles {
     pub policy: (PathBuf, String),
     /// `calendar.ron`: the directory's own, or the default one.
     pub calendar: (PathBuf, String),
+    /// `checklist.ron`: the directory's own, or the default one.
+    pub checklist: (PathBuf, String),
 }
 
 /// The policy file, optional in a rule directory.
@@ -45,6 +47,9 @@ pub const POLICY_FILE: &str = "policy.ron";
 
 /// The school calendar file, optional in a rule directory.
 pub const CALENDAR_FILE: &str = "calendar.ron";
+
+/// The requirements checklist, optional in a rule directory.
+pub const CHECKLIST_FILE: &str = "checklist.ron";
 
 impl RuleFiles {
     /// The default rule base, compiled into the binary.
@@ -74,6 +79,7 @@ impl RuleFiles {
             strategies,
             policy: default_file(POLICY_FILE),
             calendar: default_file(CALENDAR_FILE),
+            checklist: default_file(CHECKLIST_FILE),
         }
     }
 
@@ -105,6 +111,7 @@ impl RuleFiles {
         };
         let policy = optional(POLICY_FILE);
         let calendar = optional(CALENDAR_FILE);
+        let checklist = optional(CHECKLIST_FILE);
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -133,6 +140,7 @@ impl RuleFiles {
                 strategies,
                 policy,
                 calendar,
+                checklist,
             })
         } else {
             Err(problems)

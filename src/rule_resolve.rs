@@ -81,6 +81,9 @@ pub(crate) fn position(rules: &Validated, node: Node) -> usize {
         Node::Derived(i) => i,
         Node::Finding(i) => rules.derived.len() + i,
         Node::Strategy(i) => rules.derived.len() + rules.findings.len() + i,
+        Node::Requirement(i) => {
+            rules.derived.len() + rules.findings.len() + rules.strategies.len() + i
+        }
     }
 }
 
@@ -161,6 +164,13 @@ fn resolve_leaves(
                 .iter()
                 .enumerate()
                 .filter_map(|(i, l)| l.as_ref().map(|l| (Node::Strategy(i), l))),
+        )
+        .chain(
+            split
+                .requirements
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (Node::Requirement(i), l)),
         );
     for (node, logic) in conditions {
         if let Logic::Whole(w, _) = logic {
@@ -207,7 +217,8 @@ fn build_graph(
     let nodes = (0..rules.derived.len())
         .map(Node::Derived)
         .chain((0..rules.findings.len()).map(Node::Finding))
-        .chain((0..rules.strategies.len()).map(Node::Strategy));
+        .chain((0..rules.strategies.len()).map(Node::Strategy))
+        .chain((0..rules.requirements.len()).map(Node::Requirement));
     let mut graph = DependencyGraph::new(nodes);
     let add_reads = |graph: &mut DependencyGraph, from: Node, refs: &[Ref]| {
         for r in refs {
@@ -249,6 +260,9 @@ fn build_graph(
             );
         }
     }
+    for (i, l) in split.requirements.iter().enumerate() {
+        add_reads(&mut graph, Node::Requirement(i), &reads(leaves, l));
+    }
     (graph, addresses)
 }
 
@@ -258,6 +272,7 @@ fn cycle_problems(rules: &Validated, locate: &Locator<'_>, cycles: Vec<Vec<Node>
         Node::Derived(i) => format!("derived.{}", rules.derived[i].id),
         Node::Finding(i) => format!("findings.{}", rules.findings[i].id),
         Node::Strategy(i) => rules.strategies[i].id.clone(),
+        Node::Requirement(i) => format!("requirement {}", rules.requirements[i].id),
     };
     let problems = cycles
         .into_iter()
@@ -289,6 +304,10 @@ fn describe_node(rules: &Validated, node: Node) -> (&Origin, String) {
         Node::Strategy(i) => {
             let s = &rules.strategies[i];
             (&s.origin, format!("strategy `{}`", s.id))
+        }
+        Node::Requirement(i) => {
+            let r = &rules.requirements[i];
+            (&r.origin, format!("requirement `{}`", r.id))
         }
     }
 }

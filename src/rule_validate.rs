@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule_files::RuleFiles;
-use crate::rules::{Area, Calendar, Derived, Finding, Origin, Policy, Reference, Stage, Strategy};
+use crate::rules::{
+    Area, Calendar, Derived, Finding, Origin, Policy, Reference, Requirement, Stage, Strategy,
+};
 
 /// The rule files, parsed and checked, with each strategy's stage and
 /// prerequisites resolved to indices.
@@ -28,6 +30,7 @@ pub(crate) struct Validated {
     pub derived: Vec<Derived>,
     pub findings: Vec<Finding>,
     pub strategies: Vec<Strategy>,
+    pub requirements: Vec<Requirement>,
     /// Stage index of each strategy.
     pub stage_of: Vec<usize>,
     /// Prerequisites of each strategy, as strategy indices.
@@ -46,7 +49,7 @@ impl<'a> Locator<'a> {
             .singles
             .iter()
             .chain(&files.strategies)
-            .chain([&files.policy, &files.calendar])
+            .chain([&files.policy, &files.calendar, &files.checklist])
             .map(|(p, s)| (p.as_path(), s.as_str()))
             .collect();
         Locator { sources }
@@ -104,6 +107,12 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         return Err(Diagnostics(problems));
     };
     check_calendar(&calendar, &files.calendar.0, &mut problems);
+    check_unique(
+        parsed.requirements.iter().map(|r| r.id.as_str()),
+        &files.checklist.0,
+        "requirement",
+        &mut problems,
+    );
     let single = |i: usize| {
         files
             .singles
@@ -149,6 +158,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         derived: parsed.derived,
         findings: parsed.findings,
         strategies: parsed.strategies,
+        requirements: parsed.requirements,
         stage_of,
         requires,
     })
@@ -164,6 +174,7 @@ struct Parsed {
     derived: Vec<Derived>,
     findings: Vec<Finding>,
     strategies: Vec<Strategy>,
+    requirements: Vec<Requirement>,
 }
 
 fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
@@ -201,6 +212,13 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
     let policy = crate::source::parse_ron(policy_path, policy_source)
         .map_err(|d| problems.push(d))
         .ok();
+    let (checklist_path, checklist_source) = &files.checklist;
+    let mut requirements: Vec<Requirement> =
+        parse_list(Some((checklist_path, checklist_source)), problems);
+    let mut lines = Origins::new(checklist_path, checklist_source);
+    for r in &mut requirements {
+        r.origin = lines.next(&r.id);
+    }
     let (calendar_path, calendar_source) = &files.calendar;
     let calendar = crate::source::parse_ron(calendar_path, calendar_source)
         .map_err(|d| problems.push(d))
@@ -214,6 +232,7 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
         derived,
         findings,
         strategies,
+        requirements,
     }
 }
 

@@ -30,6 +30,14 @@ pub struct CompiledDerived {
     pub(crate) logic: Logic,
 }
 
+/// A requirement of the checklist as written, with its condition compiled.
+#[derive(Debug)]
+pub struct CompiledRequirement {
+    /// The requirement as written.
+    pub rule: crate::rules::Requirement,
+    pub(crate) met_when: Logic,
+}
+
 /// A finding as written, with its condition compiled.
 #[derive(Debug)]
 pub struct CompiledFinding {
@@ -131,6 +139,8 @@ pub struct RuleBase {
     pub findings: Vec<CompiledFinding>,
     /// The strategies, in file order (files sorted by name).
     pub strategies: Vec<CompiledStrategy>,
+    /// The California requirements every plan checks, in file order.
+    pub requirements: Vec<CompiledRequirement>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -203,6 +213,12 @@ impl RuleBase {
             .zip(split.findings)
             .map(|(rule, when)| CompiledFinding { rule, when })
             .collect();
+        let requirements = rules
+            .requirements
+            .into_iter()
+            .zip(split.requirements)
+            .map(|(rule, met_when)| CompiledRequirement { rule, met_when })
+            .collect();
         let mut addresses = resolved.addresses.into_iter();
         let mut requires = rules.requires.into_iter();
         let strategies = rules
@@ -235,6 +251,7 @@ impl RuleBase {
             derived,
             findings,
             strategies,
+            requirements,
             compiled: split.compiled,
             leaves: resolved.leaves,
             graph: resolved.graph,

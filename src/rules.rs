@@ -176,6 +176,24 @@ impl Policy {
     }
 }
 
+/// A requirement of California law every plan checks (`checklist.ron`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// The requirement's id.
+    pub id: String,
+    /// What is required, as the checklist says it.
+    pub requirement: String,
+    /// Its legal basis.
+    pub basis: String,
+    /// A minijinja expression: met when it holds, not met when it does
+    /// not, to confirm when it is unknown.
+    pub met_when: String,
+    /// Where it is written.
+    #[serde(skip_deserializing)]
+    pub origin: Origin,
+}
+
 /// The school calendar plans follow (`calendar.ron`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -215,6 +215,64 @@ mod findings {
     }
 }
 
+mod checklist {
+    use super::*;
+    use elplan::plan::ComplianceStatus;
+
+    fn status(plan: &Plan<'_>, id: &str) -> ComplianceStatus {
+        plan.compliance
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.status)
+            .unwrap_or_else(|| panic!("{id} is on the checklist"))
+    }
+
+    #[test]
+    fn every_plan_checks_every_requirement() {
+        let ids: Vec<&str> = rules()
+            .requirements
+            .iter()
+            .map(|r| r.rule.id.as_str())
+            .collect();
+        assert_eq!(ids.len(), 10);
+        for name in all_fixtures() {
+            let listed: Vec<&str> = plan(&name).compliance.iter().map(|c| c.id).collect();
+            assert_eq!(listed, ids, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_requirement_is_met_not_met_or_to_confirm() {
+        let rural = plan("cases/rural-assistance");
+        assert_eq!(status(rural, "program_options"), ComplianceStatus::NotMet);
+        assert_eq!(status(rural, "rfep_monitoring"), ComplianceStatus::NotMet);
+        assert_eq!(status(rural, "home_language_survey"), ComplianceStatus::Met);
+        let complete = plan("cases/complete-team");
+        assert!(complete
+            .compliance
+            .iter()
+            .all(|c| c.status == ComplianceStatus::Met));
+        let mendota = plan("calli/mendota-unified");
+        let unknown = mendota
+            .compliance
+            .iter()
+            .find(|c| c.id == "lcap_el_actions")
+            .expect("listed");
+        assert_eq!(unknown.status, ComplianceStatus::Confirm);
+        assert_eq!(unknown.missing, ["compliance.lcap_el_actions"]);
+    }
+
+    #[test]
+    fn advisory_committees_are_required_by_the_number_of_english_learners() {
+        // Mendota: 68.7 % of 3,146 students are ELs, so both committees are
+        // required; the file does not say whether they are active.
+        let mendota = plan("calli/mendota-unified");
+        assert_eq!(status(mendota, "delac"), ComplianceStatus::Confirm);
+        let rural = plan("cases/rural-assistance");
+        assert_eq!(status(rural, "delac"), ComplianceStatus::Met);
+    }
+}
+
 mod sequencing {
     use super::*;
 

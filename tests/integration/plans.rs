@@ -84,7 +84,9 @@ fn without_rule_text(markdown: &str) -> String {
 /// and shows in the Markdown snapshot and in the `elplan graph` snapshot.
 /// What is left is what the engine decided for the district.
 fn decisions(json: &str) -> serde_json::Value {
-    const RULE_TEXT: [&str; 17] = [
+    const RULE_TEXT: [&str; 19] = [
+        "requirement",
+        "basis",
         "kind",
         "ongoing",
         "tied_to",
