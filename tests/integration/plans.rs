@@ -127,6 +127,7 @@ fn decisions(json: &str) -> serde_json::Value {
         "deferred",
         "not_fired",
         "driver_diagram",
+        "compliance",
     ] {
         strip(&mut plan[list]);
     }
