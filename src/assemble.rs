@@ -149,9 +149,10 @@ fn time_strategies(
     time(schedule, &requires, &specs, &frame)
 }
 
-/// The driver diagram's drivers: every area with a fired finding or a
-/// scheduled strategy; under it, its fired findings with the strategies
-/// that answer them, and its strategies that answer none.
+/// The driver diagram's drivers: every area with a secondary driver or a
+/// change idea; under it, the conditions its fired findings call for, with
+/// the change strategies that answer them, and its change strategies that
+/// answer none.
 fn driver_diagram<'r>(
     rules: &'r RuleBase,
     findings: &[FiredFinding<'r>],
@@ -159,33 +160,47 @@ fn driver_diagram<'r>(
 ) -> DriverDiagram<'r> {
     // One pass over the plan: the strategies answering each finding, and
     // each area's strategies that answer none (linear in the plan's size).
+    let drivers_of: HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.driver.is_some())
+        .map(|f| f.id)
+        .collect();
     let mut answering: HashMap<&str, Vec<&'r str>> = HashMap::new();
     let mut core: HashMap<&str, Vec<&'r str>> = HashMap::new();
-    let mut scheduled_areas: HashSet<&str> = HashSet::new();
-    for s in stages.iter().flat_map(|s| &s.strategies) {
-        scheduled_areas.insert(s.area);
-        if s.addresses.is_empty() {
+    let mut idea_areas: HashSet<&str> = HashSet::new();
+    let changes = stages
+        .iter()
+        .flat_map(|s| &s.strategies)
+        .filter(|s| s.kind == StrategyKind::Change);
+    for s in changes {
+        idea_areas.insert(s.area);
+        let answered: Vec<&str> = s
+            .addresses
+            .iter()
+            .copied()
+            .filter(|f| drivers_of.contains(f))
+            .collect();
+        if answered.is_empty() {
             core.entry(s.area).or_default().push(s.id);
         }
-        for f in &s.addresses {
+        for f in answered {
             answering.entry(f).or_default().push(s.id);
         }
     }
     let mut secondary: HashMap<&str, Vec<SecondaryDriver<'r>>> = HashMap::new();
     for f in findings {
+        let Some(driver) = f.driver else { continue };
         secondary.entry(f.area).or_default().push(SecondaryDriver {
             finding: f.id,
-            driver: f.title,
+            driver,
             change_ideas: answering.remove(f.id).unwrap_or_default(),
         });
     }
-    let finding_areas: HashSet<&str> = findings.iter().map(|f| f.area).collect();
+    let finding_areas: HashSet<&str> = secondary.keys().copied().collect();
     let drivers = rules
         .areas
         .iter()
-        .filter(|a| {
-            finding_areas.contains(a.id.as_str()) || scheduled_areas.contains(a.id.as_str())
-        })
+        .filter(|a| finding_areas.contains(a.id.as_str()) || idea_areas.contains(a.id.as_str()))
         .map(|a| PrimaryDriver {
             area: &a.id,
             title: &a.title,
@@ -252,6 +267,7 @@ fn finding_lists<'r>(
                     title: &f.title,
                     area: &f.area,
                     severity: f.severity,
+                    driver: f.driver.as_deref(),
                     evidence: evidence.clone(),
                     sources: &f.sources,
                     questions: &f.questions,

@@ -189,143 +189,78 @@ fn link(from: (f64, f64), to: (f64, f64), dashed: bool) -> Link {
     }
 }
 
-/// Evenly spaced box tops for `n` boxes of height `h` over `height`.
-fn spread(n: usize, h: f64, top: f64, height: f64) -> Vec<f64> {
-    let step = height / n.max(1) as f64;
-    (0..n)
-        .map(|i| top + step * (i as f64 + 0.5) - h / 2.0)
-        .collect()
-}
-
-/// One change idea's row: the first secondary driver it answers (or, for
-/// ideas every plan needs, past them all), its driver, its index in the
-/// plan, and the secondary drivers it answers.
-struct Idea<'a> {
-    sort: (usize, usize, usize),
-    driver: usize,
-    id: &'a str,
-    answers: Vec<usize>,
-}
-
-/// The change ideas in the order of the first secondary driver they
-/// answer, then by driver, then in plan order.
-fn ideas<'a>(plan: &'a Plan<'_>, diagram: &'a DriverDiagram<'_>) -> Vec<Idea<'a>> {
-    let secondary: Vec<_> = diagram.drivers.iter().flat_map(|d| &d.secondary).collect();
-    let mut ideas: Vec<Idea<'a>> = plan
-        .scheduled()
-        .enumerate()
-        .map(|(index, s)| {
-            let answers: Vec<usize> = secondary
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.change_ideas.contains(&s.id))
-                .map(|(k, _)| k)
-                .collect();
-            let driver = diagram
-                .drivers
-                .iter()
-                .position(|d| d.area == s.area)
-                .unwrap_or(0);
-            let first = answers.first().copied().unwrap_or(secondary.len() + driver);
-            Idea {
-                sort: (first, driver, index),
-                driver,
-                id: s.id,
-                answers,
-            }
-        })
-        .collect();
-    ideas.sort_by_key(|i| i.sort);
-    ideas
-}
-
-/// The driver diagram: aim, primary drivers beside their secondary
-/// drivers, change ideas one per row, and a line from each box to what
-/// it serves.
+/// The driver diagram as a tree read left to right: the aim, each primary
+/// driver beside its rows, each secondary driver beside the change ideas
+/// that build it (a change idea that builds several drivers is shown beside
+/// each, so every line runs from one box to its neighbour and can be
+/// followed), and a primary driver's own change ideas, dashed, below its
+/// secondary drivers.
 fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
-    let secondary: Vec<_> = diagram.drivers.iter().flat_map(|d| &d.secondary).collect();
-    let ideas = ideas(plan, diagram);
+    let title = |id: &str| -> String {
+        plan.scheduled()
+            .find(|s| s.id == id)
+            .and_then(|s| s.title.as_str())
+            .unwrap_or(id)
+            .to_string()
+    };
     let (row, box_h, top) = (38.0, 32.0, 36.0);
-    let height = (ideas.len().max(secondary.len()).max(1) as f64) * row;
-    let total_h = top + height + 12.0;
     let cols = [
         (10.0, 150.0),
         (180.0, 170.0),
         (380.0, 230.0),
         (640.0, 290.0),
     ];
-    let aim_h = 150.0;
-    let aim_y = top + height / 2.0 - aim_h / 2.0;
-    let secondary_ys = spread(secondary.len(), box_h, top, height);
-    let idea_ys: Vec<f64> = (0..ideas.len()).map(|k| top + k as f64 * row).collect();
-    // A primary driver sits beside its secondary drivers, or beside its
-    // change ideas if it has none.
-    let fallback = spread(diagram.drivers.len(), box_h, top, height);
-    let mut first_secondary = 0;
-    let driver_ys: Vec<f64> = diagram
-        .drivers
-        .iter()
-        .enumerate()
-        .map(|(k, d)| {
-            let range = first_secondary..first_secondary + d.secondary.len();
-            first_secondary = range.end;
-            let mine: Vec<f64> = if range.is_empty() {
-                ideas
-                    .iter()
-                    .zip(&idea_ys)
-                    .filter(|(i, _)| i.driver == k)
-                    .map(|(_, &y)| y)
-                    .collect()
-            } else {
-                secondary_ys[range].to_vec()
-            };
-            if mine.is_empty() {
-                fallback[k]
-            } else {
-                mine.iter().sum::<f64>() / mine.len() as f64
-            }
-        })
-        .collect();
-    let right = |col: usize, y: f64, h: f64| (cols[col].0 + cols[col].1, y + h / 2.0);
-    let left = |col: usize, y: f64, h: f64| (cols[col].0, y + h / 2.0);
-
+    let right = |col: usize, y: f64| (cols[col].0 + cols[col].1, y + box_h / 2.0);
+    let left = |col: usize, y: f64| (cols[col].0, y + box_h / 2.0);
+    // The top of a box centred on `rows` rows from `first`.
+    let centre = |first: usize, rows: usize| top + (first as f64 + (rows as f64 - 1.0) / 2.0) * row;
+    let at = |r: usize| top + r as f64 * row;
+    let mut shapes = Vec::new();
     let mut links = Vec::new();
-    for &y in &driver_ys {
-        links.push(link(right(0, aim_y, aim_h), left(1, y, box_h), false));
-    }
-    let mut k = 0;
-    for (d, driver) in diagram.drivers.iter().enumerate() {
-        for _ in &driver.secondary {
-            let (from, to) = (
-                right(1, driver_ys[d], box_h),
-                left(2, secondary_ys[k], box_h),
-            );
-            links.push(link(from, to, false));
-            k += 1;
-        }
-    }
-    for (idea, &y) in ideas.iter().zip(&idea_ys) {
-        if idea.answers.is_empty() {
-            let from = right(1, driver_ys[idea.driver], box_h);
-            links.push(link(from, left(3, y, box_h), true));
-        }
-        for &f in &idea.answers {
-            links.push(link(
-                right(2, secondary_ys[f], box_h),
-                left(3, y, box_h),
-                false,
+    let mut primary_ys = Vec::new();
+    let mut next = 0usize;
+    for d in &diagram.drivers {
+        let first = next;
+        let mut secondary_ys = Vec::new();
+        for s in &d.secondary {
+            let rows = s.change_ideas.len().max(1);
+            let y = centre(next, rows);
+            shapes.push(shape(
+                "secondary",
+                (cols[2].0, y, cols[2].1, box_h),
+                s.driver,
+                36,
+                2,
             ));
+            for (k, idea) in s.change_ideas.iter().enumerate() {
+                let iy = at(next + k);
+                shapes.push(shape(
+                    "idea",
+                    (cols[3].0, iy, cols[3].1, box_h),
+                    &title(idea),
+                    46,
+                    2,
+                ));
+                links.push(link(right(2, y), left(3, iy), false));
+            }
+            secondary_ys.push(y);
+            next += rows;
         }
-    }
-
-    let mut shapes = vec![shape(
-        "aim",
-        (cols[0].0, aim_y, cols[0].1, aim_h),
-        &diagram.aim,
-        22,
-        10,
-    )];
-    for (d, &y) in diagram.drivers.iter().zip(&driver_ys) {
+        let mut own = Vec::new();
+        for idea in &d.change_ideas {
+            let iy = at(next);
+            shapes.push(shape(
+                "core",
+                (cols[3].0, iy, cols[3].1, box_h),
+                &title(idea),
+                46,
+                2,
+            ));
+            own.push(iy);
+            next += 1;
+        }
+        next = next.max(first + 1);
+        let y = centre(first, next - first);
         shapes.push(shape(
             "primary",
             (cols[1].0, y, cols[1].1, box_h),
@@ -333,29 +268,32 @@ fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
             26,
             2,
         ));
+        for sy in secondary_ys {
+            links.push(link(right(1, y), left(2, sy), false));
+        }
+        for iy in own {
+            links.push(link(right(1, y), left(3, iy), true));
+        }
+        primary_ys.push(y);
     }
-    for (f, &y) in secondary.iter().zip(&secondary_ys) {
-        shapes.push(shape(
-            "secondary",
-            (cols[2].0, y, cols[2].1, box_h),
-            f.driver,
-            36,
-            2,
+    let rows = next.max(1);
+    let aim_h = 150.0;
+    let aim_y = (centre(0, rows) + box_h / 2.0 - aim_h / 2.0).max(top);
+    shapes.push(shape(
+        "aim",
+        (cols[0].0, aim_y, cols[0].1, aim_h),
+        &diagram.aim,
+        22,
+        10,
+    ));
+    for y in primary_ys {
+        links.push(link(
+            (cols[0].0 + cols[0].1, aim_y + aim_h / 2.0),
+            left(1, y),
+            false,
         ));
     }
-    for (idea, &y) in ideas.iter().zip(&idea_ys) {
-        let title = plan
-            .scheduled()
-            .find(|s| s.id == idea.id)
-            .and_then(|s| s.title.as_str())
-            .unwrap_or(idea.id);
-        let kind = if idea.answers.is_empty() {
-            "core"
-        } else {
-            "idea"
-        };
-        shapes.push(shape(kind, (cols[3].0, y, cols[3].1, box_h), title, 46, 2));
-    }
+    let total_h = (at(rows) + 12.0).max(aim_y + aim_h + 12.0);
     DriverFigure {
         width: 940,
         height: total_h.round() as u32,

@@ -81,14 +81,15 @@ pub enum ComplianceStatus {
 }
 
 /// The driver diagram: the aim, the areas it depends on (primary
-/// drivers), the fired findings that show what needs work in each
-/// (secondary drivers), and the scheduled strategies (change ideas).
+/// drivers), the conditions to build that the fired findings call for
+/// (secondary drivers), and the scheduled change strategies (change
+/// ideas). Findings that are context and process strategies are not in it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DriverDiagram<'r> {
     /// The aim, one sentence, worded by the `aim.txt` template; empty until
     /// a [`crate::session::Session`] has planned the district.
     pub aim: String,
-    /// The areas with a fired finding or a scheduled strategy, in the rule
+    /// The areas with a secondary driver or a change idea, in the rule
     /// base's order.
     pub drivers: Vec<PrimaryDriver<'r>>,
 }
@@ -100,21 +101,22 @@ pub struct PrimaryDriver<'r> {
     pub area: &'r str,
     /// The area's title.
     pub title: &'r str,
-    /// The fired findings of the area, most severe first.
+    /// The secondary drivers of the area, most severe first.
     pub secondary: Vec<SecondaryDriver<'r>>,
-    /// Scheduled strategies of the area that answer no fired finding:
-    /// what every plan needs.
+    /// Scheduled change strategies of the area that answer no secondary
+    /// driver (chosen for a goal, or pulled in for another change idea).
     pub change_ideas: Vec<&'r str>,
 }
 
-/// A secondary driver: a fired finding, and the strategies that answer it.
+/// A secondary driver: the condition a fired finding calls for, and the
+/// change strategies that build it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SecondaryDriver<'r> {
     /// The finding's id.
     pub finding: &'r str,
     /// What needs work, as the diagram words it.
     pub driver: &'r str,
-    /// Ids of the scheduled strategies that answer it, in plan order.
+    /// Ids of the scheduled change strategies that answer it, in plan order.
     pub change_ideas: Vec<&'r str>,
 }
 
@@ -140,6 +142,9 @@ pub struct FiredFinding<'r> {
     pub area: &'r str,
     /// How much it weighs.
     pub severity: Severity,
+    /// The condition to build it calls for, as the driver diagram words it;
+    /// `None` for a finding that is context.
+    pub driver: Option<&'r str>,
     /// The sentence that states the district's data behind it.
     pub evidence: String,
     /// Where its reasoning comes from.

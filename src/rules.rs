@@ -245,6 +245,10 @@ pub struct Finding {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// The condition the district must build, worded for the driver
+    /// diagram; a finding without one is context, not a driver.
+    #[serde(default)]
+    pub driver: Option<String>,
     /// The area it belongs to.
     pub area: String,
     /// How much it weighs.

@@ -215,6 +215,63 @@ mod findings {
     }
 }
 
+mod driver_diagram {
+    use super::*;
+
+    #[test]
+    fn secondary_drivers_are_conditions_to_build_and_change_ideas_are_change_strategies() {
+        for name in all_fixtures() {
+            let plan = plan(&name);
+            for d in &plan.driver_diagram.drivers {
+                for s in &d.secondary {
+                    let finding = rules().finding(s.finding).expect("a finding");
+                    assert_eq!(finding.driver.as_deref(), Some(s.driver), "{name}");
+                    assert!(plan.fired(s.finding), "{name}: {} did not fire", s.finding);
+                }
+                let ideas = d
+                    .secondary
+                    .iter()
+                    .flat_map(|s| &s.change_ideas)
+                    .chain(&d.change_ideas);
+                for id in ideas {
+                    let rule = rules().strategy(id).expect("a strategy");
+                    assert_eq!(
+                        rule.kind,
+                        StrategyKind::Change,
+                        "{name}: {id} is not a change idea"
+                    );
+                    assert!(plan.stage_of(id).is_some(), "{name}: {id} is not scheduled");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn context_facts_stay_in_the_profile() {
+        let plan = plan("calli/mendota-unified");
+        assert!(plan.fired("el_share_above_state") && plan.fired("high_poverty"));
+        let drivers: Vec<&str> = plan
+            .driver_diagram
+            .drivers
+            .iter()
+            .flat_map(|d| d.secondary.iter().map(|s| s.finding))
+            .collect();
+        assert!(!drivers.contains(&"el_share_above_state"));
+        assert!(!drivers.contains(&"high_poverty"));
+        assert!(drivers.contains(&"high_el_concentration"));
+        let ideas: Vec<&str> = plan
+            .driver_diagram
+            .drivers
+            .iter()
+            .flat_map(|d| d.change_ideas.iter().copied())
+            .collect();
+        assert!(
+            !ideas.contains(&"plan_adoption"),
+            "a process step is not a change idea"
+        );
+    }
+}
+
 mod checklist {
     use super::*;
     use elplan::plan::ComplianceStatus;
