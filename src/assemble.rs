@@ -81,6 +81,11 @@ pub fn assemble<'r>(
         driver_diagram,
         start: start.map(|(y, m)| format!("{y:04}-{m:02}")),
         first_month,
+        goals: crate::goals::goals(
+            &rules.goals,
+            district,
+            crate::goals::end_school_year(district, start, rules.calendar.year_starts, months),
+        ),
         compliance: rules
             .requirements
             .iter()

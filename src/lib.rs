@@ -54,6 +54,7 @@ pub mod district;
 mod engine;
 pub mod explain;
 mod figures;
+mod goals;
 mod graph;
 pub mod graph_export;
 mod helpers;

@@ -51,6 +51,39 @@ pub struct Plan<'r> {
     pub first_month: u32,
     /// The California requirements checklist.
     pub compliance: Vec<ComplianceItem<'r>>,
+    /// Draft goals: baseline and target for each outcome, or the data that
+    /// would set them.
+    pub goals: Vec<Goal<'r>>,
+}
+
+/// A draft goal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Goal<'r> {
+    /// The goal's id.
+    pub id: &'r str,
+    /// What is measured.
+    pub measure: &'r str,
+    /// The unit of its values.
+    pub unit: crate::rules::Unit,
+    /// The latest known value and its school year.
+    pub baseline: Option<GoalPoint>,
+    /// The value to reach by the school year the plan ends in.
+    pub target: Option<GoalPoint>,
+    /// Where the measure is published.
+    pub source: &'r str,
+    /// How often it is read.
+    pub frequency: &'r str,
+    /// The data that would set the baseline, when it is unknown.
+    pub missing: Vec<String>,
+}
+
+/// A value in a school year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoalPoint {
+    /// The value (a share as a fraction, or points).
+    pub value: f64,
+    /// Its school year (`2023-24`).
+    pub year: String,
 }
 
 /// One row of the California requirements checklist.

@@ -232,9 +232,14 @@ impl Renderer {
 
 impl Renderer {
     /// The plan's aim, one sentence, from the `aim.txt` template, which
-    /// reads the district (as a template value), or the district's name
-    /// without one.
-    pub(crate) fn aim(&self, district: Value, rules: &RuleBase) -> Result<String, Diagnostic> {
+    /// reads the district (as a template value) and the draft goals, or the
+    /// district's name without one.
+    pub(crate) fn aim(
+        &self,
+        district: Value,
+        goals: &[crate::plan::Goal<'_>],
+        rules: &RuleBase,
+    ) -> Result<String, Diagnostic> {
         let Ok(template) = self.env.get_template(AIM_TEMPLATE) else {
             return Ok(district
                 .get_attr("name")
@@ -243,7 +248,7 @@ impl Renderer {
                 .unwrap_or_default());
         };
         let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
-        let context = context! { district, ..rules.template_values.clone() };
+        let context = context! { district, goals => Serde(goals), ..rules.template_values.clone() };
         Ok(template
             .render(context)
             .map_err(|e| template_diagnostic(&shown, None, &e))?

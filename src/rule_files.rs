@@ -2,7 +2,7 @@
 //!
 //! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
 //! `derived.ron`, `findings.ron`, `strategies/*.ron` and, optionally,
-//! `policy.ron`, `calendar.ron` and `checklist.ron` (the default ones stand in when they are
+//! `policy.ron`, `calendar.ron`, `checklist.ron` and `goals.ron` (the default ones stand in when they are
 //! missing). This module only
 //! gathers their text; [`crate::rulebase`] makes sense of it.
 
@@ -40,6 +40,8 @@ pub struct RuleFiles {
     pub calendar: (PathBuf, String),
     /// `checklist.ron`: the directory's own, or the default one.
     pub checklist: (PathBuf, String),
+    /// `goals.ron`: the directory's own, or the default one.
+    pub goals: (PathBuf, String),
 }
 
 /// The policy file, optional in a rule directory.
@@ -50,6 +52,9 @@ pub const CALENDAR_FILE: &str = "calendar.ron";
 
 /// The requirements checklist, optional in a rule directory.
 pub const CHECKLIST_FILE: &str = "checklist.ron";
+
+/// The draft goals, optional in a rule directory.
+pub const GOALS_FILE: &str = "goals.ron";
 
 impl RuleFiles {
     /// The default rule base, compiled into the binary.
@@ -80,6 +85,7 @@ impl RuleFiles {
             policy: default_file(POLICY_FILE),
             calendar: default_file(CALENDAR_FILE),
             checklist: default_file(CHECKLIST_FILE),
+            goals: default_file(GOALS_FILE),
         }
     }
 
@@ -112,6 +118,7 @@ impl RuleFiles {
         let policy = optional(POLICY_FILE);
         let calendar = optional(CALENDAR_FILE);
         let checklist = optional(CHECKLIST_FILE);
+        let goals = optional(GOALS_FILE);
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -141,6 +148,7 @@ impl RuleFiles {
                 policy,
                 calendar,
                 checklist,
+                goals,
             })
         } else {
             Err(problems)

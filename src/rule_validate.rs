@@ -15,7 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule_files::RuleFiles;
 use crate::rules::{
-    Area, Calendar, Derived, Finding, Origin, Policy, Reference, Requirement, Stage, Strategy,
+    Area, Calendar, Derived, Finding, GoalRule, Origin, Policy, Reference, Requirement, Stage,
+    Strategy,
 };
 
 /// The rule files, parsed and checked, with each strategy's stage and
@@ -31,6 +32,7 @@ pub(crate) struct Validated {
     pub findings: Vec<Finding>,
     pub strategies: Vec<Strategy>,
     pub requirements: Vec<Requirement>,
+    pub goals: Vec<GoalRule>,
     /// Stage index of each strategy.
     pub stage_of: Vec<usize>,
     /// Prerequisites of each strategy, as strategy indices.
@@ -49,7 +51,12 @@ impl<'a> Locator<'a> {
             .singles
             .iter()
             .chain(&files.strategies)
-            .chain([&files.policy, &files.calendar, &files.checklist])
+            .chain([
+                &files.policy,
+                &files.calendar,
+                &files.checklist,
+                &files.goals,
+            ])
             .map(|(p, s)| (p.as_path(), s.as_str()))
             .collect();
         Locator { sources }
@@ -107,6 +114,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         return Err(Diagnostics(problems));
     };
     check_calendar(&calendar, &files.calendar.0, &mut problems);
+    check_goals(&parsed.goals, &files.goals.0, &mut problems);
     check_unique(
         parsed.requirements.iter().map(|r| r.id.as_str()),
         &files.checklist.0,
@@ -159,6 +167,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         findings: parsed.findings,
         strategies: parsed.strategies,
         requirements: parsed.requirements,
+        goals: parsed.goals,
         stage_of,
         requires,
     })
@@ -175,6 +184,7 @@ struct Parsed {
     findings: Vec<Finding>,
     strategies: Vec<Strategy>,
     requirements: Vec<Requirement>,
+    goals: Vec<GoalRule>,
 }
 
 fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
@@ -219,6 +229,8 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
     for r in &mut requirements {
         r.origin = lines.next(&r.id);
     }
+    let (goals_path, goals_source) = &files.goals;
+    let goals: Vec<GoalRule> = parse_list(Some((goals_path, goals_source)), problems);
     let (calendar_path, calendar_source) = &files.calendar;
     let calendar = crate::source::parse_ron(calendar_path, calendar_source)
         .map_err(|d| problems.push(d))
@@ -233,6 +245,7 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
         findings,
         strategies,
         requirements,
+        goals,
     }
 }
 
@@ -391,6 +404,30 @@ fn check_timing(
                         ),
                     )
                     .with_optional_hint(did_you_mean(event, ids)),
+            );
+        }
+    }
+}
+
+/// Goal ids are unique and each reads a district field that exists.
+fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) {
+    check_unique(goals.iter().map(|g| g.id.as_str()), file, "goal", problems);
+    for g in goals {
+        let (section, field) = match &g.from {
+            crate::rules::GoalSource::History(field) => ("history", field.as_str()),
+            crate::rules::GoalSource::Field(path) => path.split_once('.').unwrap_or(("", path)),
+        };
+        let names = crate::district::field_names(section);
+        if !names.contains(&field) || field == "year" {
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "goal `{}` reads `{section}.{field}`, which is not a district field",
+                        g.id
+                    ),
+                )
+                .with_optional_hint(did_you_mean(field, names.iter().copied())),
             );
         }
     }

@@ -141,6 +141,8 @@ pub struct RuleBase {
     pub strategies: Vec<CompiledStrategy>,
     /// The California requirements every plan checks, in file order.
     pub requirements: Vec<CompiledRequirement>,
+    /// The draft goals, in file order.
+    pub goals: Vec<crate::rules::GoalRule>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -252,6 +254,7 @@ impl RuleBase {
             findings,
             strategies,
             requirements,
+            goals: rules.goals,
             compiled: split.compiled,
             leaves: resolved.leaves,
             graph: resolved.graph,

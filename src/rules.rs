@@ -176,6 +176,42 @@ impl Policy {
     }
 }
 
+/// A draft goal (`goals.ron`): an outcome, where its baseline comes from,
+/// and how far a year the target moves it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRule {
+    /// The goal's id.
+    pub id: String,
+    /// What is measured, as the goals table says it.
+    pub measure: String,
+    /// Where the baseline comes from.
+    pub from: GoalSource,
+    /// The unit of its values.
+    pub unit: Unit,
+    /// How far the target moves for each school year of the plan.
+    pub per_year: f64,
+    /// The lowest target allowed.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// The highest target allowed.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Where the measure is published.
+    pub source: String,
+    /// How often it is read.
+    pub frequency: String,
+}
+
+/// Where a goal's baseline comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub enum GoalSource {
+    /// A field of each `history` entry: the latest year that has it.
+    History(String),
+    /// A dotted district field, whose year is the file's `data_year`.
+    Field(String),
+}
+
 /// A requirement of California law every plan checks (`checklist.ron`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

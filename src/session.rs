@@ -79,7 +79,9 @@ impl Session {
     ) -> Result<Plan<'_>, Diagnostic> {
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
-        plan.driver_diagram.aim = self.renderer.aim(evaluation.district, &self.rules)?;
+        plan.driver_diagram.aim =
+            self.renderer
+                .aim(evaluation.district, &plan.goals, &self.rules)?;
         Ok(plan)
     }
 

@@ -272,6 +272,62 @@ mod driver_diagram {
     }
 }
 
+mod goals {
+    use super::*;
+
+    fn goal<'p>(plan: &'p Plan<'_>, id: &str) -> &'p elplan::plan::Goal<'p> {
+        plan.goals.iter().find(|g| g.id == id).expect("a goal")
+    }
+
+    #[test]
+    fn a_known_outcome_gets_a_baseline_and_a_target_at_the_plan_end() {
+        let plan = plan("cases/full-history");
+        let elpi = goal(plan, "elpi_status");
+        let baseline = elpi.baseline.as_ref().expect("baseline");
+        assert_eq!((baseline.value, baseline.year.as_str()), (0.42, "2023-24"));
+        // Two school years of +3 points from 2023-24 to 2025-26.
+        let target = elpi.target.as_ref().expect("target");
+        assert_eq!((target.value, target.year.as_str()), (0.48, "2025-26"));
+        assert!(elpi.missing.is_empty());
+        let ltel = goal(plan, "ltel_share").target.as_ref().expect("target");
+        assert!(
+            (ltel.value - 0.18).abs() < 1e-9,
+            "down 3 points a year: {}",
+            ltel.value
+        );
+        assert!(plan.driver_diagram.aim.contains("by June 2026, 48.0 % of English learners progress at least one ELPI level, from 42.0 % in 2023-24"), "{}", plan.driver_diagram.aim);
+    }
+
+    #[test]
+    fn an_unknown_outcome_says_which_data_would_set_it() {
+        let plan = plan("calli/mendota-unified");
+        let elpi = goal(plan, "elpi_status");
+        assert!(elpi.baseline.is_none() && elpi.target.is_none());
+        assert_eq!(elpi.missing, ["history.elpi_status"]);
+        assert_eq!(
+            goal(plan, "ltel_share").missing,
+            ["students.ltel_share_of_els"]
+        );
+    }
+
+    #[test]
+    fn a_dated_plan_aims_at_the_school_year_it_ends_in() {
+        let path = fixture("cases/cap-six");
+        let district = District::load(&path).expect("fixture");
+        let plan = session()
+            .plan_dated(&district, &path, Some((2025, 8)))
+            .expect("plans");
+        // August 2025 plus 36 months ends in July 2028: school year 2027-28.
+        let target = goal(&plan, "elpi_status").target.as_ref().expect("target");
+        assert_eq!(target.year, "2027-28");
+        assert!(
+            plan.driver_diagram.aim.contains("by June 2028"),
+            "{}",
+            plan.driver_diagram.aim
+        );
+    }
+}
+
 mod checklist {
     use super::*;
     use elplan::plan::ComplianceStatus;

@@ -84,7 +84,10 @@ fn without_rule_text(markdown: &str) -> String {
 /// and shows in the Markdown snapshot and in the `elplan graph` snapshot.
 /// What is left is what the engine decided for the district.
 fn decisions(json: &str) -> serde_json::Value {
-    const RULE_TEXT: [&str; 19] = [
+    const RULE_TEXT: [&str; 22] = [
+        "measure",
+        "source",
+        "frequency",
         "requirement",
         "basis",
         "kind",
@@ -128,6 +131,7 @@ fn decisions(json: &str) -> serde_json::Value {
         "not_fired",
         "driver_diagram",
         "compliance",
+        "goals",
     ] {
         strip(&mut plan[list]);
     }

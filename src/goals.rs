@@ -1,0 +1,143 @@
+//! Draft goals: for each outcome of the rule base's `goals.ron`, the
+//! district's baseline (its latest value and year) and a target at the end
+//! of the plan, or the data that would set them.
+//!
+//! How far a target moves each year is the rule base's; this module only
+//! reads the district file and does the arithmetic of years.
+
+use crate::district::District;
+use crate::plan::{Goal, GoalPoint};
+use crate::rules::{GoalRule, GoalSource};
+
+/// The first year of a school year (`2023-24` → 2023), or of a year.
+fn first_year(year: &str) -> Option<i32> {
+    year.get(..4)?.parse().ok()
+}
+
+/// The school year `start`-`start + 1` as districts write it (`2026-27`).
+fn school_year(start: i32) -> String {
+    format!("{start}-{:02}", (start + 1).rem_euclid(100))
+}
+
+/// The first year of the school year the plan ends in: from its calendar
+/// start when dated, or counted from the district's data year (the plan
+/// starts in the school year after it) when not.
+pub(crate) fn end_school_year(
+    district: &District,
+    start: Option<(i32, u32)>,
+    year_starts: u32,
+    horizon_months: u32,
+) -> Option<i32> {
+    match start {
+        Some((year, month)) => {
+            let last = (month as i32 - 1) + horizon_months as i32 - 1;
+            let (end_year, end_month) =
+                (year + last.div_euclid(12), last.rem_euclid(12) as u32 + 1);
+            Some(if end_month >= year_starts {
+                end_year
+            } else {
+                end_year - 1
+            })
+        }
+        None => {
+            let data = first_year(district.data_year.as_deref()?)?;
+            Some(data + (horizon_months as i32 + 11) / 12)
+        }
+    }
+}
+
+/// The latest known value of a goal's outcome, and its year.
+fn baseline(
+    rule: &GoalRule,
+    district: &District,
+    json: &serde_json::Value,
+) -> Option<(f64, String)> {
+    match &rule.from {
+        GoalSource::History(field) => {
+            json["history"].as_array()?.iter().rev().find_map(|entry| {
+                Some((entry[field].as_f64()?, entry["year"].as_str()?.to_string()))
+            })
+        }
+        GoalSource::Field(path) => {
+            let value = path.split('.').fold(json, |v, key| &v[key]).as_f64()?;
+            Some((value, district.data_year.clone()?))
+        }
+    }
+}
+
+/// The draft goals of `district`, in the rule base's order.
+pub(crate) fn goals<'r>(
+    rules: &'r [GoalRule],
+    district: &District,
+    end: Option<i32>,
+) -> Vec<Goal<'r>> {
+    let json = serde_json::to_value(district).unwrap_or_default();
+    rules
+        .iter()
+        .map(|rule| {
+            let known = baseline(rule, district, &json);
+            let target = known.as_ref().and_then(|(value, year)| {
+                let end = end?;
+                let years = f64::from((end - first_year(year)?).max(1));
+                let mut target = value + rule.per_year * years;
+                if let Some(min) = rule.min {
+                    target = target.max(min);
+                }
+                if let Some(max) = rule.max {
+                    target = target.min(max);
+                }
+                Some(GoalPoint {
+                    value: (target * 1000.0).round() / 1000.0,
+                    year: school_year(end),
+                })
+            });
+            let missing = if known.is_some() {
+                Vec::new()
+            } else {
+                vec![match &rule.from {
+                    GoalSource::History(field) => format!("history.{field}"),
+                    GoalSource::Field(path) => path.clone(),
+                }]
+            };
+            Goal {
+                id: &rule.id,
+                measure: &rule.measure,
+                unit: rule.unit,
+                baseline: known.map(|(value, year)| GoalPoint { value, year }),
+                target,
+                source: &rule.source,
+                frequency: &rule.frequency,
+                missing,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn school_years_are_written_as_districts_write_them() {
+        assert_eq!(school_year(2026), "2026-27");
+        assert_eq!(school_year(2099), "2099-00");
+        assert_eq!(first_year("2023-24"), Some(2023));
+    }
+
+    #[test]
+    fn a_dated_plan_ends_in_the_school_year_of_its_last_month() {
+        let district = District::new("x", "X", crate::district::Kind::Unified, 100, 0.2);
+        // August 2025 + 24 months ends in July 2027: school year 2026-27.
+        assert_eq!(
+            end_school_year(&district, Some((2025, 8)), 8, 24),
+            Some(2026)
+        );
+        // January 2026 + 24 months ends in December 2027: school year 2027-28.
+        assert_eq!(
+            end_school_year(&district, Some((2026, 1)), 8, 24),
+            Some(2027)
+        );
+        // Undated: no data year, no end.
+        assert_eq!(end_school_year(&district, None, 8, 24), None);
+    }
+}
