@@ -10,10 +10,19 @@
 use minijinja::{Environment, Error, ErrorKind, Value};
 
 /// The names of the global functions below, which are not district fields.
-pub const FUNCTIONS: &[&str] = &["latest", "values", "falling", "years_with"];
+pub const FUNCTIONS: &[&str] = &[
+    "latest",
+    "latest_year",
+    "values",
+    "falling",
+    "years_with",
+    "state_in",
+    "state_year_in",
+];
 
 pub fn register(env: &mut Environment<'_>) {
     env.add_function("latest", latest);
+    env.add_function("latest_year", latest_year);
     env.add_function("values", values);
     env.add_function("falling", falling);
     env.add_function("years_with", years_with);
@@ -77,6 +86,76 @@ fn latest(history: Value, field: &str) -> Result<Value, Error> {
         .ok_or_else(|| missing(field, "no year"))
 }
 
+/// The school year of the newest reported value of `field`.
+fn latest_year(history: Value, field: &str) -> Result<Value, Error> {
+    let mut year = None;
+    for entry in history.try_iter()? {
+        let value = entry.get_attr(field)?;
+        if !value.is_undefined() && !value.is_none() {
+            year = Some(entry.get_attr("year")?);
+        }
+    }
+    year.ok_or_else(|| missing(field, "no year"))
+}
+
+/// The year a reference or a school year stands for, as a number to
+/// compare: the first four-digit year in it, or for a school year
+/// (`2018-19`) its spring (2019), when its results are published.
+pub fn year_key(year: &str) -> Option<i32> {
+    let bytes = year.as_bytes();
+    let at = (0..bytes.len().saturating_sub(3))
+        .find(|&i| bytes[i..i + 4].iter().all(u8::is_ascii_digit))?;
+    let value: i32 = year.get(at..at + 4)?.parse().ok()?;
+    let rest = &bytes[at + 4..];
+    let school_year =
+        rest.len() >= 3 && rest[0] == b'-' && rest[1..3].iter().all(u8::is_ascii_digit);
+    Some(if school_year { value + 1 } else { value })
+}
+
+/// The reference values of each id, oldest first: (year key, value, year).
+pub type Series = std::collections::BTreeMap<String, Vec<(i32, f64, String)>>;
+
+/// The entry of a series for `year`: the same year, else the nearest
+/// earlier one, else the earliest; the latest when `year` names none.
+pub fn pick_year<'a>(
+    series: &'a [(i32, f64, String)],
+    year: &str,
+) -> Option<&'a (i32, f64, String)> {
+    match year_key(year) {
+        Some(key) => series
+            .iter()
+            .rev()
+            .find(|(k, _, _)| *k <= key)
+            .or_else(|| series.first()),
+        None => series.last(),
+    }
+}
+
+/// `state_in(id, year)` and `state_year_in(id, year)`: a state reference's
+/// value for a district year, and the year it is from.
+pub fn register_series(env: &mut Environment<'_>, series: Series) {
+    let series = std::sync::Arc::new(series);
+    let lookup = |series: &Series, id: &str, year: &Value| -> Result<(f64, String), Error> {
+        let year = year.as_str().unwrap_or_default();
+        let entries = series.get(id).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("no state reference `{id}`"),
+            )
+        })?;
+        pick_year(entries, year)
+            .map(|(_, value, year)| (*value, year.clone()))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no value for `{id}`")))
+    };
+    let values = series.clone();
+    env.add_function("state_in", move |id: &str, year: Value| {
+        lookup(&values, id, &year).map(|(value, _)| value)
+    });
+    env.add_function("state_year_in", move |id: &str, year: Value| {
+        lookup(&series, id, &year).map(|(_, year)| year)
+    });
+}
+
 /// Every reported value of `field`, oldest first.
 fn values(history: Value, field: &str) -> Result<Value, Error> {
     Ok(Value::from(reported(&history, field)?))
@@ -134,6 +213,23 @@ mod tests {
         ];
         env.compile_expression(expr)?
             .eval(context!(history => history))
+    }
+
+    #[test]
+    fn years_are_keyed_by_when_their_results_are_published() {
+        assert_eq!(year_key("2018-19"), Some(2019));
+        assert_eq!(year_key("2018"), Some(2018));
+        assert_eq!(year_key("fall 2019"), Some(2019));
+        assert_eq!(year_key("class of 2023"), Some(2023));
+        assert_eq!(year_key("latest"), None);
+        let series = vec![
+            (2018, 0.146, "2018".to_string()),
+            (2021, 0.069, "2021".to_string()),
+        ];
+        assert_eq!(pick_year(&series, "2018-19").map(|e| e.1), Some(0.146));
+        assert_eq!(pick_year(&series, "2023-24").map(|e| e.1), Some(0.069));
+        assert_eq!(pick_year(&series, "2015-16").map(|e| e.1), Some(0.146));
+        assert_eq!(pick_year(&series, "").map(|e| e.1), Some(0.069));
     }
 
     #[test]

@@ -230,6 +230,7 @@ fn environment(
     env.set_fuel(Some(EVIDENCE_FUEL));
     env.set_recursion_limit(TEMPLATE_RECURSION);
     crate::helpers::register(&mut env);
+    crate::helpers::register_series(&mut env, series(rules));
     for f in &rules.findings {
         if let Err(e) = env.add_template_owned(evidence_template(&f.id), f.evidence.clone()) {
             problems.push(locate.at(
@@ -239,6 +240,22 @@ fn environment(
         }
     }
     env
+}
+
+/// The state references as series: each id's values, oldest first.
+pub(crate) fn series(rules: &Validated) -> crate::helpers::Series {
+    let mut series = crate::helpers::Series::new();
+    for r in &rules.references {
+        let key = crate::helpers::year_key(&r.year).unwrap_or(i32::MIN);
+        series
+            .entry(r.id.clone())
+            .or_default()
+            .push((key, r.value, r.year.clone()));
+    }
+    for entries in series.values_mut() {
+        entries.sort_by_key(|e| e.0);
+    }
+    series
 }
 
 /// Compiles every leaf in `env`; returns them with the names each reads.

@@ -135,8 +135,14 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         "area",
         &mut problems,
     );
+    // A reference is a series: one value per id and year.
+    let reference_keys: Vec<String> = parsed
+        .references
+        .iter()
+        .map(|r| format!("{}` in `{}", r.id, r.year))
+        .collect();
     check_unique(
-        parsed.references.iter().map(|r| r.id.as_str()),
+        reference_keys.iter().map(String::as_str),
         &single(2),
         "reference value",
         &mut problems,

@@ -193,10 +193,10 @@ impl RuleBase {
         let split = crate::rule_compile::compile(&rules, &locate, &files.origin)?;
         let resolved = crate::rule_resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
-        let state: BTreeMap<&str, f64> = rules
-            .references
-            .iter()
-            .map(|r| (r.id.as_str(), r.value))
+        // `state.<id>` is a series' latest value.
+        let state: BTreeMap<String, f64> = crate::rule_compile::series(&rules)
+            .into_iter()
+            .filter_map(|(id, entries)| Some((id, entries.last()?.1)))
             .collect();
         let state = Value::from(minijinja::value::Serde(&state));
         use crate::rule_resolve::index;
@@ -331,13 +331,25 @@ struct TemplateValues<'a> {
     events: BTreeMap<&'a str, &'a crate::rules::Event>,
 }
 
+/// Each reference id's latest entry.
+fn latest_references(references: &[Reference]) -> BTreeMap<&str, &Reference> {
+    let mut latest: BTreeMap<&str, &Reference> = BTreeMap::new();
+    for r in references {
+        let key = |x: &Reference| crate::helpers::year_key(&x.year).unwrap_or(i32::MIN);
+        match latest.get(r.id.as_str()) {
+            Some(known) if key(known) >= key(r) => {}
+            _ => {
+                latest.insert(&r.id, r);
+            }
+        }
+    }
+    latest
+}
+
 fn template_values(rules: &crate::rule_validate::Validated) -> Value {
     Value::from(minijinja::value::Serde(TemplateValues {
-        state: rules
-            .references
-            .iter()
-            .map(|r| (r.id.as_str(), r))
-            .collect(),
+        // A series' latest entry: references come oldest first within an id.
+        state: latest_references(&rules.references),
         areas: rules.areas.iter().map(|a| (a.id.as_str(), a)).collect(),
         area_ids: rules.areas.iter().map(|a| a.id.as_str()).collect(),
         titles: rules

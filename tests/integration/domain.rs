@@ -328,6 +328,45 @@ mod goals {
     }
 }
 
+mod state_series {
+    use super::*;
+
+    /// A district file in RON, planned.
+    fn planned(source: &str) -> Plan<'static> {
+        let path = std::path::Path::new("inline.ron");
+        let district = District::parse(path, source).expect("a district");
+        session().plan(&district, path).expect("plans")
+    }
+
+    #[test]
+    fn a_rate_is_compared_with_the_state_rate_of_its_year() {
+        let in_2018 = planned(
+            r#"District(id: "x", name: "X", kind: Unified, enrollment: 900, students: (el_share: 0.3),
+               history: [(year: "2018-19", reclassification_rate: 0.10)])"#,
+        );
+        let finding = in_2018
+            .findings
+            .iter()
+            .find(|f| f.id == "reclassification_below_state")
+            .expect("10 % in 2018-19 is below the state's 14.6 % in 2018");
+        assert!(
+            finding
+                .evidence
+                .contains("10.0 % in 2018-19, below the state's 14.6 % in 2018"),
+            "{}",
+            finding.evidence
+        );
+        let in_2023 = planned(
+            r#"District(id: "x", name: "X", kind: Unified, enrollment: 900, students: (el_share: 0.3),
+               history: [(year: "2023-24", reclassification_rate: 0.10)])"#,
+        );
+        assert!(
+            !in_2023.fired("reclassification_below_state"),
+            "10 % is above the state's 6.9 % of 2021"
+        );
+    }
+}
+
 mod checklist {
     use super::*;
     use elplan::plan::ComplianceStatus;
