@@ -84,6 +84,7 @@ pub fn assemble<'r>(
         goals: crate::goals::goals(
             &rules.goals,
             district,
+            &evaluation.district,
             crate::goals::end_school_year(district, start, rules.calendar.year_starts, months),
         ),
         compliance: rules

@@ -5,6 +5,8 @@
 //! How far a target moves each year is the rule base's; this module only
 //! reads the district file and does the arithmetic of years.
 
+use minijinja::Value;
+
 use crate::district::District;
 use crate::plan::{Goal, GoalPoint};
 use crate::rules::{GoalRule, GoalSource};
@@ -46,36 +48,39 @@ pub(crate) fn end_school_year(
     }
 }
 
-/// The latest known value of a goal's outcome, and its year.
-fn baseline(
-    rule: &GoalRule,
-    district: &District,
-    json: &serde_json::Value,
-) -> Option<(f64, String)> {
+/// The latest known value of a goal's outcome, and its year; `value` is
+/// the district as the rules read it (built once by the evaluation).
+fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<(f64, String)> {
+    let number = |v: Value| f64::try_from(v).ok();
     match &rule.from {
         GoalSource::History(field) => {
-            json["history"].as_array()?.iter().rev().find_map(|entry| {
-                Some((entry[field].as_f64()?, entry["year"].as_str()?.to_string()))
+            let history = value.get_attr("history").ok()?;
+            let entries: Vec<Value> = history.try_iter().ok()?.collect();
+            entries.into_iter().rev().find_map(|entry| {
+                let reported = number(entry.get_attr(field).ok()?)?;
+                let year = entry.get_attr("year").ok()?;
+                Some((reported, year.as_str()?.to_string()))
             })
         }
         GoalSource::Field(path) => {
-            let value = path.split('.').fold(json, |v, key| &v[key]).as_f64()?;
-            Some((value, district.data_year.clone()?))
+            let found = crate::context::lookup(value, path)?;
+            Some((number(found)?, district.data_year.clone()?))
         }
     }
 }
 
-/// The draft goals of `district`, in the rule base's order.
+/// The draft goals of `district` (whose template value the evaluation
+/// built), in the rule base's order.
 pub(crate) fn goals<'r>(
     rules: &'r [GoalRule],
     district: &District,
+    value: &Value,
     end: Option<i32>,
 ) -> Vec<Goal<'r>> {
-    let json = serde_json::to_value(district).unwrap_or_default();
     rules
         .iter()
         .map(|rule| {
-            let known = baseline(rule, district, &json);
+            let known = baseline(rule, district, value);
             let target = known.as_ref().and_then(|(value, year)| {
                 let end = end?;
                 let years = f64::from((end - first_year(year)?).max(1));
