@@ -742,3 +742,79 @@ mod rule_base {
         }
     }
 }
+
+/// Properties of real plans: the default rule base on generated districts
+/// (sizes, shares, horizons, caps, goals, history, what is in place).
+mod generated {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn district() -> impl Strategy<Value = (String, Option<(i32, u32)>)> {
+        let history = proptest::collection::vec((0.0f64..0.3, 0.2f64..0.7), 0..4);
+        (
+            (100u32..120_000, 0.01f64..0.9, 1u8..=3, proptest::option::of(1u32..8)),
+            (any::<bool>(), any::<bool>(), proptest::option::of(any::<bool>())),
+            history,
+            proptest::option::of((2024i32..2027, 1u32..=12)),
+        )
+            .prop_map(|((enrollment, el_share, years, cap), (reclass, ltel, network), history, start)| {
+                let cap = cap.map_or(String::new(), |c| format!(", max_initiatives_per_stage: {c}"));
+                let network = network.map_or(String::new(), |n| format!("leadership: (improvement_network: {n}),"));
+                let history: Vec<String> = history
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (r, e))| {
+                        format!("(year: \"{}-{:02}\", reclassification_rate: {r}, elpi_status: {e})", 2020 + i, 21 + i)
+                    })
+                    .collect();
+                let source = format!(
+                    "District(id: \"g\", name: \"G\", kind: Unified, data_year: \"2023-24\", enrollment: {enrollment}, \
+                     students: (el_share: {el_share}), history: [{}], {network} \
+                     resources: (horizon_years: {years}{cap}), goals: (raise_reclassification: {reclass}, reduce_ltel: {ltel}))",
+                    history.join(", ")
+                );
+                (source, start)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn plans_keep_their_promises_in_time((source, start) in district()) {
+            let path = std::path::Path::new("generated.ron");
+            let district = District::parse(path, &source).expect("a generated district is valid");
+            let plan = session().plan_dated(&district, path, start).expect("plans");
+            let first = plan.first_month;
+            for s in plan.scheduled() {
+                prop_assert!(s.start_month >= 1 && s.start_month <= s.end_month && s.end_month <= plan.horizon_months);
+                let rule = rules().strategy(s.id).expect("a strategy");
+                if !rule.ongoing {
+                    prop_assert!(s.end_month < s.start_month + rule.duration, "{} runs past its duration", s.id);
+                }
+                for r in s.requires {
+                    if let Some(before) = plan.scheduled().find(|x| x.id == r) {
+                        let ready = before.start_month + rules().strategy(r).map_or(1, |x| x.duration) - 1;
+                        prop_assert!(ready < s.start_month, "{} starts before {} is done", s.id, r);
+                    }
+                }
+                if let Some(event) = s.tied_to {
+                    let event = rules().calendar.events.iter().find(|e| e.id == event).expect("an event");
+                    let month = (first + s.start_month - 2) % 12 + 1;
+                    let span = event.through.map_or(1, |t| (t + 12 - event.month) % 12 + 1);
+                    prop_assert!((month + 12 - event.month) % 12 < span, "{} starts outside {}", s.id, event.id);
+                }
+            }
+            for d in &plan.deferred {
+                let rule = rules().strategy(d.id).expect("a strategy");
+                prop_assert!(
+                    !(rule.kind == StrategyKind::Process && d.reason == DeferReason::Capacity),
+                    "{} is process and was deferred for capacity", d.id
+                );
+            }
+            let again = session().plan_dated(&district, path, start).expect("plans");
+            prop_assert_eq!(plan.to_json(), again.to_json(), "same input, same bytes");
+        }
+    }
+}
