@@ -183,6 +183,17 @@ pub fn run(
     Ok(outcomes)
 }
 
+/// Text for a spreadsheet cell that a spreadsheet will not run as a
+/// formula: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading apostrophe (OWASP, CSV injection).
+pub fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// `summary.csv`: one row per district file, in file order.
 fn summary(rules: &RuleBase, outcomes: &[Outcome]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -197,7 +208,7 @@ fn summary(rules: &RuleBase, outcomes: &[Outcome]) -> String {
     let _ = writer.write_record(&header);
     for o in outcomes {
         let file = o.file.display().to_string();
-        let mut row = vec![o.id.clone(), o.name.clone(), file];
+        let mut row = vec![cell(&o.id), cell(&o.name), cell(&file)];
         match &o.counts {
             Some(counts) => {
                 row.push(counts.findings.to_string());
@@ -218,10 +229,24 @@ fn summary(rules: &RuleBase, outcomes: &[Outcome]) -> String {
                     .next()
                     .unwrap_or("")
                     .trim_start_matches("error: ");
-                row.push(format!("error: {first}"));
+                row.push(cell(&format!("error: {first}")));
             }
         }
         let _ = writer.write_record(&row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_neutralised() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("Mendota Unified"), "Mendota Unified");
+    }
 }

@@ -2,7 +2,7 @@
 //! output, where a closed pipe is not an error.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use elplan::Diagnostics;
 
@@ -25,6 +25,46 @@ pub fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// The canonical form of a path that may not exist yet: its directory's
+/// canonical form and its name, through symlinks.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(found) = std::fs::canonicalize(path) {
+        return Some(found);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+}
+
+/// Refuses an output file that is one of the command's input files, or
+/// lies inside one of its input directories: writing it would destroy
+/// what the run read.
+pub fn refuse_overwriting_inputs(
+    output: &Path,
+    files: &[&Path],
+    dirs: &[&Path],
+) -> Result<(), Diagnostics> {
+    let Some(out) = canonical(output) else {
+        return Ok(());
+    };
+    let same = files.iter().any(|f| canonical(f).is_some_and(|f| f == out));
+    let inside = dirs
+        .iter()
+        .any(|d| std::fs::canonicalize(d).is_ok_and(|d| out.starts_with(d)));
+    if same || inside {
+        return Err(Diagnostics::from(
+            elplan::Diagnostic::new(
+                output,
+                "the output file is an input of this run (the district file, a scenario, or inside the rule or template directory): writing it would destroy it",
+            )
+            .with_hint("choose another output file with -o"),
+        ));
+    }
+    Ok(())
 }
 
 /// Prints a report as text for people or as JSON for programs.

@@ -37,6 +37,16 @@ fn parse_date_arg(text: &str) -> Result<String, String> {
 }
 
 pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
+    if let Some(output) = &args.output {
+        let mut files = vec![args.district.as_path()];
+        files.extend(args.changes.scenario.as_deref());
+        let dirs: Vec<&Path> = [&sources.rules, &sources.templates]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+        super::output::refuse_overwriting_inputs(output, &files, &dirs)?;
+    }
     let session = Session::load(sources)?;
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;

@@ -296,7 +296,8 @@ fn broken_rule_bases_are_diagnosed() {
     for (name, edits) in cases {
         let dir = broken_rules(edits);
         let rules = dir.path().to_string_lossy().into_owned();
-        let out = dir.path().join("plan.md");
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let out = elsewhere.path().join("plan.md");
         let output = elplan(&[
             "plan",
             MENDOTA,

@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod commands;
 mod domain;
+mod files;
 mod hostile;
 mod html;
 mod import_batch;
