@@ -20,31 +20,53 @@ use crate::session::Session;
 
 /// The district files among `inputs`: files as given, directories searched
 /// for `.ron` files; sorted, so the order never depends on the file system.
-pub fn district_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
+/// Each file and directory is visited once, however many links lead to it
+/// (a link back up the tree is not followed); links to what was already
+/// found are returned as skipped.
+pub fn district_files(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostics> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut visit = |path: &Path, skipped: &mut Vec<PathBuf>| -> bool {
+        let new = std::fs::canonicalize(path).is_ok_and(|real| seen.insert(real));
+        if !new {
+            skipped.push(path.to_path_buf());
+        }
+        new
+    };
     for input in inputs {
-        if input.is_dir() {
-            let mut stack = vec![input.clone()];
-            while let Some(dir) = stack.pop() {
-                let entries = std::fs::read_dir(&dir).map_err(|e| {
-                    Diagnostic::new(&dir, format!("cannot read the directory: {e}"))
-                })?;
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "ron") {
-                        files.push(path);
-                    }
+        if !input.is_dir() {
+            // A file that cannot be found is planned anyway, to be reported.
+            if !input.exists() || visit(input, &mut skipped) {
+                files.push(input.clone());
+            }
+            continue;
+        }
+        if !visit(input, &mut skipped) {
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| Diagnostic::new(&dir, format!("cannot read the directory: {e}")))?;
+            let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for path in entries {
+                let wanted = path.is_dir() || path.extension().is_some_and(|e| e == "ron");
+                if !wanted || !visit(&path, &mut skipped) {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push(path);
                 }
             }
-        } else {
-            files.push(input.clone());
         }
     }
     files.sort();
-    files.dedup();
-    Ok(files)
+    skipped.sort();
+    Ok((files, skipped))
 }
 
 /// What `summary.csv` says of a planned district.

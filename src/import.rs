@@ -51,19 +51,7 @@ pub struct Import {
 /// A table's text: UTF-8 (without a byte-order mark), or Latin-1, in which
 /// older state downloads come (every byte is a character, nothing is lost).
 pub fn read_table(path: &Path) -> Result<String, Diagnostic> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
-    if metadata.len() > MAX_TABLE_BYTES as u64 {
-        return Err(Diagnostic::new(
-            path,
-            format!(
-                "the file is {} bytes; elplan reads tables of at most {MAX_TABLE_BYTES} bytes",
-                metadata.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    let bytes = crate::source::read_bounded(path, MAX_TABLE_BYTES, "tables")?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text
             .strip_prefix('\u{feff}')

@@ -33,23 +33,41 @@ fn field_before(source: &str, line: usize, column: usize) -> Option<&str> {
 
 /// Reads a UTF-8 text file of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: usize) -> Result<String, Diagnostic> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    text_from_bytes(path, read_bounded(path, limit, "files")?)
+}
+
+/// A regular file's bytes, at most `limit` of them: reading stops at one
+/// byte past the limit, whatever the file claims to be. A directory, a
+/// device or a FIFO is not read (a FIFO without a writer would wait for
+/// ever); standard input is read with `-`.
+pub fn read_bounded(path: &Path, limit: usize, kind: &str) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot read the file: {e}"));
+    let metadata = std::fs::metadata(path).map_err(fail)?;
     if metadata.is_dir() {
         return Err(Diagnostic::new(path, "is a directory, not a file"));
     }
-    if metadata.len() > limit as u64 {
-        return Err(Diagnostic::new(
-            path,
-            format!(
-                "the file is {} bytes; elplan reads files of at most {limit} bytes",
-                metadata.len()
-            ),
-        ));
+    if !metadata.is_file() {
+        return Err(Diagnostic::new(path, "is not a regular file but a device, FIFO or socket: elplan reads only files")
+            .with_hint("save it as a file, or pipe it to standard input and give `-` where a district file is read"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
-    text_from_bytes(path, bytes)
+    let too_big = |size: String| {
+        Diagnostic::new(
+            path,
+            format!("the file is {size} bytes; elplan reads {kind} of at most {limit} bytes"),
+        )
+    };
+    if metadata.len() > limit as u64 {
+        return Err(too_big(metadata.len().to_string()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(fail)?;
+    if bytes.len() > limit {
+        return Err(too_big("over".to_string() + &format!(" {limit}")));
+    }
+    Ok(bytes)
 }
 
 /// Turns bytes into text, dropping a UTF-8 byte-order mark.

@@ -26,7 +26,13 @@ pub struct BatchArgs {
 
 pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
     let session = Session::load(sources)?;
-    let files = elplan::batch::district_files(&args.inputs)?;
+    let (files, skipped) = elplan::batch::district_files(&args.inputs)?;
+    for path in &skipped {
+        eprintln!(
+            "skipped {}: it leads to a file or folder already planned (a link)",
+            path.display()
+        );
+    }
     if files.is_empty() {
         return Err(Diagnostics::from(Diagnostic::new(
             &args.inputs[0],

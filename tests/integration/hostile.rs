@@ -286,3 +286,91 @@ fn the_same_input_gives_the_same_bytes_everywhere() {
         "one thread and two threads"
     );
 }
+
+/// Runs elplan and waits at most ten seconds: a hang is a failure.
+#[cfg(unix)]
+fn within_ten_seconds(args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("elplan runs");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("elplan {args:?} hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// A FIFO (with no writer), /dev/zero and a folder of links that loop, as
+/// every kind of input: each is refused or walked once, never read for
+/// ever, never a hang.
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_link_loops_never_hang_any_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("fifo.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    let out = dir.path().join("out").to_string_lossy().into_owned();
+    for input in [fifo.as_str(), "/dev/zero"] {
+        for args in [
+            vec!["plan", input],
+            vec!["explain", input, "high_poverty"],
+            vec!["whatif", MENDOTA, "--scenario", input],
+            vec!["import", input, "--out-dir", &out],
+            vec!["batch", input, "--out-dir", &out],
+        ] {
+            let output = within_ten_seconds(&args);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{args:?}: {}",
+                shown(&output)
+            );
+            assert!(
+                stderr(&output).contains("not a regular file"),
+                "{args:?}: {}",
+                shown(&output)
+            );
+        }
+    }
+    // A rule directory whose file is a FIFO.
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("mkdir");
+    std::os::unix::fs::symlink(&fifo, rules.join("stages.ron")).expect("link");
+    let output = within_ten_seconds(&["check", "--rules", &rules.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    // A folder of district files with links back up and to itself.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(tree.join("a")).expect("mkdir");
+    std::fs::copy(Path::new(ROOT).join(MENDOTA), tree.join("a/mendota.ron")).expect("copy");
+    std::os::unix::fs::symlink(".", tree.join("a/self")).expect("link");
+    std::os::unix::fs::symlink("..", tree.join("a/up")).expect("link");
+    std::os::unix::fs::symlink(".", tree.join("also-self")).expect("link");
+    let output = within_ten_seconds(&["batch", &tree.to_string_lossy(), "--out-dir", &out]);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("planned 1 of 1 districts"),
+        "the district is planned once: {}",
+        shown(&output)
+    );
+    assert!(
+        stderr(&output).contains("skipped"),
+        "the links are reported: {}",
+        shown(&output)
+    );
+}
