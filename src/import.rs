@@ -239,11 +239,24 @@ pub fn import(
         };
         match district_from_row(&row, &columns, schools, elpi) {
             Ok(mut district) => {
-                if !ids.insert(district.id.clone()) {
-                    let county = district.county.as_deref().map(slug).unwrap_or_default();
-                    district.id = format!("{}-{county}", district.id);
-                    ids.insert(district.id.clone());
+                // A repeated name gets its county, then its CDS code, then a
+                // number: every row keeps a file of its own.
+                let base = district.id.clone();
+                let county = district.county.as_deref().map(slug).unwrap_or_default();
+                let cds = district.cds_code.clone().unwrap_or_default();
+                let candidates = [format!("{base}-{county}"), format!("{base}-{cds}")];
+                let mut id = base.clone();
+                let mut n = 2;
+                while ids.contains(&id) {
+                    id = candidates
+                        .iter()
+                        .find(|c| !c.ends_with('-') && !ids.contains(*c))
+                        .cloned()
+                        .unwrap_or_else(|| format!("{base}-{n}"));
+                    n += 1;
                 }
+                ids.insert(id.clone());
+                district.id = id;
                 result.districts.push(Imported { line, district });
             }
             Err(message) => {

@@ -23,6 +23,9 @@ pub struct ImportArgs {
     /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI history (repeatable)
     #[arg(long, value_name = "FILE")]
     elpi: Vec<PathBuf>,
+    /// Replace district files that already exist in the output directory
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
@@ -44,13 +47,41 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
             format!("cannot create the output directory: {e}"),
         ))
     })?;
-    for imported in &result.districts {
-        let path = elplan::import::file_name(&args.out_dir, &imported.district);
-        elplan::output::write_atomic(
-            &path,
-            elplan::import::to_ron(imported, &args.csv).as_bytes(),
+    let targets: Vec<PathBuf> = result
+        .districts
+        .iter()
+        .map(|imported| elplan::import::file_name(&args.out_dir, &imported.district))
+        .collect();
+    let existing: Vec<&PathBuf> = targets.iter().filter(|p| p.exists()).collect();
+    if !existing.is_empty() && !args.force {
+        let shown: Vec<String> = existing
+            .iter()
+            .take(10)
+            .map(|p| p.display().to_string())
+            .collect();
+        let more = existing.len().saturating_sub(10);
+        let list = shown.join(", ")
+            + &if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+        return Err(Diagnostics::from(
+            Diagnostic::new(
+                &args.out_dir,
+                format!(
+                    "{} district file{} would be replaced: {list}",
+                    existing.len(),
+                    if existing.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint("they may hold your edits: import into another directory, or give --force to replace them"),
         )
-        .map_err(Diagnostics::from)?;
+        .into());
+    }
+    for (imported, path) in result.districts.iter().zip(&targets) {
+        elplan::output::write_atomic(path, elplan::import::to_ron(imported, &args.csv).as_bytes())
+            .map_err(Diagnostics::from)?;
     }
     let mut stderr = std::io::stderr().lock();
     for failure in &result.failures {

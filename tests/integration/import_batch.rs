@@ -239,3 +239,76 @@ fn all_944_california_districts_import_and_plan() {
         "most districts have ELPI history: {with_history}"
     );
 }
+
+/// Three rows with the same name (and county) are three districts: none is
+/// dropped, each gets an id of its own.
+#[test]
+fn import_never_drops_a_row_whose_name_repeats() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = dir.path().join("areas.csv");
+    let mut text = String::from("Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,EnrollTotal,ELcount,UPcount\n");
+    for k in 1..=3 {
+        text.push_str(&format!(
+            "2018-19,011000{k},011000{k}0000000,Alameda,Twin Oaks Unified,Unified,KG,12,1000,100,500\n"
+        ));
+    }
+    std::fs::write(&table, text).expect("write");
+    let out = dir.path().join("out");
+    let output = elplan(&[
+        "import",
+        &table.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "twin-oaks-unified-01100030000000.ron",
+            "twin-oaks-unified-alameda.ron",
+            "twin-oaks-unified.ron"
+        ]
+    );
+}
+
+/// District files already in the output directory may hold a team's
+/// edits: import names them and writes nothing, unless --force.
+#[test]
+fn import_does_not_overwrite_edited_district_files_without_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    import_sample(dir.path());
+    let edited = dir.path().join("bayview-unified.ron");
+    std::fs::write(&edited, "// our edits\n").expect("write");
+    let output = import_sample(dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("would be replaced"),
+        "{}",
+        shown(&output)
+    );
+    assert!(stderr(&output).contains("--force"), "{}", shown(&output));
+    assert_eq!(
+        std::fs::read_to_string(&edited).expect("read"),
+        "// our edits\n"
+    );
+    let forced = elplan(&[
+        "import",
+        "fixtures/import/district_areas_sample.csv",
+        "--out-dir",
+        &dir.path().to_string_lossy(),
+        "--force",
+    ])
+    .run();
+    assert_ne!(
+        std::fs::read_to_string(&edited).expect("read"),
+        "// our edits\n",
+        "{}",
+        shown(&forced)
+    );
+}
