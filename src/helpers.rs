@@ -30,6 +30,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("num", num);
     env.add_filter("pick", pick);
     env.add_filter("mermaid", mermaid);
+    env.add_filter("md", md);
 }
 
 /// Text made safe inside a quoted Mermaid label (`A["…"]`) or a Gantt task
@@ -46,6 +47,26 @@ fn mermaid(text: &str) -> String {
             ';' => out.push(','),
             '#' => out.push_str("no. "),
             '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from a user's file made safe inside Markdown: it stays on its line,
+/// cannot open a table cell, emphasis, link or code span, and raw HTML in
+/// it shows as text.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' | '`' | '*' | '_' | '[' | ']' | '\\' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
@@ -213,6 +234,15 @@ mod tests {
         ];
         env.compile_expression(expr)?
             .eval(context!(history => history))
+    }
+
+    #[test]
+    fn markdown_from_a_users_file_stays_text() {
+        assert_eq!(
+            md("<img src=x onerror=alert(1)> | *bold*\n```"),
+            "&lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\* \\`\\`\\`"
+        );
+        assert_eq!(md("Mendota Unified"), "Mendota Unified");
     }
 
     #[test]

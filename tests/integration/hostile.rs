@@ -374,3 +374,29 @@ fn fifos_devices_and_link_loops_never_hang_any_command() {
         shown(&output)
     );
 }
+
+/// District text that is Markdown or HTML stays text in the Markdown
+/// draft: a `|` does not split a table cell, a newline or a code fence does
+/// not break the document, and raw HTML is shown, not rendered.
+#[test]
+fn markdown_in_district_text_cannot_break_the_draft() {
+    let district = "District(id: \"x\", name: \"A | B\\n```\\n<img src=x onerror=alert(1)> *Unified*\", \
+                    kind: Unified, enrollment: 900, students: (el_share: 0.3, languages: [(name: \"Span|ish\\n# Title\")]))";
+    let draft = elplan(&["plan", "-"]).stdin(district).ok();
+    assert!(!draft.contains("<img"), "raw HTML passes through");
+    assert!(
+        !draft.contains("\n```\n<"),
+        "a code fence breaks the document"
+    );
+    let profile = draft
+        .lines()
+        .find(|l| l.starts_with("| | A"))
+        .expect("the profile header row");
+    assert_eq!(profile.matches(" | ").count(), 2, "{profile}");
+    let languages = draft
+        .lines()
+        .find(|l| l.starts_with("| Main home languages"))
+        .expect("the languages row");
+    assert!(languages.contains("Span\\|ish \\# Title"), "{languages}");
+    assert!(!draft.lines().any(|l| l.starts_with("# Title")));
+}
