@@ -15,7 +15,69 @@
 use std::collections::BTreeSet;
 
 use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
-use minijinja::machinery::parse_expr;
+use minijinja::machinery::parse_expr as parse_unchecked;
+
+/// The most operators (`and`, `or`, `not`, filters, arithmetic and
+/// comparisons) one rule expression may hold, and the deepest nesting of
+/// brackets: far beyond any real rule, well within what parsing, compiling
+/// and dropping an expression can do without exhausting the stack.
+pub const MAX_OPERATORS: usize = 1_000;
+/// See [`MAX_OPERATORS`].
+pub const MAX_NESTING: usize = 64;
+
+/// Parses an expression once it is known to be within the limits: a long
+/// chain of operators (`a and true and true …`) would otherwise overflow
+/// the stack while being compiled or dropped.
+fn parse_expr(source: &str) -> Result<Expr<'_>, minijinja::Error> {
+    check_size(source)?;
+    parse_unchecked(source)
+}
+
+/// Counts an expression's operators and bracket nesting, outside strings.
+fn check_size(source: &str) -> Result<(), minijinja::Error> {
+    let (mut operators, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    let count_word = |word: &mut String, operators: &mut usize| {
+        if matches!(word.as_str(), "and" | "or" | "not" | "in" | "is") {
+            *operators += 1;
+        }
+        word.clear();
+    };
+    for c in source.chars() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        count_word(&mut word, &mut operators);
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '|' | '+' | '-' | '*' | '/' | '~' | '<' | '>' | '=' | '!' | '%' => operators += 1,
+            _ => {}
+        }
+    }
+    count_word(&mut word, &mut operators);
+    if operators > MAX_OPERATORS || deepest > MAX_NESTING {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "the expression has {operators} operators and brackets {deepest} deep; a rule may have at most {MAX_OPERATORS} operators and {MAX_NESTING} levels of brackets"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// The data that would settle an unknown value: dotted field paths.
 pub type Missing = BTreeSet<String>;

@@ -467,3 +467,42 @@ fn the_policy_file_weighs_priorities_and_bounds_values() {
         shown(&output)
     );
 }
+
+/// A long chain of operators in a rule (`and true` 100,000 times, `not`
+/// 20,000 times, a filter 20,000 times, brackets 5,000 deep) overflowed
+/// the stack in plan, check and graph; now it is refused with the rule's
+/// file and line.
+#[test]
+fn a_long_operator_chain_in_a_rule_is_a_diagnostic_not_a_crash() {
+    let chains = [
+        format!("enrollment < 5000{}", " and true".repeat(100_000)),
+        format!("{}true", "not ".repeat(20_000)),
+        format!("enrollment{} > 0", "|abs".repeat(20_000)),
+        format!("{}true{}", "(".repeat(5_000), ")".repeat(5_000)),
+    ];
+    for chain in &chains {
+        let to = format!("when: \"{chain}\"");
+        let dir = broken_rules(&[("findings.ron", "when: \"enrollment < 5000\"", &to)]);
+        let rules = dir.path().to_string_lossy().into_owned();
+        for args in [
+            vec!["--rules", &rules, "plan", MENDOTA],
+            vec!["--rules", &rules, "check"],
+            vec!["--rules", &rules, "graph"],
+        ] {
+            let output = elplan(&args).run();
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{args:?}: {}",
+                shown(&output)
+            );
+            // `check` reports on standard output, the others on standard error.
+            let text = stdout(&output) + &stderr(&output);
+            assert!(
+                text.contains("findings.ron:"),
+                "{args:?}: names the file and line"
+            );
+            assert!(text.contains("operators"), "{args:?}: says why");
+        }
+    }
+}
