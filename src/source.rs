@@ -99,9 +99,43 @@ pub fn parse_ron<T: DeserializeOwned>(path: &Path, source: &str) -> Result<T, Di
     if source.trim().is_empty() {
         return Err(Diagnostic::new(path, "the file is empty"));
     }
+    // Old Mac files end lines with a carriage return alone; RON reads it as
+    // nothing at all. Read such a file as if its lines ended in newlines.
+    if source.contains('\r') && !source.contains('\n') {
+        let unix = source.replace('\r', "\n");
+        return ron_options()
+            .from_str(&unix)
+            .map_err(|e| ron_diagnostic(path, &unix, &e));
+    }
     ron_options()
         .from_str(source)
         .map_err(|e| ron_diagnostic(path, source, &e))
+}
+
+/// A hint for the mistakes people make most when they write RON by hand or
+/// paste it from elsewhere, read off the line an error is on.
+fn common_mistake(line: &str) -> Option<&'static str> {
+    let bytes = line.as_bytes();
+    let thousands = (1..bytes.len().saturating_sub(3)).any(|i| {
+        bytes[i] == b','
+            && bytes[i - 1].is_ascii_digit()
+            && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+    });
+    let code = line.split("//").next().unwrap_or_default();
+    if line.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+        Some("use straight quotes (\") for text: curly quotes (“ ”), as a word processor makes them, are not RON")
+    } else if thousands {
+        Some("write numbers without thousands separators: 18450, not 18,450")
+    } else if code.trim_start().starts_with('#') {
+        Some("comments in RON start with //, not #")
+    } else if code.contains("True") || code.contains("False") {
+        Some("write true and false in lower case")
+    } else if code.contains('%') {
+        Some("write shares as fractions: 0.71 for 71 %, without a % sign")
+    } else {
+        None
+    }
 }
 
 fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -> Diagnostic {
@@ -120,7 +154,11 @@ fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -
                 .unwrap_or_else(|| format!("expected one of: {}", expected.join(", "))),
         ),
         E::MissingStructField { field, .. } => Some(format!("add `{field}: …`")),
-        _ => None,
+        _ => source
+            .lines()
+            .nth(error.span.start.line.saturating_sub(1))
+            .and_then(common_mistake)
+            .map(str::to_string),
     };
     let start = error.span.start;
     let message = match (&error.code, field_before(source, start.line, start.col)) {

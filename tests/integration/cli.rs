@@ -506,3 +506,12 @@ fn a_long_operator_chain_in_a_rule_is_a_diagnostic_not_a_crash() {
         }
     }
 }
+
+/// A file whose lines end in a carriage return alone (old Mac editors) is
+/// read like any other, not refused with "Expected opening `(`".
+#[test]
+fn cr_only_line_endings_are_read() {
+    let district = "District(id: \"x\", name: \"X\", kind: Unified,\r    enrollment: 900, students: (el_share: 0.3))\r";
+    let draft = elplan(&["plan", "-"]).stdin(district).ok();
+    assert!(draft.contains("**X**"), "{draft}");
+}
