@@ -303,8 +303,21 @@ fn district_from_row(
     let enrollment = number(Some(cell("EnrollTotal")))
         .filter(|&e| e >= 1.0)
         .ok_or_else(|| format!("{name}: no enrollment"))?;
+    // No district enrolls millions; a value past that is a broken row.
+    if enrollment > 10_000_000.0 || enrollment.fract() != 0.0 {
+        return Err(format!(
+            "{name}: an enrollment of {} is not a count of students",
+            cell("EnrollTotal")
+        ));
+    }
     let els = number(Some(cell("ELcount")))
         .ok_or_else(|| format!("{name}: no EL count (suppressed or blank)"))?;
+    if els < 0.0 || els > enrollment || els.fract() != 0.0 {
+        return Err(format!(
+            "{name}: an EL count of {} does not fit an enrollment of {enrollment}",
+            cell("ELcount")
+        ));
+    }
     let grades = match (grade(cell("GradeLow")), grade(cell("GradeHigh"))) {
         (Some(low), Some(high)) => Some(Grades { low, high }),
         _ => None,

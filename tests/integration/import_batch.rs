@@ -312,3 +312,35 @@ fn import_does_not_overwrite_edited_district_files_without_force() {
         shown(&forced)
     );
 }
+
+/// An enrollment of 1e30 was stored as 4,294,967,295 without a word; a
+/// value that is not a count of students is now a bad row, reported with
+/// its line, and the other rows are imported.
+#[test]
+fn an_enrollment_out_of_range_is_a_bad_row_not_a_silent_clamp() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = dir.path().join("areas.csv");
+    std::fs::write(
+        &table,
+        "Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,EnrollTotal,ELcount,UPcount\n\
+         2018-19,0110001,01100010000000,Alameda,Huge Unified,Unified,KG,12,1e30,100,500\n\
+         2018-19,0110002,01100020000000,Alameda,Fine Unified,Unified,KG,12,1000,100,500\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let output = elplan(&[
+        "import",
+        &table.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("line 2") && stderr(&output).contains("not a count of students"),
+        "{}",
+        shown(&output)
+    );
+    assert!(out.join("fine-unified.ron").exists());
+    assert!(!out.join("huge-unified.ron").exists());
+}
