@@ -245,22 +245,13 @@ fn all_944_california_districts_import_and_plan() {
 #[test]
 fn import_never_drops_a_row_whose_name_repeats() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let table = dir.path().join("areas.csv");
     let mut text = String::from("Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,EnrollTotal,ELcount,UPcount\n");
     for k in 1..=3 {
         text.push_str(&format!(
             "2018-19,011000{k},011000{k}0000000,Alameda,Twin Oaks Unified,Unified,KG,12,1000,100,500\n"
         ));
     }
-    std::fs::write(&table, text).expect("write");
-    let out = dir.path().join("out");
-    let output = elplan(&[
-        "import",
-        &table.to_string_lossy(),
-        "--out-dir",
-        &out.to_string_lossy(),
-    ])
-    .run();
+    let (output, out) = import_table(dir.path(), &text);
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("out")
@@ -319,22 +310,12 @@ fn import_does_not_overwrite_edited_district_files_without_force() {
 #[test]
 fn an_enrollment_out_of_range_is_a_bad_row_not_a_silent_clamp() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let table = dir.path().join("areas.csv");
-    std::fs::write(
-        &table,
+    let (output, out) = import_table(
+        dir.path(),
         "Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,EnrollTotal,ELcount,UPcount\n\
          2018-19,0110001,01100010000000,Alameda,Huge Unified,Unified,KG,12,1e30,100,500\n\
          2018-19,0110002,01100020000000,Alameda,Fine Unified,Unified,KG,12,1000,100,500\n",
-    )
-    .expect("write");
-    let out = dir.path().join("out");
-    let output = elplan(&[
-        "import",
-        &table.to_string_lossy(),
-        "--out-dir",
-        &out.to_string_lossy(),
-    ])
-    .run();
+    );
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
     assert!(
         stderr(&output).contains("line 2") && stderr(&output).contains("not a count of students"),
@@ -343,4 +324,19 @@ fn an_enrollment_out_of_range_is_a_bad_row_not_a_silent_clamp() {
     );
     assert!(out.join("fine-unified.ron").exists());
     assert!(!out.join("huge-unified.ron").exists());
+}
+
+/// Imports a District Areas table written in `dir`, into `dir/out`.
+fn import_table(dir: &Path, table: &str) -> (Output, PathBuf) {
+    let path = dir.join("areas.csv");
+    std::fs::write(&path, table).expect("write the table");
+    let out = dir.join("out");
+    let output = elplan(&[
+        "import",
+        &path.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    (output, out)
 }
