@@ -159,7 +159,13 @@ pub fn count_schools(path: &Path) -> Result<HashMap<String, u32>, Diagnostic> {
 /// ELPI status per `CDCode` and school year, from a Dashboard ELPI download:
 /// the 2019 tab-separated layout or the 2024 layout with current and prior
 /// years and student groups.
-pub fn elpi_history(path: &Path) -> Result<HashMap<String, BTreeMap<String, f64>>, Diagnostic> {
+/// ELPI status by district (county and district code) and school year,
+/// from a Dashboard ELPI download, and the rows of that file that could not
+/// be read, each named with the file and line.
+pub type ElpiHistory = (HashMap<String, BTreeMap<String, f64>>, Vec<Diagnostic>);
+
+/// Reads a Dashboard ELPI download (2019 TSV or 2024 CSV layout).
+pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
     let text = read_table(path)?;
     let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
         b'\t'
@@ -183,7 +189,17 @@ pub fn elpi_history(path: &Path) -> Result<HashMap<String, BTreeMap<String, f64>
     let group = columns.get("studentgroup").copied();
     let prior = columns.get("priorstatus").copied();
     let mut out: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-    for record in rows.records().flatten() {
+    let mut failures = Vec::new();
+    for record in rows.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         if cell(rtype) != "D" || group.is_some_and(|g| cell(g) != "English Learner") {
             continue;
@@ -196,14 +212,28 @@ pub fn elpi_history(path: &Path) -> Result<HashMap<String, BTreeMap<String, f64>
         let district: String = code.chars().take(7).collect();
         let entry = out.entry(district).or_default();
         let school_year = |end: i32| format!("{}-{:02}", end - 1, end.rem_euclid(100));
-        if let Some(value) = number(Some(cell(status))) {
-            entry.insert(school_year(reporting), share(value, 100.0));
+        let mut percent = |value: f64, column: &str| {
+            if (0.0..=100.0).contains(&value) {
+                Some(share(value, 100.0))
+            } else {
+                failures.push(Diagnostic::new(
+                    path,
+                    format!("line {line}: {column} {value} is not a percentage (0 to 100)"),
+                ));
+                None
+            }
+        };
+        if let Some(value) = number(Some(cell(status))).and_then(|v| percent(v, "currstatus")) {
+            entry.insert(school_year(reporting), value);
         }
-        if let Some(value) = prior.and_then(|p| number(Some(cell(p)))) {
-            entry.insert(school_year(reporting - 1), share(value, 100.0));
+        if let Some(value) = prior
+            .and_then(|p| number(Some(cell(p))))
+            .and_then(|v| percent(v, "priorstatus"))
+        {
+            entry.insert(school_year(reporting - 1), value);
         }
     }
-    Ok(out)
+    Ok((out, failures))
 }
 
 /// Imports every row of a District Areas table.
@@ -432,7 +462,30 @@ mod tests {
              \u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9},D,English Learner,41.2,43.0,2024\n",
         )
         .unwrap();
-        let history = elpi_history(&path).unwrap();
+        let (history, failures) = elpi_history(&path).unwrap();
         assert_eq!(history.len(), 1);
+        assert!(failures.is_empty());
+    }
+
+    #[test]
+    fn an_elpi_value_out_of_range_is_blamed_on_the_elpi_file_and_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("elpi.csv");
+        std::fs::write(
+            &path,
+            "cds,rtype,studentgroup,currstatus,priorstatus,reportingyear\n\
+             01100010000000,D,English Learner,41.2,43.0,2024\n\
+             01100020000000,D,English Learner,412,43.0,2024\n",
+        )
+        .unwrap();
+        let (history, failures) = elpi_history(&path).unwrap();
+        assert_eq!(failures.len(), 1);
+        let shown = failures[0].to_string();
+        assert!(
+            shown.contains("elpi.csv") && shown.contains("line 3"),
+            "{shown}"
+        );
+        assert!(!history["0110002"].contains_key("2023-24"));
+        assert_eq!(history["0110002"]["2022-23"], 0.43);
     }
 }

@@ -34,10 +34,13 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         None => None,
     };
     let mut elpi: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+    let mut elpi_failures = Vec::new();
     for path in &args.elpi {
-        for (code, years) in elplan::import::elpi_history(path).map_err(Diagnostics::from)? {
+        let (history, failures) = elplan::import::elpi_history(path).map_err(Diagnostics::from)?;
+        for (code, years) in history {
             elpi.entry(code).or_default().extend(years);
         }
+        elpi_failures.extend(failures);
     }
     let result =
         elplan::import::import(&args.csv, schools.as_ref(), &elpi).map_err(Diagnostics::from)?;
@@ -84,7 +87,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
             .map_err(Diagnostics::from)?;
     }
     let mut stderr = std::io::stderr().lock();
-    for failure in &result.failures {
+    let failures: Vec<_> = elpi_failures.iter().chain(&result.failures).collect();
+    for failure in &failures {
         let _ = write!(stderr, "{failure}");
     }
     let _ = writeln!(
@@ -92,13 +96,13 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         "imported {} districts into {}{}",
         result.districts.len(),
         args.out_dir.display(),
-        if result.failures.is_empty() {
+        if failures.is_empty() {
             String::new()
         } else {
-            format!("; {} rows could not be imported", result.failures.len())
+            format!("; {} rows could not be imported", failures.len())
         }
     );
-    Ok(if result.failures.is_empty() {
+    Ok(if failures.is_empty() {
         Status::Success
     } else {
         Status::Failure

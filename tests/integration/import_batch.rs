@@ -211,7 +211,9 @@ fn all_944_california_districts_import_and_plan() {
         elplan::import::count_schools(&data.join("cupc_2017-18_school.csv")).expect("schools");
     let mut elpi = std::collections::HashMap::new();
     for file in ["elpi_2019.tsv", "elpi_2024.csv"] {
-        for (code, years) in elplan::import::elpi_history(&data.join(file)).expect("elpi") {
+        let (history, failures) = elplan::import::elpi_history(&data.join(file)).expect("elpi");
+        assert!(failures.is_empty(), "{file}: {failures:?}");
+        for (code, years) in history {
             elpi.entry(code)
                 .or_insert_with(std::collections::BTreeMap::new)
                 .extend(years);
