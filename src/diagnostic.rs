@@ -70,6 +70,20 @@ impl Diagnostic {
         self
     }
 
+    /// Attaches a 1-based line and column, with that line of the text
+    /// `lines` indexes: the same as [`Diagnostic::at`], without scanning the
+    /// text again for every problem.
+    pub fn at_indexed(self, lines: &LineIndex<'_>, line: usize, column: usize) -> Self {
+        self.at(lines.line(line), 1, column).moved_to(line)
+    }
+
+    fn moved_to(mut self, line: usize) -> Self {
+        if let Some((_, column)) = self.position {
+            self.position = Some((line, column));
+        }
+        self
+    }
+
     /// Attaches the position of a byte offset in `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Self {
         let mut offset = offset.min(source.len());
@@ -163,6 +177,34 @@ fn window(text: &str, column: usize) -> (String, usize) {
     (shown, column)
 }
 
+/// Where each line of a text starts, found once: looking up a line is then
+/// a jump, not a scan from the start (thousands of problems in a large file
+/// were quadratic).
+#[derive(Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Line `n` (1-based) without its line ending; empty past the end.
+    pub fn line(&self, n: usize) -> &'a str {
+        let Some(&start) = n.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+            return "";
+        };
+        let end = self.starts.get(n).map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
 /// Several diagnostics from one file or one run, reported together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -230,6 +272,24 @@ mod tests {
         assert!(lines[3].chars().count() < SHOWN_LINE + 10);
         let caret = lines[4].chars().count() - 1;
         assert_eq!(lines[3].chars().nth(caret), Some('b'), "{shown}");
+    }
+
+    #[test]
+    fn an_indexed_line_is_the_line_a_scan_finds() {
+        let text = "first\nsecond\r\n\nfourth";
+        let index = LineIndex::new(text);
+        for n in 1..=4 {
+            assert_eq!(
+                index.line(n),
+                text.lines().nth(n - 1).unwrap_or(""),
+                "line {n}"
+            );
+        }
+        assert_eq!(index.line(0), "");
+        assert_eq!(index.line(9), "");
+        let scanned = Diagnostic::new(Path::new("x"), "m").at(text, 2, 3);
+        let indexed = Diagnostic::new(Path::new("x"), "m").at_indexed(&index, 2, 3);
+        assert_eq!(scanned.to_string(), indexed.to_string());
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::district::{District, Grades, Kind, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
 
@@ -256,6 +256,8 @@ pub fn import(
     }
     let mut result = Import::default();
     let mut ids = HashSet::new();
+    // Built at the first bad row: most tables have none.
+    let mut lines: Option<LineIndex<'_>> = None;
     for record in rows.records() {
         let (line, row) = match record {
             Ok(record) => (record.position().map_or(0, |p| p.line()), record),
@@ -289,15 +291,13 @@ pub fn import(
                 district.id = id;
                 result.districts.push(Imported { line, district });
             }
-            Err(message) => {
-                result
-                    .failures
-                    .push(Diagnostic::new(path, format!("line {line}: {message}")).at(
-                        &text,
-                        line as usize,
-                        1,
-                    ))
-            }
+            Err(message) => result.failures.push(
+                Diagnostic::new(path, format!("line {line}: {message}")).at_indexed(
+                    lines.get_or_insert_with(|| LineIndex::new(&text)),
+                    line as usize,
+                    1,
+                ),
+            ),
         }
     }
     Ok(result)

@@ -88,8 +88,17 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
     }
     let mut stderr = std::io::stderr().lock();
     let failures: Vec<_> = elpi_failures.iter().chain(&result.failures).collect();
-    for failure in &failures {
+    // A table of thousands of bad rows is reported by its first problems.
+    const SHOWN: usize = 50;
+    for failure in failures.iter().take(SHOWN) {
         let _ = write!(stderr, "{failure}");
+    }
+    if failures.len() > SHOWN {
+        let _ = writeln!(
+            stderr,
+            "… and {} more rows like these",
+            failures.len() - SHOWN
+        );
     }
     let _ = writeln!(
         stderr,

@@ -342,3 +342,27 @@ fn import_table(dir: &Path, table: &str) -> (Output, PathBuf) {
     .run();
     (output, out)
 }
+
+/// A table of thousands of bad rows is reported by its first fifty and a
+/// count of the rest, not a screenful per row (and each row's line is found
+/// through an index, not a rescan of the table: see LineIndex).
+#[test]
+fn thousands_of_bad_rows_are_reported_by_the_first_and_a_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut table = String::from("Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,EnrollTotal,ELcount,UPcount\n");
+    for i in 0..5_000 {
+        table.push_str(&format!(
+            "2018-19,{i:07},{i:014},Alameda,Bad {i},Unified,KG,12,,100,500\n"
+        ));
+    }
+    let (output, _) = import_table(dir.path(), &table);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("… and 4950 more rows like these"),
+        "{}",
+        &text[text.len().saturating_sub(400)..]
+    );
+    assert!(text.contains("5000 rows could not be imported"));
+    assert!(text.lines().count() < 300, "{} lines", text.lines().count());
+}
