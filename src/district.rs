@@ -455,15 +455,24 @@ impl District {
         district.fill_defaults();
         let problems = district.validate();
         if problems.is_empty() {
-            Ok(district)
-        } else {
-            Err(Diagnostics(
-                problems
-                    .into_iter()
-                    .map(|p| p.into_diagnostic(path, source))
-                    .collect(),
-            ))
+            return Ok(district);
         }
+        // Each problem is placed by a search of the file: a file with
+        // thousands of bad entries is reported by its first ones and a count.
+        const SHOWN: usize = 50;
+        let more = problems.len().saturating_sub(SHOWN);
+        let mut shown: Vec<Diagnostic> = problems
+            .into_iter()
+            .take(SHOWN)
+            .map(|p| p.into_diagnostic(path, source))
+            .collect();
+        if more > 0 {
+            shown.push(Diagnostic::new(
+                path,
+                format!("… and {more} more problems like these"),
+            ));
+        }
+        Err(Diagnostics(shown))
     }
 
     /// Resolves defaults that DESIGN.md gives for omitted fields.

@@ -400,3 +400,32 @@ fn markdown_in_district_text_cannot_break_the_draft() {
     assert!(languages.contains("Span\\|ish \\# Title"), "{languages}");
     assert!(!draft.lines().any(|l| l.starts_with("# Title")));
 }
+
+/// A district file with thousands of bad history entries took about a
+/// minute to report (each problem was placed by a search from the file's
+/// start); it is reported by its first fifty problems and a count.
+#[test]
+fn thousands_of_bad_history_entries_are_reported_by_the_first_and_a_count() {
+    let entries: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                "(year: \"{}-{:02}\", elpi_status: 2.0)",
+                2000 + i / 100,
+                i % 100
+            )
+        })
+        .collect();
+    let district = format!(
+        "District(id: \"x\", name: \"X\", kind: Unified, enrollment: 900, students: (el_share: 0.3), history: [{}])",
+        entries.join(",\n")
+    );
+    let output = elplan(&["plan", "-"]).stdin(&district).run();
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("more problems like these"),
+        "{}",
+        &text[text.len().saturating_sub(300)..]
+    );
+    assert!(text.lines().count() < 400, "{} lines", text.lines().count());
+}
