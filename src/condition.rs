@@ -72,9 +72,71 @@ fn check_size(source: &str) -> Result<(), minijinja::Error> {
         return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!(
-                "the expression has {operators} operators and brackets {deepest} deep; a rule may have at most {MAX_OPERATORS} operators and {MAX_NESTING} levels of brackets"
+                "the expression has {operators} operators and brackets {deepest} deep; an expression may have at most {MAX_OPERATORS} operators and {MAX_NESTING} levels of brackets"
             ),
         ));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of blocks (`if`, `for`, `macro`, …) a template may
+/// have.
+pub const MAX_BLOCK_NESTING: usize = 100;
+
+/// Checks every tag of a template (`{{ … }}`, `{% … %}`) as
+/// [`MAX_OPERATORS`] checks an expression, and its block nesting, before
+/// minijinja parses it; the error comes with the 1-based line of the tag.
+pub(crate) fn check_template(source: &str) -> Result<(), (usize, minijinja::Error)> {
+    const OPENERS: [&str; 8] = [
+        "if",
+        "for",
+        "macro",
+        "block",
+        "with",
+        "filter",
+        "call",
+        "autoescape",
+    ];
+    let mut depth = 0usize;
+    let mut rest = source;
+    let mut offset = 0usize;
+    while let Some(at) = rest.find(['{']) {
+        let after = &rest[at..];
+        let close = if after.starts_with("{{") {
+            "}}"
+        } else if after.starts_with("{%") {
+            "%}"
+        } else {
+            offset += at + 1;
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let line = source[..offset + at].matches('\n').count() + 1;
+        let end = after[2..].find(close).map_or(after.len(), |e| e + 2);
+        let inside = &after[2..end];
+        check_size(inside.trim_matches('-')).map_err(|e| (line, e))?;
+        if close == "%}" {
+            let word = inside
+                .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            if OPENERS.contains(&word) {
+                depth += 1;
+                if depth > MAX_BLOCK_NESTING {
+                    let error = minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("blocks are nested more than {MAX_BLOCK_NESTING} deep"),
+                    );
+                    return Err((line, error));
+                }
+            } else if word.starts_with("end") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        let consumed = (end + close.len()).min(after.len());
+        offset += at + consumed;
+        rest = &rest[at + consumed..];
     }
     Ok(())
 }

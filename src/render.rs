@@ -172,6 +172,14 @@ impl Renderer {
             let Some(name) = file_name.strip_suffix(SUFFIX) else {
                 continue;
             };
+            if let Err((line, e)) = crate::condition::check_template(&text) {
+                let detail = e.detail().unwrap_or_default();
+                problems.push(
+                    Diagnostic::new(&path, format!("template `{name}`: {detail}"))
+                        .at(&text, line, 1),
+                );
+                continue;
+            }
             if let Err(e) = env.add_template_owned(name.to_string(), text.clone()) {
                 problems.push(template_diagnostic(&path, Some(&text), &e));
             }

@@ -232,6 +232,14 @@ fn environment(
     crate::helpers::register(&mut env);
     crate::helpers::register_series(&mut env, series(rules));
     for f in &rules.findings {
+        if let Err((_, e)) = crate::condition::check_template(&f.evidence) {
+            problems.push(locate.at_key(
+                &f.origin,
+                "evidence",
+                format!("finding `{}`, `evidence`: {}", f.id, describe(&e)),
+            ));
+            continue;
+        }
         if let Err(e) = env.add_template_owned(evidence_template(&f.id), f.evidence.clone()) {
             problems.push(locate.at(
                 &f.origin,

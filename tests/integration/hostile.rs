@@ -429,3 +429,34 @@ fn thousands_of_bad_history_entries_are_reported_by_the_first_and_a_count() {
     );
     assert!(text.lines().count() < 400, "{} lines", text.lines().count());
 }
+
+/// A template with a long operator chain or deeply nested blocks overflowed
+/// the stack; each is now refused with the template and line.
+#[test]
+fn a_long_chain_or_deep_nesting_in_a_template_is_a_diagnostic_not_a_crash() {
+    let cases = [
+        format!("{{{{ true{} }}}}\n", " and true".repeat(100_000)),
+        format!(
+            "{}x{}",
+            "{% if true %}".repeat(5_000),
+            "{% endif %}".repeat(5_000)
+        ),
+    ];
+    for body in cases {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("plan.md.j2"), format!("# Plan\n{body}")).expect("write");
+        let output = elplan(&[
+            "--templates",
+            &dir.path().to_string_lossy(),
+            "plan",
+            MENDOTA,
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+        assert!(
+            stderr(&output).contains("plan.md.j2:2:"),
+            "names the template and line: {}",
+            shown(&output)
+        );
+    }
+}
