@@ -340,15 +340,10 @@ fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
         .collect();
     let mut shapes = Vec::new();
     let mut y = 44.0;
-    for (index, stage) in plan.stages.iter().enumerate() {
+    for stage in &plan.stages {
         let (x0, x1) = (x_of(stage.start_month), x_of(stage.end_month + 1));
-        let title = format!(
-            "{}. {} (months {}–{})",
-            index + 1,
-            wrap(&clean(stage.title), 38, 1).concat(),
-            stage.start_month,
-            stage.end_month
-        );
+        // The template numbers the stage and adds its months.
+        let title = wrap(&clean(stage.title), 38, 1).concat();
         shapes.push(bar("stage", (x0, y, x1 - x0, row - 3.0), 0.0, title));
         y += row;
         for s in &stage.strategies {
