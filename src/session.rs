@@ -70,13 +70,15 @@ impl Session {
         self.plan_dated(district, file, None)
     }
 
-    /// Plans `district` with month 1 in `start` (year, month), or undated.
+    /// Plans `district` with month 1 in `start` (year, month 1-12), or
+    /// undated; a month outside 1-12 plans it undated.
     pub fn plan_dated(
         &self,
         district: &District,
         file: &Path,
         start: Option<(i32, u32)>,
     ) -> Result<Plan<'_>, Diagnostic> {
+        let start = start.filter(|&(_, month)| (1..=12).contains(&month));
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
         plan.driver_diagram.aim =

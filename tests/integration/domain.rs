@@ -311,6 +311,19 @@ mod goals {
     }
 
     #[test]
+    fn a_start_month_outside_the_calendar_plans_undated() {
+        let path = fixture("cases/cap-six");
+        let district = District::load(&path).expect("fixture");
+        for month in [0, 13, u32::MAX] {
+            let plan = session()
+                .plan_dated(&district, &path, Some((2025, month)))
+                .expect("plans");
+            assert_eq!(plan.start, None);
+            assert_eq!(plan.first_month, 8);
+        }
+    }
+
+    #[test]
     fn a_dated_plan_aims_at_the_school_year_it_ends_in() {
         let path = fixture("cases/cap-six");
         let district = District::load(&path).expect("fixture");
