@@ -148,7 +148,6 @@ fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
 
 /// A box with its text wrapped to `chars` characters, at most `max_lines`
 /// lines, vertically centred.
-#[allow(clippy::too_many_arguments)]
 fn shape(
     kind: &'static str,
     (x, y, width, height): (f64, f64, f64, f64),

@@ -53,8 +53,9 @@ const AIM_TEMPLATE: &str = "aim.txt";
 /// What a rendering needs beyond the plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// The draft's date, `YYYY-MM-DD`; left out, the draft carries no date
-    /// and its calendar counts months from a nominal start.
+    /// The draft's date, `YYYY-MM-DD`, whose month is month 1 of the plan
+    /// (through [`crate::Session::draft`]); left out, the draft carries no
+    /// date and its months are numbered from the school year's start.
     pub date: Option<String>,
 }
 

@@ -289,14 +289,6 @@ impl RuleBase {
         self.finding_index.get(id).map(|&i| &self.findings[i].rule)
     }
 
-    /// An area's title, or its id when the rule base has no such area.
-    pub fn area_title<'a>(&'a self, id: &'a str) -> &'a str {
-        self.areas
-            .iter()
-            .find(|a| a.id == id)
-            .map_or(id, |a| a.title.as_str())
-    }
-
     /// What the leaves of a condition read, each once, in the order first
     /// read: the one answer to "what does this rule read".
     pub(crate) fn reads(&self, logic: &Logic) -> Vec<Ref> {

@@ -65,7 +65,7 @@ pub fn read_bounded(path: &Path, limit: usize, kind: &str) -> Result<Vec<u8>, Di
         .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
         .map_err(fail)?;
     if bytes.len() > limit {
-        return Err(too_big("over".to_string() + &format!(" {limit}")));
+        return Err(too_big(format!("over {limit}")));
     }
     Ok(bytes)
 }

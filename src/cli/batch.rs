@@ -1,7 +1,6 @@
 //! `elplan batch`: many districts planned at once, one plan each plus
 //! `summary.csv`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -41,13 +40,11 @@ pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
         .into());
     }
     let outcomes = elplan::batch::run(&session, &files, &args.out_dir, args.format.into())?;
-    let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).collect();
-    let mut stderr = std::io::stderr().lock();
-    for o in &failed {
-        let _ = writeln!(stderr, "{}", o.error.as_deref().unwrap_or_default());
-    }
-    let _ = writeln!(
-        stderr,
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.error.as_ref().map(|e| format!("{e}\n")))
+        .collect();
+    let summary = format!(
         "planned {} of {} districts into {}{}",
         outcomes.len() - failed.len(),
         outcomes.len(),
@@ -58,9 +55,5 @@ pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
             format!("; {} failed (see summary.csv)", failed.len())
         }
     );
-    Ok(if failed.is_empty() {
-        Status::Success
-    } else {
-        Status::Failure
-    })
+    Ok(super::output::report_problems(&failed, &summary))
 }

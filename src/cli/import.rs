@@ -1,7 +1,6 @@
 //! `elplan import`: public tables turned into district files.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -86,22 +85,12 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         elplan::output::write_atomic(path, elplan::import::to_ron(imported, &args.csv).as_bytes())
             .map_err(Diagnostics::from)?;
     }
-    let mut stderr = std::io::stderr().lock();
-    let failures: Vec<_> = elpi_failures.iter().chain(&result.failures).collect();
-    // A table of thousands of bad rows is reported by its first problems.
-    const SHOWN: usize = 50;
-    for failure in failures.iter().take(SHOWN) {
-        let _ = write!(stderr, "{failure}");
-    }
-    if failures.len() > SHOWN {
-        let _ = writeln!(
-            stderr,
-            "… and {} more rows like these",
-            failures.len() - SHOWN
-        );
-    }
-    let _ = writeln!(
-        stderr,
+    let failures: Vec<String> = elpi_failures
+        .iter()
+        .chain(&result.failures)
+        .map(ToString::to_string)
+        .collect();
+    let summary = format!(
         "imported {} districts into {}{}",
         result.districts.len(),
         args.out_dir.display(),
@@ -111,9 +100,5 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
             format!("; {} rows could not be imported", failures.len())
         }
     );
-    Ok(if failures.is_empty() {
-        Status::Success
-    } else {
-        Status::Failure
-    })
+    Ok(super::output::report_problems(&failures, &summary))
 }

@@ -67,6 +67,26 @@ pub fn refuse_overwriting_inputs(
     Ok(())
 }
 
+/// Reports a run over many files or rows on standard error: its first 50
+/// problems (a run with thousands is not a screenful per problem), a count
+/// of the rest, then `summary`; the run failed if there was any problem.
+pub fn report_problems(problems: &[String], summary: &str) -> super::Status {
+    const SHOWN: usize = 50;
+    let mut stderr = std::io::stderr().lock();
+    for problem in problems.iter().take(SHOWN) {
+        let _ = write!(stderr, "{problem}");
+    }
+    if problems.len() > SHOWN {
+        let _ = writeln!(stderr, "… and {} more like these", problems.len() - SHOWN);
+    }
+    let _ = writeln!(stderr, "{summary}");
+    if problems.is_empty() {
+        super::Status::Success
+    } else {
+        super::Status::Failure
+    }
+}
+
 /// Prints a report as text for people or as JSON for programs.
 pub fn print_report<T: serde::Serialize>(
     format: ReportFormat,

@@ -30,6 +30,15 @@ fn plan(name: &str) -> &'static Plan<'static> {
     })
 }
 
+/// The plan of a bundled fixture whose month 1 is `month` of `year`.
+fn plan_dated(name: &str, year: i32, month: u32) -> Plan<'static> {
+    let path = fixture(name);
+    let district = District::load(&path).expect("fixture loads");
+    session()
+        .plan_dated(&district, &path, Some((year, month)))
+        .expect("fixture plans")
+}
+
 /// Every fixture by name, as [`plan`] takes it.
 fn all_fixtures() -> Vec<String> {
     fixtures()
@@ -312,12 +321,8 @@ mod goals {
 
     #[test]
     fn a_start_month_outside_the_calendar_plans_undated() {
-        let path = fixture("cases/cap-six");
-        let district = District::load(&path).expect("fixture");
         for month in [0, 13, u32::MAX] {
-            let plan = session()
-                .plan_dated(&district, &path, Some((2025, month)))
-                .expect("plans");
+            let plan = plan_dated("cases/cap-six", 2025, month);
             assert_eq!(plan.start, None);
             assert_eq!(plan.first_month, 8);
         }
@@ -325,11 +330,7 @@ mod goals {
 
     #[test]
     fn a_dated_plan_aims_at_the_school_year_it_ends_in() {
-        let path = fixture("cases/cap-six");
-        let district = District::load(&path).expect("fixture");
-        let plan = session()
-            .plan_dated(&district, &path, Some((2025, 8)))
-            .expect("plans");
+        let plan = plan_dated("cases/cap-six", 2025, 8);
         // August 2025 plus 36 months ends in July 2028: school year 2027-28.
         let target = goal(&plan, "elpi_status").target.as_ref().expect("target");
         assert_eq!(target.year, "2027-28");
@@ -571,11 +572,7 @@ mod sequencing {
     /// real work, on the school calendar.
     #[test]
     fn a_capped_plan_starts_small_early_and_is_adopted_in_june() {
-        let path = fixture("cases/cap-six");
-        let district = District::load(&path).expect("fixture");
-        let plan = session()
-            .plan_dated(&district, &path, Some((2025, 8)))
-            .expect("plans");
+        let plan = plan_dated("cases/cap-six", 2025, 8);
         let horizon = f64::from(plan.horizon_months);
         let start = |id: &str| {
             plan.scheduled()

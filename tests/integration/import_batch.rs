@@ -359,7 +359,7 @@ fn thousands_of_bad_rows_are_reported_by_the_first_and_a_count() {
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     assert!(
-        text.contains("… and 4950 more rows like these"),
+        text.contains("… and 4950 more like these"),
         "{}",
         &text[text.len().saturating_sub(400)..]
     );
