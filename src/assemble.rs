@@ -95,7 +95,7 @@ pub fn assemble<'r>(
                 let (status, missing) = match truth {
                     Truth::True => (ComplianceStatus::Met, Vec::new()),
                     Truth::False => (ComplianceStatus::NotMet, Vec::new()),
-                    Truth::Unknown(m) => (ComplianceStatus::Confirm, m.iter().cloned().collect()),
+                    Truth::Unknown(m) => (ComplianceStatus::Confirm, rules.names_of(m)),
                 };
                 ComplianceItem {
                     id: &r.rule.id,
@@ -286,7 +286,7 @@ fn finding_lists<'r>(
             FindingOutcome::Unknown(missing) => pending.push(Pending {
                 id: &f.id,
                 kind: PendingKind::Finding,
-                missing: missing.iter().cloned().collect(),
+                missing: rules.names_of(missing),
                 title: &f.title,
             }),
         }
@@ -329,7 +329,7 @@ fn strategy_lists<'r>(
                     pending.push(Pending {
                         id: &s.id,
                         kind: PendingKind::Strategy,
-                        missing: missing.iter().cloned().collect(),
+                        missing: rules.names_of(missing),
                         title: &s.title,
                     });
                 }
@@ -385,7 +385,7 @@ fn scheduled<'r>(
     let (s, texts) = (&compiled.rule, &compiled.texts);
     let slot = &schedule.slots[i];
     let check_in_place = match &evaluation.strategies[i].in_place {
-        Some(Truth::Unknown(missing)) => missing.iter().cloned().collect(),
+        Some(Truth::Unknown(missing)) => rules.names_of(missing),
         _ => Vec::new(),
     };
     Scheduled {

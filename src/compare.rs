@@ -198,7 +198,7 @@ pub fn compare(
                 id: p.id.to_string(),
                 kind: p.kind,
                 title: p.title.to_string(),
-                missing: p.missing.clone(),
+                missing: p.missing.iter().map(|m| m.to_string()).collect(),
             })
             .collect()
     };

@@ -12,8 +12,6 @@
 //! (`minijinja::machinery`): splitting, constants, and the enum comparisons
 //! `check` looks for.
 
-use std::collections::BTreeSet;
-
 use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
 use minijinja::machinery::parse_expr as parse_unchecked;
 
@@ -141,8 +139,79 @@ pub(crate) fn check_template(source: &str) -> Result<(), (usize, minijinja::Erro
     Ok(())
 }
 
-/// The data that would settle an unknown value: dotted field paths.
-pub type Missing = BTreeSet<String>;
+/// The data that would settle an unknown value: a set of names (district
+/// paths and declared `needs`), each by its index in the rule base's name
+/// table ([`crate::RuleBase::names_of`] spells them out). A bit set: the
+/// engine unites these sets for every unknown leaf, so they must be cheap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Missing {
+    /// Names 0 to 63, bit `i` for name `i`: the whole default rule base,
+    /// without an allocation.
+    first: u64,
+    /// Names from 64 on, 64 to a word. No trailing zero word, so equal
+    /// sets are equal vectors.
+    rest: Vec<u64>,
+}
+
+impl Missing {
+    /// The empty set.
+    pub fn new() -> Missing {
+        Missing::default()
+    }
+
+    /// The set of one name.
+    #[cfg(test)]
+    pub fn of(name: usize) -> Missing {
+        let mut set = Missing::new();
+        set.insert(name);
+        set
+    }
+
+    /// Adds name `name`.
+    pub fn insert(&mut self, name: usize) {
+        let bit = 1 << (name % 64);
+        match (name / 64).checked_sub(1) {
+            None => self.first |= bit,
+            Some(word) => {
+                if self.rest.len() <= word {
+                    self.rest.resize(word + 1, 0);
+                }
+                self.rest[word] |= bit;
+            }
+        }
+    }
+
+    /// Adds every name of `other`.
+    pub fn extend(&mut self, other: &Missing) {
+        self.first |= other.first;
+        if self.rest.len() < other.rest.len() {
+            self.rest.resize(other.rest.len(), 0);
+        }
+        for (word, more) in self.rest.iter_mut().zip(&other.rest) {
+            *word |= more;
+        }
+    }
+
+    /// Whether the set has no name.
+    pub fn is_empty(&self) -> bool {
+        self.first == 0 && self.rest.is_empty()
+    }
+
+    /// The names, by index, in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        let words = std::iter::once(self.first).chain(self.rest.iter().copied());
+        words.enumerate().flat_map(|(w, word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                let bit = rest.trailing_zeros() as usize;
+                (rest != 0).then(|| {
+                    rest &= rest - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Truth {
@@ -266,7 +335,7 @@ impl Logic {
                     Truth::False => Truth::False,
                     Truth::True => Truth::Unknown(missing),
                     Truth::Unknown(more) => {
-                        missing.extend(more);
+                        missing.extend(&more);
                         Truth::Unknown(missing)
                     }
                 },
@@ -278,7 +347,7 @@ impl Logic {
                     Truth::True => Truth::True,
                     Truth::False => Truth::Unknown(missing),
                     Truth::Unknown(more) => {
-                        missing.extend(more);
+                        missing.extend(&more);
                         Truth::Unknown(missing)
                     }
                 },
@@ -542,11 +611,26 @@ mod tests {
             .eval::<()>(&mut |i| {
                 Ok(match values.get(i) {
                     Some(Some(b)) => Truth::from_bool(*b),
-                    Some(None) => Truth::Unknown(Missing::from([format!("leaf{i}")])),
+                    Some(None) => Truth::Unknown(Missing::of(i)),
                     None => Truth::Unknown(Missing::new()),
                 })
             })
             .unwrap()
+    }
+
+    #[test]
+    fn missing_sets_unite_past_one_word() {
+        let mut set = Missing::of(130);
+        set.insert(3);
+        let mut other = Missing::of(64);
+        other.insert(3);
+        set.extend(&other);
+        assert_eq!(set.iter().collect::<Vec<_>>(), [3, 64, 130]);
+        let mut same = Missing::of(64);
+        same.extend(&Missing::of(130));
+        same.insert(3);
+        assert_eq!(set, same);
+        assert!(Missing::new().is_empty() && !Missing::of(70).is_empty());
     }
 
     #[test]
@@ -571,11 +655,15 @@ mod tests {
         assert_eq!(eval("a and b", &[None, Some(false)]), Truth::False);
         assert_eq!(
             eval("a and b", &[None, Some(true)]),
-            Truth::Unknown(Missing::from(["leaf0".into()]))
+            Truth::Unknown(Missing::of(0))
         );
         assert_eq!(
             eval("not (a or b)", &[None, None]),
-            Truth::Unknown(Missing::from(["leaf0".into(), "leaf1".into()]))
+            Truth::Unknown({
+                let mut both = Missing::of(0);
+                both.insert(1);
+                both
+            })
         );
         assert_eq!(eval("not a", &[Some(true)]), Truth::False);
     }

@@ -73,16 +73,16 @@ enum Shortcuts {
     Off,
 }
 
-/// The district as a template value, and whether each district path the
-/// rule base reads is absent from it.
-fn district_value(rules: &RuleBase, district: &District) -> (Value, Vec<bool>) {
+/// The district as a template value, and the value at each district path
+/// the rule base reads (`None` where it is absent).
+fn district_value(rules: &RuleBase, district: &District) -> (Value, Vec<Option<Value>>) {
     let value = Value::from(Serde(district));
-    let absent = rules
+    let fields = rules
         .paths
         .iter()
-        .map(|path| lookup(&value, path).is_none())
+        .map(|path| lookup(&value, path))
         .collect();
-    (value, absent)
+    (value, fields)
 }
 
 fn evaluate_with(
@@ -91,7 +91,7 @@ fn evaluate_with(
     file: &Path,
     shortcuts: Shortcuts,
 ) -> Result<Evaluation, Diagnostic> {
-    let (district_value, absent) = district_value(rules, district);
+    let (district_value, fields) = district_value(rules, district);
     let derived_slots = Slots::new(rules.derived_index.clone());
     let finding_slots = Slots::new(rules.finding_index.clone());
     let scope = Scope::root(
@@ -108,7 +108,7 @@ fn evaluate_with(
         let evaluator = LeafEvaluator {
             rules,
             scope: &scope,
-            absent: &absent,
+            fields: &fields,
             derived: &derived,
             findings: &findings,
             shortcuts,
@@ -134,7 +134,7 @@ fn evaluate_with(
                         ))
                     }
                 };
-                let value = value.map_err(|missing| settle(missing, &rule.needs));
+                let value = value.map_err(|missing| settle(missing, &rules.derived[i].needs));
                 if let Ok(v) = &value {
                     derived_slots.set(i, v.clone());
                 }
@@ -169,7 +169,7 @@ fn evaluate_with(
                         FindingOutcome::NotFired
                     }
                     Truth::Unknown(missing) => {
-                        FindingOutcome::Unknown(settle(missing, &rule.needs))
+                        FindingOutcome::Unknown(settle(missing, &rules.findings[i].needs))
                     }
                 };
             }
@@ -182,7 +182,7 @@ fn evaluate_with(
     let evaluator = LeafEvaluator {
         rules,
         scope: &scope,
-        absent: &absent,
+        fields: &fields,
         derived: &derived,
         findings: &findings,
         shortcuts,
@@ -240,8 +240,8 @@ pub(crate) fn settled_scope(
     rules: &RuleBase,
     district: &District,
     evaluation: &Evaluation,
-) -> (Value, Vec<bool>) {
-    let (district_value, absent) = district_value(rules, district);
+) -> (Value, Vec<Option<Value>>) {
+    let (district_value, fields) = district_value(rules, district);
     let derived_slots = Slots::new(rules.derived_index.clone());
     for (i, value) in evaluation.derived.iter().enumerate() {
         if let Ok(v) = value {
@@ -262,7 +262,7 @@ pub(crate) fn settled_scope(
         &derived_slots,
         &finding_slots,
     );
-    (scope, absent)
+    (scope, fields)
 }
 
 /// Each leaf evaluated on its own in the settled context: its value, or
@@ -273,11 +273,11 @@ pub(crate) fn leaf_values(
     evaluation: &Evaluation,
     leaves: &[usize],
 ) -> Vec<Result<Result<Value, Missing>, minijinja::Error>> {
-    let (scope, absent) = settled_scope(rules, district, evaluation);
+    let (scope, fields) = settled_scope(rules, district, evaluation);
     let evaluator = LeafEvaluator {
         rules,
         scope: &scope,
-        absent: &absent,
+        fields: &fields,
         derived: &evaluation.derived,
         findings: &evaluation.findings,
         shortcuts: Shortcuts::On,
@@ -310,11 +310,11 @@ pub(crate) fn parts(
 }
 
 /// A rule's declared `needs` replace what the expression alone could name.
-fn settle(missing: Missing, needs: &[String]) -> Missing {
+fn settle(missing: Missing, needs: &Missing) -> Missing {
     if needs.is_empty() {
         missing
     } else {
-        needs.iter().cloned().collect()
+        needs.clone()
     }
 }
 
@@ -345,8 +345,9 @@ fn rule_error(
 struct LeafEvaluator<'a> {
     rules: &'a RuleBase,
     scope: &'a Value,
-    /// Whether each of the rule base's district paths is absent.
-    absent: &'a [bool],
+    /// The value at each of the rule base's district paths, `None` where
+    /// it is absent.
+    fields: &'a [Option<Value>],
     derived: &'a [Result<Value, Missing>],
     findings: &'a [FindingOutcome],
     shortcuts: Shortcuts,
@@ -382,6 +383,11 @@ impl LeafEvaluator<'_> {
                 self.missing(leaf)
             }));
         }
+        if info.plain && self.shortcuts == Shortcuts::On {
+            if let Some(value) = self.plain(&info.refs[0]) {
+                return Ok(Ok(value));
+            }
+        }
         match self.rules.expression(leaf).eval(self.scope.clone()) {
             Ok(v) if v.is_undefined() => Ok(Err(self.missing(leaf))),
             Ok(v) => Ok(Ok(v)),
@@ -397,6 +403,26 @@ impl LeafEvaluator<'_> {
         }
     }
 
+    /// The value a plain leaf names, when it is known; `None` leaves it to
+    /// the expression.
+    fn plain(&self, r: &Ref) -> Option<Value> {
+        match r {
+            Ref::District(path) => self.fields[*path].clone(),
+            Ref::Derived(j) => self.derived[*j].as_ref().ok().cloned(),
+            Ref::Finding(j) => match self.findings[*j] {
+                FindingOutcome::Fired(_) => Some(Value::from(true)),
+                FindingOutcome::NotFired => Some(Value::from(false)),
+                FindingOutcome::Unknown(_) => None,
+            },
+            Ref::State(id) => self
+                .rules
+                .state
+                .get_attr(id)
+                .ok()
+                .filter(|v| !v.is_undefined()),
+        }
+    }
+
     /// The data that would settle an unknown leaf: what [`Self::absent`]
     /// finds, or, if nothing it reads is absent, the district paths it reads
     /// (a helper lacked data inside them, such as a year of history).
@@ -405,7 +431,7 @@ impl LeafEvaluator<'_> {
         if missing.is_empty() {
             for r in &self.rules.leaves[leaf].refs {
                 if let Ref::District(path) = r {
-                    missing.insert(self.rules.paths[*path].clone());
+                    missing.insert(*path);
                 }
             }
         }
@@ -421,17 +447,17 @@ impl LeafEvaluator<'_> {
             match r {
                 Ref::Derived(j) => {
                     if let Err(m) = &self.derived[*j] {
-                        missing.extend(m.iter().cloned());
+                        missing.extend(m);
                     }
                 }
                 Ref::Finding(j) => {
                     if let FindingOutcome::Unknown(m) = &self.findings[*j] {
-                        missing.extend(m.iter().cloned());
+                        missing.extend(m);
                     }
                 }
                 Ref::District(path) => {
-                    if self.absent[*path] {
-                        missing.insert(self.rules.paths[*path].clone());
+                    if self.fields[*path].is_none() {
+                        missing.insert(*path);
                     }
                 }
                 Ref::State(_) => {}
@@ -474,7 +500,7 @@ impl LeafEvaluator<'_> {
         self.rules.leaves[leaf].refs.iter().any(|r| match r {
             Ref::Derived(j) => self.derived[*j].is_err(),
             Ref::Finding(j) => matches!(self.findings[*j], FindingOutcome::Unknown(_)),
-            Ref::District(path) => self.absent[*path],
+            Ref::District(path) => self.fields[*path].is_none(),
             Ref::State(_) => false,
         })
     }

@@ -105,7 +105,7 @@ pub fn explain(
         let (status, missing, evidence) = match &evaluation.findings[i] {
             FindingOutcome::Fired(e) => ("fired", Vec::new(), Some(e.clone())),
             FindingOutcome::NotFired => ("not fired", Vec::new(), None),
-            FindingOutcome::Unknown(m) => ("unknown", m.iter().cloned().collect(), None),
+            FindingOutcome::Unknown(m) => ("unknown", owned(rules.names_of(m)), None),
         };
         let leads_to = rules
             .strategies
@@ -158,7 +158,7 @@ pub fn explain(
     let (status, stage) = strategy_status(&plan, id);
     let outcome = &evaluation.strategies[i];
     let missing = match (&outcome.when, status) {
-        (Truth::Unknown(m), "pending") => m.iter().cloned().collect(),
+        (Truth::Unknown(m), "pending") => owned(rules.names_of(m)),
         _ => Vec::new(),
     };
     let mut conditions = vec![&compiled.when];
@@ -337,4 +337,8 @@ impl Explanation {
         list(&mut out, "required by", &self.required_by);
         out
     }
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_string).collect()
 }

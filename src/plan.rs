@@ -98,7 +98,7 @@ pub struct ComplianceItem<'r> {
     /// Met, not met, or to confirm (the district file does not say).
     pub status: ComplianceStatus,
     /// The fields that would settle a requirement to confirm.
-    pub missing: Vec<String>,
+    pub missing: Vec<&'r str>,
 }
 
 /// Whether a requirement is met.
@@ -204,7 +204,7 @@ pub struct Pending<'r> {
     /// Finding or strategy.
     pub kind: PendingKind,
     /// Field paths whose values would settle it.
-    pub missing: Vec<String>,
+    pub missing: Vec<&'r str>,
     /// The rule's title.
     pub title: &'r str,
 }
@@ -286,7 +286,7 @@ pub struct Scheduled<'r> {
     pub sources: Value,
     /// Fields that would tell whether the district already has this in
     /// place; empty when that was decided.
-    pub check_in_place: Vec<String>,
+    pub check_in_place: Vec<&'r str>,
     /// Process (the improvement process) or change (a change idea).
     pub kind: StrategyKind,
     /// Its first month, 1-based.

@@ -45,6 +45,10 @@ pub(crate) struct Leaf {
     /// It can only be unknown when it reads something unknown
     /// ([`crate::condition::fails_on_undefined`]).
     pub strict: bool,
+    /// The leaf is nothing but the name of what it reads
+    /// (`findings.high_poverty`, `family.elac_active`): its value is that
+    /// value, looked up without evaluating the expression.
+    pub plain: bool,
 }
 
 /// The names resolved and the graph built.
@@ -195,15 +199,37 @@ fn resolve_leaves(
                 );
             }
         });
+        let plain = is_plain(source, &refs, resolver);
         leaves.push(Leaf {
             source: source.clone(),
             refs,
             constant: crate::condition::constant(source),
             whole: whole[i],
             strict: crate::condition::fails_on_undefined(source),
+            plain,
         });
     }
     leaves
+}
+
+/// Whether `source` is exactly the one name it reads: a derived value,
+/// finding or reference by id, or a district path.
+fn is_plain(source: &str, refs: &[Ref], resolver: &Resolver<'_>) -> bool {
+    let [r] = refs else {
+        return false;
+    };
+    let parts: Vec<&str> = source.split('.').collect();
+    let names = parts.iter().all(|part| {
+        part.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    names
+        && match r {
+            Ref::Derived(_) | Ref::Finding(_) | Ref::State(_) => parts.len() == 2,
+            Ref::District(p) => resolver.paths.borrow().1[*p] == source,
+        }
 }
 
 /// The graph, nodes in a fixed order, edges to what a node reads or

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use minijinja::{Environment, Expression, Value};
 
-use crate::condition::Logic;
+use crate::condition::{Logic, Missing};
 use crate::diagnostic::Diagnostics;
 use crate::graph::{DependencyGraph, Node};
 use crate::rule_compile::{Compiled, StrategyBatch};
@@ -22,12 +22,25 @@ use crate::rule_files::RuleFiles;
 use crate::rule_resolve::{Leaf, Ref};
 use crate::rules::{Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy};
 
+/// Each name's place in alphabetical order.
+fn ranks(names: &[String]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| &names[i]);
+    let mut rank = vec![0; names.len()];
+    for (place, i) in order.into_iter().enumerate() {
+        rank[i] = place;
+    }
+    rank
+}
+
 /// A derived value as written, with its expression compiled.
 #[derive(Debug)]
 pub struct CompiledDerived {
     /// The rule as written.
     pub rule: Derived,
     pub(crate) logic: Logic,
+    /// Its declared `needs` as names: what settles it when it is unknown.
+    pub(crate) needs: Missing,
 }
 
 /// A requirement of the checklist as written, with its condition compiled.
@@ -44,6 +57,8 @@ pub struct CompiledFinding {
     /// The rule as written.
     pub rule: Finding,
     pub(crate) when: Logic,
+    /// Its declared `needs` as names: what settles it when it is unknown.
+    pub(crate) needs: Missing,
 }
 
 /// A strategy as written, with its conditions compiled and its stage and
@@ -156,6 +171,11 @@ pub struct RuleBase {
     pub(crate) state: Value,
     /// Every district path an expression reads, once each.
     pub(crate) paths: Vec<String>,
+    /// What a [`Missing`] set names: the district paths (same indices as
+    /// `paths`), then the names rules declare in `needs`.
+    pub(crate) names: Vec<String>,
+    /// Each name's place in alphabetical order.
+    pub(crate) name_rank: Vec<usize>,
     /// The strategy conditions as one list expression, see [`StrategyBatch`].
     pub(crate) strategy_batch: Option<StrategyBatch>,
     /// What templates receive besides the plan: `state` (references by id),
@@ -203,17 +223,37 @@ impl RuleBase {
         let derived_index = index(rules.derived.iter().map(|d| &d.id));
         let finding_index = index(rules.findings.iter().map(|f| &f.id));
         let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
+        let mut names = resolved.paths.clone();
+        let mut needs = |declared: &[String]| {
+            let mut set = Missing::new();
+            for name in declared {
+                let i = names.iter().position(|n| n == name).unwrap_or_else(|| {
+                    names.push(name.clone());
+                    names.len() - 1
+                });
+                set.insert(i);
+            }
+            set
+        };
         let derived = rules
             .derived
             .into_iter()
             .zip(split.derived)
-            .map(|(rule, logic)| CompiledDerived { rule, logic })
+            .map(|(rule, logic)| CompiledDerived {
+                needs: needs(&rule.needs),
+                rule,
+                logic,
+            })
             .collect();
         let findings = rules
             .findings
             .into_iter()
             .zip(split.findings)
-            .map(|(rule, when)| CompiledFinding { rule, when })
+            .map(|(rule, when)| CompiledFinding {
+                needs: needs(&rule.needs),
+                rule,
+                when,
+            })
             .collect();
         let requirements = rules
             .requirements
@@ -264,6 +304,8 @@ impl RuleBase {
             strategy_index,
             state,
             paths: resolved.paths,
+            name_rank: ranks(&names),
+            names,
             strategy_batch: split.batch,
             template_values,
         })
@@ -275,6 +317,13 @@ impl RuleBase {
 
     pub(crate) fn expression(&self, leaf: usize) -> &Expression<'_, 'static> {
         self.compiled.expression(leaf)
+    }
+
+    /// The names in a set of missing data, in alphabetical order.
+    pub(crate) fn names_of(&self, missing: &Missing) -> Vec<&str> {
+        let mut names: Vec<usize> = missing.iter().collect();
+        names.sort_unstable_by_key(|&i| self.name_rank[i]);
+        names.into_iter().map(|i| self.names[i].as_str()).collect()
     }
 
     /// The strategy with this id.
