@@ -8,11 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::condition::Truth;
+use crate::condition::{Missing, Truth};
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
-    Brief, ComplianceItem, ComplianceStatus, Deferred, DistrictSummary, DriverDiagram,
+    Brief, ComplianceItem, ComplianceStatus, DataRequest, Deferred, DistrictSummary, DriverDiagram,
     FiredFinding, InPlace, Pending, PendingKind, Plan, PrimaryDriver, Reason, Scheduled,
     SecondaryDriver, StagePlan, FORMAT,
 };
@@ -57,6 +57,7 @@ pub fn assemble<'r>(
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
     let stages = stages(rules, evaluation, &schedule, &windows, &timed);
     let driver_diagram = driver_diagram(rules, &findings, &stages);
+    let data_request = data_request(rules, evaluation, &schedule);
     Plan {
         format: FORMAT,
         district: DistrictSummary {
@@ -106,7 +107,70 @@ pub fn assemble<'r>(
                 }
             })
             .collect(),
+        data_request,
     }
+}
+
+/// Each field that pending findings, strategies or checklist items wait
+/// on, with what waits on it; the fields that decide the most first, then
+/// those that decide the most findings, then by name.
+fn data_request<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    schedule: &Schedule,
+) -> Vec<DataRequest<'r>> {
+    let mut waiting: Vec<[Vec<&'r str>; 3]> = vec![Default::default(); rules.names.len()];
+    let mut wait = |missing: &Missing, list: usize, id: &'r str| {
+        for name in missing.iter() {
+            waiting[name][list].push(id);
+        }
+    };
+    for (outcome, f) in evaluation.findings.iter().zip(&rules.findings) {
+        if let FindingOutcome::Unknown(missing) = outcome {
+            wait(missing, 0, &f.rule.id);
+        }
+    }
+    for ((slot, s), outcome) in schedule
+        .slots
+        .iter()
+        .zip(&rules.strategies)
+        .zip(&evaluation.strategies)
+    {
+        if let (Placement::Pending, Truth::Unknown(missing)) = (&slot.placement, &outcome.when) {
+            wait(missing, 1, &s.rule.id);
+        }
+    }
+    for (truth, r) in evaluation.requirements.iter().zip(&rules.requirements) {
+        if let Truth::Unknown(missing) = truth {
+            wait(missing, 2, &r.rule.id);
+        }
+    }
+    let mut request: Vec<(usize, DataRequest<'r>)> = waiting
+        .into_iter()
+        .enumerate()
+        .filter(|(_, lists)| lists.iter().any(|l| !l.is_empty()))
+        .map(|(name, [findings, strategies, requirements])| {
+            let source = rules.name_source[name].map(|i| &rules.data_sources[i]);
+            let request = DataRequest {
+                field: &rules.names[name],
+                question: source.map(|s| s.question.as_str()),
+                source: source.map(|s| s.source.as_str()),
+                findings,
+                strategies,
+                requirements,
+            };
+            (name, request)
+        })
+        .collect();
+    request.sort_by_key(|(name, r)| {
+        let decides = r.findings.len() + r.strategies.len() + r.requirements.len();
+        (
+            std::cmp::Reverse(decides),
+            std::cmp::Reverse(r.findings.len()),
+            rules.name_rank[*name],
+        )
+    });
+    request.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Each stage's first and last month: its share of the horizon.

@@ -1,22 +1,29 @@
-//! `elplan import`: district files from the CDE "District Areas" table.
+//! `elplan import`: district files from the CDE "District Areas" table and
+//! the public files beside it.
 //!
-//! One district file per row: id from the name, kind from `DistrictType`,
-//! grades from `GradeLow`/`GradeHigh`, enrollment, EL share recomputed from
-//! counts, unduplicated-pupil share as the FRPM share, county, CDS code and
-//! data year; school counts from a CUPC school file (`--schools`); ELPI
-//! status history from Dashboard ELPI files (`--elpi`, 2019 TSV or 2024 CSV
-//! layout). Blank or suppressed values stay unknown, never zero. A row that
-//! cannot be imported is reported with its line and the import goes on.
+//! One district file per row of District Areas: id from the name, kind from
+//! `DistrictType`, grades, county, CDS code, data year, locale
+//! (`LocaleDistrict`) and state assistance (`AssistStatus`). A CALPADS LEA
+//! file (`--lea`) gives the district's own enrollment, FRPM share and EL
+//! share, without its directly funded charters; without one, enrollment is
+//! `EnrollNonCharter` and the FRPM share is estimated from `SEDcount`. A
+//! CALPADS school file (`--schools`) counts schools, directly funded
+//! charters left out. Dashboard ELPI files (`--elpi`, 2019 TSV or 2024 CSV
+//! layout) give the ELPI status history, the latest ELPI colour and an
+//! estimate of the long-term EL share. Every value is written with its
+//! source and year beside it. Blank or suppressed values stay unknown,
+//! never zero. A row that cannot be imported is reported with its line and
+//! the import goes on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::district::{District, Grades, Kind, YearOutcomes};
+use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
 
 /// The District Areas columns an import needs.
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 10] = [
     "Year",
     "CDCode",
     "CDSCode",
@@ -27,7 +34,6 @@ const COLUMNS: [&str; 11] = [
     "GradeHigh",
     "EnrollTotal",
     "ELcount",
-    "UPcount",
 ];
 
 /// An imported district and the row it came from.
@@ -37,6 +43,96 @@ pub struct Imported {
     pub line: u64,
     /// The district file's contents.
     pub district: District,
+    /// Where each imported value came from, by field path (`students.el_share`):
+    /// written beside the value.
+    pub notes: BTreeMap<String, String>,
+}
+
+/// The public tables an import reads besides District Areas, each keyed by
+/// the district's county and district code (7 digits).
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    /// Schools per district, from a CALPADS school file.
+    pub schools: Option<SchoolCounts>,
+    /// What Dashboard ELPI files say of each district.
+    pub elpi: HashMap<String, ElpiDistrict>,
+    /// Each district's own counts, from a CALPADS LEA file.
+    pub lea: Option<LeaCounts>,
+}
+
+/// Schools per district, directly funded charters left out.
+#[derive(Debug, Clone, Default)]
+pub struct SchoolCounts {
+    /// The source as people name it (`CALPADS UPC 2017-18, school file`).
+    pub source: String,
+    /// Schools by county and district code.
+    pub counts: HashMap<String, u32>,
+}
+
+/// A district's own counts in a CALPADS unduplicated pupil count LEA file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lea {
+    /// Students enrolled.
+    pub enrolled: f64,
+    /// Students eligible for free or reduced-price meals.
+    pub frpm: Option<f64>,
+    /// English learners.
+    pub english_learners: Option<f64>,
+}
+
+/// The district rows of a CALPADS LEA file.
+#[derive(Debug, Clone, Default)]
+pub struct LeaCounts {
+    /// The source as people name it (`CALPADS UPC 2018-19, LEA file`).
+    pub source: String,
+    /// Counts by county and district code.
+    pub districts: HashMap<String, Lea>,
+}
+
+/// What Dashboard ELPI files say of one district.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ElpiDistrict {
+    /// The EL group's ELPI status (a fraction) by school year (`2023-24`).
+    pub status: BTreeMap<String, f64>,
+    /// The EL group's Dashboard colour and its school year, when it has one.
+    pub color: Option<(Color, String)>,
+    /// ELPAC takers counted by the indicator (`currdenom`), by school year:
+    /// the EL group's and the long-term EL group's.
+    pub takers: BTreeMap<String, Takers>,
+}
+
+/// ELPAC takers the indicator counts in one year.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Takers {
+    /// All English learners.
+    pub els: Option<f64>,
+    /// Long-term English learners.
+    pub long_term: Option<f64>,
+}
+
+impl ElpiDistrict {
+    /// Adds what another file says; for the same year the later file wins.
+    pub fn merge(&mut self, other: ElpiDistrict) {
+        self.status.extend(other.status);
+        if other.color.as_ref().map(|c| &c.1) >= self.color.as_ref().map(|c| &c.1) {
+            self.color = other.color.or(self.color.take());
+        }
+        for (year, takers) in other.takers {
+            let entry = self.takers.entry(year).or_default();
+            entry.els = takers.els.or(entry.els);
+            entry.long_term = takers.long_term.or(entry.long_term);
+        }
+    }
+
+    /// The long-term EL share of ELs, estimated from the latest year with
+    /// both groups' takers: (share, long-term takers, EL takers, year).
+    fn long_term_share(&self) -> Option<(f64, f64, f64, &str)> {
+        self.takers.iter().rev().find_map(|(year, t)| {
+            let (els, long_term) = (t.els?, t.long_term?);
+            (els > 0.0 && long_term <= els)
+                .then(|| (share(long_term, els), long_term, els, year.as_str()))
+        })
+    }
 }
 
 /// What an import made: district files, and the rows that could not become one.
@@ -128,8 +224,25 @@ fn share(part: f64, whole: f64) -> f64 {
     (part / whole * 10_000.0).round() / 10_000.0
 }
 
-/// Schools per `CDCode` from a CUPC school file (rows with a school code).
-pub fn count_schools(path: &Path) -> Result<HashMap<String, u32>, Diagnostic> {
+/// `2017-2018` → `2017-18`; anything else as it is.
+fn school_year(academic: &str) -> String {
+    match academic.split_once('-') {
+        Some((start, end)) if start.len() == 4 && end.len() == 4 => {
+            format!("{start}-{}", &end[2..])
+        }
+        _ => academic.to_string(),
+    }
+}
+
+/// The 7-digit county and district code of a CALPADS row.
+fn district_code(county: &str, district: &str) -> String {
+    format!("{county:0>2}{district:0>5}")
+}
+
+/// Schools per county and district code from a CALPADS unduplicated pupil
+/// count school file: rows with a school code, directly funded charters
+/// left out (they are their own local educational agencies).
+pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let text = read_table(path)?;
     let mut rows = reader(&text, b',');
     let columns = headers(path, &mut rows)?;
@@ -143,29 +256,115 @@ pub fn count_schools(path: &Path) -> Result<HashMap<String, u32>, Diagnostic> {
         column("District Code")?,
         column("School Code")?,
     );
+    let funding = columns.get("Charter Funding Type").copied();
+    let year = columns.get("Academic Year").copied();
     let mut counts = HashMap::new();
+    let mut seen_year = None;
     for record in rows.records().flatten() {
         let code = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         if code(school).trim_start_matches('0').is_empty() {
             continue;
         }
+        if funding.is_some_and(|f| code(f).eq_ignore_ascii_case("Directly funded")) {
+            continue;
+        }
+        if seen_year.is_none() {
+            seen_year = year
+                .map(|y| school_year(&code(y)))
+                .filter(|y| !y.is_empty());
+        }
         *counts
-            .entry(format!("{:0>2}{:0>5}", code(county), code(district)))
+            .entry(district_code(&code(county), &code(district)))
             .or_insert(0) += 1;
     }
-    Ok(counts)
+    let source = match seen_year {
+        Some(year) => format!("CALPADS UPC {year}, school file"),
+        None => "CALPADS UPC school file".to_string(),
+    };
+    Ok(SchoolCounts { source, counts })
 }
 
-/// ELPI status per `CDCode` and school year, from a Dashboard ELPI download:
-/// the 2019 tab-separated layout or the 2024 layout with current and prior
-/// years and student groups.
-/// ELPI status by district (county and district code) and school year,
-/// from a Dashboard ELPI download, and the rows of that file that could not
-/// be read, each named with the file and line.
-pub type ElpiHistory = (HashMap<String, BTreeMap<String, f64>>, Vec<Diagnostic>);
+/// The district rows (school code all zeros) of a CALPADS unduplicated
+/// pupil count LEA file, and the rows that could not be read. Directly
+/// funded charters are rows of their own and are not counted in the
+/// district's.
+pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnostic> {
+    let text = read_table(path)?;
+    let mut rows = reader(&text, b',');
+    let columns = headers(path, &mut rows)?;
+    let column = |name: &str| {
+        columns
+            .get(name)
+            .copied()
+            .ok_or_else(|| Diagnostic::new(path, format!("the LEA file has no `{name}` column")).with_hint("elplan reads the CALPADS unduplicated pupil count LEA file (County Code, District Code, School Code, total_enrolled, frpm, english_learner)"))
+    };
+    let (county, district, school, enrolled, frpm, els) = (
+        column("County Code")?,
+        column("District Code")?,
+        column("School Code")?,
+        column("total_enrolled")?,
+        column("frpm")?,
+        column("english_learner")?,
+    );
+    let year = columns.get("Academic Year").copied();
+    let mut out = LeaCounts::default();
+    let mut failures = Vec::new();
+    let mut seen_year = None;
+    for record in rows.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        if !cell(school).trim_start_matches('0').is_empty() {
+            continue;
+        }
+        let Some(total) = number(Some(cell(enrolled))).filter(|&t| t >= 1.0) else {
+            continue;
+        };
+        let count = |i: usize, what: &str, failures: &mut Vec<Diagnostic>| {
+            let value = number(Some(cell(i)))?;
+            if value < 0.0 || value > total {
+                failures.push(Diagnostic::new(
+                    path,
+                    format!("line {line}: {what} {value} does not fit an enrollment of {total}"),
+                ));
+                return None;
+            }
+            Some(value)
+        };
+        let lea = Lea {
+            enrolled: total,
+            frpm: count(frpm, "frpm", &mut failures),
+            english_learners: count(els, "english_learner", &mut failures),
+        };
+        if seen_year.is_none() {
+            seen_year = year.map(|y| school_year(cell(y))).filter(|y| !y.is_empty());
+        }
+        out.districts
+            .insert(district_code(cell(county), cell(district)), lea);
+    }
+    out.source = match seen_year {
+        Some(year) => format!("CALPADS UPC {year}, LEA file"),
+        None => "CALPADS UPC LEA file".to_string(),
+    };
+    Ok((out, failures))
+}
 
-/// Reads a Dashboard ELPI download (2019 TSV or 2024 CSV layout).
-pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
+/// What a Dashboard ELPI download says of each district (by county and
+/// district code), and the rows of that file that could not be read, each
+/// named with the file and line.
+pub type ElpiFile = (HashMap<String, ElpiDistrict>, Vec<Diagnostic>);
+
+/// Reads a Dashboard ELPI download (2019 TSV or 2024 CSV layout): the EL
+/// group's status (current and prior year), its colour, and the EL and
+/// long-term EL groups' takers.
+pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
     let text = read_table(path)?;
     let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
         b'\t'
@@ -186,9 +385,14 @@ pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
         column("currstatus")?,
         column("reportingyear")?,
     );
-    let group = columns.get("studentgroup").copied();
-    let prior = columns.get("priorstatus").copied();
-    let mut out: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+    let optional = |name: &str| columns.get(name).copied();
+    let (group, prior, color, denominator) = (
+        optional("studentgroup"),
+        optional("priorstatus"),
+        optional("color"),
+        optional("currdenom"),
+    );
+    let mut out: HashMap<String, ElpiDistrict> = HashMap::new();
     let mut failures = Vec::new();
     for record in rows.records() {
         let record = match record {
@@ -201,7 +405,12 @@ pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
         };
         let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        if cell(rtype) != "D" || group.is_some_and(|g| cell(g) != "English Learner") {
+        let long_term = match group.map(cell) {
+            None | Some("English Learner") => false,
+            Some("Long-Term English Learner") => true,
+            Some(_) => continue,
+        };
+        if cell(rtype) != "D" {
             continue;
         }
         let code = format!("{:0>14}", cell(cds));
@@ -212,6 +421,22 @@ pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
         let district: String = code.chars().take(7).collect();
         let entry = out.entry(district).or_default();
         let school_year = |end: i32| format!("{}-{:02}", end - 1, end.rem_euclid(100));
+        let takers = denominator
+            .and_then(|d| number(Some(cell(d))))
+            .filter(|&n| n >= 0.0);
+        if long_term {
+            if let Some(n) = takers {
+                entry
+                    .takers
+                    .entry(school_year(reporting))
+                    .or_default()
+                    .long_term = Some(n);
+            }
+            continue;
+        }
+        if let Some(n) = takers {
+            entry.takers.entry(school_year(reporting)).or_default().els = Some(n);
+        }
         let mut percent = |value: f64, column: &str| {
             if (0.0..=100.0).contains(&value) {
                 Some(share(value, 100.0))
@@ -224,24 +449,38 @@ pub fn elpi_history(path: &Path) -> Result<ElpiHistory, Diagnostic> {
             }
         };
         if let Some(value) = number(Some(cell(status))).and_then(|v| percent(v, "currstatus")) {
-            entry.insert(school_year(reporting), value);
+            entry.status.insert(school_year(reporting), value);
         }
         if let Some(value) = prior
             .and_then(|p| number(Some(cell(p))))
             .and_then(|v| percent(v, "priorstatus"))
         {
-            entry.insert(school_year(reporting - 1), value);
+            entry.status.insert(school_year(reporting - 1), value);
+        }
+        // 1 Red to 5 Blue; 0 or blank: no colour (too few students).
+        let colors = [
+            Color::Red,
+            Color::Orange,
+            Color::Yellow,
+            Color::Green,
+            Color::Blue,
+        ];
+        match color.map(cell).filter(|c| !c.is_empty() && *c != "0") {
+            None => {}
+            Some(c) => match c.parse::<usize>().ok().and_then(|n| colors.get(n.wrapping_sub(1))) {
+                Some(&c) => entry.color = Some((c, school_year(reporting))),
+                None => failures.push(Diagnostic::new(
+                    path,
+                    format!("line {line}: color `{c}` is not a Dashboard colour (1 Red to 5 Blue, 0 none)"),
+                )),
+            },
         }
     }
     Ok((out, failures))
 }
 
 /// Imports every row of a District Areas table.
-pub fn import(
-    path: &Path,
-    schools: Option<&HashMap<String, u32>>,
-    elpi: &HashMap<String, BTreeMap<String, f64>>,
-) -> Result<Import, Diagnostic> {
+pub fn import(path: &Path, tables: &Tables) -> Result<Import, Diagnostic> {
     let text = read_table(path)?;
     let mut rows = reader(&text, b',');
     let columns = headers(path, &mut rows)?;
@@ -269,8 +508,8 @@ pub fn import(
                 continue;
             }
         };
-        match district_from_row(&row, &columns, schools, elpi) {
-            Ok(mut district) => {
+        match district_from_row(&row, &columns, tables) {
+            Ok((mut district, notes)) => {
                 // A repeated name gets its county, then its CDS code, then a
                 // number: every row keeps a file of its own.
                 let base = district.id.clone();
@@ -289,7 +528,11 @@ pub fn import(
                 }
                 ids.insert(id.clone());
                 district.id = id;
-                result.districts.push(Imported { line, district });
+                result.districts.push(Imported {
+                    line,
+                    district,
+                    notes,
+                });
             }
             Err(message) => result.failures.push(
                 Diagnostic::new(path, format!("line {line}: {message}")).at_indexed(
@@ -303,12 +546,14 @@ pub fn import(
     Ok(result)
 }
 
+/// Where each imported value came from, by field path.
+type Notes = BTreeMap<String, String>;
+
 fn district_from_row(
     row: &csv::StringRecord,
     columns: &HashMap<String, usize>,
-    schools: Option<&HashMap<String, u32>>,
-    elpi: &HashMap<String, BTreeMap<String, f64>>,
-) -> Result<District, String> {
+    tables: &Tables,
+) -> Result<(District, Notes), String> {
     let cell = |name: &str| {
         columns
             .get(name)
@@ -330,68 +575,232 @@ fn district_from_row(
             ))
         }
     };
-    let enrollment = number(Some(cell("EnrollTotal")))
+    let year = cell("Year");
+    let areas = if year.is_empty() {
+        "CDE District Areas".to_string()
+    } else {
+        format!("CDE District Areas {year}")
+    };
+    let count = |column: &str| -> Result<Option<f64>, String> {
+        match number(Some(cell(column))) {
+            // No district enrolls millions; a value past that is a broken row.
+            Some(n) if !(0.0..=10_000_000.0).contains(&n) || n.fract() != 0.0 => Err(format!(
+                "{name}: {column} {} is not a count of students",
+                cell(column)
+            )),
+            n => Ok(n),
+        }
+    };
+    let total = count("EnrollTotal")?
         .filter(|&e| e >= 1.0)
         .ok_or_else(|| format!("{name}: no enrollment"))?;
-    // No district enrolls millions; a value past that is a broken row.
-    if enrollment > 10_000_000.0 || enrollment.fract() != 0.0 {
+    let els =
+        count("ELcount")?.ok_or_else(|| format!("{name}: no EL count (suppressed or blank)"))?;
+    if els > total {
         return Err(format!(
-            "{name}: an enrollment of {} is not a count of students",
-            cell("EnrollTotal")
-        ));
-    }
-    let els = number(Some(cell("ELcount")))
-        .ok_or_else(|| format!("{name}: no EL count (suppressed or blank)"))?;
-    if els < 0.0 || els > enrollment || els.fract() != 0.0 {
-        return Err(format!(
-            "{name}: an EL count of {} does not fit an enrollment of {enrollment}",
+            "{name}: an EL count of {} does not fit an enrollment of {total}",
             cell("ELcount")
         ));
     }
+    let code = format!("{:0>7}", cell("CDCode"));
+    let mut notes = Notes::new();
+    let mut note = |path: &str, text: String| {
+        notes.insert(path.to_string(), text);
+    };
+    // The district's own counts: the LEA file's district row, else District
+    // Areas without its charters.
+    let lea = tables
+        .lea
+        .as_ref()
+        .and_then(|t| Some((t.districts.get(&code)?, &t.source)));
+    let (enrollment, el_share, frpm_share) = match lea {
+        Some((lea, source)) => own_counts(lea, source, &areas, (els, total), &mut note),
+        None => {
+            let own = count("EnrollNonCharter")?.filter(|&n| n >= 1.0 && n <= total);
+            match own {
+                Some(_) => note(
+                    "enrollment",
+                    format!("{areas}: EnrollNonCharter, the district without its charters"),
+                ),
+                None => note(
+                    "enrollment",
+                    format!("{areas}: EnrollTotal, charters included"),
+                ),
+            }
+            note(
+                "students.el_share",
+                format!("{areas}: ELcount ÷ EnrollTotal, charters included"),
+            );
+            let sed = count("SEDcount")?
+                .filter(|&n| n <= total)
+                .map(|n| share(n, total));
+            if sed.is_some() {
+                note("students.frpm_share", format!("estimate: {areas}, SEDcount ÷ EnrollTotal (socioeconomically disadvantaged, close to FRPM); give --lea for FRPM"));
+            }
+            (own.unwrap_or(total), share(els, total), sed)
+        }
+    };
     let grades = match (grade(cell("GradeLow")), grade(cell("GradeHigh"))) {
         (Some(low), Some(high)) => Some(Grades { low, high }),
         _ => None,
     };
-    let code = format!("{:0>7}", cell("CDCode"));
     let cds = cell("CDSCode");
-    let year = cell("Year");
-    let history = elpi
-        .get(&code)
-        .map(|years| {
-            years
-                .iter()
-                .map(|(year, &status)| YearOutcomes {
-                    year: year.clone(),
-                    reclassification_rate: None,
-                    elpi_status: Some(status),
-                    el_ela_dfs: None,
-                    el_math_dfs: None,
-                    el_chronic_absence: None,
-                    el_graduation_rate: None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut district = District::new(
-        &slug(&name),
-        &name,
-        kind,
-        enrollment as u32,
-        share(els, enrollment),
-    );
+    let mut district = District::new(&slug(&name), &name, kind, enrollment as u32, el_share);
+    note("name", format!("{areas}: DistrictName"));
+    note("kind", format!("{areas}: DistrictType"));
+    if grades.is_some() {
+        note("grades", format!("{areas}: GradeLow, GradeHigh"));
+    }
     district.grades = grades;
     district.county = Some(cell("CountyName").to_string()).filter(|c| !c.is_empty());
+    note("county", format!("{areas}: CountyName"));
     district.cds_code = Some(format!("{cds:0>14}")).filter(|_| !cds.is_empty());
+    note("cds_code", format!("{areas}: CDSCode"));
     district.data_year = Some(year.to_string()).filter(|y| !y.is_empty());
-    district.schools = schools.and_then(|s| s.get(&code).copied());
-    district.students.frpm_share = number(Some(cell("UPcount"))).map(|up| share(up, enrollment));
-    district.history = history;
+    note("data_year", format!("{areas}: Year"));
+    district.students.frpm_share = frpm_share;
+    if let Some(schools) = &tables.schools {
+        district.schools = schools.counts.get(&code).copied();
+        note(
+            "schools",
+            format!(
+                "{}: schools, directly funded charters left out",
+                schools.source
+            ),
+        );
+    }
+    let locale_cell = cell("LocaleDistrict");
+    district.locale = locale(locale_cell);
+    if district.locale.is_some() {
+        note("locale", format!("{areas}: LocaleDistrict {locale_cell}"));
+    }
+    district.accountability.assistance = assistance(cell("AssistStatus"));
+    if district.accountability.assistance.is_some() {
+        note(
+            "accountability.assistance",
+            format!("{areas}: AssistStatus"),
+        );
+    }
+    if let Some(elpi) = tables.elpi.get(&code) {
+        apply_elpi(&mut district, elpi, &mut note);
+    }
     let problems = district.validate();
     if let Some(p) = problems.first() {
         return Err(format!("{name}: {}: {}", p.path, p.message));
     }
     district.fill_defaults();
-    Ok(district)
+    Ok((district, notes))
+}
+
+/// Enrollment, EL share and FRPM share from the district's LEA row;
+/// the EL share from District Areas (`els` of `total`) where the row has none.
+fn own_counts(
+    lea: &Lea,
+    source: &str,
+    areas: &str,
+    (els, total): (f64, f64),
+    note: &mut impl FnMut(&str, String),
+) -> (f64, f64, Option<f64>) {
+    note(
+        "enrollment",
+        format!("{source}: total_enrolled, the district without its directly funded charters"),
+    );
+    let el_share = match lea.english_learners {
+        Some(n) => {
+            note(
+                "students.el_share",
+                format!("{source}: english_learner ÷ total_enrolled"),
+            );
+            share(n, lea.enrolled)
+        }
+        None => {
+            note(
+                "students.el_share",
+                format!("{areas}: ELcount ÷ EnrollTotal, charters included"),
+            );
+            share(els, total)
+        }
+    };
+    let frpm = lea.frpm.map(|n| share(n, lea.enrolled));
+    if frpm.is_some() {
+        note(
+            "students.frpm_share",
+            format!("{source}: frpm ÷ total_enrolled"),
+        );
+    }
+    (lea.enrolled, el_share, frpm)
+}
+
+/// NCES locale codes: 1x City, 2x Suburb, 3x Town, 4x Rural.
+fn locale(code: &str) -> Option<Locale> {
+    match code.chars().next() {
+        Some('1') => Some(Locale::City),
+        Some('2') => Some(Locale::Suburb),
+        Some('3') => Some(Locale::Town),
+        Some('4') => Some(Locale::Rural),
+        _ => None,
+    }
+}
+
+/// `Differentiated Assistance` → `Differentiated`; `No Status` → unknown.
+fn assistance(status: &str) -> Option<Assistance> {
+    let status = status.to_ascii_lowercase();
+    if status.starts_with("general") {
+        Some(Assistance::General)
+    } else if status.starts_with("differentiated") {
+        Some(Assistance::Differentiated)
+    } else if status.starts_with("intensive") {
+        Some(Assistance::Intensive)
+    } else {
+        None
+    }
+}
+
+/// The ELPI files' facts: status history, colour, long-term EL estimate.
+fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMut(&str, String)) {
+    district.history = elpi
+        .status
+        .iter()
+        .map(|(year, &status)| YearOutcomes {
+            year: year.clone(),
+            reclassification_rate: None,
+            elpi_status: Some(status),
+            el_ela_dfs: None,
+            el_math_dfs: None,
+            el_chronic_absence: None,
+            el_graduation_rate: None,
+        })
+        .collect();
+    if !district.history.is_empty() {
+        note(
+            "history",
+            "ELPI status: CA School Dashboard ELPI files, English learner group".to_string(),
+        );
+    }
+    if let Some((color, year)) = &elpi.color {
+        district.accountability.elpi_color = Some(*color);
+        note(
+            "accountability.elpi_color",
+            format!("CA School Dashboard ELPI {year}: color, English learner group"),
+        );
+    }
+    if let Some((ltel, long_term, all, year)) = elpi.long_term_share() {
+        district.students.ltel_share_of_els = Some(ltel);
+        note("students.ltel_share_of_els", format!("estimate: CA School Dashboard ELPI {year}, long-term ELs among ELPAC takers ({} of {})", thousands(long_term), thousands(all)));
+    }
+}
+
+/// `10027` → `10,027`.
+fn thousands(count: f64) -> String {
+    let digits = format!("{count:.0}");
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A district file for people: a comment saying where it came from, then
@@ -421,9 +830,46 @@ pub fn to_ron(imported: &Imported, source: &Path) -> String {
         |f| f.to_string_lossy().into_owned(),
     );
     format!(
-        "// Imported by elplan from {file}, line {}. Fields left out are unknown.\n{body}\n",
-        imported.line
+        "// Imported by elplan from {file}, line {}. Fields left out are unknown.\n\
+         // Beside each value: where it comes from. Estimates say so.\n{}\n",
+        imported.line,
+        annotate(&body, &imported.notes)
     )
+}
+
+/// The serialized district with each note as a comment at the end of the
+/// line of its field. Field paths are followed through the nesting that
+/// the serializer writes one level per line.
+fn annotate(body: &str, notes: &Notes) -> String {
+    let mut out = String::with_capacity(body.len() * 2);
+    // The key of each open bracket; `None` for a list item.
+    let mut open: Vec<Option<&str>> = Vec::new();
+    for line in body.lines() {
+        let text = line.trim();
+        if text.starts_with(')') || text.starts_with(']') {
+            open.pop();
+        }
+        let key = text
+            .split_once(':')
+            .map(|(k, _)| k)
+            .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.is_empty());
+        out.push_str(line);
+        if let Some(key) = key {
+            // The top level is the `District(` line itself.
+            let mut path: Vec<&str> = open.iter().skip(1).map(|k| k.unwrap_or("")).collect();
+            path.push(key);
+            if let Some(note) = notes.get(&path.join(".")) {
+                out.push_str("  // ");
+                out.push_str(note);
+            }
+        }
+        out.push('\n');
+        if text.ends_with('(') || text.ends_with('[') {
+            open.push(key);
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// Where an imported district is written.
@@ -462,8 +908,8 @@ mod tests {
              \u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9},D,English Learner,41.2,43.0,2024\n",
         )
         .unwrap();
-        let (history, failures) = elpi_history(&path).unwrap();
-        assert_eq!(history.len(), 1);
+        let (elpi, failures) = read_elpi(&path).unwrap();
+        assert_eq!(elpi.len(), 1);
         assert!(failures.is_empty());
     }
 
@@ -478,14 +924,14 @@ mod tests {
              01100020000000,D,English Learner,412,43.0,2024\n",
         )
         .unwrap();
-        let (history, failures) = elpi_history(&path).unwrap();
+        let (elpi, failures) = read_elpi(&path).unwrap();
         assert_eq!(failures.len(), 1);
         let shown = failures[0].to_string();
         assert!(
             shown.contains("elpi.csv") && shown.contains("line 3"),
             "{shown}"
         );
-        assert!(!history["0110002"].contains_key("2023-24"));
-        assert_eq!(history["0110002"]["2022-23"], 0.43);
+        assert!(!elpi["0110002"].status.contains_key("2023-24"));
+        assert_eq!(elpi["0110002"].status["2022-23"], 0.43);
     }
 }

@@ -74,6 +74,7 @@ pub mod scenario;
 mod schedule;
 pub mod session;
 pub mod source;
+pub mod survey;
 pub mod sweep;
 mod timing;
 

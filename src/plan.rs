@@ -54,6 +54,26 @@ pub struct Plan<'r> {
     /// Draft goals: baseline and target for each outcome, or the data that
     /// would set them.
     pub goals: Vec<Goal<'r>>,
+    /// The data that would settle what is pending, the field that decides
+    /// the most first: what to ask the district for.
+    pub data_request: Vec<DataRequest<'r>>,
+}
+
+/// One field of a plan's data request.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataRequest<'r> {
+    /// The district field (`history.reclassification_rate`).
+    pub field: &'r str,
+    /// The question a person answers to fill it in, from the rule base.
+    pub question: Option<&'r str>,
+    /// Where the answer is found, from the rule base.
+    pub source: Option<&'r str>,
+    /// The pending findings that wait on it, by id.
+    pub findings: Vec<&'r str>,
+    /// The pending strategies that wait on it, by id.
+    pub strategies: Vec<&'r str>,
+    /// The checklist items to confirm that wait on it, by id.
+    pub requirements: Vec<&'r str>,
 }
 
 /// A draft goal.

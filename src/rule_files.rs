@@ -2,7 +2,7 @@
 //!
 //! A rule directory holds `stages.ron`, `areas.ron`, `reference.ron`,
 //! `derived.ron`, `findings.ron`, `strategies/*.ron` and, optionally,
-//! `policy.ron`, `calendar.ron`, `checklist.ron` and `goals.ron` (the default ones stand in when they are
+//! `policy.ron`, `calendar.ron`, `checklist.ron`, `goals.ron` and `data_sources.ron` (the default ones stand in when they are
 //! missing). This module only
 //! gathers their text; [`crate::rulebase`] makes sense of it.
 
@@ -42,6 +42,8 @@ pub struct RuleFiles {
     pub checklist: (PathBuf, String),
     /// `goals.ron`: the directory's own, or the default one.
     pub goals: (PathBuf, String),
+    /// `data_sources.ron`: the directory's own, or the default one.
+    pub data_sources: (PathBuf, String),
 }
 
 /// The policy file, optional in a rule directory.
@@ -55,6 +57,9 @@ pub const CHECKLIST_FILE: &str = "checklist.ron";
 
 /// The draft goals, optional in a rule directory.
 pub const GOALS_FILE: &str = "goals.ron";
+
+/// Where each district field can be found, optional in a rule directory.
+pub const DATA_SOURCES_FILE: &str = "data_sources.ron";
 
 impl RuleFiles {
     /// The default rule base, compiled into the binary.
@@ -86,6 +91,7 @@ impl RuleFiles {
             calendar: default_file(CALENDAR_FILE),
             checklist: default_file(CHECKLIST_FILE),
             goals: default_file(GOALS_FILE),
+            data_sources: default_file(DATA_SOURCES_FILE),
         }
     }
 
@@ -119,6 +125,7 @@ impl RuleFiles {
         let calendar = optional(CALENDAR_FILE);
         let checklist = optional(CHECKLIST_FILE);
         let goals = optional(GOALS_FILE);
+        let data_sources = optional(DATA_SOURCES_FILE);
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -149,6 +156,7 @@ impl RuleFiles {
                 calendar,
                 checklist,
                 goals,
+                data_sources,
             })
         } else {
             Err(problems)

@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule_files::RuleFiles;
 use crate::rules::{
-    Area, Calendar, Derived, Finding, GoalRule, Origin, Policy, Reference, Requirement, Stage,
-    Strategy,
+    Area, Calendar, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference, Requirement,
+    Stage, Strategy,
 };
 
 /// The rule files, parsed and checked, with each strategy's stage and
@@ -33,6 +33,7 @@ pub(crate) struct Validated {
     pub strategies: Vec<Strategy>,
     pub requirements: Vec<Requirement>,
     pub goals: Vec<GoalRule>,
+    pub data_sources: Vec<DataSource>,
     /// Stage index of each strategy.
     pub stage_of: Vec<usize>,
     /// Prerequisites of each strategy, as strategy indices.
@@ -56,6 +57,7 @@ impl<'a> Locator<'a> {
                 &files.calendar,
                 &files.checklist,
                 &files.goals,
+                &files.data_sources,
             ])
             .map(|(p, s)| (p.as_path(), s.as_str()))
             .collect();
@@ -115,6 +117,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
     };
     check_calendar(&calendar, &files.calendar.0, &mut problems);
     check_goals(&parsed.goals, &files.goals.0, &mut problems);
+    check_data_sources(&parsed.data_sources, &files.data_sources, &mut problems);
     check_unique(
         parsed.requirements.iter().map(|r| r.id.as_str()),
         &files.checklist.0,
@@ -174,6 +177,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         strategies: parsed.strategies,
         requirements: parsed.requirements,
         goals: parsed.goals,
+        data_sources: parsed.data_sources,
         stage_of,
         requires,
     })
@@ -191,6 +195,7 @@ struct Parsed {
     strategies: Vec<Strategy>,
     requirements: Vec<Requirement>,
     goals: Vec<GoalRule>,
+    data_sources: Vec<DataSource>,
 }
 
 fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
@@ -237,6 +242,8 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
     }
     let (goals_path, goals_source) = &files.goals;
     let goals: Vec<GoalRule> = parse_list(Some((goals_path, goals_source)), problems);
+    let (sources_path, sources_text) = &files.data_sources;
+    let data_sources: Vec<DataSource> = parse_list(Some((sources_path, sources_text)), problems);
     let (calendar_path, calendar_source) = &files.calendar;
     let calendar = crate::source::parse_ron(calendar_path, calendar_source)
         .map_err(|d| problems.push(d))
@@ -252,6 +259,7 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
         strategies,
         requirements,
         goals,
+        data_sources,
     }
 }
 
@@ -411,6 +419,42 @@ fn check_timing(
                     )
                     .with_optional_hint(did_you_mean(event, ids)),
             );
+        }
+    }
+}
+
+/// Each data source names a district field, once.
+fn check_data_sources(
+    sources: &[DataSource],
+    (file, text): &(std::path::PathBuf, String),
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for s in sources {
+        let (section, field) = s.field.split_once('.').unwrap_or(("", &s.field));
+        let names = crate::district::field_names(section);
+        let at = |d: Diagnostic| match crate::source::find_after_line(
+            text,
+            1,
+            &format!("\"{}\"", s.field),
+        ) {
+            Some(offset) => d.at_offset(text, offset),
+            None => d,
+        };
+        if !names.contains(&field) || field == "year" || field.contains('.') {
+            let hint = did_you_mean(field, names.iter().copied());
+            problems.push(
+                at(Diagnostic::new(
+                    file,
+                    format!("data source for `{}`: not a district field", s.field),
+                ))
+                .with_optional_hint(hint),
+            );
+        } else if !seen.insert(s.field.as_str()) {
+            problems.push(at(Diagnostic::new(
+                file,
+                format!("data source for `{}` is given twice", s.field),
+            )));
         }
     }
 }

@@ -158,6 +158,8 @@ pub struct RuleBase {
     pub requirements: Vec<CompiledRequirement>,
     /// The draft goals, in file order.
     pub goals: Vec<crate::rules::GoalRule>,
+    /// Where each district field can be found, in file order.
+    pub data_sources: Vec<crate::rules::DataSource>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -176,6 +178,8 @@ pub struct RuleBase {
     pub(crate) names: Vec<String>,
     /// Each name's place in alphabetical order.
     pub(crate) name_rank: Vec<usize>,
+    /// Each name's data source, by index in `data_sources`.
+    pub(crate) name_source: Vec<Option<usize>>,
     /// The strategy conditions as one list expression, see [`StrategyBatch`].
     pub(crate) strategy_batch: Option<StrategyBatch>,
     /// What templates receive besides the plan: `state` (references by id),
@@ -283,6 +287,10 @@ impl RuleBase {
                 in_place,
             })
             .collect();
+        let name_source = names
+            .iter()
+            .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
+            .collect();
         Ok(RuleBase {
             origin: files.origin,
             stages: rules.stages,
@@ -295,6 +303,7 @@ impl RuleBase {
             strategies,
             requirements,
             goals: rules.goals,
+            data_sources: rules.data_sources,
             compiled: split.compiled,
             leaves: resolved.leaves,
             graph: resolved.graph,
@@ -305,6 +314,7 @@ impl RuleBase {
             state,
             paths: resolved.paths,
             name_rank: ranks(&names),
+            name_source,
             names,
             strategy_batch: split.batch,
             template_values,

@@ -203,6 +203,19 @@ pub struct GoalRule {
     pub frequency: String,
 }
 
+/// Where a district field's value can be found: a line of a plan's data
+/// request (`data_sources.ron`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSource {
+    /// The field, as plans name missing data (`history.reclassification_rate`).
+    pub field: String,
+    /// The question a person answers to fill it in.
+    pub question: String,
+    /// Where the answer is found.
+    pub source: String,
+}
+
 /// Where a goal's baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub enum GoalSource {

@@ -1,6 +1,5 @@
 //! `elplan import`: public tables turned into district files.
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -17,9 +16,15 @@ pub struct ImportArgs {
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
     /// A CALPADS unduplicated pupil count school file, to count schools
+    /// (directly funded charters left out)
     #[arg(long, value_name = "CSV")]
     schools: Option<PathBuf>,
-    /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI history (repeatable)
+    /// A CALPADS unduplicated pupil count LEA file, for each district's own
+    /// enrollment, FRPM share and EL share (without its directly funded charters)
+    #[arg(long, value_name = "CSV")]
+    lea: Option<PathBuf>,
+    /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI
+    /// history, the ELPI colour and the long-term EL estimate (repeatable)
     #[arg(long, value_name = "FILE")]
     elpi: Vec<PathBuf>,
     /// Replace district files that already exist in the output directory
@@ -28,21 +33,24 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
-    let schools = match &args.schools {
-        Some(path) => Some(elplan::import::count_schools(path).map_err(Diagnostics::from)?),
-        None => None,
-    };
-    let mut elpi: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-    let mut elpi_failures = Vec::new();
-    for path in &args.elpi {
-        let (history, failures) = elplan::import::elpi_history(path).map_err(Diagnostics::from)?;
-        for (code, years) in history {
-            elpi.entry(code).or_default().extend(years);
-        }
-        elpi_failures.extend(failures);
+    let mut tables = elplan::import::Tables::default();
+    let mut table_failures = Vec::new();
+    if let Some(path) = &args.schools {
+        tables.schools = Some(elplan::import::count_schools(path).map_err(Diagnostics::from)?);
     }
-    let result =
-        elplan::import::import(&args.csv, schools.as_ref(), &elpi).map_err(Diagnostics::from)?;
+    if let Some(path) = &args.lea {
+        let (lea, failures) = elplan::import::lea_counts(path).map_err(Diagnostics::from)?;
+        tables.lea = Some(lea);
+        table_failures.extend(failures);
+    }
+    for path in &args.elpi {
+        let (elpi, failures) = elplan::import::read_elpi(path).map_err(Diagnostics::from)?;
+        for (code, district) in elpi {
+            tables.elpi.entry(code).or_default().merge(district);
+        }
+        table_failures.extend(failures);
+    }
+    let result = elplan::import::import(&args.csv, &tables).map_err(Diagnostics::from)?;
     std::fs::create_dir_all(&args.out_dir).map_err(|e| {
         Diagnostics::from(Diagnostic::new(
             &args.out_dir,
@@ -85,7 +93,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         elplan::output::write_atomic(path, elplan::import::to_ron(imported, &args.csv).as_bytes())
             .map_err(Diagnostics::from)?;
     }
-    let failures: Vec<String> = elpi_failures
+    let failures: Vec<String> = table_failures
         .iter()
         .chain(&result.failures)
         .map(ToString::to_string)

@@ -8,6 +8,7 @@
 //! Exit codes: 0 success, 1 bad input or a failed run, 2 bad usage (clap).
 
 mod args;
+mod ask;
 mod batch;
 mod check;
 mod compare;
@@ -17,6 +18,7 @@ mod import;
 mod new;
 mod output;
 mod plan;
+mod survey;
 mod sweep;
 
 use std::io::Write;
@@ -55,6 +57,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Why a finding fired or not, why a strategy is in the plan or not
     Explain(explain::ExplainArgs),
+    /// The data the plan waits on, as a form to fill in, the field that decides the most first
+    Ask(ask::AskArgs),
     /// What changes in the plan under overrides or a scenario
     Whatif(compare::WhatifArgs),
     /// What changes between the plans of two district files
@@ -67,6 +71,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// Plan many districts at once and write one plan each plus summary.csv
     Batch(batch::BatchArgs),
+    /// How the plans of many districts vary: strategy sets, findings, pending data, alike plans
+    Survey(survey::SurveyArgs),
     /// Turn the CDE District Areas table into district files
     Import(import::ImportArgs),
     /// Print a starter district file to fill in
@@ -80,12 +86,14 @@ pub fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Plan(args) => plan::run(&sources, args),
         Command::Explain(args) => explain::run(&sources, args),
+        Command::Ask(args) => ask::run(&sources, args),
         Command::Whatif(args) => compare::whatif(&sources, args),
         Command::Diff(args) => compare::diff(&sources, args),
         Command::Sweep(args) => sweep::run(&sources, args),
         Command::Check(args) => check::run(&sources, args),
         Command::Graph(args) => graph::run(&sources, args),
         Command::Batch(args) => batch::run(&sources, args),
+        Command::Survey(args) => survey::run(&sources, args),
         Command::Import(args) => import::run(args),
         Command::New(args) => new::run(&sources, args),
     };

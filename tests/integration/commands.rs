@@ -290,3 +290,83 @@ fn mistakes_are_diagnosed() {
         insta::assert_snapshot!(*name, text);
     }
 }
+
+/// The plan's data request names each field the pending rules wait on,
+/// once, with where to find it, the field that decides the most first;
+/// `ask` prints the same list as a form, and as JSON.
+#[test]
+fn pending_data_becomes_a_ranked_request_and_ask_prints_it() {
+    let district = "fixtures/calli/mendota-unified.ron";
+    let plan = elplan(&["plan", district, "--format", "json"]).json();
+    let request = plan["data_request"].as_array().expect("data_request");
+    assert!(!request.is_empty(), "Mendota's file leaves data out");
+    let decides = |r: &serde_json::Value| {
+        ["findings", "strategies", "requirements"]
+            .iter()
+            .map(|k| r[k].as_array().expect("list").len())
+            .sum::<usize>()
+    };
+    for pair in request.windows(2) {
+        assert!(decides(&pair[0]) >= decides(&pair[1]), "ranked: {pair:?}");
+    }
+    // Every pending item's fields are in the request, and name that item.
+    for p in plan["pending"].as_array().expect("pending") {
+        let list = if p["kind"] == "finding" {
+            "findings"
+        } else {
+            "strategies"
+        };
+        for field in p["missing"].as_array().expect("missing") {
+            let r = request
+                .iter()
+                .find(|r| &r["field"] == field)
+                .unwrap_or_else(|| panic!("{field} requested"));
+            assert!(r[list].as_array().expect("ids").contains(&p["id"]), "{r}");
+            assert!(r["source"].is_string() && r["question"].is_string(), "{r}");
+        }
+    }
+    let asked = elplan(&["ask", district, "--format", "json"]).json();
+    assert_eq!(&asked, &plan["data_request"]);
+    let form = elplan(&["ask", district]).ok();
+    let first = request[0]["field"].as_str().expect("field");
+    assert!(form.contains(&format!("field:   {first}")), "{form}");
+    assert!(form.contains("answer:  ____"), "{form}");
+    // The Markdown draft carries the same request.
+    let markdown = elplan(&["plan", district]).ok();
+    assert!(markdown.contains("## Data to ask for"), "{markdown}");
+}
+
+/// The default rule base says where every field its rules read can be found.
+#[test]
+fn every_field_the_rules_read_has_a_data_source() {
+    let rules = session().rules();
+    let known: Vec<&str> = rules
+        .data_sources
+        .iter()
+        .map(|s| s.field.as_str())
+        .collect();
+    for fixture in fixtures() {
+        let district = elplan::District::load(&fixture).expect("fixture");
+        let plan = session().plan(&district, &fixture).expect("plan");
+        for r in &plan.data_request {
+            assert!(known.contains(&r.field), "{} has no data source", r.field);
+        }
+    }
+}
+
+/// `survey` reports how plans vary over many districts.
+#[test]
+fn survey_reports_how_plans_vary() {
+    let report = elplan(&["survey", "fixtures/calli", "--format", "json"]).json();
+    assert_eq!(report["districts"], 25);
+    let sets = report["strategy_sets"].as_u64().expect("sets");
+    assert!(sets > 1 && sets <= 25, "{report}");
+    let pending = report["mean_pending_share"].as_f64().expect("share");
+    assert!((0.0..1.0).contains(&pending), "{report}");
+    assert_eq!(report["most_alike"].as_array().expect("pairs").len(), 10);
+    let text = elplan(&["survey", "fixtures/calli", "--alike", "3"]).ok();
+    assert!(
+        text.contains("distinct sets of scheduled strategies"),
+        "{text}"
+    );
+}

@@ -15,6 +15,8 @@ fn import_sample(out: &Path) -> Output {
         &out.to_string_lossy(),
         "--schools",
         "fixtures/import/schools_sample.csv",
+        "--lea",
+        "fixtures/import/lea_sample.csv",
         "--elpi",
         "fixtures/import/elpi_2019_sample.tsv",
         "--elpi",
@@ -60,6 +62,7 @@ fn import_writes_editable_district_files_and_reports_bad_rows() {
             &elplan::import::Imported {
                 line: 0,
                 district: district.clone(),
+                notes: Default::default(),
             },
             Path::new("x.csv"),
         );
@@ -72,6 +75,111 @@ fn import_writes_editable_district_files_and_reports_bad_rows() {
         "a suppressed value is unknown, not zero"
     );
     assert_eq!(canada.schools, None, "no school rows: unknown");
+}
+
+/// Every public column the import reads, with its source beside it: the
+/// LEA file's own counts, locale, assistance, colour and the long-term EL
+/// estimate; suppressed and blank cells stay unknown.
+#[test]
+fn import_reads_every_public_column_and_says_where_each_value_came_from() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    import_sample(dir.path());
+    let load = |name: &str| {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).expect("read");
+        (elplan::District::load(&path).expect("load"), text)
+    };
+    let (bayview, text) = load("bayview-unified.ron");
+    assert_eq!(
+        bayview.enrollment, 11_900,
+        "the LEA row, without the directly funded charter"
+    );
+    assert_eq!(
+        bayview.students.frpm_share,
+        Some(0.8),
+        "FRPM ÷ total enrolled"
+    );
+    assert_eq!(bayview.students.el_share, 0.24);
+    assert_eq!(
+        bayview.schools,
+        Some(3),
+        "the directly funded charter is not counted"
+    );
+    assert_eq!(bayview.locale, Some(elplan::district::Locale::Suburb));
+    assert_eq!(
+        bayview.accountability.assistance,
+        Some(elplan::district::Assistance::Differentiated)
+    );
+    assert_eq!(
+        bayview.accountability.elpi_color,
+        Some(elplan::district::Color::Orange)
+    );
+    assert_eq!(
+        bayview.students.ltel_share_of_els,
+        Some(0.2),
+        "480 of 2,400 takers"
+    );
+    for (field, note) in [
+        ("enrollment:", "CALPADS UPC 2018-19, LEA file"),
+        ("frpm_share:", "frpm ÷ total_enrolled"),
+        ("locale:", "LocaleDistrict 21 - Suburban, Large"),
+        ("assistance:", "CDE District Areas 2018-19: AssistStatus"),
+        ("elpi_color:", "CA School Dashboard ELPI 2023-24"),
+        (
+            "ltel_share_of_els:",
+            "estimate: CA School Dashboard ELPI 2023-24",
+        ),
+        ("schools:", "CALPADS UPC 2017-18, school file"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(field))
+            .unwrap_or_else(|| panic!("{field} written:\n{text}"));
+        assert!(
+            line.contains(&format!("// {note}")) || line.contains(note),
+            "{line}"
+        );
+    }
+    let (valle, _) = load("valle-rio-elementary.ron");
+    assert_eq!(
+        valle.students.frpm_share, None,
+        "a suppressed FRPM count is unknown"
+    );
+    assert_eq!(
+        valle.accountability.elpi_color, None,
+        "colour 0: the group is too small"
+    );
+    assert_eq!(valle.locale, Some(elplan::district::Locale::Rural));
+    let (canada, _) = load("canada-elementary.ron");
+    assert_eq!(canada.locale, None, "a blank locale is unknown");
+    assert_eq!(
+        canada.accountability.assistance, None,
+        "`No Status` is unknown"
+    );
+
+    // Without an LEA file: enrollment without charters from District Areas,
+    // and the FRPM share estimated, saying so.
+    let bare = dir.path().join("bare");
+    elplan(&[
+        "import",
+        "fixtures/import/district_areas_sample.csv",
+        "--out-dir",
+        &bare.to_string_lossy(),
+    ])
+    .run();
+    let text = std::fs::read_to_string(bare.join("bayview-unified.ron")).expect("read");
+    let district = elplan::District::parse(Path::new("b.ron"), &text).expect("parse");
+    assert_eq!(district.enrollment, 11_900, "EnrollNonCharter");
+    assert_eq!(
+        district.students.frpm_share,
+        Some(0.5968),
+        "SEDcount ÷ EnrollTotal"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("frpm_share:"))
+        .expect("frpm line");
+    assert!(line.contains("// estimate:"), "{line}");
 }
 
 #[test]
@@ -194,8 +302,31 @@ fn a_bad_district_does_not_stop_the_batch() {
     );
 }
 
+/// The public tables beside the project, read as `elplan import` reads them.
+fn california_tables(data: &Path) -> elplan::import::Tables {
+    let mut tables = elplan::import::Tables {
+        schools: Some(
+            elplan::import::count_schools(&data.join("cupc_2017-18_school.csv")).expect("schools"),
+        ),
+        ..Default::default()
+    };
+    let (lea, failures) =
+        elplan::import::lea_counts(&data.join("cupc_2018-19_lea.csv")).expect("lea");
+    assert!(failures.is_empty(), "LEA file: {failures:?}");
+    tables.lea = Some(lea);
+    for file in ["elpi_2019.tsv", "elpi_2024.csv"] {
+        let (elpi, failures) = elplan::import::read_elpi(&data.join(file)).expect("elpi");
+        assert!(failures.is_empty(), "{file}: {failures:?}");
+        for (code, district) in elpi {
+            tables.elpi.entry(code).or_default().merge(district);
+        }
+    }
+    tables
+}
+
 /// The real CDE data of 944 California districts (`../shared/data/ca`):
-/// every row imports and every district plans.
+/// every row imports with every public fact, every district plans, and
+/// the plans differ from district to district.
 #[test]
 #[cfg_attr(
     not(ca_data),
@@ -207,38 +338,80 @@ fn all_944_california_districts_import_and_plan() {
         data.join("district_areas_2018-19.csv").exists(),
         "the California data is not in ../shared/data/ca"
     );
-    let schools =
-        elplan::import::count_schools(&data.join("cupc_2017-18_school.csv")).expect("schools");
-    let mut elpi = std::collections::HashMap::new();
-    for file in ["elpi_2019.tsv", "elpi_2024.csv"] {
-        let (history, failures) = elplan::import::elpi_history(&data.join(file)).expect("elpi");
-        assert!(failures.is_empty(), "{file}: {failures:?}");
-        for (code, years) in history {
-            elpi.entry(code)
-                .or_insert_with(std::collections::BTreeMap::new)
-                .extend(years);
-        }
-    }
-    let result = elplan::import::import(
-        &data.join("district_areas_2018-19.csv"),
-        Some(&schools),
-        &elpi,
-    )
-    .expect("import");
+    let tables = california_tables(&data);
+    let result =
+        elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
     assert!(result.failures.is_empty(), "{:?}", result.failures);
     assert_eq!(result.districts.len(), 944);
+    let mut districts = Vec::new();
     let mut with_history = 0;
     for imported in &result.districts {
         let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
         let path = PathBuf::from(format!("{}.ron", imported.district.id));
         let district = elplan::District::parse(&path, &text).expect("an imported file loads");
-        session().plan(&district, &path).expect("plans");
         with_history += usize::from(!district.history.is_empty());
+        districts.push((path, district));
     }
     // 764 of the 944 have ELPI status for at least one year; small districts are suppressed.
     assert!(
         with_history > 700,
         "most districts have ELPI history: {with_history}"
+    );
+    let find = |id: &str| {
+        districts
+            .iter()
+            .find(|(_, d)| d.id == id)
+            .unwrap_or_else(|| panic!("{id} imported"))
+    };
+    let (la_path, la) = find("los-angeles-unified");
+    assert!(
+        (la.enrollment as f64 - 446_609.0).abs() <= 446_609.0 * 0.02,
+        "LAUSD's own enrollment, without its charters: {}",
+        la.enrollment
+    );
+    let frpm = la.students.frpm_share.expect("LAUSD FRPM");
+    assert!((0.78..=0.86).contains(&frpm), "LAUSD FRPM share {frpm}");
+    let ltel = la
+        .students
+        .ltel_share_of_els
+        .expect("LAUSD long-term EL estimate");
+    assert!((0.15..=0.20).contains(&ltel), "LAUSD long-term ELs {ltel}");
+    let session = session();
+    let fired = |path: &PathBuf, district: &elplan::District| -> Vec<String> {
+        let plan = session.plan(district, path).expect("plans");
+        plan.findings.iter().map(|f| f.id.to_string()).collect()
+    };
+    let la_fired = fired(la_path, la);
+    for id in [
+        "differentiated_assistance",
+        "large_district",
+        "high_poverty",
+    ] {
+        assert!(
+            la_fired.iter().any(|f| f == id),
+            "LAUSD fires {id}: {la_fired:?}"
+        );
+    }
+    let (vineland_path, vineland) = find("vineland-elementary");
+    let vineland_fired = fired(vineland_path, vineland);
+    for id in ["rural_district", "high_ltel_rate"] {
+        assert!(
+            vineland_fired.iter().any(|f| f == id),
+            "Vineland fires {id}: {vineland_fired:?}"
+        );
+    }
+    let survey = elplan::survey::survey(session, &districts, 5).expect("survey");
+    assert_eq!(survey.districts, 944);
+    eprintln!("{}", survey.to_text());
+    assert!(
+        survey.strategy_sets >= 150,
+        "distinct strategy sets: {}",
+        survey.strategy_sets
+    );
+    assert!(
+        survey.findings_firing >= 15,
+        "findings that fire somewhere: {}",
+        survey.findings_firing
     );
 }
 

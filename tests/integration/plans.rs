@@ -135,6 +135,26 @@ fn decisions(json: &str) -> serde_json::Value {
     ] {
         strip(&mut plan[list]);
     }
+    // The request follows from `pending` and `compliance`; what is its own
+    // is the ranking: each field with how many findings, strategies and
+    // checklist items wait on it.
+    let request: Vec<serde_json::Value> = plan["data_request"]
+        .as_array()
+        .expect("data_request")
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_array().map_or(0, Vec::len);
+            format!(
+                "{} ({}/{}/{})",
+                r["field"].as_str().unwrap_or_default(),
+                n("findings"),
+                n("strategies"),
+                n("requirements")
+            )
+            .into()
+        })
+        .collect();
+    plan["data_request"] = request.into();
     plan
 }
 

@@ -1,0 +1,50 @@
+//! `elplan survey`: how the plans of many districts vary; the statewide
+//! report a rule-base maintainer reads after a rule change.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use elplan::session::{Session, Sources};
+use elplan::{Diagnostic, Diagnostics, District};
+
+use super::args::ReportFormat;
+use super::Status;
+
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// District files, or directories of them
+    #[arg(required = true, value_name = "FILE|DIR")]
+    inputs: Vec<PathBuf>,
+    /// How many of the most alike pairs of plans to list
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    alike: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    format: ReportFormat,
+}
+
+pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
+    let session = Session::load(sources)?;
+    let (files, _) = elplan::batch::district_files(&args.inputs)?;
+    if files.is_empty() {
+        return Err(Diagnostics::from(Diagnostic::new(
+            &args.inputs[0],
+            "no district files (.ron) found",
+        ))
+        .into());
+    }
+    let mut districts = Vec::with_capacity(files.len());
+    let mut problems = Vec::new();
+    for path in files {
+        match District::load(&path) {
+            Ok(district) => districts.push((path, district)),
+            Err(e) => problems.extend(e.0),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems).into());
+    }
+    let survey = elplan::survey::survey(&session, &districts, args.alike)?;
+    super::output::print_report(args.format, &survey, || survey.to_text())?;
+    Ok(Status::Success)
+}
