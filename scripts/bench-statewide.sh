@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$elplan" import "$data/district_areas_2018-19.csv" --out-dir "$work/districts" \
-    --schools "$data/cupc_2017-18_school.csv" --elpi "$data/elpi_2019.tsv" --elpi "$data/elpi_2024.csv"
+    --lea "$data/cupc_2018-19_lea.csv" --schools "$data/cupc_2017-18_school.csv" --elpi "$data/elpi_2019.tsv" --elpi "$data/elpi_2024.csv"
 count=$(ls "$work/districts" | wc -l)
 echo "districts: $count"
 
