@@ -123,6 +123,7 @@ pub fn check(files: RuleFiles, fixtures: Option<&Fixtures>) -> Report {
         .chain(&files.strategies)
         .cloned()
         .collect();
+    let sources_file = files.data_sources.0.clone();
     let mut diagnostics = Vec::new();
     let mut coverage = None;
     match RuleBase::from_files(files) {
@@ -134,6 +135,7 @@ pub fn check(files: RuleFiles, fixtures: Option<&Fixtures>) -> Report {
             enum_literals(&rules, &at, &mut diagnostics);
             stage_inversions(&rules, &at, &mut diagnostics);
             probes(&rules, &at, &mut diagnostics);
+            unsourced(&rules, &sources_file, &mut diagnostics);
             if let Some(fixtures) = fixtures {
                 coverage = Some(measure(&rules, fixtures, &mut diagnostics));
             }
@@ -227,6 +229,25 @@ fn enum_literals(
                     );
                 }
             }
+        }
+    }
+}
+
+/// Fields the rules read or declare as `needs` that `data_sources.ron`
+/// gives no source for: plans would ask for them without saying where.
+fn unsourced(rules: &RuleBase, file: &std::path::Path, out: &mut Vec<Diagnostic>) {
+    for (name, source) in rules.names.iter().zip(&rules.name_source) {
+        if source.is_none() {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    format!("the rules read `{name}`, but no data source says where to find it"),
+                )
+                .warning()
+                .with_hint(format!(
+                    "add (field: \"{name}\", question: \"…\", source: \"…\") to data_sources.ron"
+                )),
+            );
         }
     }
 }

@@ -78,7 +78,7 @@ enum Shortcuts {
 fn district_value(rules: &RuleBase, district: &District) -> (Value, Vec<Option<Value>>) {
     let value = Value::from(Serde(district));
     let fields = rules
-        .paths
+        .paths()
         .iter()
         .map(|path| lookup(&value, path))
         .collect();

@@ -270,7 +270,7 @@ fn reads(
                         }),
                 ),
                 Ref::District(path) => {
-                    let path = &rules.paths[*path];
+                    let path = &rules.paths()[*path];
                     (
                         path.clone(),
                         lookup(&district_value, path)

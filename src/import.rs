@@ -114,8 +114,10 @@ impl ElpiDistrict {
     /// Adds what another file says; for the same year the later file wins.
     pub fn merge(&mut self, other: ElpiDistrict) {
         self.status.extend(other.status);
-        if other.color.as_ref().map(|c| &c.1) >= self.color.as_ref().map(|c| &c.1) {
-            self.color = other.color.or(self.color.take());
+        match (&self.color, &other.color) {
+            (_, None) => {}
+            (Some((_, ours)), Some((_, theirs))) if ours > theirs => {}
+            _ => self.color = other.color,
         }
         for (year, takers) in other.takers {
             let entry = self.takers.entry(year).or_default();
@@ -176,6 +178,45 @@ fn headers(
         .enumerate()
         .map(|(i, h)| (h.trim().to_string(), i))
         .collect())
+}
+
+/// The index of a column the file must have; `what` names the file in the
+/// diagnostic ("the LEA file").
+fn required(
+    columns: &HashMap<String, usize>,
+    path: &Path,
+    what: &str,
+    name: &str,
+) -> Result<usize, Diagnostic> {
+    columns
+        .get(name)
+        .copied()
+        .ok_or_else(|| Diagnostic::new(path, format!("{what} has no `{name}` column")))
+}
+
+/// A record and its line, or `None` with the broken row added to
+/// `failures`, named by its line.
+fn readable(
+    record: Result<csv::StringRecord, csv::Error>,
+    path: &Path,
+    failures: &mut Vec<Diagnostic>,
+) -> Option<(u64, csv::StringRecord)> {
+    match record {
+        Ok(record) => Some((record.position().map_or(0, |p| p.line()), record)),
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line());
+            failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
+            None
+        }
+    }
+}
+
+/// A CALPADS file as people name it: `CALPADS UPC 2018-19, LEA file`.
+fn calpads_source(year: Option<String>, file: &str) -> String {
+    match year {
+        Some(year) => format!("CALPADS UPC {year}, {file}"),
+        None => format!("CALPADS UPC {file}"),
+    }
 }
 
 /// A number, or `None` for blank, suppressed (`*`) or unreadable cells;
@@ -246,11 +287,7 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let text = read_table(path)?;
     let mut rows = reader(&text, b',');
     let columns = headers(path, &mut rows)?;
-    let column = |name: &str| {
-        columns.get(name).copied().ok_or_else(|| {
-            Diagnostic::new(path, format!("the schools file has no `{name}` column"))
-        })
-    };
+    let column = |name: &str| required(&columns, path, "the schools file", name);
     let (county, district, school) = (
         column("County Code")?,
         column("District Code")?,
@@ -277,11 +314,10 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
             .entry(district_code(&code(county), &code(district)))
             .or_insert(0) += 1;
     }
-    let source = match seen_year {
-        Some(year) => format!("CALPADS UPC {year}, school file"),
-        None => "CALPADS UPC school file".to_string(),
-    };
-    Ok(SchoolCounts { source, counts })
+    Ok(SchoolCounts {
+        source: calpads_source(seen_year, "school file"),
+        counts,
+    })
 }
 
 /// The district rows (school code all zeros) of a CALPADS unduplicated
@@ -293,10 +329,7 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
     let mut rows = reader(&text, b',');
     let columns = headers(path, &mut rows)?;
     let column = |name: &str| {
-        columns
-            .get(name)
-            .copied()
-            .ok_or_else(|| Diagnostic::new(path, format!("the LEA file has no `{name}` column")).with_hint("elplan reads the CALPADS unduplicated pupil count LEA file (County Code, District Code, School Code, total_enrolled, frpm, english_learner)"))
+        required(&columns, path, "the LEA file", name).map_err(|d| d.with_hint("elplan reads the CALPADS unduplicated pupil count LEA file (County Code, District Code, School Code, total_enrolled, frpm, english_learner)"))
     };
     let (county, district, school, enrolled, frpm, els) = (
         column("County Code")?,
@@ -311,15 +344,9 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
     let mut failures = Vec::new();
     let mut seen_year = None;
     for record in rows.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
-                continue;
-            }
+        let Some((line, record)) = readable(record, path, &mut failures) else {
+            continue;
         };
-        let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         if !cell(school).trim_start_matches('0').is_empty() {
             continue;
@@ -349,10 +376,7 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
         out.districts
             .insert(district_code(cell(county), cell(district)), lea);
     }
-    out.source = match seen_year {
-        Some(year) => format!("CALPADS UPC {year}, LEA file"),
-        None => "CALPADS UPC LEA file".to_string(),
-    };
+    out.source = calpads_source(seen_year, "LEA file");
     Ok((out, failures))
 }
 
@@ -373,12 +397,7 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
     };
     let mut rows = reader(&text, delimiter);
     let columns = headers(path, &mut rows)?;
-    let column = |name: &str| {
-        columns
-            .get(name)
-            .copied()
-            .ok_or_else(|| Diagnostic::new(path, format!("the ELPI file has no `{name}` column")))
-    };
+    let column = |name: &str| required(&columns, path, "the ELPI file", name);
     let (cds, rtype, status, year) = (
         column("cds")?,
         column("rtype")?,
@@ -395,15 +414,9 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
     let mut out: HashMap<String, ElpiDistrict> = HashMap::new();
     let mut failures = Vec::new();
     for record in rows.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
-                continue;
-            }
+        let Some((line, record)) = readable(record, path, &mut failures) else {
+            continue;
         };
-        let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let long_term = match group.map(cell) {
             None | Some("English Learner") => false,
@@ -498,15 +511,8 @@ pub fn import(path: &Path, tables: &Tables) -> Result<Import, Diagnostic> {
     // Built at the first bad row: most tables have none.
     let mut lines: Option<LineIndex<'_>> = None;
     for record in rows.records() {
-        let (line, row) = match record {
-            Ok(record) => (record.position().map_or(0, |p| p.line()), record),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                result
-                    .failures
-                    .push(Diagnostic::new(path, format!("line {line}: {e}")));
-                continue;
-            }
+        let Some((line, row)) = readable(record, path, &mut result.failures) else {
+            continue;
         };
         match district_from_row(&row, &columns, tables) {
             Ok((mut district, notes)) => {

@@ -284,34 +284,34 @@ impl Renderer {
     /// A plan's data request as a form for a person to fill in (`elplan
     /// ask`), from the `ask.txt` template.
     pub fn render_request(&self, plan: &Plan<'_>, file: &Path) -> Result<String, Diagnostic> {
-        let template_name = "ask.txt";
-        let shown = self.origin.join(format!("{template_name}{SUFFIX}"));
-        let template = self.env.get_template(template_name).map_err(|_| {
-            Diagnostic::new(
-                &self.origin,
-                format!("no template `{template_name}{SUFFIX}`"),
-            )
-            .with_hint("a template directory for elplan ask needs ask.txt.j2")
-        })?;
         let file = file.display().to_string();
-        template
-            .render(context! { plan => Serde(plan), file })
-            .map_err(|e| template_diagnostic(&shown, None, &e))
+        self.render_named(
+            "ask.txt",
+            "elplan ask",
+            context! { plan => Serde(plan), file },
+        )
     }
 
     /// A starter district file (`elplan new`), from the `district.ron` template.
     pub fn render_starter(&self, id: &str, name: &str) -> Result<String, Diagnostic> {
-        let template_name = "district.ron";
-        let shown = self.origin.join(format!("{template_name}{SUFFIX}"));
-        let template = self.env.get_template(template_name).map_err(|_| {
-            Diagnostic::new(
-                &self.origin,
-                format!("no template `{template_name}{SUFFIX}`"),
+        self.render_named("district.ron", "elplan new", context! { id, name })
+    }
+
+    /// Renders the template `name` (without its suffix) that `command` needs.
+    fn render_named(
+        &self,
+        name: &str,
+        command: &str,
+        context: Value,
+    ) -> Result<String, Diagnostic> {
+        let shown = self.origin.join(format!("{name}{SUFFIX}"));
+        let template = self.env.get_template(name).map_err(|_| {
+            Diagnostic::new(&self.origin, format!("no template `{name}{SUFFIX}`")).with_hint(
+                format!("a template directory for {command} needs {name}{SUFFIX}"),
             )
-            .with_hint("a template directory for elplan new needs district.ron.j2")
         })?;
         template
-            .render(context! { id, name })
+            .render(context)
             .map_err(|e| template_diagnostic(&shown, None, &e))
     }
 }

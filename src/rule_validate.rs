@@ -423,26 +423,34 @@ fn check_timing(
     }
 }
 
+/// Whether `section.field` (or a top-level `field`, section "") is a
+/// district field a rule can name; `Err` with a did-you-mean hint if not.
+fn district_field(section: &str, field: &str) -> Result<(), Option<String>> {
+    let names = crate::district::field_names(section);
+    if names.contains(&field) && field != "year" {
+        Ok(())
+    } else {
+        Err(did_you_mean(field, names.iter().copied()))
+    }
+}
+
 /// Each data source names a district field, once.
 fn check_data_sources(
     sources: &[DataSource],
     (file, text): &(std::path::PathBuf, String),
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for s in sources {
-        let (section, field) = s.field.split_once('.').unwrap_or(("", &s.field));
-        let names = crate::district::field_names(section);
-        let at = |d: Diagnostic| match crate::source::find_after_line(
-            text,
-            1,
-            &format!("\"{}\"", s.field),
-        ) {
-            Some(offset) => d.at_offset(text, offset),
+        // The how-many-th time this field is written: its place in the file.
+        let nth = seen.entry(s.field.as_str()).or_default();
+        let quoted = format!("\"{}\"", s.field);
+        let at = |d: Diagnostic| match text.match_indices(&quoted).nth(*nth) {
+            Some((offset, _)) => d.at_offset(text, offset),
             None => d,
         };
-        if !names.contains(&field) || field == "year" || field.contains('.') {
-            let hint = did_you_mean(field, names.iter().copied());
+        let (section, field) = s.field.split_once('.').unwrap_or(("", &s.field));
+        if let Err(hint) = district_field(section, field) {
             problems.push(
                 at(Diagnostic::new(
                     file,
@@ -450,12 +458,13 @@ fn check_data_sources(
                 ))
                 .with_optional_hint(hint),
             );
-        } else if !seen.insert(s.field.as_str()) {
+        } else if *nth > 0 {
             problems.push(at(Diagnostic::new(
                 file,
                 format!("data source for `{}` is given twice", s.field),
             )));
         }
+        *nth += 1;
     }
 }
 
@@ -467,8 +476,7 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
             crate::rules::GoalSource::History(field) => ("history", field.as_str()),
             crate::rules::GoalSource::Field(path) => path.split_once('.').unwrap_or(("", path)),
         };
-        let names = crate::district::field_names(section);
-        if !names.contains(&field) || field == "year" {
+        if let Err(hint) = district_field(section, field) {
             problems.push(
                 Diagnostic::new(
                     file,
@@ -477,7 +485,7 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
                         g.id
                     ),
                 )
-                .with_optional_hint(did_you_mean(field, names.iter().copied())),
+                .with_optional_hint(hint),
             );
         }
     }

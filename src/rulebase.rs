@@ -171,11 +171,12 @@ pub struct RuleBase {
     pub(crate) strategy_index: HashMap<String, usize>,
     /// `state.*`: the reference values by id.
     pub(crate) state: Value,
-    /// Every district path an expression reads, once each.
-    pub(crate) paths: Vec<String>,
-    /// What a [`Missing`] set names: the district paths (same indices as
-    /// `paths`), then the names rules declare in `needs`.
+    /// What a [`Missing`] set names: every district path an expression
+    /// reads, once each (the first `path_count`, indexed as
+    /// [`Ref::District`]), then the names rules declare in `needs`.
     pub(crate) names: Vec<String>,
+    /// How many of `names` are district paths.
+    pub(crate) path_count: usize,
     /// Each name's place in alphabetical order.
     pub(crate) name_rank: Vec<usize>,
     /// Each name's data source, by index in `data_sources`.
@@ -227,7 +228,8 @@ impl RuleBase {
         let derived_index = index(rules.derived.iter().map(|d| &d.id));
         let finding_index = index(rules.findings.iter().map(|f| &f.id));
         let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
-        let mut names = resolved.paths.clone();
+        let path_count = resolved.paths.len();
+        let mut names = resolved.paths;
         let mut needs = |declared: &[String]| {
             let mut set = Missing::new();
             for name in declared {
@@ -312,7 +314,7 @@ impl RuleBase {
             finding_index: Arc::new(finding_index),
             strategy_index,
             state,
-            paths: resolved.paths,
+            path_count,
             name_rank: ranks(&names),
             name_source,
             names,
@@ -327,6 +329,11 @@ impl RuleBase {
 
     pub(crate) fn expression(&self, leaf: usize) -> &Expression<'_, 'static> {
         self.compiled.expression(leaf)
+    }
+
+    /// Every district path an expression reads, indexed as [`Ref::District`].
+    pub(crate) fn paths(&self) -> &[String] {
+        &self.names[..self.path_count]
     }
 
     /// The names in a set of missing data, in alphabetical order.

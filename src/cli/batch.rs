@@ -23,9 +23,10 @@ pub struct BatchArgs {
     format: FormatArg,
 }
 
-pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
-    let session = Session::load(sources)?;
-    let (files, skipped) = elplan::batch::district_files(&args.inputs)?;
+/// The district files among `inputs` (directories searched), each once;
+/// links to what was already found are skipped with a word. None is an error.
+pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let (files, skipped) = elplan::batch::district_files(inputs)?;
     for path in &skipped {
         eprintln!(
             "skipped {}: it leads to a file or folder already planned (a link)",
@@ -34,11 +35,17 @@ pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
     }
     if files.is_empty() {
         return Err(Diagnostics::from(Diagnostic::new(
-            &args.inputs[0],
+            &inputs[0],
             "no district files (.ron) found",
         ))
         .into());
     }
+    Ok(files)
+}
+
+pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
+    let session = Session::load(sources)?;
+    let files = district_inputs(&args.inputs)?;
     let outcomes = elplan::batch::run(&session, &files, &args.out_dir, args.format.into())?;
     let failed: Vec<String> = outcomes
         .iter()

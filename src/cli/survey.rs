@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use elplan::session::{Session, Sources};
-use elplan::{Diagnostic, Diagnostics, District};
+use elplan::{Diagnostics, District};
 
 use super::args::ReportFormat;
 use super::Status;
@@ -25,14 +25,7 @@ pub struct SurveyArgs {
 
 pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
     let session = Session::load(sources)?;
-    let (files, _) = elplan::batch::district_files(&args.inputs)?;
-    if files.is_empty() {
-        return Err(Diagnostics::from(Diagnostic::new(
-            &args.inputs[0],
-            "no district files (.ron) found",
-        ))
-        .into());
-    }
+    let files = super::batch::district_inputs(&args.inputs)?;
     let mut districts = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
     for path in files {

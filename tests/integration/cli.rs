@@ -1,7 +1,7 @@
 //! The command line as a user meets it: exit codes, diagnostics on bad
 //! input, atomic output, `--set`, standard input, custom rules and templates.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use crate::support::*;
@@ -239,35 +239,6 @@ fn a_missing_file_is_reported() {
         "{}",
         stderr(&output)
     );
-}
-
-/// An edit to a copy of the default rules: (file, text, replacement).
-type Edit<'a> = (&'a str, &'a str, &'a str);
-
-/// A copy of the default rule base with edits, for a broken-rules case.
-fn broken_rules(edits: &[Edit<'_>]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&Path::new(ROOT).join("rules"), dir.path());
-    for (file, from, to) in edits {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).expect("rule file");
-        assert!(text.contains(from), "{file} does not contain {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]
