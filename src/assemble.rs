@@ -6,8 +6,6 @@
 //! placement rules are [`crate::schedule`]'s. This module only joins them
 //! up and names things for the plan.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::condition::{Missing, Truth};
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
@@ -162,7 +160,8 @@ fn data_request<'r>(
             (name, request)
         })
         .collect();
-    request.sort_by_key(|(name, r)| {
+    // Ranks are unique, so the order is total.
+    request.sort_unstable_by_key(|(name, r)| {
         let decides = r.findings.len() + r.strategies.len() + r.requirements.len();
         (
             std::cmp::Reverse(decides),
@@ -228,54 +227,58 @@ fn driver_diagram<'r>(
     findings: &[FiredFinding<'r>],
     stages: &[StagePlan<'r>],
 ) -> DriverDiagram<'r> {
-    // One pass over the plan: the strategies answering each finding, and
-    // each area's strategies that answer none (linear in the plan's size).
-    let drivers_of: HashSet<&str> = findings
-        .iter()
-        .filter(|f| f.driver.is_some())
-        .map(|f| f.id)
-        .collect();
-    let mut answering: HashMap<&str, Vec<&'r str>> = HashMap::new();
-    let mut core: HashMap<&str, Vec<&'r str>> = HashMap::new();
-    let mut idea_areas: HashSet<&str> = HashSet::new();
+    // One pass over the plan, by area position (a handful of areas):
+    // each area's secondary drivers, in the findings' order, and its change
+    // strategies that answer none of them.
+    let area_of = |id: &str| rules.areas.iter().position(|a| a.id == id);
+    let count = rules.areas.len();
+    let mut secondary: Vec<Vec<SecondaryDriver<'r>>> = (0..count).map(|_| Vec::new()).collect();
+    let mut core: Vec<Vec<&'r str>> = vec![Vec::new(); count];
+    let mut has_ideas = vec![false; count];
+    // Where each finding's secondary driver is: (finding, area, index).
+    let mut drivers: Vec<(&str, usize, usize)> = Vec::new();
+    for f in findings {
+        let (Some(driver), Some(area)) = (f.driver, area_of(f.area)) else {
+            continue;
+        };
+        drivers.push((f.id, area, secondary[area].len()));
+        secondary[area].push(SecondaryDriver {
+            finding: f.id,
+            driver,
+            change_ideas: Vec::new(),
+        });
+    }
     let changes = stages
         .iter()
         .flat_map(|s| &s.strategies)
         .filter(|s| s.kind == StrategyKind::Change);
     for s in changes {
-        idea_areas.insert(s.area);
-        let answered: Vec<&str> = s
-            .addresses
-            .iter()
-            .copied()
-            .filter(|f| drivers_of.contains(f))
-            .collect();
-        if answered.is_empty() {
-            core.entry(s.area).or_default().push(s.id);
+        let Some(area) = area_of(s.area) else {
+            continue;
+        };
+        has_ideas[area] = true;
+        let mut answers = false;
+        for f in &s.addresses {
+            if let Some(&(_, a, k)) = drivers.iter().find(|d| d.0 == *f) {
+                secondary[a][k].change_ideas.push(s.id);
+                answers = true;
+            }
         }
-        for f in answered {
-            answering.entry(f).or_default().push(s.id);
+        if !answers {
+            core[area].push(s.id);
         }
     }
-    let mut secondary: HashMap<&str, Vec<SecondaryDriver<'r>>> = HashMap::new();
-    for f in findings {
-        let Some(driver) = f.driver else { continue };
-        secondary.entry(f.area).or_default().push(SecondaryDriver {
-            finding: f.id,
-            driver,
-            change_ideas: answering.remove(f.id).unwrap_or_default(),
-        });
-    }
-    let finding_areas: HashSet<&str> = secondary.keys().copied().collect();
     let drivers = rules
         .areas
         .iter()
-        .filter(|a| finding_areas.contains(a.id.as_str()) || idea_areas.contains(a.id.as_str()))
-        .map(|a| PrimaryDriver {
+        .zip(secondary.into_iter().zip(core))
+        .zip(has_ideas)
+        .filter(|((_, (secondary, _)), ideas)| !secondary.is_empty() || *ideas)
+        .map(|((a, (secondary, change_ideas)), _)| PrimaryDriver {
             area: &a.id,
             title: &a.title,
-            secondary: secondary.remove(a.id.as_str()).unwrap_or_default(),
-            change_ideas: core.remove(a.id.as_str()).unwrap_or_default(),
+            secondary,
+            change_ideas,
         })
         .collect();
     DriverDiagram {

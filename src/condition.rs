@@ -35,14 +35,15 @@ fn parse_expr(source: &str) -> Result<Expr<'_>, minijinja::Error> {
 fn check_size(source: &str) -> Result<(), minijinja::Error> {
     let (mut operators, mut depth, mut deepest) = (0usize, 0usize, 0usize);
     let mut quote: Option<char> = None;
-    let mut word = String::new();
-    let count_word = |word: &mut String, operators: &mut usize| {
-        if matches!(word.as_str(), "and" | "or" | "not" | "in" | "is") {
-            *operators += 1;
+    let mut word: Option<usize> = None;
+    let count_word = |word: &mut Option<usize>, end: usize, operators: &mut usize| {
+        if let Some(start) = word.take() {
+            if matches!(&source[start..end], "and" | "or" | "not" | "in" | "is") {
+                *operators += 1;
+            }
         }
-        word.clear();
     };
-    for c in source.chars() {
+    for (at, c) in source.char_indices() {
         if let Some(q) = quote {
             if c == q {
                 quote = None;
@@ -50,10 +51,10 @@ fn check_size(source: &str) -> Result<(), minijinja::Error> {
             continue;
         }
         if c.is_alphanumeric() || c == '_' {
-            word.push(c);
+            word.get_or_insert(at);
             continue;
         }
-        count_word(&mut word, &mut operators);
+        count_word(&mut word, at, &mut operators);
         match c {
             '\'' | '"' => quote = Some(c),
             '(' | '[' | '{' => {
@@ -65,7 +66,7 @@ fn check_size(source: &str) -> Result<(), minijinja::Error> {
             _ => {}
         }
     }
-    count_word(&mut word, &mut operators);
+    count_word(&mut word, source.len(), &mut operators);
     if operators > MAX_OPERATORS || deepest > MAX_NESTING {
         return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
@@ -98,6 +99,7 @@ pub(crate) fn check_template(source: &str) -> Result<(), (usize, minijinja::Erro
     let mut depth = 0usize;
     let mut rest = source;
     let mut offset = 0usize;
+    let (mut line, mut counted) = (1usize, 0usize);
     while let Some(at) = rest.find(['{']) {
         let after = &rest[at..];
         let close = if after.starts_with("{{") {
@@ -109,7 +111,9 @@ pub(crate) fn check_template(source: &str) -> Result<(), (usize, minijinja::Erro
             rest = &rest[at + 1..];
             continue;
         };
-        let line = source[..offset + at].matches('\n').count() + 1;
+        // Lines are counted from the last tag on: linear in the template.
+        line += source[counted..offset + at].matches('\n').count();
+        counted = offset + at;
         let end = after[2..].find(close).map_or(after.len(), |e| e + 2);
         let inside = &after[2..end];
         check_size(inside.trim_matches('-')).map_err(|e| (line, e))?;
@@ -192,24 +196,47 @@ impl Missing {
         }
     }
 
+    /// How many names the set has.
+    pub fn len(&self) -> usize {
+        let words = std::iter::once(&self.first).chain(&self.rest);
+        words.map(|w| w.count_ones() as usize).sum()
+    }
+
     /// Whether the set has no name.
     pub fn is_empty(&self) -> bool {
         self.first == 0 && self.rest.is_empty()
     }
 
     /// The names, by index, in increasing order.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        let words = std::iter::once(self.first).chain(self.rest.iter().copied());
-        words.enumerate().flat_map(|(w, word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                let bit = rest.trailing_zeros() as usize;
-                (rest != 0).then(|| {
-                    rest &= rest - 1;
-                    w * 64 + bit
-                })
-            })
-        })
+    pub fn iter(&self) -> MissingIter<'_> {
+        MissingIter {
+            word: self.first,
+            base: 0,
+            rest: self.rest.iter(),
+        }
+    }
+}
+
+/// The names of a [`Missing`] set, in increasing order.
+pub struct MissingIter<'a> {
+    /// The bits of the current word not yet returned.
+    word: u64,
+    /// The name of the current word's bit 0.
+    base: usize,
+    rest: std::slice::Iter<'a, u64>,
+}
+
+impl Iterator for MissingIter<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.word == 0 {
+            self.word = *self.rest.next()?;
+            self.base += 64;
+        }
+        let bit = self.word.trailing_zeros() as usize;
+        self.word &= self.word - 1;
+        Some(self.base + bit)
     }
 }
 
@@ -383,8 +410,15 @@ fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic 
 /// Tests (`is defined`), filters (`default`), calls, literals, nested
 /// `and`/`or` and if-expressions can observe an undefined value and decide
 /// anyway, so a leaf with any of them is always evaluated.
+#[cfg(test)]
 pub fn fails_on_undefined(source: &str) -> bool {
-    fn strict(expr: &Expr<'_>) -> bool {
+    parse_expr(source).is_ok_and(|expr| strict(&expr))
+}
+
+/// Whether `expr` can only fail (or yield undefined) when it reads an
+/// undefined value: see `fails_on_undefined`.
+fn strict(expr: &Expr<'_>) -> bool {
+    {
         match expr {
             Expr::Var(_) | Expr::Const(_) => true,
             Expr::GetAttr(x) => strict(&x.expr),
@@ -406,7 +440,6 @@ pub fn fails_on_undefined(source: &str) -> bool {
             _ => false,
         }
     }
-    parse_expr(source).is_ok_and(|expr| strict(&expr))
 }
 
 /// The source text of a leaf. minijinja's spans end exactly, but some
@@ -502,6 +535,151 @@ pub(crate) fn constant(source: &str) -> Option<minijinja::Value> {
         Ok(Expr::Const(c)) => Some(c.value.clone()),
         _ => None,
     }
+}
+
+/// A comparison's operator, as minijinja applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    In,
+    NotIn,
+}
+
+impl CompareOp {
+    fn of(kind: &CompareOpKind) -> CompareOp {
+        match kind {
+            CompareOpKind::Eq => CompareOp::Eq,
+            CompareOpKind::Ne => CompareOp::Ne,
+            CompareOpKind::Lt => CompareOp::Lt,
+            CompareOpKind::Lte => CompareOp::Lte,
+            CompareOpKind::Gt => CompareOp::Gt,
+            CompareOpKind::Gte => CompareOp::Gte,
+            CompareOpKind::In => CompareOp::In,
+            CompareOpKind::NotIn => CompareOp::NotIn,
+        }
+    }
+
+    /// `a op b` as minijinja's VM computes it for two defined values
+    /// (`Value`'s own equality and order; `in` over a list by equality);
+    /// `None` where this does not know minijinja's answer (`in` anything
+    /// but a list), which leaves the leaf to minijinja.
+    pub(crate) fn apply(self, a: &minijinja::Value, b: &minijinja::Value) -> Option<bool> {
+        Some(match self {
+            CompareOp::Eq => a == b,
+            CompareOp::Ne => a != b,
+            CompareOp::Lt => a < b,
+            CompareOp::Lte => a <= b,
+            CompareOp::Gt => a > b,
+            CompareOp::Gte => a >= b,
+            CompareOp::In | CompareOp::NotIn => {
+                if b.kind() != minijinja::value::ValueKind::Seq {
+                    return None;
+                }
+                let found = b.try_iter().ok()?.any(|item| item == *a);
+                found == (self == CompareOp::In)
+            }
+        })
+    }
+}
+
+/// One side of a [`Native`] form: a dotted name, a constant (a literal,
+/// or a list of literals), or a call of a global function whose arguments
+/// are operands too.
+#[derive(Debug, Clone)]
+pub(crate) enum Operand {
+    Name(String),
+    Const(minijinja::Value),
+    Call(String, Vec<Operand>),
+    /// A filter without arguments applied to an operand (`x | length`).
+    Filter(String, Box<Operand>),
+}
+
+/// A leaf the engine can work out without minijinja when what it reads is
+/// known: one comparison of two operands (`students.frpm_share >= 0.75`,
+/// `accountability.assistance in ['Differentiated', 'Intensive']`), or one
+/// call (`latest(history, 'elpi_status')`).
+#[derive(Debug, Clone)]
+pub(crate) enum Native {
+    Compare(Operand, CompareOp, Operand),
+    Call(Operand),
+}
+
+/// The native form of `source`, if it is nothing more.
+#[cfg(test)]
+pub(crate) fn native(source: &str) -> Option<Native> {
+    native_of(&parse_expr(source).ok()?)
+}
+
+/// The native form of `expr`, if it is nothing more: see `native`.
+fn native_of(expr: &Expr<'_>) -> Option<Native> {
+    fn operand(expr: &Expr<'_>) -> Option<Operand> {
+        match expr {
+            Expr::Const(c) => Some(Operand::Const(c.value.clone())),
+            Expr::List(l) => l.as_const().map(Operand::Const),
+            Expr::Call(c) => {
+                let Expr::Var(function) = &c.expr else {
+                    return None;
+                };
+                let args = c.args.iter().map(|arg| match arg {
+                    minijinja::machinery::ast::CallArg::Pos(expr) => operand(expr),
+                    _ => None,
+                });
+                Some(Operand::Call(
+                    function.id.to_string(),
+                    args.collect::<Option<_>>()?,
+                ))
+            }
+            Expr::Filter(f) if f.args.is_empty() => Some(Operand::Filter(
+                f.name.to_string(),
+                Box::new(operand(f.expr.as_ref()?)?),
+            )),
+            other => path_of(other).map(Operand::Name),
+        }
+    }
+    let (left, op, right) = match expr {
+        Expr::Call(_) | Expr::Filter(_) => return operand(expr).map(Native::Call),
+        Expr::Compare(c) if c.ops.len() == 1 => {
+            (&c.expr, CompareOp::of(&c.ops[0].op), &c.ops[0].expr)
+        }
+        Expr::BinOp(b) => {
+            let op = match b.op {
+                BinOpKind::Eq => CompareOp::Eq,
+                BinOpKind::Ne => CompareOp::Ne,
+                BinOpKind::Lt => CompareOp::Lt,
+                BinOpKind::Lte => CompareOp::Lte,
+                BinOpKind::Gt => CompareOp::Gt,
+                BinOpKind::Gte => CompareOp::Gte,
+                BinOpKind::In => CompareOp::In,
+                _ => return None,
+            };
+            (&b.left, op, &b.right)
+        }
+        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Not) => match &u.expr {
+            Expr::BinOp(b) if matches!(b.op, BinOpKind::In) => {
+                (&b.left, CompareOp::NotIn, &b.right)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(Native::Compare(operand(left)?, op, operand(right)?))
+}
+
+/// What the engine needs to know of a leaf, from one parse: its value if
+/// it is a constant, whether it is strict (`fails_on_undefined`), and its
+/// native form ([`Native`]). `None` where the leaf does not parse.
+pub(crate) fn leaf_form(source: &str) -> Option<(Option<minijinja::Value>, bool, Option<Native>)> {
+    let expr = parse_expr(source).ok()?;
+    let constant = match &expr {
+        Expr::Const(c) => Some(c.value.clone()),
+        _ => None,
+    };
+    Some((constant, strict(&expr), native_of(&expr)))
 }
 
 /// The (path, literal) pairs where an expression compares a string with a
@@ -742,5 +920,87 @@ mod tests {
     fn syntax_errors_are_reported() {
         let mut leaves = Vec::new();
         assert!(Logic::split("a and (b", &mut leaves).is_err());
+    }
+
+    #[test]
+    fn native_comparisons_agree_with_minijinja() {
+        use minijinja::{context, Environment, Value};
+        let env = Environment::new();
+        let values = [
+            Value::from(0),
+            Value::from(3),
+            Value::from(3.0),
+            Value::from(0.25),
+            Value::from(-1.5),
+            Value::from(true),
+            Value::from(false),
+            Value::from("Rural"),
+            Value::from("rural"),
+            Value::from(""),
+            Value::from(()),
+            Value::from(vec![Value::from("Rural"), Value::from(3)]),
+            Value::from(Vec::<Value>::new()),
+        ];
+        let ops = [
+            ("==", CompareOp::Eq),
+            ("!=", CompareOp::Ne),
+            ("<", CompareOp::Lt),
+            ("<=", CompareOp::Lte),
+            (">", CompareOp::Gt),
+            (">=", CompareOp::Gte),
+            ("in", CompareOp::In),
+            ("not in", CompareOp::NotIn),
+        ];
+        let mut decided = 0;
+        for (text, op) in ops {
+            let source = format!("a {text} b");
+            let parsed = match native(&source) {
+                Some(Native::Compare(Operand::Name(a), parsed, Operand::Name(b))) => {
+                    assert_eq!((a.as_str(), b.as_str()), ("a", "b"));
+                    parsed
+                }
+                other => panic!("{source} parsed as {other:?}"),
+            };
+            assert_eq!(parsed, op, "{source}");
+            let expr = env.compile_expression(&source).unwrap();
+            for a in &values {
+                for b in &values {
+                    let Some(native) = op.apply(a, b) else {
+                        continue;
+                    };
+                    let theirs = expr.eval(context! { a => a.clone(), b => b.clone() });
+                    assert_eq!(
+                        theirs.map(|v| v.is_true()).ok(),
+                        Some(native),
+                        "{a:?} {text} {b:?}"
+                    );
+                    decided += 1;
+                }
+            }
+        }
+        assert!(decided > 500, "only {decided} comparisons decided natively");
+    }
+
+    #[test]
+    fn only_comparisons_calls_and_filters_are_native() {
+        for source in [
+            "a.b >= 0.2",
+            "'x' not in a.l",
+            "f(a, 'x', 3)",
+            "a.l | length",
+            "x in ['a', 'b']",
+        ] {
+            assert!(native(source).is_some(), "{source}");
+        }
+        for source in [
+            "a and b",
+            "a + 1 > 2",
+            "a < b < c",
+            "a | default(1)",
+            "a is defined",
+            "a.x.y == 1 or b",
+        ] {
+            assert!(native(source).is_none(), "{source}");
+        }
     }
 }

@@ -13,12 +13,11 @@ use minijinja::value::Serde;
 use minijinja::{ErrorKind, Value};
 
 use crate::condition::{Logic, Missing, Truth};
-use crate::context::{lookup, Scope, Slots};
+use crate::context::{Scope, Slots};
 use crate::diagnostic::Diagnostic;
 use crate::district::District;
 use crate::graph::Node;
-use crate::rule_compile::evidence_template;
-use crate::rule_resolve::Ref;
+use crate::rule_resolve::{Native as NativeLeaf, Ref, Side};
 use crate::rulebase::RuleBase;
 use crate::rules::Origin;
 
@@ -77,10 +76,21 @@ enum Shortcuts {
 /// the rule base reads (`None` where it is absent).
 fn district_value(rules: &RuleBase, district: &District) -> (Value, Vec<Option<Value>>) {
     let value = Value::from(Serde(district));
-    let fields = rules
-        .paths()
+    let defined = |v: Value| (!v.is_undefined() && !v.is_none()).then_some(v);
+    let (roots, steps) = &rules.path_steps;
+    let roots: Vec<Option<Value>> = roots
         .iter()
-        .map(|path| lookup(&value, path))
+        .map(|root| value.get_attr(root).ok().and_then(defined))
+        .collect();
+    let fields = steps
+        .iter()
+        .map(|(root, field)| {
+            let root = roots[*root].as_ref()?;
+            match field {
+                Some(field) => root.get_attr(field).ok().and_then(defined),
+                None => Some(root.clone()),
+            }
+        })
         .collect();
     (value, fields)
 }
@@ -151,7 +161,7 @@ fn evaluate_with(
                         finding_slots.set(i, Value::from(true));
                         let evidence = rules
                             .env()
-                            .get_template(&evidence_template(&rule.id))
+                            .get_template(&rules.findings[i].evidence)
                             .and_then(|t| t.render(scope.clone()))
                             .map_err(|e| {
                                 rule_error(
@@ -342,6 +352,15 @@ fn rule_error(
     diagnostic
 }
 
+/// What [`LeafEvaluator::native`] makes of a comparison.
+enum Native {
+    Decided(Value),
+    /// A side reads something unknown.
+    Unknown,
+    /// Left to minijinja.
+    Undecided,
+}
+
 struct LeafEvaluator<'a> {
     rules: &'a RuleBase,
     scope: &'a Value,
@@ -370,7 +389,9 @@ impl LeafEvaluator<'_> {
         if let Some(constant) = &info.constant {
             return Ok(Ok(constant.clone()));
         }
-        if self.shortcuts != Shortcuts::On {
+        if self.shortcuts != Shortcuts::On || info.cheap_parts {
+            // The parts decide it (the slow way, or more cheaply than
+            // minijinja evaluating the whole).
             if info.whole {
                 return Ok(Err(Missing::new()));
             }
@@ -383,9 +404,18 @@ impl LeafEvaluator<'_> {
                 self.missing(leaf)
             }));
         }
-        if info.plain && self.shortcuts == Shortcuts::On {
-            if let Some(value) = self.plain(&info.refs[0]) {
-                return Ok(Ok(value));
+        if self.shortcuts == Shortcuts::On {
+            if info.plain {
+                if let Some(value) = self.plain(&info.refs[0]) {
+                    return Ok(Ok(value));
+                }
+            } else if let Some(native) = &info.native {
+                match self.native(native) {
+                    Native::Decided(value) => return Ok(Ok(value)),
+                    // minijinja would fail on the undefined value.
+                    Native::Unknown => return Ok(Err(self.missing(leaf))),
+                    Native::Undecided => {}
+                }
             }
         }
         match self.rules.expression(leaf).eval(self.scope.clone()) {
@@ -420,6 +450,44 @@ impl LeafEvaluator<'_> {
                 .get_attr(id)
                 .ok()
                 .filter(|v| !v.is_undefined()),
+        }
+    }
+
+    /// A native leaf's value: decided when what it reads is known and the
+    /// work is one it can do, unknown when it reads something unknown.
+    fn native(&self, native: &NativeLeaf) -> Native {
+        let result = match native {
+            NativeLeaf::Compare(left, op, right) => self.side(left).and_then(|left| {
+                let right = self.side(right)?;
+                op.apply(&left, &right)
+                    .map(Value::from)
+                    .ok_or(Native::Undecided)
+            }),
+            NativeLeaf::Call(call) => self.side(call),
+        };
+        match result {
+            Ok(value) => Native::Decided(value),
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// One operand's value, or why there is none.
+    fn side(&self, side: &Side) -> Result<Value, Native> {
+        match side {
+            Side::Ref(r) => self.plain(r).ok_or(Native::Unknown),
+            Side::Const(value) => Ok(value.clone()),
+            Side::Call(helper, args) => {
+                let args = args
+                    .iter()
+                    .map(|a| self.side(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match (helper.0)(&args) {
+                    Ok(v) if v.is_undefined() => Err(Native::Unknown),
+                    Ok(v) => Ok(v),
+                    Err(e) if e.kind() == ErrorKind::UndefinedError => Err(Native::Unknown),
+                    Err(_) => Err(Native::Undecided),
+                }
+            }
         }
     }
 

@@ -7,6 +7,8 @@
 //! `mermaid` makes text safe in a Mermaid label. A helper that lacks the data it needs returns an *undefined*
 //! error, which the engine reads as "unknown".
 
+use std::sync::Arc;
+
 use minijinja::{Environment, Error, ErrorKind, Value};
 
 /// The names of the global functions below, which are not district fields.
@@ -31,6 +33,72 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("pick", pick);
     env.add_filter("mermaid", mermaid);
     env.add_filter("md", md);
+}
+
+/// A helper as a function of its arguments' values.
+pub(crate) type NativeHelper = Arc<dyn Fn(&[Value]) -> Result<Value, Error> + Send + Sync>;
+
+/// The history and state-reference helpers, for the engine to call
+/// without evaluating an expression: the same functions, with minijinja's
+/// argument conversions. Any error (even a wrong argument) leaves the call
+/// to minijinja, which reports it in its own words.
+pub(crate) fn native(name: &str, series: &Arc<Series>) -> Option<NativeHelper> {
+    fn arg<T: TryFrom<Value, Error = Error>>(args: &[Value], at: usize) -> Result<T, Error> {
+        let value = args
+            .get(at)
+            .ok_or_else(|| Error::from(ErrorKind::MissingArgument))?;
+        T::try_from(value.clone())
+    }
+    fn text(args: &[Value], at: usize) -> Result<&str, Error> {
+        args.get(at)
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::from(ErrorKind::InvalidOperation))
+    }
+    fn arity(args: &[Value], count: usize) -> Result<(), Error> {
+        if args.len() == count {
+            Ok(())
+        } else {
+            Err(Error::from(ErrorKind::InvalidOperation))
+        }
+    }
+    let history = |f: fn(Value, &str) -> Result<Value, Error>| -> NativeHelper {
+        Arc::new(move |a: &[Value]| {
+            arity(a, 2)?;
+            f(a[0].clone(), text(a, 1)?)
+        })
+    };
+    let series = series.clone();
+    Some(match name {
+        "latest" => history(latest),
+        "latest_year" => history(latest_year),
+        "values" => history(values),
+        "years_with" => history(|h, f| years_with(h, f).map(Value::from)),
+        "falling" => Arc::new(|a: &[Value]| {
+            arity(a, 3)?;
+            falling(a[0].clone(), text(a, 1)?, arg(a, 2)?).map(Value::from)
+        }),
+        "state_in" => Arc::new(move |a: &[Value]| {
+            arity(a, 2)?;
+            series_lookup(&series, text(a, 0)?, &a[1]).map(|(value, _)| Value::from(value))
+        }),
+        "state_year_in" => Arc::new(move |a: &[Value]| {
+            arity(a, 2)?;
+            series_lookup(&series, text(a, 0)?, &a[1]).map(|(_, year)| Value::from(year))
+        }),
+        _ => return None,
+    })
+}
+
+/// The built-in filters the engine applies itself, as functions of the
+/// filtered value: `length`, minijinja's own.
+pub(crate) fn native_filter(name: &str) -> Option<NativeHelper> {
+    match name {
+        "length" => Some(Arc::new(|a: &[Value]| match a {
+            [value] => minijinja::filters::length(value).map(Value::from),
+            _ => Err(Error::from(ErrorKind::InvalidOperation)),
+        })),
+        _ => None,
+    }
 }
 
 /// Text made safe inside a quoted Mermaid label (`A["…"]`) or a Gantt task
@@ -93,18 +161,18 @@ fn reported(history: &Value, field: &str) -> Result<Vec<Value>, Error> {
     Ok(out)
 }
 
-fn missing(field: &str, what: &str) -> Error {
-    Error::new(
-        ErrorKind::UndefinedError,
-        format!("history has {what} reporting {field}"),
-    )
+/// The undefined error of a helper that lacks history: the engine reads it
+/// as "unknown", so it is built without formatting (the expression that
+/// failed names the field wherever the message is shown).
+fn missing(what: &'static str) -> Error {
+    Error::new(ErrorKind::UndefinedError, what)
 }
 
 /// The newest reported value of `field` in `history`.
 fn latest(history: Value, field: &str) -> Result<Value, Error> {
     reported(&history, field)?
         .pop()
-        .ok_or_else(|| missing(field, "no year"))
+        .ok_or_else(|| missing("history has no year reporting the field"))
 }
 
 /// The school year of the newest reported value of `field`.
@@ -116,7 +184,7 @@ fn latest_year(history: Value, field: &str) -> Result<Value, Error> {
             year = Some(entry.get_attr("year")?);
         }
     }
-    year.ok_or_else(|| missing(field, "no year"))
+    year.ok_or_else(|| missing("history has no year reporting the field"))
 }
 
 /// The year a reference or a school year stands for, as a number to
@@ -154,27 +222,28 @@ pub fn pick_year<'a>(
 
 /// `state_in(id, year)` and `state_year_in(id, year)`: a state reference's
 /// value for a district year, and the year it is from.
-pub fn register_series(env: &mut Environment<'_>, series: Series) {
-    let series = std::sync::Arc::new(series);
-    let lookup = |series: &Series, id: &str, year: &Value| -> Result<(f64, String), Error> {
-        let year = year.as_str().unwrap_or_default();
-        let entries = series.get(id).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidOperation,
-                format!("no state reference `{id}`"),
-            )
-        })?;
-        pick_year(entries, year)
-            .map(|(_, value, year)| (*value, year.clone()))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no value for `{id}`")))
-    };
+pub fn register_series(env: &mut Environment<'_>, series: Arc<Series>) {
     let values = series.clone();
     env.add_function("state_in", move |id: &str, year: Value| {
-        lookup(&values, id, &year).map(|(value, _)| value)
+        series_lookup(&values, id, &year).map(|(value, _)| value)
     });
     env.add_function("state_year_in", move |id: &str, year: Value| {
-        lookup(&series, id, &year).map(|(_, year)| year)
+        series_lookup(&series, id, &year).map(|(_, year)| year)
     });
+}
+
+/// A state reference's value for a district year, and the year it is from.
+fn series_lookup(series: &Series, id: &str, year: &Value) -> Result<(f64, String), Error> {
+    let year = year.as_str().unwrap_or_default();
+    let entries = series.get(id).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("no state reference `{id}`"),
+        )
+    })?;
+    pick_year(entries, year)
+        .map(|(_, value, year)| (*value, year.clone()))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no value for `{id}`")))
 }
 
 /// Every reported value of `field`, oldest first.
@@ -192,7 +261,7 @@ fn years_with(history: Value, field: &str) -> Result<usize, Error> {
 fn falling(history: Value, field: &str, years: usize) -> Result<bool, Error> {
     let reported = reported(&history, field)?;
     if years < 2 || reported.len() < years {
-        return Err(missing(field, &format!("fewer than {years} years")));
+        return Err(missing("history has too few years reporting the field"));
     }
     let tail = &reported[reported.len() - years..];
     Ok(tail.windows(2).all(|pair| pair[1] < pair[0]))

@@ -230,7 +230,7 @@ fn environment(
     env.set_fuel(Some(EVIDENCE_FUEL));
     env.set_recursion_limit(TEMPLATE_RECURSION);
     crate::helpers::register(&mut env);
-    crate::helpers::register_series(&mut env, series(rules));
+    crate::helpers::register_series(&mut env, std::sync::Arc::new(series(rules)));
     for f in &rules.findings {
         if let Err((_, e)) = crate::condition::check_template(&f.evidence) {
             problems.push(locate.at_key(

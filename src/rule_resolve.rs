@@ -10,13 +10,15 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use minijinja::Value;
 
-use crate::condition::Logic;
+use crate::condition::{self, CompareOp, Logic, Operand};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::district;
 use crate::graph::{DependencyGraph, Node};
+use crate::helpers::NativeHelper;
 use crate::rule_compile::Split;
 use crate::rule_validate::{Locator, Validated};
 use crate::rules::Origin;
@@ -43,12 +45,55 @@ pub(crate) struct Leaf {
     pub constant: Option<Value>,
     pub whole: bool,
     /// It can only be unknown when it reads something unknown
-    /// ([`crate::condition::fails_on_undefined`]).
+    /// (`crate::condition::fails_on_undefined`).
     pub strict: bool,
     /// The leaf is nothing but the name of what it reads
     /// (`findings.high_poverty`, `family.elac_active`): its value is that
     /// value, looked up without evaluating the expression.
     pub plain: bool,
+    /// The leaf is one comparison of names and constants
+    /// ([`crate::condition::comparison`]), each name read as a plain leaf
+    /// reads it: decided without evaluating the expression when both
+    /// values are known.
+    pub native: Option<Native>,
+    /// A whole condition whose parts are all [`Leaf::cheap`]: the engine
+    /// evaluates the parts rather than trying the whole first.
+    pub cheap_parts: bool,
+}
+
+impl Leaf {
+    /// Whether the engine can decide this leaf without minijinja when what
+    /// it reads is known: a constant, a plain name or a native comparison.
+    pub fn cheap(&self) -> bool {
+        self.constant.is_some() || self.plain || self.native.is_some()
+    }
+}
+
+/// A leaf the engine works out itself ([`crate::condition::Native`],
+/// resolved).
+#[derive(Debug, Clone)]
+pub(crate) enum Native {
+    Compare(Side, CompareOp, Side),
+    Call(Side),
+}
+
+/// One operand of a [`Native`] leaf.
+#[derive(Debug, Clone)]
+pub(crate) enum Side {
+    /// A name read as a plain leaf reads it.
+    Ref(Ref),
+    Const(Value),
+    Call(Helper, Vec<Side>),
+}
+
+/// A native helper ([`crate::helpers::native`]) in a [`Side`].
+#[derive(Clone)]
+pub(crate) struct Helper(pub NativeHelper);
+
+impl std::fmt::Debug for Helper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Helper")
+    }
 }
 
 /// The names resolved and the graph built.
@@ -106,6 +151,7 @@ pub(crate) fn resolve(
         findings: &finding_index,
         references: &reference_ids,
         paths: RefCell::default(),
+        series: Arc::new(crate::rule_compile::series(rules)),
     };
     let leaves = resolve_leaves(rules, split, &resolver, locate, &mut problems);
     let mut evidence_reads = Vec::with_capacity(rules.findings.len());
@@ -176,12 +222,14 @@ fn resolve_leaves(
                 .enumerate()
                 .map(|(i, l)| (Node::Requirement(i), l)),
         );
+    let mut wholes = Vec::new();
     for (node, logic) in conditions {
-        if let Logic::Whole(w, _) = logic {
-            whole[*w] = true;
-        }
         let mut ids = Vec::new();
         logic.leaves(&mut ids);
+        if let Logic::Whole(w, _) = logic {
+            whole[*w] = true;
+            wholes.push((*w, ids.clone()));
+        }
         for i in ids {
             owner[i] = Some(node);
         }
@@ -200,14 +248,20 @@ fn resolve_leaves(
             }
         });
         let plain = is_plain(source, &refs, resolver);
+        let (constant, strict, native) = crate::condition::leaf_form(source).unwrap_or_default();
         leaves.push(Leaf {
             source: source.clone(),
             refs,
-            constant: crate::condition::constant(source),
+            constant,
             whole: whole[i],
-            strict: crate::condition::fails_on_undefined(source),
+            strict,
             plain,
+            native: native.and_then(|form| native_leaf(form, resolver)),
+            cheap_parts: false,
         });
+    }
+    for (w, parts) in wholes {
+        leaves[w].cheap_parts = parts.iter().all(|&p| leaves[p].cheap());
     }
     leaves
 }
@@ -230,6 +284,39 @@ fn is_plain(source: &str, refs: &[Ref], resolver: &Resolver<'_>) -> bool {
             Ref::Derived(_) | Ref::Finding(_) | Ref::State(_) => parts.len() == 2,
             Ref::District(p) => resolver.paths.borrow().1[*p] == source,
         }
+}
+
+/// `source` as a leaf the engine works out itself, when each operand is a
+/// constant, a name that is plain on its own, or a call of a native
+/// helper.
+fn native_leaf(form: condition::Native, resolver: &Resolver<'_>) -> Option<Native> {
+    let side = |operand| side(operand, resolver);
+    Some(match form {
+        condition::Native::Compare(left, op, right) => {
+            Native::Compare(side(left)?, op, side(right)?)
+        }
+        condition::Native::Call(call) => Native::Call(side(call)?),
+    })
+}
+
+/// One operand of a native leaf, resolved.
+fn side(operand: Operand, resolver: &Resolver<'_>) -> Option<Side> {
+    match operand {
+        Operand::Const(value) => Some(Side::Const(value)),
+        Operand::Name(name) => {
+            let r = resolver.resolve(&name).ok()??;
+            is_plain(&name, std::slice::from_ref(&r), resolver).then_some(Side::Ref(r))
+        }
+        Operand::Call(function, args) => {
+            let helper = crate::helpers::native(&function, &resolver.series)?;
+            let args = args.into_iter().map(|a| side(a, resolver));
+            Some(Side::Call(Helper(helper), args.collect::<Option<_>>()?))
+        }
+        Operand::Filter(filter, value) => {
+            let helper = crate::helpers::native_filter(&filter)?;
+            Some(Side::Call(Helper(helper), vec![side(*value, resolver)?]))
+        }
+    }
 }
 
 /// The graph, nodes in a fixed order, edges to what a node reads or
@@ -344,6 +431,8 @@ struct Resolver<'a> {
     references: &'a HashSet<&'a str>,
     /// District paths seen so far: index by path, and paths by index.
     paths: RefCell<(HashMap<String, usize>, Vec<String>)>,
+    /// The state references as series, for native `state_in` calls.
+    series: Arc<crate::helpers::Series>,
 }
 
 /// Each id and its index, in order.

@@ -22,6 +22,29 @@ use crate::rule_files::RuleFiles;
 use crate::rule_resolve::{Leaf, Ref};
 use crate::rules::{Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy};
 
+/// See [`RuleBase::path_steps`].
+fn path_steps(paths: &[String]) -> (Vec<String>, Vec<(usize, Option<String>)>) {
+    let mut roots: Vec<String> = Vec::new();
+    let steps = paths
+        .iter()
+        .map(|path| {
+            let (root, field) = match path.split_once('.') {
+                Some((root, field)) => (root, Some(field.to_string())),
+                None => (path.as_str(), None),
+            };
+            let at = match roots.iter().position(|r| r == root) {
+                Some(at) => at,
+                None => {
+                    roots.push(root.to_string());
+                    roots.len() - 1
+                }
+            };
+            (at, field)
+        })
+        .collect();
+    (roots, steps)
+}
+
 /// Each name's place in alphabetical order.
 fn ranks(names: &[String]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..names.len()).collect();
@@ -59,6 +82,8 @@ pub struct CompiledFinding {
     pub(crate) when: Logic,
     /// Its declared `needs` as names: what settles it when it is unknown.
     pub(crate) needs: Missing,
+    /// The name of its evidence template in the rule base's environment.
+    pub(crate) evidence: String,
 }
 
 /// A strategy as written, with its conditions compiled and its stage and
@@ -177,6 +202,9 @@ pub struct RuleBase {
     pub(crate) names: Vec<String>,
     /// How many of `names` are district paths.
     pub(crate) path_count: usize,
+    /// The district paths as steps: the distinct top-level fields, and for
+    /// each path the index of its top-level field and the field under it.
+    pub(crate) path_steps: (Vec<String>, Vec<(usize, Option<String>)>),
     /// Each name's place in alphabetical order.
     pub(crate) name_rank: Vec<usize>,
     /// Each name's data source, by index in `data_sources`.
@@ -257,6 +285,7 @@ impl RuleBase {
             .zip(split.findings)
             .map(|(rule, when)| CompiledFinding {
                 needs: needs(&rule.needs),
+                evidence: crate::rule_compile::evidence_template(&rule.id),
                 rule,
                 when,
             })
@@ -269,7 +298,7 @@ impl RuleBase {
             .collect();
         let mut addresses = resolved.addresses.into_iter();
         let mut requires = rules.requires.into_iter();
-        let strategies = rules
+        let strategies: Vec<CompiledStrategy> = rules
             .strategies
             .into_iter()
             .zip(rules.stage_of)
@@ -289,6 +318,15 @@ impl RuleBase {
                 in_place,
             })
             .collect();
+        // The batch list pays only where some strategy condition is more than
+        // the engine decides itself.
+        let strategy_batch = split.batch.filter(|_| {
+            strategies.iter().any(|s: &CompiledStrategy| {
+                std::iter::once(&s.when)
+                    .chain(&s.in_place)
+                    .any(|logic| !cheap(&resolved.leaves, logic))
+            })
+        });
         let name_source = names
             .iter()
             .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
@@ -315,10 +353,11 @@ impl RuleBase {
             strategy_index,
             state,
             path_count,
+            path_steps: path_steps(&names[..path_count]),
             name_rank: ranks(&names),
             name_source,
             names,
-            strategy_batch: split.batch,
+            strategy_batch,
             template_values,
         })
     }
@@ -338,9 +377,10 @@ impl RuleBase {
 
     /// The names in a set of missing data, in alphabetical order.
     pub(crate) fn names_of(&self, missing: &Missing) -> Vec<&str> {
-        let mut names: Vec<usize> = missing.iter().collect();
-        names.sort_unstable_by_key(|&i| self.name_rank[i]);
-        names.into_iter().map(|i| self.names[i].as_str()).collect()
+        let mut names = Vec::with_capacity(missing.len());
+        names.extend(missing.iter().map(|i| self.names[i].as_str()));
+        names.sort_unstable();
+        names
     }
 
     /// The strategy with this id.
@@ -428,4 +468,11 @@ fn template_values(rules: &crate::rule_validate::Validated) -> Value {
             .map(|e| (e.id.as_str(), e))
             .collect(),
     }))
+}
+
+/// Whether the engine decides every leaf of `logic` itself.
+fn cheap(leaves: &[Leaf], logic: &Logic) -> bool {
+    let mut ids = Vec::new();
+    logic.leaves(&mut ids);
+    ids.iter().all(|&i| leaves[i].cheap())
 }
