@@ -371,7 +371,7 @@ fn probes(
             let rendered = rules
                 .env()
                 .get_template(&evidence_template(&f.id))
-                .and_then(|t| t.render(scope.clone()));
+                .and_then(|t| crate::render::render_sentence(&t, scope.clone()));
             if let Err(e) = rendered {
                 let detail = e
                     .detail()

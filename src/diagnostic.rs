@@ -229,6 +229,22 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// A long list shown short: the first `shown` items, then how many more
+/// (`a, b, c and 7,997 more`), so one message stays one readable line.
+pub fn fold(items: &[impl AsRef<str>], shown: usize) -> String {
+    let mut out = items
+        .iter()
+        .take(shown)
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = items.len().saturating_sub(shown);
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
+}
+
 /// The candidate closest to `wanted`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -249,6 +265,13 @@ pub fn did_you_mean<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lists_are_folded() {
+        let many: Vec<String> = (0..8000).map(|i| format!("x{i}")).collect();
+        assert_eq!(super::fold(&many, 3), "x0, x1, x2 and 7997 more");
+        assert_eq!(super::fold(&many[..2], 3), "x0, x1");
+    }
+
     use super::*;
 
     #[test]

@@ -162,7 +162,7 @@ fn evaluate_with(
                         let evidence = rules
                             .env()
                             .get_template(&rules.findings[i].evidence)
-                            .and_then(|t| t.render(scope.clone()))
+                            .and_then(|t| crate::render::render_sentence(&t, scope.clone()))
                             .map_err(|e| {
                                 rule_error(
                                     &rule.origin,

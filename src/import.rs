@@ -651,7 +651,13 @@ fn district_from_row(
         _ => None,
     };
     let cds = cell("CDSCode");
-    let mut district = District::new(&slug(&name), &name, kind, enrollment as u32, el_share);
+    // A name without a letter or digit (`???`) makes no id: the CDS code,
+    // unique per district, stands in.
+    let id = match slug(&name) {
+        id if id.is_empty() => format!("district-{}", slug(cds)),
+        id => id,
+    };
+    let mut district = District::new(&id, &name, kind, enrollment as u32, el_share);
     note("name", format!("{areas}: DistrictName"));
     note("kind", format!("{areas}: DistrictType"));
     if grades.is_some() {

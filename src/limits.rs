@@ -24,5 +24,13 @@ pub const TEMPLATE_FUEL: u64 = 50_000_000;
 /// The most instructions one finding's evidence sentence may run.
 pub const EVIDENCE_FUEL: u64 = TEMPLATE_FUEL / 10;
 
+/// The most one rendering of a document template may write: a few hundred
+/// times the largest bundled plan; a template that prints without end stops
+/// here rather than fill memory and disk.
+pub const MAX_OUTPUT_BYTES: usize = 32 * 1024 * 1024;
+
+/// The most one finding's evidence sentence (or a plan's aim) may write.
+pub const MAX_SENTENCE_BYTES: usize = 64 * 1024;
+
 /// The deepest nesting of macros, includes and blocks a template may use.
 pub const TEMPLATE_RECURSION: usize = 200;

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{fold, Diagnostic, Diagnostics};
 use crate::district::{self, District};
 
 /// One `PATH=VALUE` override.
@@ -84,7 +84,7 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
             .into_iter()
             .map(|p| {
                 let culprit = overrides.iter().rev().find(|o| p.path.starts_with(&o.path));
-                let here = culprit.map_or_else(|| format!("--set {}", all.join(", ")), origin);
+                let here = culprit.map_or_else(|| format!("--set {}", fold(&all, 5)), origin);
                 Diagnostic::new(Path::new(&here), format!("{}: {}", p.path, p.message))
             })
             .collect(),

@@ -16,7 +16,9 @@ use minijinja::{context, Environment, UndefinedBehavior, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::district::District;
 use crate::figures::Figures;
-use crate::limits::{MAX_TEMPLATE_BYTES, TEMPLATE_FUEL, TEMPLATE_RECURSION};
+use crate::limits::{
+    MAX_OUTPUT_BYTES, MAX_SENTENCE_BYTES, MAX_TEMPLATE_BYTES, TEMPLATE_FUEL, TEMPLATE_RECURSION,
+};
 use crate::plan::Plan;
 use crate::rulebase::RuleBase;
 use crate::timing::{month_labels, MonthLabel};
@@ -102,7 +104,12 @@ impl Renderer {
     /// The default templates, compiled into the binary.
     pub fn embedded() -> Result<Renderer, Diagnostics> {
         let origin = PathBuf::from("<embedded templates>");
-        let files = DEFAULT_TEMPLATES
+        Renderer::from_files(origin.clone(), Renderer::embedded_files(&origin))
+    }
+
+    /// The default templates as [`Renderer::from_files`] takes them.
+    pub fn embedded_files(origin: &Path) -> Vec<(PathBuf, String, String)> {
+        DEFAULT_TEMPLATES
             .files()
             .map(|f| {
                 let name = f.path().to_string_lossy().into_owned();
@@ -112,8 +119,7 @@ impl Renderer {
                     f.contents_utf8().unwrap_or("").to_string(),
                 )
             })
-            .collect();
-        Renderer::from_files(origin, files)
+            .collect()
     }
 
     /// Every `*.j2` file in `dir` (`--templates DIR`), replacing the defaults.
@@ -144,7 +150,9 @@ impl Renderer {
         Renderer::from_files(dir.to_path_buf(), files)
     }
 
-    fn from_files(
+    /// Templates given as text: each with the path diagnostics show, its
+    /// file name (`plan.md.j2`) and its text. `origin` names them all.
+    pub fn from_files(
         origin: PathBuf,
         files: Vec<(PathBuf, String, String)>,
     ) -> Result<Renderer, Diagnostics> {
@@ -233,10 +241,62 @@ impl Renderer {
             figures,
             ..rules.template_values.clone()
         };
-        template
-            .render(context)
+        render_capped(&template, context, MAX_OUTPUT_BYTES)
             .map_err(|e| template_diagnostic(&shown(name), None, &e))
     }
+}
+
+/// Renders a one-sentence template (evidence, the aim), which its fuel
+/// keeps small, and refuses one longer than [`MAX_SENTENCE_BYTES`].
+pub(crate) fn render_sentence(
+    template: &minijinja::Template<'_, '_>,
+    context: Value,
+) -> Result<String, minijinja::Error> {
+    let text = template.render(context)?;
+    if text.len() > MAX_SENTENCE_BYTES {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::WriteFailure,
+            format!("the output passed the limit of {MAX_SENTENCE_BYTES} bytes for one sentence"),
+        ));
+    }
+    Ok(text)
+}
+
+/// Renders `template` into a string of at most `limit` bytes: past it the
+/// rendering stops with a write error ([`template_diagnostic`] names the
+/// limit), so a template that prints without end cannot fill memory.
+pub(crate) fn render_capped(
+    template: &minijinja::Template<'_, '_>,
+    context: Value,
+    limit: usize,
+) -> Result<String, minijinja::Error> {
+    struct Capped {
+        out: Vec<u8>,
+        limit: usize,
+    }
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.out.len() + buf.len() > self.limit {
+                return Err(std::io::Error::other(format!(
+                    "the output passed the limit of {} bytes",
+                    self.limit
+                )));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut capped = Capped {
+        out: Vec::new(),
+        limit,
+    };
+    template.render_captured_to(context, &mut capped)?;
+    // minijinja writes whole strings, so the bytes are UTF-8.
+    String::from_utf8(capped.out)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
 }
 
 impl Renderer {
@@ -258,8 +318,7 @@ impl Renderer {
         };
         let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
         let context = context! { district, goals => Serde(goals), ..rules.template_values.clone() };
-        Ok(template
-            .render(context)
+        Ok(render_sentence(&template, context)
             .map_err(|e| template_diagnostic(&shown, None, &e))?
             .trim()
             .to_string())
@@ -310,8 +369,7 @@ impl Renderer {
                 format!("a template directory for {command} needs {name}{SUFFIX}"),
             )
         })?;
-        template
-            .render(context)
+        render_capped(&template, context, MAX_OUTPUT_BYTES)
             .map_err(|e| template_diagnostic(&shown, None, &e))
     }
 }
@@ -329,12 +387,26 @@ fn template_diagnostic(path: &Path, source: Option<&str>, error: &minijinja::Err
         || error.kind().to_string(),
         |d| format!("{} ({d})", error.kind()),
     );
-    let name = error.name().unwrap_or("template");
+    // A write fails only where the output passed its limit (the writer's
+    // own error says which), and a limit is stated in the template's words.
+    let detail = match (error.kind(), std::error::Error::source(error)) {
+        (minijinja::ErrorKind::WriteFailure, Some(cause)) => cause.to_string(),
+        _ => detail,
+    };
+    let name = error.name().unwrap_or_else(|| {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .map_or("template", |n| n.trim_end_matches(SUFFIX))
+    });
     let mut diagnostic = Diagnostic::new(path, format!("template `{name}`: {detail}"));
     if error.kind() == minijinja::ErrorKind::OutOfFuel {
         diagnostic = diagnostic.with_hint(format!(
             "a template may run at most {TEMPLATE_FUEL} instructions: look for a loop that never ends or grows too fast"
         ));
+    } else if error.kind() == minijinja::ErrorKind::WriteFailure {
+        diagnostic = diagnostic.with_hint(
+            "a template's output has a size limit far beyond any plan: look for a loop that prints too much or a string repeated too often",
+        );
     }
     match (error.line(), source) {
         (Some(line), Some(source)) => diagnostic.at(source, line, 1),

@@ -85,7 +85,7 @@ impl Changes {
         all.extend(self.overrides.iter().cloned());
         if !self.overrides.is_empty() {
             let sets: Vec<String> = self.overrides.iter().map(ToString::to_string).collect();
-            labels.push(sets.join(", "));
+            labels.push(crate::diagnostic::fold(&sets, 5));
         }
         let changed = overrides::apply(district, &all).map_err(|d| match &self.scenario {
             Some(path) => Diagnostics(

@@ -54,6 +54,12 @@ impl Session {
         self.rules = rules;
     }
 
+    /// Replaces the templates, keeping the rule base (a template directory
+    /// edited and loaded again).
+    pub fn set_renderer(&mut self, renderer: Renderer) {
+        self.renderer = renderer;
+    }
+
     /// The compiled rule base.
     pub fn rules(&self) -> &RuleBase {
         &self.rules

@@ -176,22 +176,116 @@ fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -
         .with_optional_hint(hint)
 }
 
-/// Offset of `name:` as a key at or after `from`.
+/// Offset of `name:` as a key at or after `from` (a place in the code, not
+/// inside a comment or string): keys written in `//` and `/* */` comments
+/// and in string literals are passed over, so a caret never lands on them.
 pub fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
-    let mut start = from;
-    while let Some(found) = source.get(start..)?.find(name) {
-        let at = start + found;
-        let before_ok = source[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        let after = source[at + name.len()..].trim_start();
-        if before_ok && after.starts_with(':') {
-            return Some(at);
+    let bytes = source.as_bytes();
+    let key = name.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii();
+    let mut i = from;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'/', Some(b'/')) => {
+                i = memchr_from(bytes, i, b'\n');
+                continue;
+            }
+            (b'/', Some(b'*')) => {
+                i = skip_block_comment(bytes, i);
+                continue;
+            }
+            (b'"' | b'\'', _) => {
+                i = skip_quoted(bytes, i);
+                continue;
+            }
+            (b'r', Some(b'"' | b'#')) if i == 0 || !ident(bytes[i - 1]) => {
+                if let Some(end) = skip_raw_string(bytes, i) {
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
         }
-        start = at + name.len();
+        if bytes[i..].starts_with(key) && (i == 0 || !ident(bytes[i - 1])) {
+            let after = &bytes[i + key.len()..];
+            let gap = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            if after.get(gap) == Some(&b':') && after.get(gap + 1) != Some(&b':') {
+                return Some(i);
+            }
+        }
+        i += 1;
     }
     None
+}
+
+/// The offset of the next `byte` at or after `from`, or the end.
+fn memchr_from(bytes: &[u8], from: usize, byte: u8) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == byte)
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// The offset after a `/* … */` comment starting at `from` (RON nests them).
+fn skip_block_comment(bytes: &[u8], from: usize) -> usize {
+    let (mut depth, mut i) = (0usize, from);
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The offset after a string or character literal opening at `from`.
+fn skip_quoted(bytes: &[u8], from: usize) -> usize {
+    let quote = bytes[from];
+    let mut i = from + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return i + 1,
+            b'\n' if quote == b'\'' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The offset after a raw string (`r"…"`, `r#"…"#`) opening at `from`, if
+/// one opens there.
+fn skip_raw_string(bytes: &[u8], from: usize) -> Option<usize> {
+    let hashes = bytes[from + 1..].iter().take_while(|&&b| b == b'#').count();
+    let open = from + 1 + hashes;
+    if bytes.get(open) != Some(&b'"') {
+        return None;
+    }
+    let mut i = open + 1;
+    while i < bytes.len() {
+        if bytes[i] == b'"'
+            && bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&b| b == b'#')
+                .count()
+                == hashes
+        {
+            return Some(i + 1 + hashes);
+        }
+        i += 1;
+    }
+    Some(bytes.len())
 }
 
 /// The offset of `needle` in `source` at or after the start of 1-based

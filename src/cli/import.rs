@@ -64,18 +64,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         .collect();
     let existing: Vec<&PathBuf> = targets.iter().filter(|p| p.exists()).collect();
     if !existing.is_empty() && !args.force {
-        let shown: Vec<String> = existing
-            .iter()
-            .take(10)
-            .map(|p| p.display().to_string())
-            .collect();
-        let more = existing.len().saturating_sub(10);
-        let list = shown.join(", ")
-            + &if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
+        let shown: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
+        let list = elplan::diagnostic::fold(&shown, 10);
         return Err(Diagnostics::from(
             Diagnostic::new(
                 &args.out_dir,

@@ -23,10 +23,13 @@ pub fn run(sources: &Sources, args: &NewArgs) -> anyhow::Result<Status> {
     let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
     if args.id.is_empty() || !args.id.bytes().all(valid) {
         return Err(Diagnostics::from(
-            Diagnostic::new(shown, format!("`{}` is not a valid id", args.id)).with_hint(format!(
-                "use lowercase letters, digits and `-`, e.g. `{}`",
-                elplan::import::slug(&args.id)
-            )),
+            Diagnostic::new(shown, format!("`{}` is not a valid id", args.id)).with_hint(
+                match elplan::import::slug(&args.id) {
+                    // Nothing in it makes an id: show what one looks like.
+                    slug if slug.is_empty() => "use lowercase letters, digits and `-`, such as the district's name: `fresno-unified`".to_string(),
+                    slug => format!("use lowercase letters, digits and `-`, e.g. `{slug}`"),
+                },
+            ),
         )
         .into());
     }

@@ -14,17 +14,52 @@ pub fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
         Some(path) => {
             Ok(elplan::output::write_atomic(path, text.as_bytes()).map_err(Diagnostics::from)?)
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
-        }
+        None => match write_stdout(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::anyhow!(
+                "cannot write to standard output ({e}), so the output is lost: give --output FILE, or leave standard output open"
+            )),
+            _ => Ok(()),
+        },
     }
+}
+
+/// Writes to standard output so that every failure is seen: Rust's own
+/// standard output treats a closed descriptor (`>&-`) as a sink that
+/// swallows everything, so the bytes go through a duplicate of it, which
+/// cannot be made from a closed one.
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    if stdout_was_closed() {
+        return Err(std::io::Error::other("it was closed when elplan started"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let stdout = std::io::stdout();
+        let _lock = stdout.lock();
+        let fd = stdout.as_fd().try_clone_to_owned()?;
+        let mut file = std::fs::File::from(fd);
+        file.write_all(bytes)?;
+        file.flush()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()
+    }
+}
+
+/// Whether standard output was closed when the process started (see
+/// `STDOUT_CLOSED` in main.rs): a shell's `> /dev/null` is no error, a
+/// closed descriptor is.
+#[cfg(target_os = "linux")]
+fn stdout_was_closed() -> bool {
+    crate::STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_was_closed() -> bool {
+    false
 }
 
 /// The canonical form of a path that may not exist yet: its directory's

@@ -460,3 +460,100 @@ fn a_long_chain_or_deep_nesting_in_a_template_is_a_diagnostic_not_a_crash() {
         );
     }
 }
+
+/// With standard output closed (`>&-`), the runtime put /dev/null in its
+/// place and the plan was lost with exit 0; now it is an error. `> /dev/null`
+/// stays a deliberate discard.
+#[test]
+fn a_closed_standard_output_is_an_error_not_a_lost_plan() {
+    let run = |redirect: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" plan {MENDOTA} {redirect}",))
+            .arg(env!("CARGO_BIN_EXE_elplan"))
+            .current_dir(ROOT)
+            .output()
+            .expect("sh")
+    };
+    let closed = run(">&-");
+    assert_eq!(closed.status.code(), Some(1), "{}", shown(&closed));
+    insta::assert_snapshot!(stderr(&closed));
+    let discarded = run("> /dev/null");
+    assert_eq!(discarded.status.code(), Some(0), "{}", shown(&discarded));
+    assert!(discarded.stderr.is_empty(), "{}", shown(&discarded));
+}
+
+/// An evidence sentence that prints a huge string is a rule error naming
+/// the finding, not a plan of many megabytes.
+#[test]
+fn an_evidence_sentence_past_its_size_limit_is_a_rule_error() {
+    let rules = broken_rules(&[(
+        "findings.ron",
+        "evidence: \"",
+        "evidence: \"{{ 'x' * 100000 }}",
+    )]);
+    let output = elplan(&["--rules", &rules.path().to_string_lossy(), "plan", MENDOTA]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let text = shown_redacted(&output, &[(&rules.path().to_string_lossy(), "RULES")]);
+    assert!(text.contains("limit of 65536 bytes"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// A name with no letter or digit made an empty id, refused as "`` is not
+/// a valid id" with no hint: `new` now shows what an id looks like, and
+/// `import` names the district by its CDS code.
+#[test]
+fn a_name_without_letters_or_digits_still_gets_an_id() {
+    let output = elplan(&["new", "!!!"]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    insta::assert_snapshot!(shown(&output));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample =
+        std::fs::read_to_string(Path::new(ROOT).join("fixtures/import/district_areas_sample.csv"))
+            .expect("sample table");
+    let mut lines = sample.lines();
+    let header = lines.next().expect("header");
+    let row = lines
+        .next()
+        .expect("a row")
+        .replace("Bayview Unified", "???");
+    let table = dir.path().join("areas.csv");
+    std::fs::write(&table, format!("{header}\n{row}\n")).expect("write table");
+    let out = dir.path().join("districts");
+    let output = elplan(&[
+        "import",
+        &table.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let file = out.join("district-01100010000000.ron");
+    let text = std::fs::read_to_string(&file).expect("the district is named by its CDS code");
+    assert!(text.contains("id: \"district-01100010000000\""), "{text}");
+    assert!(text.contains("name: \"???\""), "{text}");
+}
+
+/// A scenario of thousands of overrides that left another field
+/// inconsistent printed every override on one line of 66 KB: the list is
+/// folded.
+#[test]
+fn a_scenario_of_thousands_of_overrides_is_reported_on_short_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("many.ron");
+    let set = "(\"schools\", \"1\"),".repeat(6_000);
+    std::fs::write(&scenario, format!("Scenario(name: \"Many\", set: [{set}])")).expect("write");
+    let output = elplan(&[
+        "whatif",
+        "fixtures/cases/dual-language-shortage.ron",
+        "--scenario",
+        &scenario.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let text = shown_redacted(&output, &[(&dir.path().to_string_lossy(), "DIR")]);
+    let longest = text.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} bytes");
+    insta::assert_snapshot!(text);
+}
