@@ -111,11 +111,7 @@ pub fn run(
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Diagnostic::new(out_dir, format!("cannot create the output directory: {e}"))
     })?;
-    let ext = match format {
-        Format::Md => "md",
-        Format::Html => "html",
-        Format::Json => "json",
-    };
+    let ext = format.extension();
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         bar.set_style(
@@ -152,7 +148,11 @@ pub fn run(
     }
 
     // Ids are claimed in file order, so a duplicate is always the later file.
+    // A workplan named `summary` would be the summary sheet: that id is taken.
     let mut seen = std::collections::HashSet::new();
+    if format == Format::Csv {
+        seen.insert("summary".to_string());
+    }
     let mut outcomes = Vec::with_capacity(planned.len());
     let mut writes = Vec::new();
     for (file, result) in planned {

@@ -77,6 +77,7 @@ pub mod source;
 pub mod survey;
 pub mod sweep;
 mod timing;
+pub mod workplan;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use district::District;

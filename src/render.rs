@@ -37,6 +37,8 @@ pub enum Format {
     Html,
     /// The plan as JSON.
     Json,
+    /// The workplan sheet: one row per scheduled strategy.
+    Csv,
 }
 
 impl Format {
@@ -44,7 +46,17 @@ impl Format {
         match self {
             Format::Md => Some("plan.md"),
             Format::Html => Some("plan.html"),
-            Format::Json => None,
+            Format::Json | Format::Csv => None,
+        }
+    }
+
+    /// The file extension of a document in this format (`md`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Csv => "csv",
         }
     }
 }
@@ -210,7 +222,10 @@ impl Renderer {
         options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
         let Some(name) = format.template() else {
-            return Ok(plan.to_json());
+            return Ok(match format {
+                Format::Csv => crate::workplan::csv(plan, &months(plan)),
+                _ => plan.to_json(),
+            });
         };
         let shown = |name: &str| self.origin.join(format!("{name}{SUFFIX}"));
         let template = self.env.get_template(name).map_err(|_| {
@@ -375,11 +390,7 @@ impl Renderer {
 }
 
 fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Md => "md",
-        Format::Html => "html",
-        Format::Json => "json",
-    }
+    format.extension()
 }
 
 fn template_diagnostic(path: &Path, source: Option<&str>, error: &minijinja::Error) -> Diagnostic {

@@ -56,6 +56,8 @@ pub enum FormatArg {
     Md,
     Html,
     Json,
+    /// The workplan sheet: one row per scheduled strategy
+    Csv,
 }
 
 impl From<FormatArg> for Format {
@@ -64,6 +66,7 @@ impl From<FormatArg> for Format {
             FormatArg::Md => Format::Md,
             FormatArg::Html => Format::Html,
             FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }

@@ -376,3 +376,53 @@ fn survey_reports_how_plans_vary() {
         "{text}"
     );
 }
+
+/// The workplan sheet: one row per scheduled strategy, in the plan's
+/// order, that the `csv` crate reads back; batch writes one per district.
+#[test]
+fn the_workplan_sheet_has_a_row_per_scheduled_strategy() {
+    for district in [MENDOTA, "fixtures/cases/tight-cap.ron"] {
+        let plan = elplan(&["plan", district, "--format", "json"]).json();
+        let scheduled: Vec<String> = plan["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .flat_map(|s| s["strategies"].as_array().expect("strategies").iter())
+            .map(|s| s["id"].as_str().expect("id").to_string())
+            .collect();
+        let sheet = elplan(&["plan", district, "--format", "csv", "--date", "2025-08-01"]).ok();
+        let mut reader = csv::Reader::from_reader(sheet.as_bytes());
+        let header = reader.headers().expect("header").clone();
+        assert_eq!(&header[0], "id");
+        assert_eq!(&header[header.len() - 1], "status");
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+        let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+        assert_eq!(ids, scheduled, "{district}");
+        assert!(rows
+            .iter()
+            .all(|r| r[7].starts_with("20") && &r[13] == "planned"));
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    elplan(&[
+        "batch",
+        "fixtures/elin",
+        "--out-dir",
+        &out.path().to_string_lossy(),
+        "--format",
+        "csv",
+    ])
+    .ok();
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "charter-organization.csv",
+            "summary.csv",
+            "urban-district.csv"
+        ]
+    );
+}
