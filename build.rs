@@ -5,7 +5,8 @@
 // is there, and always under CI (where its absence is a failure); elsewhere
 // they are ignored with their reason, never passed while skipped. The cfg
 // `ca_data` says which; `browser` does the same for tests that need
-// headless Chromium on PATH (which `.ci/run` installs).
+// headless Chromium and poppler's pdftoppm and pdftotext on PATH (which
+// `.ci/run` installs).
 use std::path::Path;
 
 fn main() {
@@ -24,7 +25,11 @@ fn main() {
     }
     println!("cargo:rustc-check-cfg=cfg(browser)");
     println!("cargo:rerun-if-env-changed=PATH");
-    if ci || on_path("chromium") {
+    if ci
+        || ["chromium", "pdftoppm", "pdftotext"]
+            .into_iter()
+            .all(on_path)
+    {
         println!("cargo:rustc-cfg=browser");
     }
 }

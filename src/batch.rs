@@ -17,6 +17,7 @@ use crate::district::District;
 use crate::render::{Format, RenderOptions};
 use crate::rulebase::RuleBase;
 use crate::session::Session;
+use crate::workplan::cell;
 
 /// The district files among `inputs`: files as given, directories searched
 /// for `.ron` files; sorted, so the order never depends on the file system.
@@ -98,7 +99,7 @@ pub struct Outcome {
 }
 
 /// A district planned and rendered, or why not.
-type Planned = Result<(District, String, Counts), String>;
+type Planned = Result<(District, Vec<u8>, Counts), String>;
 
 /// Plans every file and writes `<id>.<ext>` into `out_dir`, then
 /// `summary.csv`. Returns each district's outcome, in file order.
@@ -127,7 +128,7 @@ pub fn run(
                 let district = District::load(file).map_err(|d| d.to_string())?;
                 let plan = session.plan(&district, file).map_err(|d| d.to_string())?;
                 let text = session
-                    .render(format, &plan, &district, &RenderOptions::default())
+                    .document(format, &plan, &district, file, &RenderOptions::default())
                     .map_err(|d| d.to_string())?;
                 let counts = Counts {
                     findings: plan.findings.len(),
@@ -192,7 +193,7 @@ pub fn run(
     }
     let written: Vec<Result<(), Diagnostic>> = writes
         .par_iter()
-        .map(|(path, text)| crate::output::write_atomic(path, text.as_bytes()))
+        .map(|(path, bytes)| crate::output::write_atomic(path, bytes))
         .collect();
     if let Some(Err(d)) = written.into_iter().find(Result::is_err) {
         return Err(d.into());
@@ -203,17 +204,6 @@ pub fn run(
     )
     .map_err(Diagnostics::from)?;
     Ok(outcomes)
-}
-
-/// Text for a spreadsheet cell that a spreadsheet will not run as a
-/// formula: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
-/// return gets a leading apostrophe (OWASP, CSV injection).
-pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
 }
 
 /// `summary.csv`: one row per district file, in file order.

@@ -347,7 +347,8 @@ fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
         y += row;
         for s in &stage.strategies {
             let (b0, b1) = (x_of(s.start_month), x_of(s.end_month + 1));
-            let title = wrap(&clean(s.title.as_str().unwrap_or(s.id)), 50, 1).concat();
+            // 44 characters of 11-unit text fill the 300-unit label column.
+            let title = wrap(&clean(s.title.as_str().unwrap_or(s.id)), 44, 1).concat();
             let kind = if s.ongoing { "ongoing" } else { "bar" };
             shapes.push(bar(kind, (b0, y + 3.0, b1 - b0, row - 7.0), 12.0, title));
             y += row;

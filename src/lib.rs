@@ -62,6 +62,7 @@ pub mod import;
 pub mod limits;
 pub mod output;
 pub mod overrides;
+pub mod pdf;
 pub mod plan;
 pub mod render;
 mod rule_compile;

@@ -39,13 +39,16 @@ pub enum Format {
     Json,
     /// The workplan sheet: one row per scheduled strategy.
     Csv,
+    /// The HTML report laid out for paper and printed to PDF by Chromium
+    /// ([`crate::pdf`]); [`Renderer::render`] gives the page to print.
+    Pdf,
 }
 
 impl Format {
     fn template(self) -> Option<&'static str> {
         match self {
             Format::Md => Some("plan.md"),
-            Format::Html => Some("plan.html"),
+            Format::Html | Format::Pdf => Some("plan.html"),
             Format::Json | Format::Csv => None,
         }
     }
@@ -57,7 +60,13 @@ impl Format {
             Format::Html => "html",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Pdf => "pdf",
         }
+    }
+
+    /// Whether documents in this format are bytes rather than text.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Pdf)
     }
 }
 
@@ -71,6 +80,11 @@ pub struct RenderOptions {
     /// (through [`crate::Session::draft`]); left out, the draft carries no
     /// date and its months are numbered from the school year's start.
     pub date: Option<String>,
+    /// Who the draft is prepared for, on a printed draft's cover (the
+    /// district's name when left out).
+    pub prepared_for: Option<String>,
+    /// Who prepared it, on a printed draft's cover.
+    pub prepared_by: Option<String>,
 }
 
 /// Parses a `YYYY-MM-DD` date into (year, month, day).
@@ -239,7 +253,7 @@ impl Renderer {
         let months = months(plan);
         let plan_value = Value::from(Serde(plan));
         let scheduled = scheduled(&plan_value);
-        let figures = if format == Format::Html {
+        let figures = if matches!(format, Format::Html | Format::Pdf) {
             Value::from(Serde(Figures::new(plan, &months)))
         } else {
             Value::UNDEFINED
@@ -254,6 +268,10 @@ impl Renderer {
             // each format escapes it its own way.
             aim => plan.driver_diagram.aim.as_str(),
             figures,
+            // A page laid out for paper: cover, contents, page numbers.
+            print => format == Format::Pdf,
+            prepared_for => options.prepared_for.as_deref(),
+            prepared_by => options.prepared_by.as_deref(),
             ..rules.template_values.clone()
         };
         render_capped(&template, context, MAX_OUTPUT_BYTES)

@@ -105,7 +105,25 @@ impl Session {
             .render(format, plan, district, &self.rules, options)
     }
 
-    /// Plans `district` and renders the draft in `format`; a dated draft
+    /// A plan of `district` as a document in `format`: the rendered text,
+    /// or for PDF the printed page ([`crate::pdf`]). `file` names the
+    /// district in diagnostics.
+    pub fn document(
+        &self,
+        format: Format,
+        plan: &Plan<'_>,
+        district: &District,
+        file: &Path,
+        options: &RenderOptions,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let text = self.render(format, plan, district, options)?;
+        match format {
+            Format::Pdf => crate::pdf::print(&text, file),
+            _ => Ok(text.into_bytes()),
+        }
+    }
+
+    /// Plans `district` and makes the draft in `format`; a dated draft
     /// (`options.date`) starts its plan in that month.
     pub fn draft(
         &self,
@@ -113,14 +131,14 @@ impl Session {
         file: &Path,
         format: Format,
         options: &RenderOptions,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let start = options
             .date
             .as_deref()
             .and_then(crate::render::parse_date)
             .map(|(year, month, _)| (year, month));
         let plan = self.plan_dated(district, file, start)?;
-        self.render(format, &plan, district, options)
+        self.document(format, &plan, district, file, options)
     }
 }
 

@@ -5,7 +5,6 @@
 
 use minijinja::Value;
 
-use crate::batch::cell;
 use crate::plan::Plan;
 use crate::timing::MonthLabel;
 
@@ -77,6 +76,17 @@ pub fn csv(plan: &Plan<'_>, months: &[MonthLabel]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Text for a spreadsheet cell that a spreadsheet will not run as a
+/// formula: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading apostrophe (OWASP, CSV injection).
+pub fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The items of a list value (none if it is not a list).
 fn items(value: &Value) -> impl Iterator<Item = Value> {
     value.try_iter().into_iter().flatten()
@@ -87,50 +97,5 @@ fn serde_name(value: &impl serde::Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::session::Session;
-    use crate::District;
-    use std::path::Path;
-
-    #[test]
-    fn one_row_per_scheduled_strategy_with_calendar_months_when_dated() {
-        let session = Session::embedded().expect("session");
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/calli/mendota-unified.ron");
-        let district = District::load(&path).expect("fixture");
-        let plan = session
-            .plan_dated(&district, &path, Some((2025, 8)))
-            .expect("plan");
-        let months = crate::timing::month_labels(Some(2025), plan.first_month, plan.horizon_months);
-        let text = csv(&plan, &months);
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .expect("header")
-            .iter()
-            .map(String::from)
-            .collect();
-        assert_eq!(header, COLUMNS);
-        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-        let scheduled: Vec<&str> = plan
-            .stages
-            .iter()
-            .flat_map(|s| &s.strategies)
-            .map(|s| s.id)
-            .collect();
-        assert_eq!(rows.len(), scheduled.len());
-        for (row, id) in rows.iter().zip(&scheduled) {
-            assert_eq!(&row[0], *id);
-            assert!(
-                row[7].starts_with("202"),
-                "a dated plan names calendar months: {row:?}"
-            );
-            assert!(!row[10].is_empty(), "owners: {row:?}");
-            assert_eq!(&row[13], "planned");
-        }
     }
 }

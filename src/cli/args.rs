@@ -58,6 +58,8 @@ pub enum FormatArg {
     Json,
     /// The workplan sheet: one row per scheduled strategy
     Csv,
+    /// The HTML report printed to PDF by Chromium
+    Pdf,
 }
 
 impl From<FormatArg> for Format {
@@ -67,6 +69,7 @@ impl From<FormatArg> for Format {
             FormatArg::Html => Format::Html,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Pdf => Format::Pdf,
         }
     }
 }

@@ -10,11 +10,14 @@ use super::args::ReportFormat;
 
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    emit_bytes(output, text.as_bytes())
+}
+
+/// Writes `bytes` to `output` atomically, or to standard output.
+pub fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(path) => {
-            Ok(elplan::output::write_atomic(path, text.as_bytes()).map_err(Diagnostics::from)?)
-        }
-        None => match write_stdout(text.as_bytes()) {
+        Some(path) => Ok(elplan::output::write_atomic(path, bytes).map_err(Diagnostics::from)?),
+        None => match write_stdout(bytes) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::anyhow!(
                 "cannot write to standard output ({e}), so the output is lost: give --output FILE, or leave standard output open"
             )),

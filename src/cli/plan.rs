@@ -16,7 +16,9 @@ pub struct PlanArgs {
     /// District file (RON), or `-` for standard input
     #[arg(value_name = "DISTRICT|-")]
     district: PathBuf,
-    /// Output format: a Markdown draft, a self-contained HTML report, or the plan as JSON
+    /// Output format: a Markdown draft, a self-contained HTML report, a PDF
+    /// printed from it (needs Chromium), the plan as JSON, or the workplan
+    /// sheet as CSV
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
@@ -28,6 +30,12 @@ pub struct PlanArgs {
     /// draft carries no date, so the same input gives the same output
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
     date: Option<String>,
+    /// Who the draft is prepared for, on a PDF's cover (default: the district)
+    #[arg(long, value_name = "TEXT")]
+    prepared_for: Option<String>,
+    /// Who prepared the draft, on a PDF's cover
+    #[arg(long, value_name = "TEXT")]
+    prepared_by: Option<String>,
 }
 
 fn parse_date_arg(text: &str) -> Result<String, String> {
@@ -47,16 +55,38 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
             .collect();
         super::output::refuse_overwriting_inputs(output, &files, &dirs)?;
     }
+    let format: elplan::render::Format = args.format.into();
+    if format.is_binary()
+        && args.output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(Diagnostics::from(
+            Diagnostic::new(
+                &args.district,
+                format!(
+                    "a {} is not text for a terminal",
+                    format.extension().to_uppercase()
+                ),
+            )
+            .with_hint(format!(
+                "write it to a file: -o plan.{}",
+                format.extension()
+            )),
+        )
+        .into());
+    }
     let session = Session::load(sources)?;
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;
     let options = RenderOptions {
         date: args.date.clone(),
+        prepared_for: args.prepared_for.clone(),
+        prepared_by: args.prepared_by.clone(),
     };
-    let text = session
-        .draft(&district, &args.district, args.format.into(), &options)
+    let document = session
+        .draft(&district, &args.district, format, &options)
         .map_err(Diagnostics::from)?;
-    super::output::emit(args.output.as_deref(), &text)?;
+    super::output::emit_bytes(args.output.as_deref(), &document)?;
     Ok(Status::Success)
 }
 

@@ -11,7 +11,7 @@ use crate::support::*;
 #[test]
 #[cfg_attr(
     not(browser),
-    ignore = "needs chromium on PATH (Debian package `chromium`); CI always runs it"
+    ignore = "needs chromium, pdftoppm and pdftotext on PATH (Debian packages `chromium`, `poppler-utils`); CI always runs it"
 )]
 fn a_browser_renders_the_html_report_to_pdf_and_png() {
     let browser = "chromium";
@@ -70,4 +70,103 @@ fn a_browser_renders_the_html_report_to_pdf_and_png() {
         );
     }
     assert!(Path::new(&report).exists());
+}
+
+/// `--format pdf`: a cover that names the district and who prepared it,
+/// page numbers on every page after it, and pages a PDF reader renders.
+#[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "needs chromium, pdftoppm and pdftotext on PATH (Debian packages `chromium`, `poppler-utils`); CI always runs it"
+)]
+fn the_pdf_has_a_cover_page_numbers_and_renders() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("plan.pdf");
+    elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "pdf",
+        "--date",
+        "2025-08-01",
+        "--prepared-by",
+        "County office EL team",
+        "-o",
+        &pdf.to_string_lossy(),
+    ])
+    .ok();
+    let text = |page: usize| -> String {
+        let out = Command::new("pdftotext")
+            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let cover = text(1);
+    for expected in [
+        "Mendota Unified",
+        "DRAFT",
+        "Prepared by",
+        "County office EL team",
+        "2025-08-01",
+    ] {
+        assert!(
+            cover.contains(expected),
+            "the cover lacks {expected:?}: {cover}"
+        );
+    }
+    assert!(!cover.contains("Page 1 of"), "the cover has no page number");
+    // pdftoppm renders every page: as many PNGs as the PDF has pages.
+    let prefix = dir.path().join("page");
+    let run = Command::new("pdftoppm")
+        .args(["-r", "20", "-png"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pages = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        })
+        .count();
+    assert!((10..80).contains(&pages), "{pages} pages");
+    assert!(
+        text(2).contains("Contents"),
+        "page 2 is the table of contents"
+    );
+    for page in 2..=pages {
+        let expected = format!("Page {page} of {pages}");
+        assert!(
+            text(page).contains(&expected),
+            "page {page} lacks {expected:?}"
+        );
+    }
+}
+
+/// Without Chromium on the PATH, `--format pdf` says what to install and
+/// writes nothing.
+#[test]
+fn a_pdf_without_chromium_says_what_to_install() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = dir.path().join("plan.pdf");
+    let output = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(["plan", MENDOTA, "--format", "pdf", "-o"])
+        .arg(&pdf)
+        .env("PATH", dir.path())
+        .current_dir(ROOT)
+        .output()
+        .expect("elplan runs");
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    insta::assert_snapshot!(stderr(&output));
+    assert!(!pdf.exists());
 }

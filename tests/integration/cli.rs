@@ -221,7 +221,7 @@ fn a_district_can_come_from_standard_input() {
 fn bad_usage_exits_with_2() {
     assert_eq!(elplan(&["plan"]).run().status.code(), Some(2));
     assert_eq!(
-        elplan(&["plan", MENDOTA, "--format", "pdf"])
+        elplan(&["plan", MENDOTA, "--format", "odt"])
             .run()
             .status
             .code(),

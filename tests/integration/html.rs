@@ -10,9 +10,10 @@ use crate::support::*;
 
 fn html(path: &Path, options: &RenderOptions) -> String {
     let district = District::load(path).expect("fixture");
-    session()
+    let bytes = session()
         .draft(&district, path, Format::Html, options)
-        .expect("renders")
+        .expect("renders");
+    String::from_utf8(bytes).expect("HTML is text")
 }
 
 /// Parses as XML (so as well-formed HTML) and returns the document text.
@@ -109,6 +110,7 @@ fn a_date_dates_the_draft_and_its_timeline() {
         &path,
         &RenderOptions {
             date: Some("2026-09-15".into()),
+            ..RenderOptions::default()
         },
     );
     assert!(dated.contains("· 2026-09-15</p>"));
