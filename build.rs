@@ -5,8 +5,9 @@
 // is there, and always under CI (where its absence is a failure); elsewhere
 // they are ignored with their reason, never passed while skipped. The cfg
 // `ca_data` says which; `browser` does the same for tests that need
-// headless Chromium and poppler's pdftoppm and pdftotext on PATH (which
-// `.ci/run` installs).
+// headless Chromium and poppler's pdftoppm and pdftotext on PATH, and
+// `docx_reader` for python3 with python-docx (all of which `.ci/run`
+// installs).
 use std::path::Path;
 
 fn main() {
@@ -31,6 +32,17 @@ fn main() {
             .all(on_path)
     {
         println!("cargo:rustc-cfg=browser");
+    }
+    // python-docx reads the Word documents back (`.ci/run` installs it).
+    println!("cargo:rustc-check-cfg=cfg(docx_reader)");
+    let python_docx = || {
+        std::process::Command::new("python3")
+            .args(["-c", "import docx"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ci || python_docx() {
+        println!("cargo:rustc-cfg=docx_reader");
     }
 }
 

@@ -51,6 +51,7 @@ mod condition;
 mod context;
 pub mod diagnostic;
 pub mod district;
+pub mod docx;
 mod engine;
 pub mod explain;
 mod figures;

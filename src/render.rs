@@ -42,6 +42,9 @@ pub enum Format {
     /// The HTML report laid out for paper and printed to PDF by Chromium
     /// ([`crate::pdf`]); [`Renderer::render`] gives the page to print.
     Pdf,
+    /// A Word document ([`crate::docx`]); [`Renderer::render`] gives its
+    /// body, `word/document.xml`.
+    Docx,
 }
 
 impl Format {
@@ -49,6 +52,7 @@ impl Format {
         match self {
             Format::Md => Some("plan.md"),
             Format::Html | Format::Pdf => Some("plan.html"),
+            Format::Docx => Some("plan.docx.xml"),
             Format::Json | Format::Csv => None,
         }
     }
@@ -61,12 +65,13 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
 
     /// Whether documents in this format are bytes rather than text.
     pub fn is_binary(self) -> bool {
-        matches!(self, Format::Pdf)
+        matches!(self, Format::Pdf | Format::Docx)
     }
 }
 
@@ -85,6 +90,8 @@ pub struct RenderOptions {
     pub prepared_for: Option<String>,
     /// Who prepared it, on a printed draft's cover.
     pub prepared_by: Option<String>,
+    /// A Word document whose styles a `.docx` draft takes (`--reference-docx`).
+    pub reference_docx: Option<PathBuf>,
 }
 
 /// Parses a `YYYY-MM-DD` date into (year, month, day).
@@ -235,6 +242,72 @@ impl Renderer {
         rules: &RuleBase,
         options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
+        self.render_with(format, plan, district, rules, options, Value::UNDEFINED)
+    }
+
+    /// A Word document of `plan` ([`crate::docx`]): the figures rendered
+    /// to pictures, the body, styles and footer from their templates (or
+    /// the styles of `options.reference_docx`), packed.
+    pub fn docx(
+        &self,
+        plan: &Plan<'_>,
+        district: &District,
+        rules: &RuleBase,
+        options: &RenderOptions,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let figures = Figures::new(plan, &months(plan));
+        let context = context! { figures => Serde(&figures), plan => Serde(plan) };
+        let mut pictures = Vec::new();
+        for (rid, call) in [
+            ("rIdFigure1", "f.driver_diagram(figures.driver_diagram)"),
+            ("rIdFigure2", "f.timeline(figures.timeline, plan)"),
+        ] {
+            let source = format!("{{% import \"figures.svg\" as f %}}{{{{ {call} }}}}");
+            let svg = self.env.render_str(&source, context.clone()).map_err(|e| {
+                template_diagnostic(&self.origin.join(format!("figures.svg{SUFFIX}")), None, &e)
+            })?;
+            let picture = crate::docx::picture(&svg, rid).map_err(|e| {
+                Diagnostic::new(
+                    &self.origin,
+                    format!("cannot draw a figure for the Word document: {e}"),
+                )
+            })?;
+            pictures.push(picture);
+        }
+        let sizes = context! {
+            driver_diagram => Serde(&pictures[0]),
+            timeline => Serde(&pictures[1]),
+        };
+        let body = self.render_with(Format::Docx, plan, district, rules, options, sizes)?;
+        let styles = match &options.reference_docx {
+            Some(path) => crate::docx::reference_styles(path)?,
+            None => self.render_named("docx-styles.xml", "--format docx", Value::UNDEFINED)?,
+        };
+        let footer = self.render_named("docx-footer.xml", "--format docx", Value::UNDEFINED)?;
+        let title = format!(
+            "Systemic Improvement Plan for English Learner Success: {}",
+            plan.district.name
+        );
+        let parts = crate::docx::Parts {
+            document: &body,
+            styles: &styles,
+            footer: &footer,
+            title: &title,
+        };
+        crate::docx::pack(&parts, &pictures).map_err(|e| {
+            Diagnostic::new(&self.origin, format!("cannot pack the Word document: {e}"))
+        })
+    }
+
+    fn render_with(
+        &self,
+        format: Format,
+        plan: &Plan<'_>,
+        district: &District,
+        rules: &RuleBase,
+        options: &RenderOptions,
+        pictures: Value,
+    ) -> Result<String, Diagnostic> {
         let Some(name) = format.template() else {
             return Ok(match format {
                 Format::Csv => crate::workplan::csv(plan, &months(plan)),
@@ -253,7 +326,7 @@ impl Renderer {
         let months = months(plan);
         let plan_value = Value::from(Serde(plan));
         let scheduled = scheduled(&plan_value);
-        let figures = if matches!(format, Format::Html | Format::Pdf) {
+        let figures = if matches!(format, Format::Html | Format::Pdf | Format::Docx) {
             Value::from(Serde(Figures::new(plan, &months)))
         } else {
             Value::UNDEFINED
@@ -272,6 +345,7 @@ impl Renderer {
             print => format == Format::Pdf,
             prepared_for => options.prepared_for.as_deref(),
             prepared_by => options.prepared_by.as_deref(),
+            pictures,
             ..rules.template_values.clone()
         };
         render_capped(&template, context, MAX_OUTPUT_BYTES)

@@ -106,7 +106,8 @@ impl Session {
     }
 
     /// A plan of `district` as a document in `format`: the rendered text,
-    /// or for PDF the printed page ([`crate::pdf`]). `file` names the
+    /// the Word document ([`crate::docx`]), or for PDF the printed page
+    /// ([`crate::pdf`]). `file` names the
     /// district in diagnostics.
     pub fn document(
         &self,
@@ -116,10 +117,10 @@ impl Session {
         file: &Path,
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let text = self.render(format, plan, district, options)?;
         match format {
-            Format::Pdf => crate::pdf::print(&text, file),
-            _ => Ok(text.into_bytes()),
+            Format::Docx => self.renderer.docx(plan, district, &self.rules, options),
+            Format::Pdf => crate::pdf::print(&self.render(format, plan, district, options)?, file),
+            _ => Ok(self.render(format, plan, district, options)?.into_bytes()),
         }
     }
 

@@ -60,6 +60,8 @@ pub enum FormatArg {
     Csv,
     /// The HTML report printed to PDF by Chromium
     Pdf,
+    /// A Word document
+    Docx,
 }
 
 impl From<FormatArg> for Format {
@@ -70,6 +72,7 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
             FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
         }
     }
 }

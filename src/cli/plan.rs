@@ -17,8 +17,8 @@ pub struct PlanArgs {
     #[arg(value_name = "DISTRICT|-")]
     district: PathBuf,
     /// Output format: a Markdown draft, a self-contained HTML report, a PDF
-    /// printed from it (needs Chromium), the plan as JSON, or the workplan
-    /// sheet as CSV
+    /// printed from it (needs Chromium), a Word document, the plan as JSON,
+    /// or the workplan sheet as CSV
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output
@@ -30,12 +30,17 @@ pub struct PlanArgs {
     /// draft carries no date, so the same input gives the same output
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
     date: Option<String>,
-    /// Who the draft is prepared for, on a PDF's cover (default: the district)
+    /// Who the draft is prepared for, on a PDF's or Word document's cover
+    /// (default: the district)
     #[arg(long, value_name = "TEXT")]
     prepared_for: Option<String>,
-    /// Who prepared the draft, on a PDF's cover
+    /// Who prepared the draft, on a PDF's or Word document's cover
     #[arg(long, value_name = "TEXT")]
     prepared_by: Option<String>,
+    /// A Word document whose styles (fonts, colours, headings) a `--format
+    /// docx` draft takes, as pandoc's --reference-doc
+    #[arg(long, value_name = "FILE")]
+    reference_docx: Option<PathBuf>,
 }
 
 fn parse_date_arg(text: &str) -> Result<String, String> {
@@ -82,6 +87,7 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         date: args.date.clone(),
         prepared_for: args.prepared_for.clone(),
         prepared_by: args.prepared_by.clone(),
+        reference_docx: args.reference_docx.clone(),
     };
     let document = session
         .draft(&district, &args.district, format, &options)

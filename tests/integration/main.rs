@@ -16,3 +16,4 @@ mod plans;
 mod regressions;
 mod structure;
 mod support;
+mod word;

@@ -1,0 +1,188 @@
+//! `--format docx`: a Word document. Its words are WordprocessingML written
+//! by templates, as the Markdown and HTML drafts are (`plan.docx.xml` for the
+//! body, `docx-styles.xml` and `docx-footer.xml`); this module renders the
+//! two figures from the project's SVG to pictures (resvg) and packs the
+//! parts into the zip file Word opens (zip). A consultant's own styles come
+//! from a reference document (`--reference-docx`): its `word/styles.xml`
+//! replaces ours, as pandoc does.
+//!
+//! Templates rather than a DOCX builder crate: a builder would put every
+//! word and style of the document in Rust, where consultants cannot change
+//! them; the parts below are the fixed packaging that every document has.
+
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use zip::write::SimpleFileOptions;
+
+use crate::diagnostic::Diagnostic;
+
+/// Pixels per SVG unit when a figure is rendered to a picture: sharp at
+/// print size (about 150 dpi across a landscape page).
+const RASTER_SCALE: f32 = 1.6;
+
+/// English Metric Units per inch (WordprocessingML sizes).
+const EMU_PER_INCH: f64 = 914_400.0;
+
+/// The widest a picture may be: a landscape page less its margins (9.8 in),
+/// and the tallest (6.3 in, leaving room for the heading and caption).
+const MAX_WIDTH_IN: f64 = 9.8;
+const MAX_HEIGHT_IN: f64 = 6.3;
+
+/// Sans-serif families that stand in for Helvetica and Arial, in order.
+const SANS_SERIF: [&str; 5] = [
+    "Arial",
+    "Helvetica",
+    "Liberation Sans",
+    "DejaVu Sans",
+    "Noto Sans",
+];
+
+/// Largest reference document read.
+const MAX_REFERENCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A figure rendered for the document: its relationship id, its size on
+/// the page in EMU, and its PNG bytes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Picture {
+    /// Its relationship id in `word/_rels/document.xml.rels`.
+    pub rid: String,
+    /// Its width on the page, in EMU.
+    pub cx: u64,
+    /// Its height on the page, in EMU.
+    pub cy: u64,
+    /// The PNG image.
+    #[serde(skip)]
+    pub png: Vec<u8>,
+}
+
+/// Renders `svg` (a figure of `width` × `height` units) to a picture
+/// `rid`, scaled to fit a landscape page.
+pub fn picture(svg: &str, rid: &str) -> Result<Picture, String> {
+    let mut options = resvg::usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_system_fonts();
+    // The figures ask for Helvetica or Arial, then any sans-serif: the
+    // first of these the system has stands in for them.
+    let installed = |family: &str| {
+        fonts
+            .faces()
+            .any(|face| face.families.iter().any(|(name, _)| name == family))
+    };
+    if let Some(family) = SANS_SERIF.into_iter().find(|f| installed(f)) {
+        fonts.set_sans_serif_family(family);
+    }
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let size = tree.size();
+    let (w, h) = (size.width(), size.height());
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(
+        (w * RASTER_SCALE).ceil() as u32,
+        (h * RASTER_SCALE).ceil() as u32,
+    )
+    .ok_or("a figure of no size")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(RASTER_SCALE, RASTER_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap.encode_png().map_err(|e| e.to_string())?;
+    // As wide as the page allows, unless that makes it too tall.
+    let width_in = MAX_WIDTH_IN.min(MAX_HEIGHT_IN * f64::from(w) / f64::from(h));
+    let height_in = width_in * f64::from(h) / f64::from(w);
+    Ok(Picture {
+        rid: rid.to_string(),
+        cx: (width_in * EMU_PER_INCH).round() as u64,
+        cy: (height_in * EMU_PER_INCH).round() as u64,
+        png,
+    })
+}
+
+/// The parts of a document the templates wrote.
+pub struct Parts<'a> {
+    /// `word/document.xml`.
+    pub document: &'a str,
+    /// `word/styles.xml`.
+    pub styles: &'a str,
+    /// `word/footer1.xml`.
+    pub footer: &'a str,
+    /// The document's title, for its properties.
+    pub title: &'a str,
+}
+
+/// The `word/styles.xml` of a reference document.
+pub fn reference_styles(path: &Path) -> Result<String, Diagnostic> {
+    let fail = |message: String| Diagnostic::new(path, message);
+    let bytes = crate::source::read_bounded(path, MAX_REFERENCE_BYTES, "reference documents")?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| fail(format!("not a Word document (.docx): {e}")))?;
+    let mut styles = archive
+        .by_name("word/styles.xml")
+        .map_err(|_| fail("the reference document has no word/styles.xml".to_string()))?;
+    let mut text = String::new();
+    styles
+        .by_ref()
+        .take(MAX_REFERENCE_BYTES as u64)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(format!("cannot read its styles: {e}")))?;
+    Ok(text)
+}
+
+/// The document as the bytes of a .docx file. The same parts give the same
+/// bytes: every entry has the same fixed time.
+pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut add = |name: &str, bytes: &[u8]| -> Result<(), String> {
+        zip.start_file(name, options).map_err(|e| e.to_string())?;
+        zip.write_all(bytes).map_err(|e| e.to_string())
+    };
+    add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+    add("_rels/.rels", ROOT_RELS.as_bytes())?;
+    add("docProps/core.xml", core(parts.title).as_bytes())?;
+    add("word/document.xml", parts.document.trim_start().as_bytes())?;
+    add("word/styles.xml", parts.styles.trim_start().as_bytes())?;
+    add("word/settings.xml", SETTINGS.as_bytes())?;
+    add("word/footer1.xml", parts.footer.trim_start().as_bytes())?;
+    let mut rels = String::from(DOCUMENT_RELS_START);
+    for (i, p) in pictures.iter().enumerate() {
+        let name = format!("media/figure{}.png", i + 1);
+        add(&format!("word/{name}"), &p.png)?;
+        rels.push_str(&format!(
+            "<Relationship Id=\"{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"{name}\"/>",
+            p.rid
+        ));
+    }
+    rels.push_str("</Relationships>");
+    add("word/_rels/document.xml.rels", rels.as_bytes())?;
+    let cursor = zip.finish().map_err(|e| e.to_string())?;
+    Ok(cursor.into_inner())
+}
+
+/// `docProps/core.xml`: the title (XML-escaped).
+fn core(title: &str) -> String {
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{escaped}</dc:title><dc:creator>elplan</dc:creator></cp:coreProperties>"
+    )
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
+
+const DOCUMENT_RELS_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#;
+
+/// Word fills in the table of contents and page counts when it opens the
+/// document.
+const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:updateFields w:val="true"/></w:settings>"#;

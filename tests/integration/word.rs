@@ -1,0 +1,171 @@
+//! `--format docx`: the Word document read back by a real reader
+//! (python-docx): its headings, the strategies, the goals table and both
+//! pictures; and the same input gives the same bytes.
+
+use std::process::Command;
+
+use crate::support::*;
+
+/// What python-docx finds in a document, one fact per line.
+const READ: &str = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+for p in d.paragraphs:
+    if p.style.name.startswith("Heading"):
+        print("heading", p.style.name[-1], p.text)
+for t in d.tables:
+    print("table", " | ".join(c.text for c in t.rows[0].cells), len(t.rows))
+print("pictures", len(d.inline_shapes))
+print("landscape", sum(1 for s in d.sections if s.page_width > s.page_height))
+print("cover without footer", d.sections[0].different_first_page_header_footer)
+"#;
+
+#[test]
+#[cfg_attr(
+    not(docx_reader),
+    ignore = "needs python3 with python-docx (`pip install python-docx`); CI always runs it"
+)]
+fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plan.docx");
+    let file_arg = file.to_string_lossy();
+    let args = [
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "--date",
+        "2025-08-01",
+        "-o",
+        &file_arg,
+    ];
+    elplan(&args).ok();
+    let first = std::fs::read(&file).expect("the document");
+    let read = Command::new("python3")
+        .args(["-c", READ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let facts = String::from_utf8_lossy(&read.stdout).into_owned();
+    let plan = elplan(&["plan", MENDOTA, "--format", "json", "--date", "2025-08-01"]).json();
+    for stage in plan["stages"].as_array().expect("stages") {
+        for s in stage["strategies"].as_array().expect("strategies") {
+            let title = s["title"].as_str().expect("title");
+            assert!(
+                facts
+                    .lines()
+                    .any(|l| l.starts_with("heading 3") && l.ends_with(title)),
+                "no heading for {title}"
+            );
+        }
+    }
+    for heading in [
+        "heading 1 Executive summary",
+        "heading 1 Draft goals",
+        "heading 1 Theory of action",
+    ] {
+        assert!(facts.contains(heading), "{heading}: {facts}");
+    }
+    let goals = plan["goals"].as_array().expect("goals").len();
+    assert!(
+        facts.contains(&format!(
+            "table Measure | Baseline | Target | Source | How often {}",
+            goals + 1
+        )),
+        "{facts}"
+    );
+    assert!(facts.contains("pictures 2"), "{facts}");
+    assert!(facts.contains("landscape 1"), "{facts}");
+    assert!(facts.contains("cover without footer True"), "{facts}");
+    // Same input, same bytes.
+    elplan(&args).ok();
+    assert!(
+        std::fs::read(&file).expect("again") == first,
+        "the document changed between runs"
+    );
+}
+
+/// A reference document's styles replace the default ones, as pandoc's
+/// --reference-doc; a file that is not a Word document is a diagnostic.
+#[test]
+fn a_reference_document_gives_its_styles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("first.docx");
+    elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "-o",
+        &first.to_string_lossy(),
+    ])
+    .ok();
+    // The reference: the first document with its heading font changed.
+    let reference = dir.path().join("reference.docx");
+    {
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(&first).expect("open")).expect("zip");
+        let mut out = zip::ZipWriter::new(std::fs::File::create(&reference).expect("create"));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).expect("entry");
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+            if entry.name() == "word/styles.xml" {
+                bytes = String::from_utf8(bytes)
+                    .expect("xml")
+                    .replace("Arial", "Verdana")
+                    .into_bytes();
+            }
+            out.start_file(entry.name(), zip::write::SimpleFileOptions::default())
+                .expect("start");
+            std::io::Write::write_all(&mut out, &bytes).expect("write");
+        }
+        out.finish().expect("finish");
+    }
+    let second = dir.path().join("second.docx");
+    elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "--reference-docx",
+        &reference.to_string_lossy(),
+        "-o",
+        &second.to_string_lossy(),
+    ])
+    .ok();
+    let mut archive =
+        zip::ZipArchive::new(std::fs::File::open(&second).expect("open")).expect("zip");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/styles.xml").expect("styles"),
+        &mut styles,
+    )
+    .expect("read");
+    assert!(styles.contains("Verdana") && !styles.contains("Arial"));
+
+    let not_word = dir.path().join("notes.docx");
+    std::fs::write(&not_word, "just text").expect("write");
+    let output = elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "--reference-docx",
+        &not_word.to_string_lossy(),
+        "-o",
+        &dir.path().join("third.docx").to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("not a Word document"),
+        "{}",
+        shown(&output)
+    );
+}
