@@ -30,6 +30,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_function("years_with", years_with);
     env.add_filter("pct", pct);
     env.add_filter("num", num);
+    env.add_filter("thousands", thousands);
     env.add_filter("pick", pick);
     env.add_filter("mermaid", mermaid);
     env.add_filter("md", md);
@@ -286,6 +287,23 @@ fn num(value: Value, decimals: Option<usize>) -> Result<String, Error> {
     Ok(format!("{:.*}", decimals.unwrap_or(0), as_number(&value)?))
 }
 
+/// A whole number with thousands separators: 18450 → "18,450".
+fn thousands(value: Value) -> Result<String, Error> {
+    let n = as_number(&value)?.round();
+    let digits = format!("{:.0}", n.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +364,15 @@ mod tests {
             .is_true());
         let err = eval("falling(history, 'rate', 4)").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UndefinedError);
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(Value::from(18450)).unwrap(), "18,450");
+        assert_eq!(thousands(Value::from(446609)).unwrap(), "446,609");
+        assert_eq!(thousands(Value::from(999)).unwrap(), "999");
+        assert_eq!(thousands(Value::from(1000000)).unwrap(), "1,000,000");
+        assert_eq!(thousands(Value::from(-1234.4)).unwrap(), "-1,234");
     }
 
     #[test]

@@ -427,6 +427,9 @@ struct TemplateValues<'a> {
     titles: BTreeMap<&'a str, &'a str>,
     /// The calendar's events by id.
     events: BTreeMap<&'a str, &'a crate::rules::Event>,
+    /// The question that asks for each district field, by field (what a
+    /// document shows instead of a field path).
+    questions: BTreeMap<&'a str, &'a str>,
 }
 
 /// Each reference id's latest entry.
@@ -466,6 +469,11 @@ fn template_values(rules: &crate::rule_validate::Validated) -> Value {
             .events
             .iter()
             .map(|e| (e.id.as_str(), e))
+            .collect(),
+        questions: rules
+            .data_sources
+            .iter()
+            .map(|d| (d.field.as_str(), d.question.as_str()))
             .collect(),
     }))
 }

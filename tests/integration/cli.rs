@@ -261,7 +261,7 @@ fn broken_rule_bases_are_diagnosed() {
         ("ron-syntax", &[("areas.ron", "id: \"data\",", "id: \"data\"")]),
         ("unknown-rule-field", &[("strategies/family.ron", "rationale: \"Families and students see", "rationle: \"Families and students see")]),
         ("unknown-stage", &[("strategies/family.ron", "stage: \"design\"", "stage: \"desing\"")]),
-        ("evidence-syntax", &[("findings.ron", "evidence: \"With {{ enrollment }} students", "evidence: \"With {{ enrollment students")]),
+        ("evidence-syntax", &[("findings.ron", "evidence: \"With {{ enrollment | thousands }} students", "evidence: \"With {{ enrollment | thousands students")]),
         ("rule-error-at-evaluation", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment + 'many' > 0\"")]),
     ];
     for (name, edits) in cases {

@@ -426,3 +426,51 @@ fn the_workplan_sheet_has_a_row_per_scheduled_strategy() {
         ]
     );
 }
+
+/// Client-ready text: outside the Mermaid code, no Markdown draft shows a
+/// rule id, a field path (both are snake_case) or a priority number, and
+/// numbers of students carry thousands separators.
+#[test]
+fn drafts_speak_to_the_district_not_in_ids() {
+    for path in fixtures() {
+        let text = elplan(&["plan", &path.to_string_lossy()]).ok();
+        let mut in_code = false;
+        for line in text.lines() {
+            if line.starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            if in_code {
+                continue;
+            }
+            let internal = line
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .find(|word| {
+                    let word = word.trim_matches('.');
+                    word.contains('_')
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                });
+            assert!(
+                internal.is_none(),
+                "{}: {internal:?} in {line}",
+                path.display()
+            );
+            let priority = line.find("priority ").map(|at| &line[at + 9..]);
+            assert!(
+                !priority.is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit())),
+                "{}: {line}",
+                path.display()
+            );
+        }
+        let enrollment = text
+            .lines()
+            .find(|l| l.starts_with("| Enrollment |"))
+            .expect("an enrollment row");
+        let digits: String = enrollment.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() > 3 {
+            assert!(enrollment.contains(','), "{}: {enrollment}", path.display());
+        }
+    }
+}
