@@ -26,9 +26,10 @@ const RASTER_SCALE: f32 = 1.6;
 const EMU_PER_INCH: f64 = 914_400.0;
 
 /// The widest a picture may be: a landscape page less its margins (9.8 in),
-/// and the tallest (6.3 in, leaving room for the heading and caption).
+/// and the tallest (7 in). A figure's pages (figures::PAGE_HEIGHT) are cut so
+/// that at full width their smallest labels print at 8 pt.
 const MAX_WIDTH_IN: f64 = 9.8;
-const MAX_HEIGHT_IN: f64 = 6.3;
+const MAX_HEIGHT_IN: f64 = 7.0;
 
 /// Sans-serif families that stand in for Helvetica and Arial, in order.
 const SANS_SERIF: [&str; 5] = [

@@ -82,26 +82,162 @@ pub struct Tick {
 pub struct TimelineFigure {
     pub width: u32,
     pub height: u32,
+    /// The plan's index of each stage band, top to bottom (a page of the
+    /// timeline may start at a later stage).
+    pub stages: Vec<usize>,
     pub ticks: Vec<Tick>,
     /// Stage bands and strategy bars, top to bottom.
     pub shapes: Vec<Shape>,
 }
 
-/// Both figures of a plan.
+/// Both figures of a plan, whole (for a screen) and in pages (for paper).
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
     pub driver_diagram: DriverFigure,
     pub timeline: TimelineFigure,
+    /// The driver diagram in pages no taller than [`PAGE_HEIGHT`]: each
+    /// the aim and some of the primary drivers with all they hold.
+    pub driver_diagram_pages: Vec<DriverFigure>,
+    /// The timeline in pages no taller than [`PAGE_HEIGHT`], by stage.
+    pub timeline_pages: Vec<TimelineFigure>,
 }
+
+/// The tallest page of a figure, in figure units: a landscape page holds
+/// this much at the scale where the smallest label (11 units) prints at
+/// 8 pt or more.
+pub const PAGE_HEIGHT: f64 = 560.0;
 
 impl Figures {
     /// Lays out the figures of `plan`, its months labelled by `months`.
     pub fn new(plan: &Plan<'_>, months: &[MonthLabel]) -> Figures {
         Figures {
             driver_diagram: driver_figure(plan, &plan.driver_diagram),
-            timeline: timeline(plan, months),
+            timeline: timeline(
+                plan,
+                &plan.stages.iter().enumerate().collect::<Vec<_>>(),
+                months,
+            ),
+            driver_diagram_pages: driver_pages(plan),
+            timeline_pages: timeline_pages(plan, months),
         }
     }
+}
+
+/// The driver diagram's pages: primary drivers taken in order while their
+/// rows fit a page (a driver taller than a page has one of its own).
+fn driver_pages(plan: &Plan<'_>) -> Vec<DriverFigure> {
+    let rows_of = |d: &crate::plan::PrimaryDriver<'_>| {
+        let rows: usize = d
+            .secondary
+            .iter()
+            .map(|s| s.change_ideas.len().max(1))
+            .sum();
+        (rows + d.change_ideas.len()).max(1)
+    };
+    // The rows a page holds: the top margin, 38 units a row, the bottom.
+    let fits = ((PAGE_HEIGHT - 48.0) / 38.0).floor() as usize;
+    // A driver taller than a page is cut into parts, each with some of its
+    // secondary drivers (its own change ideas go with the last part).
+    let mut parts: Vec<crate::plan::PrimaryDriver<'_>> = Vec::new();
+    for d in &plan.driver_diagram.drivers {
+        if rows_of(d) <= fits {
+            parts.push(d.clone());
+            continue;
+        }
+        let mut part = crate::plan::PrimaryDriver {
+            secondary: Vec::new(),
+            change_ideas: Vec::new(),
+            ..d.clone()
+        };
+        for s in &d.secondary {
+            let rows = s.change_ideas.len().max(1);
+            if !part.secondary.is_empty() && rows_of(&part) + rows > fits {
+                parts.push(std::mem::replace(
+                    &mut part,
+                    crate::plan::PrimaryDriver {
+                        secondary: Vec::new(),
+                        change_ideas: Vec::new(),
+                        ..d.clone()
+                    },
+                ));
+            }
+            part.secondary.push(s.clone());
+        }
+        for idea in &d.change_ideas {
+            if rows_of(&part) + 1 > fits
+                && (!part.secondary.is_empty() || !part.change_ideas.is_empty())
+            {
+                parts.push(std::mem::replace(
+                    &mut part,
+                    crate::plan::PrimaryDriver {
+                        secondary: Vec::new(),
+                        change_ideas: Vec::new(),
+                        ..d.clone()
+                    },
+                ));
+            }
+            part.change_ideas.push(idea);
+        }
+        parts.push(part);
+    }
+    let mut pages: Vec<Vec<crate::plan::PrimaryDriver<'_>>> = vec![Vec::new()];
+    let mut used = 0;
+    for d in &parts {
+        let rows = rows_of(d);
+        let page = pages.last_mut().expect("a page");
+        if !page.is_empty() && used + rows > fits {
+            pages.push(Vec::new());
+            used = 0;
+        }
+        pages.last_mut().expect("a page").push(d.clone());
+        used += rows;
+    }
+    pages
+        .into_iter()
+        .map(|drivers| {
+            let diagram = DriverDiagram {
+                aim: plan.driver_diagram.aim.clone(),
+                drivers,
+            };
+            driver_figure(plan, &diagram)
+        })
+        .collect()
+}
+
+/// The timeline's pages: stages in order, and a stage's strategies, while
+/// their rows fit a page.
+fn timeline_pages(plan: &Plan<'_>, months: &[MonthLabel]) -> Vec<TimelineFigure> {
+    // The rows a page holds below the month labels, 16 units a row.
+    let fits = ((PAGE_HEIGHT - 60.0) / 16.0).floor() as usize;
+    let mut pages: Vec<Vec<(usize, crate::plan::StagePlan<'_>)>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let mut rest = &stage.strategies[..];
+        loop {
+            if used + 2 > fits {
+                pages.push(Vec::new());
+                used = 0;
+            }
+            let take = rest.len().min(fits - used - 1);
+            let mut part = stage.clone();
+            part.strategies = rest[..take].to_vec();
+            pages.last_mut().expect("a page").push((i, part));
+            used += take + 1;
+            rest = &rest[take..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    pages
+        .iter()
+        .filter(|page| !page.is_empty())
+        .map(|page| {
+            let stages: Vec<(usize, &crate::plan::StagePlan<'_>)> =
+                page.iter().map(|(i, s)| (*i, s)).collect();
+            timeline(plan, &stages, months)
+        })
+        .collect()
 }
 
 /// Drops control characters, which XML cannot hold.
@@ -306,13 +442,17 @@ fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
 /// scheduled strategy over its own months (stages overlap). Ticks read
 /// `M1`, `M3`, … with the month's name under them, or the month's name and
 /// year on a dated plan.
-fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
+fn timeline(
+    plan: &Plan<'_>,
+    stages: &[(usize, &crate::plan::StagePlan<'_>)],
+    months: &[MonthLabel],
+) -> TimelineFigure {
     let horizon = plan.horizon_months.max(1) as f64;
     let (label_w, chart_w) = (300.0, 620.0);
     let unit = chart_w / horizon;
     let x_of = |month: u32| label_w + (f64::from(month) - 1.0) * unit;
     let row = 16.0;
-    let rows: usize = plan.stages.iter().map(|s| s.strategies.len() + 1).sum();
+    let rows: usize = stages.iter().map(|(_, s)| s.strategies.len() + 1).sum();
     let total_h = 50.0 + rows as f64 * row + 10.0;
     let step = match plan.horizon_months {
         m if m > 24 => 3,
@@ -339,7 +479,7 @@ fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
         .collect();
     let mut shapes = Vec::new();
     let mut y = 44.0;
-    for stage in &plan.stages {
+    for (_, stage) in stages {
         let (x0, x1) = (x_of(stage.start_month), x_of(stage.end_month + 1));
         // The template numbers the stage and adds its months.
         let title = wrap(&clean(stage.title), 38, 1).concat();
@@ -357,6 +497,7 @@ fn timeline(plan: &Plan<'_>, months: &[MonthLabel]) -> TimelineFigure {
     TimelineFigure {
         width: 940,
         height: total_h.round() as u32,
+        stages: stages.iter().map(|(i, _)| *i).collect(),
         ticks,
         shapes,
     }

@@ -257,26 +257,41 @@ impl Renderer {
     ) -> Result<Vec<u8>, Diagnostic> {
         let figures = Figures::new(plan, &months(plan));
         let context = context! { figures => Serde(&figures), plan => Serde(plan) };
+        // A picture per page of each figure (see Figures::driver_diagram_pages).
         let mut pictures = Vec::new();
-        for (rid, call) in [
-            ("rIdFigure1", "f.driver_diagram(figures.driver_diagram)"),
-            ("rIdFigure2", "f.timeline(figures.timeline, plan)"),
-        ] {
-            let source = format!("{{% import \"figures.svg\" as f %}}{{{{ {call} }}}}");
-            let svg = self.env.render_str(&source, context.clone()).map_err(|e| {
-                template_diagnostic(&self.origin.join(format!("figures.svg{SUFFIX}")), None, &e)
-            })?;
-            let picture = crate::docx::picture(&svg, rid).map_err(|e| {
-                Diagnostic::new(
-                    &self.origin,
-                    format!("cannot draw a figure for the Word document: {e}"),
-                )
-            })?;
-            pictures.push(picture);
+        let mut pages = [Vec::new(), Vec::new()];
+        let calls = [
+            (
+                figures.driver_diagram_pages.len(),
+                "f.driver_diagram(figures.driver_diagram_pages[{}])",
+            ),
+            (
+                figures.timeline_pages.len(),
+                "f.timeline(figures.timeline_pages[{}], plan)",
+            ),
+        ];
+        for (which, (count, call)) in calls.into_iter().enumerate() {
+            for page in 0..count {
+                let call = call.replace("{}", &page.to_string());
+                let source = format!("{{% import \"figures.svg\" as f %}}{{{{ {call} }}}}");
+                let svg = self.env.render_str(&source, context.clone()).map_err(|e| {
+                    template_diagnostic(&self.origin.join(format!("figures.svg{SUFFIX}")), None, &e)
+                })?;
+                let rid = format!("rIdFigure{}", pictures.len() + 1);
+                let picture = crate::docx::picture(&svg, &rid).map_err(|e| {
+                    Diagnostic::new(
+                        &self.origin,
+                        format!("cannot draw a figure for the Word document: {e}"),
+                    )
+                })?;
+                pages[which].push(Value::from(Serde(&picture)));
+                pictures.push(picture);
+            }
         }
+        let [driver_pages, timeline_pages] = pages;
         let sizes = context! {
-            driver_diagram => Serde(&pictures[0]),
-            timeline => Serde(&pictures[1]),
+            driver_diagram => driver_pages,
+            timeline => timeline_pages,
         };
         let body = self.render_with(Format::Docx, plan, district, rules, options, sizes)?;
         let styles = match &options.reference_docx {

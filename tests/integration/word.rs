@@ -16,6 +16,9 @@ for p in d.paragraphs:
 for t in d.tables:
     print("table", " | ".join(c.text for c in t.rows[0].cells), len(t.rows))
 print("pictures", len(d.inline_shapes))
+for s in d.inline_shapes:
+    # 940 figure units across; the smallest label is 11 units: at least 8 pt.
+    print("label pt", round(11 * s.width.inches * 72 / 940, 2))
 print("landscape", sum(1 for s in d.sections if s.page_width > s.page_height))
 print("cover without footer", d.sections[0].different_first_page_header_footer)
 "#;
@@ -29,9 +32,11 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("plan.docx");
     let file_arg = file.to_string_lossy();
+    // Five years of history: a tall driver diagram, drawn on several pages.
+    let district = "fixtures/cases/full-history.ron";
     let args = [
         "plan",
-        MENDOTA,
+        district,
         "--format",
         "docx",
         "--date",
@@ -52,7 +57,7 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         String::from_utf8_lossy(&read.stderr)
     );
     let facts = String::from_utf8_lossy(&read.stdout).into_owned();
-    let plan = elplan(&["plan", MENDOTA, "--format", "json", "--date", "2025-08-01"]).json();
+    let plan = elplan(&["plan", district, "--format", "json", "--date", "2025-08-01"]).json();
     for stage in plan["stages"].as_array().expect("stages") {
         for s in stage["strategies"].as_array().expect("strategies") {
             let title = s["title"].as_str().expect("title");
@@ -79,7 +84,16 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         )),
         "{facts}"
     );
-    assert!(facts.contains("pictures 2"), "{facts}");
+    let pictures: usize = facts
+        .lines()
+        .find_map(|l| l.strip_prefix("pictures "))
+        .and_then(|n| n.parse().ok())
+        .expect("a picture count");
+    assert!(pictures >= 2, "both figures, a picture per page: {facts}");
+    for size in facts.lines().filter_map(|l| l.strip_prefix("label pt ")) {
+        let points: f64 = size.parse().expect("a size");
+        assert!(points >= 8.0, "a label prints at {points} pt");
+    }
     assert!(facts.contains("landscape 1"), "{facts}");
     assert!(facts.contains("cover without footer True"), "{facts}");
     // Same input, same bytes.
