@@ -183,39 +183,59 @@ pub fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
     let bytes = source.as_bytes();
     let key = name.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii();
-    let mut i = from;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1)) {
-            (b'/', Some(b'/')) => {
-                i = memchr_from(bytes, i, b'\n');
-                continue;
-            }
-            (b'/', Some(b'*')) => {
-                i = skip_block_comment(bytes, i);
-                continue;
-            }
-            (b'"' | b'\'', _) => {
-                i = skip_quoted(bytes, i);
-                continue;
-            }
-            (b'r', Some(b'"' | b'#')) if i == 0 || !ident(bytes[i - 1]) => {
-                if let Some(end) = skip_raw_string(bytes, i) {
-                    i = end;
-                    continue;
+    // The next place the key could be, and the next comment or literal that
+    // could hide one: each found again only once passed, so the search
+    // stays linear in the text.
+    let find = |i: usize| source.get(i..)?.find(name).map(|at| i + at);
+    let special = |i: usize| {
+        bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'"' | b'\''))
+            .map(|at| i + at)
+    };
+    let mut candidate = find(from);
+    let mut next_special = special(from);
+    loop {
+        let at = candidate?;
+        match next_special {
+            Some(sp) if sp < at => {
+                let i = match (bytes[sp], bytes.get(sp + 1)) {
+                    (b'/', Some(b'/')) => memchr_from(bytes, sp, b'\n'),
+                    (b'/', Some(b'*')) => skip_block_comment(bytes, sp),
+                    (b'/', _) => sp + 1,
+                    _ => {
+                        // A raw string opens with `r` and hashes before its quote.
+                        let hashes = bytes[..sp].iter().rev().take_while(|&&b| b == b'#').count();
+                        let start = sp - hashes;
+                        if start > 0
+                            && bytes[start - 1] == b'r'
+                            && (start == 1 || !ident(bytes[start - 2]))
+                        {
+                            skip_raw_string(bytes, start - 1).unwrap_or(sp + 1)
+                        } else {
+                            skip_quoted(bytes, sp)
+                        }
+                    }
+                };
+                next_special = special(i);
+                if at < i {
+                    candidate = find(i);
                 }
             }
-            _ => {}
-        }
-        if bytes[i..].starts_with(key) && (i == 0 || !ident(bytes[i - 1])) {
-            let after = &bytes[i + key.len()..];
-            let gap = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            if after.get(gap) == Some(&b':') && after.get(gap + 1) != Some(&b':') {
-                return Some(i);
+            _ => {
+                let after = &bytes[at + key.len()..];
+                let gap = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                if (at == 0 || !ident(bytes[at - 1]))
+                    && after.get(gap) == Some(&b':')
+                    && after.get(gap + 1) != Some(&b':')
+                {
+                    return Some(at);
+                }
+                candidate = find(at + 1);
             }
         }
-        i += 1;
     }
-    None
 }
 
 /// The offset of the next `byte` at or after `from`, or the end.
@@ -300,4 +320,19 @@ pub fn find_after_line(source: &str, line: usize, needle: &str) -> Option<usize>
         .get(start..)?
         .find(needle)
         .map(|offset| start + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_in_comments_and_literals_are_passed_over() {
+        let text = "// el_share: 1\n/* a /* el_share: 2 */ el_share: 3 */ name: \"el_share: 4\", x: r#\"el_share: 5\"#, c: '\"', el_share: 6";
+        let at = super::find_key(text, 0, "el_share").expect("the key");
+        assert_eq!(&text[at..], "el_share: 6");
+        assert_eq!(
+            super::find_key("ever_el_share: 1, el_share: 2", 0, "el_share"),
+            Some(18)
+        );
+        assert_eq!(super::find_key("// el_share: 1", 0, "el_share"), None);
+    }
 }
