@@ -180,18 +180,19 @@ fn driver_pages(plan: &Plan<'_>) -> Vec<DriverFigure> {
         }
         parts.push(part);
     }
-    let mut pages: Vec<Vec<crate::plan::PrimaryDriver<'_>>> = vec![Vec::new()];
+    let mut pages: Vec<Vec<crate::plan::PrimaryDriver<'_>>> = Vec::new();
+    let mut page = Vec::new();
     let mut used = 0;
     for d in &parts {
         let rows = rows_of(d);
-        let page = pages.last_mut().expect("a page");
         if !page.is_empty() && used + rows > fits {
-            pages.push(Vec::new());
+            pages.push(std::mem::take(&mut page));
             used = 0;
         }
-        pages.last_mut().expect("a page").push(d.clone());
+        page.push(d.clone());
         used += rows;
     }
+    pages.push(page);
     pages
         .into_iter()
         .map(|drivers| {
@@ -209,19 +210,20 @@ fn driver_pages(plan: &Plan<'_>) -> Vec<DriverFigure> {
 fn timeline_pages(plan: &Plan<'_>, months: &[MonthLabel]) -> Vec<TimelineFigure> {
     // The rows a page holds below the month labels, 16 units a row.
     let fits = ((PAGE_HEIGHT - 60.0) / 16.0).floor() as usize;
-    let mut pages: Vec<Vec<(usize, crate::plan::StagePlan<'_>)>> = vec![Vec::new()];
+    let mut pages: Vec<Vec<(usize, crate::plan::StagePlan<'_>)>> = Vec::new();
+    let mut page = Vec::new();
     let mut used = 0;
     for (i, stage) in plan.stages.iter().enumerate() {
         let mut rest = &stage.strategies[..];
         loop {
             if used + 2 > fits {
-                pages.push(Vec::new());
+                pages.push(std::mem::take(&mut page));
                 used = 0;
             }
             let take = rest.len().min(fits - used - 1);
             let mut part = stage.clone();
             part.strategies = rest[..take].to_vec();
-            pages.last_mut().expect("a page").push((i, part));
+            page.push((i, part));
             used += take + 1;
             rest = &rest[take..];
             if rest.is_empty() {
@@ -229,6 +231,7 @@ fn timeline_pages(plan: &Plan<'_>, months: &[MonthLabel]) -> Vec<TimelineFigure>
             }
         }
     }
+    pages.push(page);
     pages
         .iter()
         .filter(|page| !page.is_empty())
@@ -529,6 +532,42 @@ fn bar(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_page_of_a_figure_fits_a_landscape_page() {
+        let session = crate::Session::embedded().expect("session");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut pages = 0;
+        for group in ["calli", "elin", "cases"] {
+            for entry in std::fs::read_dir(root.join(group)).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                let district = crate::District::load(&path).expect("fixture");
+                let plan = session.plan(&district, &path).expect("plan");
+                let months =
+                    crate::timing::month_labels(None, plan.first_month, plan.horizon_months);
+                let figures = Figures::new(&plan, &months);
+                let heights = figures
+                    .driver_diagram_pages
+                    .iter()
+                    .map(|f| f.height)
+                    .chain(figures.timeline_pages.iter().map(|f| f.height));
+                for height in heights {
+                    assert!(
+                        f64::from(height) <= PAGE_HEIGHT,
+                        "{}: {height}",
+                        path.display()
+                    );
+                    pages += 1;
+                }
+                // Every strategy's bar is on one page (a stage cut in two
+                // shows its band on both).
+                let bars = |shapes: &[Shape]| shapes.iter().filter(|s| s.kind != "stage").count();
+                let paged: usize = figures.timeline_pages.iter().map(|t| bars(&t.shapes)).sum();
+                assert_eq!(paged, bars(&figures.timeline.shapes), "{}", path.display());
+            }
+        }
+        assert!(pages > 80, "{pages} pages");
+    }
 
     #[test]
     fn drops_control_characters() {
