@@ -12,12 +12,12 @@ use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
     Brief, ComplianceItem, ComplianceStatus, DataRequest, Deferred, DistrictSummary, DriverDiagram,
     FiredFinding, InPlace, Pending, PendingKind, Plan, PrimaryDriver, Reason, Scheduled,
-    SecondaryDriver, StagePlan, FORMAT,
+    SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
 };
 use crate::rulebase::RuleBase;
 use crate::rules::StrategyKind;
 use crate::schedule::{schedule, Candidate, Decision, Placement, Schedule};
-use crate::timing::{time, Frame, Months, TimeSpec};
+use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
 /// The calendar month a dated plan starts in: (year, month 1-12).
 pub type YearMonth = (i32, u32);
@@ -41,7 +41,7 @@ pub fn assemble<'r>(
             _ => 0,
         })
         .collect();
-    let candidates = candidates(rules, evaluation, &fired_weight);
+    let candidates = candidates(rules, district, evaluation, &fired_weight);
     let cap = district
         .resources
         .max_initiatives_per_stage
@@ -50,10 +50,25 @@ pub fn assemble<'r>(
     let months = u32::from(district.horizon_years()) * 12;
     let windows = stage_windows(rules, months);
     let first_month = start.map_or(rules.calendar.year_starts, |(_, m)| m);
-    let timed = time_strategies(rules, &mut schedule, &windows, months, first_month);
-    let (findings, mut pending, not_fired) = finding_lists(rules, evaluation);
+    let (timed, pins) = time_strategies(
+        rules,
+        district,
+        &mut schedule,
+        &windows,
+        months,
+        first_month,
+    );
+    let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
-    let stages = stages(rules, evaluation, &schedule, &windows, &timed);
+    let set_aside = set_aside(rules, district, &schedule);
+    let stages = stages(
+        rules,
+        district,
+        evaluation,
+        &schedule,
+        &windows,
+        (&timed, &pins),
+    );
     let driver_diagram = driver_diagram(rules, &findings, &stages);
     let data_request = data_request(rules, evaluation, &schedule);
     Plan {
@@ -106,6 +121,7 @@ pub fn assemble<'r>(
             })
             .collect(),
         data_request,
+        set_aside,
     }
 }
 
@@ -194,11 +210,12 @@ fn stage_windows(rules: &RuleBase, months: u32) -> Vec<(u32, u32)> {
 /// horizon become deferred.
 fn time_strategies(
     rules: &RuleBase,
+    district: &District,
     schedule: &mut Schedule,
     windows: &[(u32, u32)],
     horizon: u32,
     first_month: u32,
-) -> Vec<Option<Months>> {
+) -> (Vec<Option<Months>>, Vec<Option<PinOutcome>>) {
     let requires: Vec<&[usize]> = rules.strategies.iter().map(|s| &s.requires[..]).collect();
     let specs: Vec<TimeSpec> = rules
         .strategies
@@ -207,6 +224,11 @@ fn time_strategies(
             duration: s.rule.duration,
             ongoing: s.rule.ongoing,
             window: s.tie.map(|t| (t.month, t.slack)),
+            pin: district
+                .decisions
+                .strategies
+                .get(&s.rule.id)
+                .and_then(|d| Some((d.start_month?, d.end_month))),
         })
         .collect();
     let stage_starts: Vec<u32> = windows.iter().map(|w| w.0).collect();
@@ -291,6 +313,7 @@ fn driver_diagram<'r>(
 /// priority under the rule base's policy.
 fn candidates<'r>(
     rules: &'r RuleBase,
+    district: &District,
     evaluation: &Evaluation,
     fired_weight: &[u32],
 ) -> Vec<Candidate<'r>> {
@@ -299,7 +322,14 @@ fn candidates<'r>(
         .iter()
         .zip(&evaluation.strategies)
         .map(|(s, outcome)| {
-            let decision = if outcome.in_place == Some(Truth::True) {
+            let set_aside = district
+                .decisions
+                .strategies
+                .get(&s.rule.id)
+                .is_some_and(|d| d.keep == Some(false));
+            let decision = if set_aside {
+                Decision::SetAside
+            } else if outcome.in_place == Some(Truth::True) {
                 Decision::InPlace
             } else {
                 match outcome.when {
@@ -325,6 +355,7 @@ fn candidates<'r>(
 /// that did not fire.
 fn finding_lists<'r>(
     rules: &'r RuleBase,
+    district: &District,
     evaluation: &Evaluation,
 ) -> (Vec<FiredFinding<'r>>, Vec<Pending<'r>>, Vec<Brief<'r>>) {
     let mut findings: Vec<(usize, FiredFinding<'r>)> = Vec::new();
@@ -344,6 +375,12 @@ fn finding_lists<'r>(
                     evidence: evidence.clone(),
                     sources: &f.sources,
                     questions: &f.questions,
+                    verdict: district.decisions.findings.get(&f.id).map(|d| d.verdict),
+                    verdict_note: district
+                        .decisions
+                        .findings
+                        .get(&f.id)
+                        .and_then(|d| d.note.clone()),
                 },
             )),
             FindingOutcome::NotFired => not_fired.push(Brief {
@@ -407,7 +444,7 @@ fn strategy_lists<'r>(
                 reason,
                 required_by: ids(rules, &slot.required_by),
             }),
-            Placement::Out | Placement::Stage(_) => {}
+            Placement::Out | Placement::Stage(_) | Placement::SetAside => {}
         }
     }
     (in_place, deferred)
@@ -417,16 +454,23 @@ fn strategy_lists<'r>(
 /// strategies scheduled in them.
 fn stages<'r>(
     rules: &'r RuleBase,
+    district: &District,
     evaluation: &Evaluation,
     schedule: &Schedule,
     windows: &[(u32, u32)],
-    timed: &[Option<Months>],
+    (timed, pins): (&[Option<Months>], &[Option<PinOutcome>]),
 ) -> Vec<StagePlan<'r>> {
     let mut stages = Vec::with_capacity(rules.stages.len());
     for (index, (stage, &(start, end))) in rules.stages.iter().zip(windows).enumerate() {
         let strategies = schedule.stages[index]
             .iter()
-            .filter_map(|&i| Some(scheduled(rules, evaluation, schedule, i, timed[i]?)))
+            .filter_map(|&i| {
+                let mut s = scheduled(rules, evaluation, schedule, i, timed[i]?);
+                if !district.decisions.strategies.is_empty() {
+                    decide(&mut s, rules, district, schedule, pins[i].as_ref());
+                }
+                Some(s)
+            })
             .collect();
         stages.push(StagePlan {
             id: &stage.id,
@@ -483,5 +527,73 @@ fn scheduled<'r>(
         end_month: months.end,
         ongoing: s.ongoing,
         tied_to: s.tied_to.as_deref(),
+        decision: None,
+        needs_set_aside: Vec::new(),
     }
+}
+
+/// The team's decision on a scheduled strategy, and its prerequisites the
+/// team set aside.
+fn decide<'r>(
+    s: &mut Scheduled<'r>,
+    rules: &'r RuleBase,
+    district: &District,
+    schedule: &Schedule,
+    pin: Option<&PinOutcome>,
+) {
+    s.needs_set_aside = s
+        .requires
+        .iter()
+        .filter_map(|id| rules.strategy_index.get(id).map(|&j| (id, j)))
+        .filter(|&(_, j)| schedule.slots[j].placement == Placement::SetAside)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if let Some(d) = district.decisions.strategies.get(s.id) {
+        s.decision = Some(Box::new(TeamDecision {
+            owners: d.owners.clone(),
+            notes: d.notes.clone(),
+            status: d.status.clone(),
+            asked_start: d.start_month,
+            asked_end: d.end_month,
+            honoured: pin.map(|p| p.honoured),
+            why_not: pin.and_then(|p| p.why_not.clone()),
+        }));
+    }
+}
+
+/// The strategies the team set aside, with what in the plan needs them.
+fn set_aside<'r>(
+    rules: &'r RuleBase,
+    district: &District,
+    schedule: &Schedule,
+) -> Vec<SetAside<'r>> {
+    rules
+        .strategies
+        .iter()
+        .zip(&schedule.slots)
+        .filter(|(_, slot)| slot.placement == Placement::SetAside)
+        .map(|(s, _)| {
+            let needed_by = rules
+                .strategies
+                .iter()
+                .zip(&schedule.slots)
+                .filter(|(d, slot)| {
+                    matches!(slot.placement, Placement::Stage(_))
+                        && d.rule.requires.contains(&s.rule.id)
+                })
+                .map(|(d, _)| d.rule.id.as_str())
+                .collect();
+            SetAside {
+                id: &s.rule.id,
+                title: &s.rule.title,
+                reason: district
+                    .decisions
+                    .strategies
+                    .get(&s.rule.id)
+                    .and_then(|d| d.reason.clone())
+                    .unwrap_or_default(),
+                needed_by,
+            }
+        })
+        .collect()
 }

@@ -68,6 +68,73 @@ pub struct District {
     /// meets it.
     #[serde(default)]
     pub compliance: Compliance,
+    /// The team's decisions about the draft, kept in the file so that a
+    /// plan made again keeps them.
+    #[serde(default, skip_serializing_if = "Decisions::is_empty")]
+    pub decisions: Decisions,
+}
+
+/// The team's decisions about the draft, by strategy and finding id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decisions {
+    /// Per strategy id: set aside, owners, months, notes, status.
+    #[serde(default)]
+    pub strategies: std::collections::BTreeMap<String, StrategyDecision>,
+    /// Per finding id: confirmed or disputed, with a note.
+    #[serde(default)]
+    pub findings: std::collections::BTreeMap<String, FindingDecision>,
+}
+
+impl Decisions {
+    /// Whether no decision is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.strategies.is_empty() && self.findings.is_empty()
+    }
+}
+
+/// What the team decided about one strategy.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyDecision {
+    /// `false`: set aside (with a `reason`); the plan lists it and flags
+    /// what needed it.
+    pub keep: Option<bool>,
+    /// Why it is set aside.
+    pub reason: Option<String>,
+    /// Named owners (people), shown beside the rule base's roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// The plan month it should start in (1 = the plan's first month).
+    pub start_month: Option<u32>,
+    /// The plan month it should end in, with `start_month`: pinned months.
+    pub end_month: Option<u32>,
+    /// The team's own notes, shown under the strategy.
+    pub notes: Option<String>,
+    /// Where the work stands (`planned`, `started`, `done`, …), for the
+    /// workplan sheet.
+    pub status: Option<String>,
+}
+
+/// What the team decided about one finding.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDecision {
+    /// Whether the team confirms the finding or disputes it.
+    pub verdict: Verdict,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A team's verdict on a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The team agrees with it.
+    Confirmed,
+    /// The team disputes it (the note says why); the plan still shows it.
+    Disputed,
 }
 
 /// The NCES locale of a district.
@@ -438,6 +505,7 @@ impl District {
             resources: Resources::default(),
             goals: Goals::default(),
             compliance: Compliance::default(),
+            decisions: Decisions::default(),
         };
         district.fill_defaults();
         district
@@ -540,6 +608,7 @@ impl District {
         self.validate_history(&mut v);
         self.validate_programs(&mut v);
         self.validate_staffing(&mut v);
+        self.validate_decisions(&mut v);
         let r = &self.resources;
         if let Some(h) = r.horizon_years {
             v.range_i("resources.horizon_years", h.into(), 1, 3);
@@ -657,6 +726,41 @@ impl District {
                     "programs.observation_protocol",
                     "name the protocol, or leave the field out",
                 );
+            }
+        }
+    }
+
+    fn validate_decisions(&self, v: &mut Validator) {
+        let months = u32::from(self.horizon_years()) * 12;
+        for (id, d) in &self.decisions.strategies {
+            let at = |field: &str| format!("decisions.strategies.{id}.{field}");
+            if d.keep == Some(false) && d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                v.fail(
+                    at("reason"),
+                    "a strategy set aside (keep: false) needs the team's reason",
+                );
+            }
+            for (field, month) in [("start_month", d.start_month), ("end_month", d.end_month)] {
+                if let Some(m) = month {
+                    if m == 0 || m > months {
+                        v.fail(
+                            at(field),
+                            format!(
+                                "{m} is not a month of the plan: months run from 1 to {months}"
+                            ),
+                        );
+                    }
+                }
+            }
+            match (d.start_month, d.end_month) {
+                (None, Some(_)) => v.fail(at("end_month"), "an end month needs a start_month"),
+                (Some(start), Some(end)) if end < start => {
+                    v.fail(
+                        at("end_month"),
+                        format!("month {end} is before the start month {start}"),
+                    );
+                }
+                _ => {}
             }
         }
     }
@@ -821,6 +925,7 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "resources",
             "goals",
             "compliance",
+            "decisions",
         ],
         "grades" => &["low", "high"],
         "accountability" => &["assistance", "elpi_color"],

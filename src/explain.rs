@@ -59,6 +59,10 @@ pub struct Explanation {
     pub requires: Vec<String>,
     /// Strategies that require this one (in the rule base).
     pub required_by: Vec<String>,
+    /// What the team decided about it (`decisions` in the district file)
+    /// and what came of it, in words; left out when nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 /// One part of a condition and its result.
@@ -139,6 +143,20 @@ pub fn explain(
             leads_to,
             requires: Vec::new(),
             required_by: Vec::new(),
+            decision: district.decisions.findings.get(id).map(|d| {
+                let verdict = match d.verdict {
+                    crate::district::Verdict::Confirmed => "confirms",
+                    crate::district::Verdict::Disputed => "disputes",
+                };
+                let note = d
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                format!(
+                    "the team {verdict} it{note}; the plan shows the verdict beside the finding"
+                )
+            }),
         });
     }
     let Some(&i) = rules.strategy_index.get(id) else {
@@ -197,10 +215,53 @@ pub fn explain(
             .into_iter()
             .map(|j| rules.strategies[j].rule.id.clone())
             .collect(),
+        decision: strategy_decision(&plan, district, id),
     })
 }
 
+/// A strategy's decision and its effect, in words.
+fn strategy_decision(plan: &Plan<'_>, district: &District, id: &str) -> Option<String> {
+    let d = district.decisions.strategies.get(id)?;
+    let mut said = Vec::new();
+    if let Some(aside) = plan.set_aside.iter().find(|s| s.id == id) {
+        said.push(format!("the team set it aside ({})", aside.reason));
+        if !aside.needed_by.is_empty() {
+            said.push(format!(
+                "flagged in what needs it first: {}",
+                aside.needed_by.join(", ")
+            ));
+        }
+    }
+    let scheduled = plan.scheduled().find(|s| s.id == id);
+    if let (Some(start), Some(s)) = (d.start_month, scheduled) {
+        let asked = match d.end_month {
+            Some(end) => format!("months {start} to {end}"),
+            None => format!("month {start}"),
+        };
+        match s.decision.as_ref().and_then(|x| x.why_not.as_deref()) {
+            Some(why) => said.push(format!(
+                "the team asked for {asked}, not kept: {why}; it runs from month {} to {}",
+                s.start_month, s.end_month
+            )),
+            None => said.push(format!("the team asked for {asked}, kept")),
+        }
+    }
+    if !d.owners.is_empty() {
+        said.push(format!("named owners: {}", d.owners.join(", ")));
+    }
+    if let Some(status) = &d.status {
+        said.push(format!("status: {status}"));
+    }
+    if let Some(notes) = &d.notes {
+        said.push(format!("notes: {notes}"));
+    }
+    Some(said.join("; "))
+}
+
 fn strategy_status(plan: &Plan<'_>, id: &str) -> (&'static str, Option<String>) {
+    if plan.set_aside.iter().any(|s| s.id == id) {
+        return ("set aside", None);
+    }
     if let Some(s) = plan.scheduled().find(|s| s.id == id) {
         let status = match s.reason {
             crate::plan::Reason::Chosen => "chosen",
@@ -296,6 +357,9 @@ impl Explanation {
             let _ = write!(out, " (stage {stage})");
         }
         out.push('\n');
+        if let Some(decision) = &self.decision {
+            let _ = writeln!(out, "decision: {decision}");
+        }
         if let Some(e) = &self.evidence {
             let _ = writeln!(out, "evidence: {e}");
         }

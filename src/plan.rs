@@ -57,6 +57,42 @@ pub struct Plan<'r> {
     /// The data that would settle what is pending, the field that decides
     /// the most first: what to ask the district for.
     pub data_request: Vec<DataRequest<'r>>,
+    /// The strategies the team set aside (`decisions`), with its reason
+    /// and what in the plan needed them; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside<'r>>,
+}
+
+/// A strategy the team set aside.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetAside<'r> {
+    /// The strategy's id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// The team's reason.
+    pub reason: String,
+    /// Ids of the scheduled strategies that need it first.
+    pub needed_by: Vec<&'r str>,
+}
+
+/// What the team decided about a scheduled strategy, and what came of it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TeamDecision {
+    /// Named owners.
+    pub owners: Vec<String>,
+    /// The team's notes.
+    pub notes: Option<String>,
+    /// Where the work stands.
+    pub status: Option<String>,
+    /// The month the team asked it to start in.
+    pub asked_start: Option<u32>,
+    /// The month the team asked it to end in (pinned months).
+    pub asked_end: Option<u32>,
+    /// Whether the plan keeps the asked-for months.
+    pub honoured: Option<bool>,
+    /// Why not, when it does not.
+    pub why_not: Option<String>,
 }
 
 /// One field of a plan's data request.
@@ -204,6 +240,12 @@ pub struct FiredFinding<'r> {
     pub sources: &'r [String],
     /// Guiding questions for the team's inquiry.
     pub questions: &'r [String],
+    /// The team's verdict on it, if any (left out when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::district::Verdict>,
+    /// The note with the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict_note: Option<String>,
 }
 
 /// What kind of rule is pending.
@@ -317,6 +359,13 @@ pub struct Scheduled<'r> {
     pub ongoing: bool,
     /// The calendar event it starts with, if any.
     pub tied_to: Option<&'r str>,
+    /// The team's decision about it, if any (left out when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Box<TeamDecision>>,
+    /// Ids of its prerequisites the team set aside: re-plan it, or bring
+    /// them back (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs_set_aside: Vec<&'r str>,
 }
 
 /// A strategy the district already has.

@@ -22,6 +22,9 @@ pub enum Decision {
     NotChosen,
     /// `when` could not be decided for missing data.
     Pending,
+    /// The team set it aside (`decisions`): never scheduled, nor pulled in
+    /// as a prerequisite; what needs it is flagged.
+    SetAside,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +50,8 @@ pub enum Placement {
     Pending,
     Stage(usize),
     Deferred(DeferReason),
+    /// Set aside by the team.
+    SetAside,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +216,7 @@ fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
             placement: match c.decision {
                 Decision::InPlace => Placement::InPlace,
                 Decision::Pending => Placement::Pending,
+                Decision::SetAside => Placement::SetAside,
                 Decision::Chosen | Decision::NotChosen => Placement::Out,
             },
             reason: None,
@@ -228,7 +234,10 @@ fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
     }
     while let Some(i) = work.pop() {
         for &p in candidates[i].requires {
-            if candidates[p].decision == Decision::InPlace {
+            if matches!(
+                candidates[p].decision,
+                Decision::InPlace | Decision::SetAside
+            ) {
                 continue;
             }
             slots[p].required_by.push(i);
@@ -421,6 +430,7 @@ mod properties {
             Just(Decision::Chosen),
             Just(Decision::NotChosen),
             Just(Decision::InPlace),
+            Just(Decision::SetAside),
             Just(Decision::Pending),
         ]
     }
@@ -494,7 +504,8 @@ mod properties {
                 prop_assert!(here.0 >= spec.stage.min(3), "s{i} placed before its own stage");
                 for &p in &spec.requires {
                     match result.slots[p].placement {
-                        Placement::InPlace => {}
+                        // Set aside by the team: the plan flags what needs it.
+                        Placement::InPlace | Placement::SetAside => {}
                         Placement::Stage(_) => {
                             let there = position(p).expect("a staged prerequisite is in a stage list");
                             prop_assert!(there < here, "s{p} comes after s{i}, which requires it");
@@ -545,6 +556,7 @@ mod properties {
                 match spec.decision {
                     Decision::Chosen => prop_assert!(matches!(placement, Placement::Stage(_) | Placement::Deferred(_))),
                     Decision::InPlace => prop_assert_eq!(placement, Placement::InPlace),
+                    Decision::SetAside => prop_assert_eq!(placement, Placement::SetAside),
                     Decision::NotChosen | Decision::Pending => {}
                 }
                 if let Placement::Stage(stage) = placement {

@@ -85,12 +85,63 @@ impl Session {
         start: Option<(i32, u32)>,
     ) -> Result<Plan<'_>, Diagnostic> {
         let start = start.filter(|&(_, month)| (1..=12).contains(&month));
+        self.check_decisions(district, file)?;
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
         plan.driver_diagram.aim =
             self.renderer
                 .aim(evaluation.district, &plan.goals, &self.rules)?;
         Ok(plan)
+    }
+
+    /// Every id in the district's decisions names a strategy or finding of
+    /// the rule base.
+    fn check_decisions(&self, district: &District, file: &Path) -> Result<(), Diagnostic> {
+        let strategies = district
+            .decisions
+            .strategies
+            .keys()
+            .map(|id| ("strategies", id));
+        let findings = district
+            .decisions
+            .findings
+            .keys()
+            .map(|id| ("findings", id));
+        for (kind, id) in strategies.chain(findings) {
+            let known = if kind == "strategies" {
+                self.rules.strategy(id).is_some()
+            } else {
+                self.rules.finding(id).is_some()
+            };
+            if !known {
+                let ids: Vec<&str> = if kind == "strategies" {
+                    self.rules
+                        .strategies
+                        .iter()
+                        .map(|s| s.rule.id.as_str())
+                        .collect()
+                } else {
+                    self.rules
+                        .findings
+                        .iter()
+                        .map(|f| f.rule.id.as_str())
+                        .collect()
+                };
+                return Err(Diagnostic::new(
+                    file,
+                    format!(
+                        "decisions.{kind}: `{id}` is not a {} of the rule base",
+                        if kind == "strategies" {
+                            "strategy"
+                        } else {
+                            "finding"
+                        }
+                    ),
+                )
+                .with_optional_hint(crate::diagnostic::did_you_mean(id, ids)));
+            }
+        }
+        Ok(())
     }
 
     /// Renders a plan of `district` in `format`.

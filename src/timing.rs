@@ -23,6 +23,17 @@ pub struct TimeSpec {
     /// The calendar month (1 = January) it must start in, if tied to an
     /// event, and how many months later it may still start.
     pub window: Option<(u32, u32)>,
+    /// The plan month the team asked it to start in, and to end in.
+    pub pin: Option<(u32, Option<u32>)>,
+}
+
+/// Whether a strategy's asked-for months were kept, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinOutcome {
+    /// The plan keeps the asked-for months.
+    pub honoured: bool,
+    /// Why not: the month its prerequisites are done, or the horizon.
+    pub why_not: Option<String>,
 }
 
 /// A strategy's months, 1-based and within the horizon.
@@ -60,9 +71,10 @@ pub fn time(
     requires: &[&[usize]],
     specs: &[TimeSpec],
     frame: &Frame<'_>,
-) -> Vec<Option<Months>> {
+) -> (Vec<Option<Months>>, Vec<Option<PinOutcome>>) {
     let n = specs.len();
     let mut months: Vec<Option<Months>> = vec![None; n];
+    let mut pins: Vec<Option<PinOutcome>> = vec![None; n];
     // Prerequisites come before dependents: earlier stages first, and
     // prerequisites first within a stage.
     let order: Vec<(usize, usize)> = schedule
@@ -73,12 +85,19 @@ pub fn time(
         .collect();
     for (stage, i) in order {
         let mut earliest = frame.stage_starts.get(stage).copied().unwrap_or(1).max(1);
+        // The first month its prerequisites allow, whatever its stage.
+        let mut ready_from = 1;
         let mut blocked = false;
         for &p in requires[i] {
             match (schedule.slots[p].placement, months[p]) {
                 (Placement::Stage(_), Some(m)) => {
-                    let ready = m.start + specs[p].duration.max(1) - 1;
+                    let ready = if specs[p].pin.is_some_and(|(_, end)| end.is_some()) {
+                        m.end
+                    } else {
+                        m.start + specs[p].duration.max(1) - 1
+                    };
                     earliest = earliest.max(ready + 1);
+                    ready_from = ready_from.max(ready + 1);
                 }
                 (Placement::Deferred(_), _) => blocked = true,
                 _ => {}
@@ -95,11 +114,39 @@ pub fn time(
             schedule.slots[i].placement = Placement::Deferred(DeferReason::Horizon);
             continue;
         }
-        let end = if specs[i].ongoing {
+        let mut end = if specs[i].ongoing {
             frame.horizon
         } else {
             (earliest + specs[i].duration.max(1) - 1).min(frame.horizon)
         };
+        // The team's months, where the prerequisites and the horizon allow.
+        if let Some((start, pinned_end)) = specs[i].pin {
+            if start >= ready_from && start <= frame.horizon {
+                earliest = start;
+                end = match pinned_end {
+                    Some(e) => e.min(frame.horizon),
+                    None if specs[i].ongoing => frame.horizon,
+                    None => (start + specs[i].duration.max(1) - 1).min(frame.horizon),
+                };
+                pins[i] = Some(PinOutcome {
+                    honoured: true,
+                    why_not: None,
+                });
+            } else {
+                let why = if start > frame.horizon {
+                    format!("month {start} is past the plan's {} months", frame.horizon)
+                } else {
+                    format!(
+                        "what it needs first is done only in month {}",
+                        ready_from - 1
+                    )
+                };
+                pins[i] = Some(PinOutcome {
+                    honoured: false,
+                    why_not: Some(why),
+                });
+            }
+        }
         months[i] = Some(Months {
             start: earliest,
             end,
@@ -108,7 +155,7 @@ pub fn time(
     for list in &mut schedule.stages {
         list.retain(|&i| months[i].is_some());
     }
-    months
+    (months, pins)
 }
 
 /// The English names of the calendar months.
@@ -258,6 +305,7 @@ mod properties {
                                     chosen,
                                     counts,
                                     spec: TimeSpec {
+                                        pin: None,
                                         duration,
                                         ongoing,
                                         window,
@@ -302,7 +350,7 @@ mod properties {
             horizon,
             first_month,
         };
-        let months = time(&mut result, &requires, &specs, &frame);
+        let (months, _) = time(&mut result, &requires, &specs, &frame);
         (result, months)
     }
 

@@ -52,7 +52,12 @@ pub fn csv(plan: &Plan<'_>, months: &[MonthLabel]) -> String {
                     }
                 })
                 .collect();
-            let owners: Vec<String> = items(&s.owners).map(|o| o.to_string()).collect();
+            let mut owners: Vec<String> = items(&s.owners).map(|o| o.to_string()).collect();
+            let decision = s.decision.as_ref();
+            if let Some(d) = decision {
+                // Named people first, then the roles of the rule base.
+                owners.splice(0..0, d.owners.iter().cloned());
+            }
             let row = [
                 cell(s.id),
                 cell(&s.title.to_string()),
@@ -67,7 +72,11 @@ pub fn csv(plan: &Plan<'_>, months: &[MonthLabel]) -> String {
                 cell(&owners.join("; ")),
                 cell(&measures.join("; ")),
                 cell(&s.first_test.to_string()),
-                "planned".to_string(),
+                cell(
+                    decision
+                        .and_then(|d| d.status.as_deref())
+                        .unwrap_or("planned"),
+                ),
             ];
             let _ = writer.write_record(&row);
         }

@@ -457,6 +457,18 @@ fn drafts_speak_to_the_district_not_in_ids() {
                 "{}: {internal:?} in {line}",
                 path.display()
             );
+            // Nor an enum's name (`DistrictStaff`): words run together in
+            // camel case are the district file's, not the reader's.
+            let camel = line
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|word| {
+                    let bytes = word.as_bytes();
+                    bytes
+                        .windows(2)
+                        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+                        && *word != "DataQuest"
+                });
+            assert!(camel.is_none(), "{}: {camel:?} in {line}", path.display());
             let priority = line.find("priority ").map(|at| &line[at + 9..]);
             assert!(
                 !priority.is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit())),

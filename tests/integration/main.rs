@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod cli;
 mod commands;
+mod decisions;
 mod domain;
 mod files;
 mod hostile;

@@ -1,0 +1,184 @@
+//! Team decisions in the district file: set aside, named owners, asked-for
+//! months kept or not, notes, status, finding verdicts; kept when the plan
+//! is made again, and explained.
+
+use crate::support::*;
+
+/// Mendota with the team's decisions written into its file.
+fn with_decisions(dir: &std::path::Path, decisions: &str) -> String {
+    let text = std::fs::read_to_string(std::path::Path::new(ROOT).join(MENDOTA)).expect("fixture");
+    let body = text
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a district ends with )");
+    let path = dir.join("mendota.ron");
+    std::fs::write(&path, format!("{body}    decisions: {decisions},\n)\n")).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+const DECISIONS: &str = r#"(
+        strategies: {
+            "el_coordinator_role": (keep: false, reason: "The EL director already leads the plan"),
+            "form_improvement_team": (owners: ["Ana Ruiz"], start_month: 1, end_month: 2, notes: "Teachers from both high schools", status: "started"),
+            "el_roadmap_study": (start_month: 1),
+        },
+        findings: {
+            "high_poverty": (verdict: Disputed, note: "CEP schools count every student"),
+        },
+    )"#;
+
+fn scheduled<'a>(plan: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+    plan["stages"]
+        .as_array()?
+        .iter()
+        .flat_map(|s| s["strategies"].as_array().into_iter().flatten())
+        .find(|s| s["id"] == id)
+}
+
+#[test]
+fn decisions_set_aside_name_owners_pin_months_and_dispute_findings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = with_decisions(dir.path(), DECISIONS);
+    let plan = elplan(&["plan", &file, "--format", "json"]).json();
+
+    // Set aside: not scheduled, listed with the team's reason.
+    assert!(scheduled(&plan, "el_coordinator_role").is_none());
+    let aside = &plan["set_aside"][0];
+    assert_eq!(aside["id"], "el_coordinator_role");
+    assert_eq!(aside["reason"], "The EL director already leads the plan");
+
+    // Owners, notes, status and pinned months that can be kept.
+    let team = scheduled(&plan, "form_improvement_team").expect("scheduled");
+    assert_eq!(team["decision"]["owners"][0], "Ana Ruiz");
+    assert_eq!(
+        (team["start_month"].as_u64(), team["end_month"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(team["decision"]["honoured"], true);
+
+    // A month that cannot be kept: what it needs first ends in month 2.
+    let study = scheduled(&plan, "el_roadmap_study").expect("scheduled");
+    assert_eq!(study["decision"]["honoured"], false);
+    assert!(study["start_month"].as_u64() > Some(2), "{study}");
+    assert!(study["decision"]["why_not"]
+        .as_str()
+        .expect("why")
+        .contains("month 2"));
+
+    // A disputed finding keeps its place, with the verdict beside it.
+    let poverty = plan["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "high_poverty")
+        .expect("still fired");
+    assert_eq!(poverty["verdict"], "Disputed");
+
+    // The draft and the workplan say so in words.
+    let draft = elplan(&["plan", &file]).ok();
+    for expected in [
+        "## Set aside by the team",
+        "Name an EL coordinator to own the plan: The EL director already leads the plan",
+        "**Named owners:** Ana Ruiz",
+        "**The team's notes:** Teachers from both high schools",
+        "**The team disputes this finding**: CEP schools count every student.",
+        "The team asked for month 1; it cannot start then",
+    ] {
+        assert!(draft.contains(expected), "the draft lacks {expected:?}");
+    }
+    let sheet = elplan(&["plan", &file, "--format", "csv"]).ok();
+    let row = sheet
+        .lines()
+        .find(|l| l.starts_with("form_improvement_team,"))
+        .expect("a row");
+    assert!(
+        row.contains("Ana Ruiz") && row.ends_with(",started"),
+        "{row}"
+    );
+
+    // explain gives a decision's effect.
+    let explained = elplan(&["explain", &file, "el_roadmap_study"]).ok();
+    assert!(
+        explained.contains("decision: the team asked for month 1, not kept"),
+        "{explained}"
+    );
+    let aside = elplan(&["explain", &file, "el_coordinator_role"]).ok();
+    assert!(aside.contains("status: set aside"), "{aside}");
+}
+
+/// What needs a strategy the team set aside is flagged, not dropped.
+#[test]
+fn what_needs_a_set_aside_strategy_is_flagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = with_decisions(
+        dir.path(),
+        r#"(strategies: {"form_improvement_team": (keep: false, reason: "The school board is the team")})"#,
+    );
+    let plan = elplan(&["plan", &file, "--format", "json"]).json();
+    let study = scheduled(&plan, "el_roadmap_study").expect("still scheduled");
+    assert_eq!(study["needs_set_aside"][0], "form_improvement_team");
+    let needed_by = plan["set_aside"][0]["needed_by"]
+        .as_array()
+        .expect("needed by");
+    assert!(needed_by.iter().any(|id| id == "el_roadmap_study"));
+    let draft = elplan(&["plan", &file]).ok();
+    assert!(draft.contains("which the team set aside: re-plan it, or bring that work back"));
+}
+
+/// Decisions live in the district file, so a plan made again, even on
+/// changed data, keeps every one of them.
+#[test]
+fn a_plan_made_again_keeps_the_decisions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = with_decisions(dir.path(), DECISIONS);
+    let first = elplan(&["plan", &file, "--format", "json"]).json();
+    let again = elplan(&[
+        "plan",
+        &file,
+        "--format",
+        "json",
+        "--set",
+        "students.el_share=0.5",
+    ])
+    .json();
+    for plan in [&first, &again] {
+        assert_eq!(plan["set_aside"][0]["id"], "el_coordinator_role");
+        let team = scheduled(plan, "form_improvement_team").expect("scheduled");
+        assert_eq!(team["decision"]["owners"][0], "Ana Ruiz");
+        assert_eq!(team["decision"]["status"], "started");
+    }
+}
+
+/// A decision about an id the rule base lacks, or a set-aside without a
+/// reason, is a diagnostic with exit 1.
+#[test]
+fn bad_decisions_are_diagnosed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (decisions, expected) in [
+        (
+            r#"(strategies: {"coaching_modl": (notes: "x")})"#,
+            "`coaching_modl` is not a strategy of the rule base",
+        ),
+        (
+            r#"(findings: {"high_povrty": (verdict: Confirmed)})"#,
+            "`high_povrty` is not a finding of the rule base",
+        ),
+        (
+            r#"(strategies: {"coaching_model": (keep: false)})"#,
+            "needs the team's reason",
+        ),
+        (
+            r#"(strategies: {"coaching_model": (start_month: 30)})"#,
+            "is not a month of the plan",
+        ),
+        (
+            r#"(strategies: {"coaching_model": (start_month: 5, end_month: 3)})"#,
+            "before the start month",
+        ),
+    ] {
+        let file = with_decisions(dir.path(), decisions);
+        let output = elplan(&["plan", &file]).run();
+        assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+        assert!(stderr(&output).contains(expected), "{}", shown(&output));
+    }
+}
