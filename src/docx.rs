@@ -108,8 +108,8 @@ pub struct Parts<'a> {
     pub styles: &'a str,
     /// `word/footer1.xml`.
     pub footer: &'a str,
-    /// The document's title, for its properties.
-    pub title: &'a str,
+    /// `docProps/core.xml`: the document's title.
+    pub core: &'a str,
 }
 
 /// The `word/styles.xml` of a reference document.
@@ -143,7 +143,7 @@ pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> 
     };
     add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
     add("_rels/.rels", ROOT_RELS.as_bytes())?;
-    add("docProps/core.xml", core(parts.title).as_bytes())?;
+    add("docProps/core.xml", parts.core.trim_start().as_bytes())?;
     add("word/document.xml", parts.document.trim_start().as_bytes())?;
     add("word/styles.xml", parts.styles.trim_start().as_bytes())?;
     add("word/settings.xml", SETTINGS.as_bytes())?;
@@ -161,17 +161,6 @@ pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> 
     add("word/_rels/document.xml.rels", rels.as_bytes())?;
     let cursor = zip.finish().map_err(|e| e.to_string())?;
     Ok(cursor.into_inner())
-}
-
-/// `docProps/core.xml`: the title (XML-escaped).
-fn core(title: &str) -> String {
-    let escaped = title
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{escaped}</dc:title><dc:creator>elplan</dc:creator></cp:coreProperties>"
-    )
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -144,22 +144,17 @@ fn driver_pages(plan: &Plan<'_>) -> Vec<DriverFigure> {
             parts.push(d.clone());
             continue;
         }
-        let mut part = crate::plan::PrimaryDriver {
+        // A part of `d`: its area and title, none of its rows yet.
+        let empty = || crate::plan::PrimaryDriver {
             secondary: Vec::new(),
             change_ideas: Vec::new(),
             ..d.clone()
         };
+        let mut part = empty();
         for s in &d.secondary {
             let rows = s.change_ideas.len().max(1);
             if !part.secondary.is_empty() && rows_of(&part) + rows > fits {
-                parts.push(std::mem::replace(
-                    &mut part,
-                    crate::plan::PrimaryDriver {
-                        secondary: Vec::new(),
-                        change_ideas: Vec::new(),
-                        ..d.clone()
-                    },
-                ));
+                parts.push(std::mem::replace(&mut part, empty()));
             }
             part.secondary.push(s.clone());
         }
@@ -167,14 +162,7 @@ fn driver_pages(plan: &Plan<'_>) -> Vec<DriverFigure> {
             if rows_of(&part) + 1 > fits
                 && (!part.secondary.is_empty() || !part.change_ideas.is_empty())
             {
-                parts.push(std::mem::replace(
-                    &mut part,
-                    crate::plan::PrimaryDriver {
-                        secondary: Vec::new(),
-                        change_ideas: Vec::new(),
-                        ..d.clone()
-                    },
-                ));
+                parts.push(std::mem::replace(&mut part, empty()));
             }
             part.change_ideas.push(idea);
         }

@@ -256,37 +256,43 @@ impl Renderer {
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
         let figures = Figures::new(plan, &months(plan));
-        let context = context! { figures => Serde(&figures), plan => Serde(plan) };
-        // A picture per page of each figure (see Figures::driver_diagram_pages).
+        // The figures' macros from figures.svg, called for each page of each
+        // figure (see Figures::driver_diagram_pages): one picture a page.
+        let shown = self.origin.join(format!("figures.svg{SUFFIX}"));
+        let fail = |e: minijinja::Error| template_diagnostic(&shown, None, &e);
+        let template = self.env.get_template("figures.svg").map_err(fail)?;
+        let mut captured = template.render_captured(Value::UNDEFINED).map_err(fail)?;
+        let plan_value = Value::from(Serde(plan));
+        let calls = figures
+            .driver_diagram_pages
+            .iter()
+            .map(|page| (0, "driver_diagram", vec![Value::from(Serde(page))]))
+            .chain(figures.timeline_pages.iter().map(|page| {
+                (
+                    1,
+                    "timeline",
+                    vec![Value::from(Serde(page)), plan_value.clone()],
+                )
+            }));
+        let svgs: Vec<(usize, String)> = captured
+            .with_state_mut(|state| {
+                calls
+                    .map(|(which, name, args)| Ok((which, state.call_macro(name, &args)?)))
+                    .collect::<Result<_, minijinja::Error>>()
+            })
+            .map_err(fail)?;
         let mut pictures = Vec::new();
         let mut pages = [Vec::new(), Vec::new()];
-        let calls = [
-            (
-                figures.driver_diagram_pages.len(),
-                "f.driver_diagram(figures.driver_diagram_pages[{}])",
-            ),
-            (
-                figures.timeline_pages.len(),
-                "f.timeline(figures.timeline_pages[{}], plan)",
-            ),
-        ];
-        for (which, (count, call)) in calls.into_iter().enumerate() {
-            for page in 0..count {
-                let call = call.replace("{}", &page.to_string());
-                let source = format!("{{% import \"figures.svg\" as f %}}{{{{ {call} }}}}");
-                let svg = self.env.render_str(&source, context.clone()).map_err(|e| {
-                    template_diagnostic(&self.origin.join(format!("figures.svg{SUFFIX}")), None, &e)
-                })?;
-                let rid = format!("rIdFigure{}", pictures.len() + 1);
-                let picture = crate::docx::picture(&svg, &rid).map_err(|e| {
-                    Diagnostic::new(
-                        &self.origin,
-                        format!("cannot draw a figure for the Word document: {e}"),
-                    )
-                })?;
-                pages[which].push(Value::from(Serde(&picture)));
-                pictures.push(picture);
-            }
+        for (which, svg) in svgs {
+            let rid = format!("rIdFigure{}", pictures.len() + 1);
+            let picture = crate::docx::picture(&svg, &rid).map_err(|e| {
+                Diagnostic::new(
+                    &self.origin,
+                    format!("cannot draw a figure for the Word document: {e}"),
+                )
+            })?;
+            pages[which].push(Value::from(Serde(&picture)));
+            pictures.push(picture);
         }
         let [driver_pages, timeline_pages] = pages;
         let sizes = context! {
@@ -299,15 +305,16 @@ impl Renderer {
             None => self.render_named("docx-styles.xml", "--format docx", Value::UNDEFINED)?,
         };
         let footer = self.render_named("docx-footer.xml", "--format docx", Value::UNDEFINED)?;
-        let title = format!(
-            "Systemic Improvement Plan for English Learner Success: {}",
-            plan.district.name
-        );
+        let core = self.render_named(
+            "docx-core.xml",
+            "--format docx",
+            context! { plan => Serde(plan) },
+        )?;
         let parts = crate::docx::Parts {
             document: &body,
             styles: &styles,
             footer: &footer,
-            title: &title,
+            core: &core,
         };
         crate::docx::pack(&parts, &pictures).map_err(|e| {
             Diagnostic::new(&self.origin, format!("cannot pack the Word document: {e}"))

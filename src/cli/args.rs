@@ -53,8 +53,11 @@ impl ChangeArgs {
 /// The formats a draft is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// The Markdown draft
     Md,
+    /// A self-contained HTML report
     Html,
+    /// The plan as JSON
     Json,
     /// The workplan sheet: one row per scheduled strategy
     Csv,

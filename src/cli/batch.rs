@@ -19,6 +19,7 @@ pub struct BatchArgs {
     /// Where the plans and summary.csv go
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
+    /// What to write for each district: one file `<id>.<format>` each
     #[arg(long, value_enum, default_value = "md")]
     format: FormatArg,
 }

@@ -132,12 +132,9 @@ fn the_pdf_has_a_cover_page_numbers_and_renders() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let pages = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".png"))
-        })
+    let pages = file_names(dir.path())
+        .iter()
+        .filter(|name| name.ends_with(".png"))
         .count();
     assert!((10..80).contains(&pages), "{pages} pages");
     assert!(

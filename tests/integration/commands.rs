@@ -412,11 +412,7 @@ fn the_workplan_sheet_has_a_row_per_scheduled_strategy() {
         "csv",
     ])
     .ok();
-    let mut names: Vec<String> = std::fs::read_dir(out.path())
-        .expect("out dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(out.path());
     assert_eq!(
         names,
         [

@@ -37,11 +37,7 @@ fn import_writes_editable_district_files_and_reports_bad_rows() {
     let stderr =
         String::from_utf8_lossy(&output.stderr).replace(&dir.path().display().to_string(), "[OUT]");
     insta::assert_snapshot!("import-report", stderr);
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("out dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(dir.path());
     assert_eq!(
         names,
         [
@@ -428,11 +424,7 @@ fn import_never_drops_a_row_whose_name_repeats() {
     }
     let (output, out) = import_table(dir.path(), &text);
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .expect("out")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&out);
     assert_eq!(
         names,
         [
