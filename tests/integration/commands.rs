@@ -465,6 +465,8 @@ fn drafts_speak_to_the_district_not_in_ids() {
                         && *word != "DataQuest"
                 });
             assert!(camel.is_none(), "{}: {camel:?} in {line}", path.display());
+            // Nor an empty list where words were meant to be.
+            assert!(!line.contains("()"), "{}: {line}", path.display());
             let priority = line.find("priority ").map(|at| &line[at + 9..]);
             assert!(
                 !priority.is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit())),
