@@ -91,7 +91,7 @@ fn sweep(c: &mut Criterion) {
         .find(|(p, _)| p.ends_with("calli/mendota-unified.ron"))
         .expect("fixture");
     let vary: elplan::sweep::Vary = "students.el_share=0..0.999:0.001".parse().expect("range");
-    assert_eq!(vary.values().len(), 1000);
+    assert_eq!(vary.values(district).expect("values").len(), 1000);
     let mut group = c.benchmark_group("sweep");
     group.sample_size(20);
     group.bench_function("1000 points", |b| {

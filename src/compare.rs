@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::district::District;
 use crate::plan::{PendingKind, Plan};
 
 /// The `format` field of diff JSON.
@@ -44,6 +45,85 @@ pub struct PlanDiff {
     pub newly_in_place: Vec<Item>,
     /// Strategies in place only in the baseline.
     pub no_longer_in_place: Vec<Item>,
+    /// The district fields that differ between the two sides (`diff`,
+    /// `whatif`); left out when none are listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputChange>,
+}
+
+/// A district field that differs between the two sides of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputChange {
+    /// Its path, as `--set` writes it (`students.el_share`,
+    /// `history[2023-24].elpi_status`).
+    pub path: String,
+    /// The value on the baseline side, or `null` when not given.
+    pub before: serde_json::Value,
+    /// The value on the changed side, or `null` when not given.
+    pub after: serde_json::Value,
+}
+
+/// The district fields that differ between `a` and `b`, in file order; a
+/// year of the history is named by its school year.
+pub fn input_changes(a: &District, b: &District) -> Vec<InputChange> {
+    let tree = |d: &District| serde_json::to_value(d).unwrap_or(serde_json::Value::Null);
+    let mut out = Vec::new();
+    walk(String::new(), &tree(a), &tree(b), &mut out);
+    out
+}
+
+fn walk(path: String, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<InputChange>) {
+    use serde_json::Value;
+    if a == b {
+        return;
+    }
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let null = Value::Null;
+            let keys = x.keys().chain(y.keys().filter(|k| !x.contains_key(*k)));
+            for key in keys {
+                let (p, q) = (x.get(key).unwrap_or(&null), y.get(key).unwrap_or(&null));
+                walk(join(key), p, q, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if path == "history" => {
+            let year = |e: &Value| e.get("year").and_then(Value::as_str).map(str::to_string);
+            let mut years: Vec<String> = x.iter().chain(y).filter_map(year).collect();
+            years.sort_by_key(|y| crate::district::parse_school_year(y));
+            years.dedup();
+            let empty = Value::Object(Default::default());
+            for name in years {
+                let find = |list: &[Value]| {
+                    list.iter()
+                        .find(|e| year(e).as_deref() == Some(name.as_str()))
+                        .cloned()
+                };
+                let (p, q) = (find(x), find(y));
+                // The year names the entry; it is not a difference of its own.
+                let without_year = |e: Option<Value>| {
+                    let mut e = e.unwrap_or_else(|| empty.clone());
+                    if let Value::Object(map) = &mut e {
+                        map.remove("year");
+                    }
+                    e
+                };
+                let (p, q) = (without_year(p), without_year(q));
+                walk(format!("history[{name}]"), &p, &q, out);
+            }
+        }
+        _ => out.push(InputChange {
+            path,
+            before: a.clone(),
+            after: b.clone(),
+        }),
+    }
 }
 
 /// A finding that appeared or went away.
@@ -231,10 +311,31 @@ pub fn compare(
         no_longer_pending: only_pending(&pending_before, &pending_after),
         newly_in_place: only(in_place_after.clone(), &in_place_before),
         no_longer_in_place: only(in_place_before, &in_place_after),
+        inputs: Vec::new(),
+    }
+}
+
+/// What the marks of the text output mean, said once at its top.
+pub const MARKS: &str =
+    "Marks: + appears or is added, - goes away or is removed, ~ moves to another stage.\n";
+
+/// A district value for people: `not given` for a missing one, text
+/// without quotes.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "not given".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
 impl PlanDiff {
+    /// The same comparison, listing the district fields that differ.
+    pub fn with_inputs(mut self, inputs: Vec<InputChange>) -> Self {
+        self.inputs = inputs;
+        self
+    }
+
     /// Whether the plans are the same.
     pub fn is_empty(&self) -> bool {
         self.changes().is_empty()
@@ -287,14 +388,77 @@ impl PlanDiff {
         out
     }
 
+    /// Every change as a short line by title, marked as [`MARKS`] says:
+    /// `+ finding: Leadership turnover`, `~ Coach ELD: assess to design`.
+    pub fn titled_changes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        out.extend(
+            self.findings_added
+                .iter()
+                .map(|f| format!("+ finding: {}", f.title)),
+        );
+        out.extend(
+            self.findings_removed
+                .iter()
+                .map(|f| format!("- finding: {}", f.title)),
+        );
+        out.extend(
+            self.strategies_added
+                .iter()
+                .map(|s| format!("+ {} ({}, {})", s.title, s.stage, s.reason)),
+        );
+        out.extend(
+            self.strategies_removed
+                .iter()
+                .map(|s| format!("- {} (was in {})", s.title, s.stage)),
+        );
+        out.extend(
+            self.strategies_moved
+                .iter()
+                .map(|m| format!("~ {}: {} to {}", m.title, m.from, m.to)),
+        );
+        let items = |out: &mut Vec<String>, mark: &str, what: &str, list: &[Item]| {
+            out.extend(list.iter().map(|i| format!("{mark} {what}: {}", i.title)));
+        };
+        items(&mut out, "+", "deferred", &self.newly_deferred);
+        items(&mut out, "-", "deferred", &self.no_longer_deferred);
+        out.extend(
+            self.newly_pending
+                .iter()
+                .map(|p| format!("+ waits on data: {}", p.title)),
+        );
+        out.extend(
+            self.no_longer_pending
+                .iter()
+                .map(|p| format!("- waits on data: {}", p.title)),
+        );
+        items(&mut out, "+", "in place", &self.newly_in_place);
+        items(&mut out, "-", "in place", &self.no_longer_in_place);
+        out
+    }
+
     /// The comparison for people.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "From {} to {}:", self.baseline, self.changed);
+        if !self.inputs.is_empty() {
+            let _ = writeln!(out, "\nInputs that differ");
+            for i in &self.inputs {
+                let _ = writeln!(
+                    out,
+                    "  {}: {} -> {}",
+                    i.path,
+                    value_text(&i.before),
+                    value_text(&i.after)
+                );
+            }
+            out.push('\n');
+        }
         if self.is_empty() {
             out.push_str("  no change to the plan\n");
             return out;
         }
+        out.push_str(MARKS);
         let mut section = |title: &str, lines: Vec<String>| {
             if !lines.is_empty() {
                 let _ = writeln!(out, "\n{title}");

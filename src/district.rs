@@ -1044,9 +1044,29 @@ pub fn field_paths() -> Vec<String> {
     paths
 }
 
-/// A hint for a misspelt dotted path, nearest valid path first.
+/// A hint for a misspelt dotted path, nearest valid path first. A field of
+/// the yearly history is offered as it is written: `history[-1].FIELD`.
 pub fn path_hint(path: &str) -> Option<String> {
-    let paths = field_paths();
+    let paths: Vec<String> = field_paths()
+        .into_iter()
+        .map(|p| match p.strip_prefix("history.") {
+            Some(field) => format!("history[-1].{field}"),
+            None => p,
+        })
+        .collect();
+    let wanted = if path.contains('.') {
+        path.to_string()
+    } else {
+        // A bare field name is matched against the last part of each path.
+        paths
+            .iter()
+            .find(|p| p.rsplit('.').next() == Some(path))
+            .cloned()
+            .unwrap_or_else(|| path.to_string())
+    };
+    if wanted != path {
+        return Some(format!("did you mean `{wanted}`?"));
+    }
     did_you_mean(path, paths.iter().map(String::as_str))
 }
 

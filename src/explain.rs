@@ -3,7 +3,6 @@
 //! each part's result, the value of every name the condition reads, what
 //! led to it and what it leads to, what it requires and what requires it.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -63,6 +62,56 @@ pub struct Explanation {
     /// and what came of it, in words; left out when nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
+    /// What its conditions read, traced down to the district's own fields
+    /// through every finding and derived value in between.
+    pub because: Vec<Trace>,
+    /// Why a deferred strategy did not fit; left out for anything else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<Deferral>,
+}
+
+/// One thing a condition reads, and what it in turn reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// "finding", "derived", "field" (the district file) or "state".
+    pub kind: &'static str,
+    /// The name as rules read it (`findings.x`, `derived.x`,
+    /// `students.el_share`, `state.x`).
+    pub name: String,
+    /// For people: a title, or the question that asks for a field.
+    pub title: String,
+    /// Its value for this district, for people: `yes`, `no`, `not given`,
+    /// `fired`, `not fired`, `unknown`, a number or a text.
+    pub value: String,
+    /// What it reads in turn (empty for a field or a state value).
+    pub because: Vec<Trace>,
+}
+
+/// Why a strategy was deferred.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deferral {
+    /// "capacity", "horizon" or "only_for_deferred".
+    pub reason: &'static str,
+    /// The district's cap on change strategies per stage, for "capacity".
+    pub cap: Option<u32>,
+    /// The last stage, whose places went to other work, for "capacity".
+    pub stage: Option<String>,
+    /// The change strategies that took the last stage's places, for
+    /// "capacity": what outranked it.
+    pub outranked_by: Vec<Named>,
+    /// The deferred strategies it was pulled in for, for "only_for_deferred".
+    pub needed_by: Vec<Named>,
+    /// The planning horizon in years, for "horizon".
+    pub horizon_years: u8,
+}
+
+/// A rule by id and title.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Named {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
 }
 
 /// One part of a condition and its result.
@@ -91,14 +140,31 @@ fn truth_name(truth: &Truth) -> &'static str {
     }
 }
 
-/// Explains `id` for `district`.
+/// The id of the finding or strategy `wanted` names, by id or by title
+/// (letter case and surrounding space aside).
+pub fn resolve_id<'r>(rules: &'r RuleBase, wanted: &str) -> Option<&'r str> {
+    let wanted = wanted.trim();
+    let findings = rules.findings.iter().map(|f| (&f.rule.id, &f.rule.title));
+    let strategies = rules.strategies.iter().map(|s| (&s.rule.id, &s.rule.title));
+    let all: Vec<(&String, &String)> = findings.chain(strategies).collect();
+    all.iter()
+        .find(|(id, _)| id.as_str() == wanted)
+        .or_else(|| {
+            all.iter()
+                .find(|(_, title)| title.trim().eq_ignore_ascii_case(wanted))
+        })
+        .map(|(id, _)| id.as_str())
+}
+
+/// Explains the finding or strategy `id` (or titled so) for `district`.
 pub fn explain(
     session: &Session,
     district: &District,
     file: &Path,
-    id: &str,
+    wanted: &str,
 ) -> Result<Explanation, Diagnostic> {
     let rules = session.rules();
+    let id = resolve_id(rules, wanted).unwrap_or(wanted);
     let evaluation = engine::evaluate(rules, district, file)?;
     let plan = crate::assemble::assemble(rules, district, &evaluation, None);
     let rule_error =
@@ -143,6 +209,8 @@ pub fn explain(
             leads_to,
             requires: Vec::new(),
             required_by: Vec::new(),
+            because: trace(rules, district, &evaluation, logic, 0),
+            deferral: None,
             decision: district.decisions.findings.get(id).map(|d| {
                 let verdict = match d.verdict {
                     crate::district::Verdict::Confirmed => "confirms",
@@ -165,11 +233,16 @@ pub fn explain(
             .iter()
             .map(|f| f.rule.id.as_str())
             .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
+        let titles = rules
+            .findings
+            .iter()
+            .map(|f| f.rule.title.as_str())
+            .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
         return Err(Diagnostic::new(
             file,
-            format!("`{id}` is neither a finding nor a strategy of the rule base"),
+            format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
         )
-        .with_optional_hint(did_you_mean(id, ids)));
+        .with_optional_hint(did_you_mean(id, ids.chain(titles))));
     };
     let compiled = &rules.strategies[i];
     let s = &compiled.rule;
@@ -216,7 +289,216 @@ pub fn explain(
             .map(|j| rules.strategies[j].rule.id.clone())
             .collect(),
         decision: strategy_decision(&plan, district, id),
+        because: {
+            let mut because = trace(rules, district, &evaluation, &compiled.when, 0);
+            if let Some(logic) = &compiled.in_place {
+                for t in trace(rules, district, &evaluation, logic, 0) {
+                    if !because.iter().any(|b| b.name == t.name) {
+                        because.push(t);
+                    }
+                }
+            }
+            because
+        },
+        deferral: deferral(rules, &plan, district, id),
     })
+}
+
+/// Why `id` was deferred, if it was.
+fn deferral(rules: &RuleBase, plan: &Plan<'_>, district: &District, id: &str) -> Option<Deferral> {
+    use crate::plan::DeferReason;
+    use crate::rules::StrategyKind;
+    let deferred = plan.deferred.iter().find(|d| d.id == id)?;
+    let named = |id: &str, title: &str| Named {
+        id: id.to_string(),
+        title: title.to_string(),
+    };
+    let mut out = Deferral {
+        reason: "capacity",
+        cap: None,
+        stage: None,
+        outranked_by: Vec::new(),
+        needed_by: Vec::new(),
+        horizon_years: district.horizon_years(),
+    };
+    match deferred.reason {
+        DeferReason::Capacity => {
+            out.cap = district.resources.max_initiatives_per_stage;
+            let last = plan.stages.last()?;
+            out.stage = rules
+                .stages
+                .iter()
+                .find(|s| s.id == last.id)
+                .map(|s| s.title.clone());
+            out.outranked_by = last
+                .strategies
+                .iter()
+                .filter(|s| s.kind == StrategyKind::Change)
+                .map(|s| named(s.id, s.title.as_str().unwrap_or(s.id)))
+                .collect();
+        }
+        DeferReason::Horizon => out.reason = "horizon",
+        DeferReason::OnlyForDeferred => {
+            out.reason = "only_for_deferred";
+            out.needed_by = deferred
+                .required_by
+                .iter()
+                .map(|r| {
+                    let title = plan
+                        .deferred
+                        .iter()
+                        .find(|d| d.id == *r)
+                        .map_or(*r, |d| d.title);
+                    named(r, title)
+                })
+                .collect();
+        }
+    }
+    Some(out)
+}
+
+/// The deepest a trace goes (the rule base is acyclic; this only bounds
+/// a hand-made one).
+const MAX_TRACE_DEPTH: usize = 12;
+
+/// What `logic` reads, each traced down to the district's fields.
+fn trace(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    logic: &crate::condition::Logic,
+    depth: usize,
+) -> Vec<Trace> {
+    let district_value = minijinja::Value::from(minijinja::value::Serde(district));
+    let question = |path: &str| {
+        rules
+            .data_sources
+            .iter()
+            .find(|d| d.field == path)
+            .map_or_else(|| path.to_string(), |d| d.question.clone())
+    };
+    let mut out = Vec::new();
+    for r in rules.reads(logic) {
+        out.extend(match r {
+            Ref::Derived(j) => {
+                let d = &rules.derived[j];
+                let mut because = if depth < MAX_TRACE_DEPTH {
+                    trace(rules, district, evaluation, &d.logic, depth + 1)
+                } else {
+                    Vec::new()
+                };
+                // A value read from the history names the yearly field it uses.
+                for need in &d.rule.needs {
+                    if let Some(field) = need.strip_prefix("history.") {
+                        because.retain(|t| t.name != "history");
+                        because.push(history_trace(district, field, question(need)));
+                    }
+                }
+                vec![Trace {
+                    kind: "derived",
+                    name: format!("derived.{}", d.rule.id),
+                    title: d.rule.title.clone(),
+                    value: evaluation.derived[j]
+                        .as_ref()
+                        .map_or_else(|_| "unknown".to_string(), plain),
+                    because,
+                }]
+            }
+            Ref::Finding(j) => {
+                let f = &rules.findings[j];
+                vec![Trace {
+                    kind: "finding",
+                    name: format!("findings.{}", f.rule.id),
+                    title: f.rule.title.clone(),
+                    value: match &evaluation.findings[j] {
+                        FindingOutcome::Fired(_) => "fired",
+                        FindingOutcome::NotFired => "not fired",
+                        FindingOutcome::Unknown(_) => "unknown",
+                    }
+                    .to_string(),
+                    because: if depth < MAX_TRACE_DEPTH {
+                        trace(rules, district, evaluation, &f.when, depth + 1)
+                    } else {
+                        Vec::new()
+                    },
+                }]
+            }
+            Ref::State(id) => rules
+                .references
+                .iter()
+                .rfind(|x| x.id == id)
+                .map(|x| Trace {
+                    kind: "state",
+                    name: format!("state.{id}"),
+                    title: x.title.clone(),
+                    value: format!("{} ({}, {})", x.value, x.year, x.source),
+                    because: Vec::new(),
+                })
+                .into_iter()
+                .collect(),
+            Ref::District(path) => {
+                let path = &rules.paths()[path];
+                vec![Trace {
+                    kind: "field",
+                    name: path.clone(),
+                    title: question(path),
+                    value: lookup(&district_value, path)
+                        .map_or_else(|| "not given".to_string(), |v| plain(&v)),
+                    because: Vec::new(),
+                }]
+            }
+        });
+    }
+    out
+}
+
+/// One yearly field of the history, every year's value.
+fn history_trace(district: &District, field: &str, title: String) -> Trace {
+    let tree = serde_json::to_value(&district.history).unwrap_or_default();
+    let years: Vec<String> = tree
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let value = entry.get(field).filter(|v| !v.is_null())?;
+            let year = entry.get("year").and_then(serde_json::Value::as_str)?;
+            Some(format!("{year}: {}", crate::compare::value_text(value)))
+        })
+        .collect();
+    Trace {
+        kind: "field",
+        name: format!("history.{field}"),
+        title,
+        value: if years.is_empty() {
+            "not given".to_string()
+        } else {
+            years.join(", ")
+        },
+        because: Vec::new(),
+    }
+}
+
+/// A value for people: `yes` and `no` for booleans, lists joined.
+fn plain(value: &minijinja::Value) -> String {
+    use minijinja::value::ValueKind;
+    match value.kind() {
+        ValueKind::Bool => if value.is_true() { "yes" } else { "no" }.to_string(),
+        ValueKind::None | ValueKind::Undefined => "not given".to_string(),
+        ValueKind::Seq => {
+            let items: Vec<String> = value
+                .try_iter()
+                .into_iter()
+                .flatten()
+                .map(|v| plain(&v))
+                .collect();
+            if items.is_empty() {
+                "none".to_string()
+            } else {
+                items.join(", ")
+            }
+        }
+        _ => value.to_string(),
+    }
 }
 
 /// A strategy's decision and its effect, in words.
@@ -345,62 +627,6 @@ fn reads(
         }
     }
     out
-}
-
-impl Explanation {
-    /// The explanation for people.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "{} `{}`: {}", self.kind, self.id, self.title);
-        let _ = write!(out, "status: {}", self.status);
-        if let Some(stage) = &self.stage {
-            let _ = write!(out, " (stage {stage})");
-        }
-        out.push('\n');
-        if let Some(decision) = &self.decision {
-            let _ = writeln!(out, "decision: {decision}");
-        }
-        if let Some(e) = &self.evidence {
-            let _ = writeln!(out, "evidence: {e}");
-        }
-        if !self.missing.is_empty() {
-            let _ = writeln!(out, "would be settled by: {}", self.missing.join(", "));
-        }
-        let _ = writeln!(out, "condition: {}", self.condition);
-        for p in &self.parts {
-            let _ = writeln!(out, "  {:<7} {}", p.result, p.expression);
-        }
-        if let Some(c) = &self.in_place_condition {
-            let _ = writeln!(out, "in place when: {c}");
-            for p in &self.in_place_parts {
-                let _ = writeln!(out, "  {:<7} {}", p.result, p.expression);
-            }
-        }
-        if !self.reads.is_empty() {
-            let _ = writeln!(out, "reads:");
-            for r in &self.reads {
-                let _ = writeln!(out, "  {} = {}", r.name, r.value);
-            }
-        }
-        let list = |out: &mut String, label: &str, items: &[String]| {
-            if !items.is_empty() {
-                let _ = writeln!(out, "{label}: {}", items.join(", "));
-            }
-        };
-        list(
-            &mut out,
-            if self.kind == "finding" {
-                "reads findings"
-            } else {
-                "answers"
-            },
-            &self.led_by,
-        );
-        list(&mut out, "leads to", &self.leads_to);
-        list(&mut out, "requires", &self.requires);
-        list(&mut out, "required by", &self.required_by);
-        out
-    }
 }
 
 fn owned(names: Vec<&str>) -> Vec<String> {

@@ -66,6 +66,7 @@ pub mod overrides;
 pub mod pdf;
 pub mod plan;
 pub mod render;
+pub mod ron_edit;
 mod rule_compile;
 pub mod rule_files;
 mod rule_resolve;

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{fold, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, fold, Diagnostic, Diagnostics};
 use crate::district::{self, District};
 
 /// One `PATH=VALUE` override.
@@ -69,7 +69,7 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
                     format!("`{}` is not a RON value: {}", o.value, e.code),
                 )
             })?;
-        set(&mut tree, &o.path, value);
+        set(&mut tree, &o.path, value).map_err(|message| Diagnostic::new(here, message))?;
         changed = serde_json::from_value(tree.clone())
             .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
     }
@@ -140,9 +140,37 @@ fn quote_identifiers(value: &str) -> String {
 }
 
 /// Ok if `path` names a district field; otherwise the nearest one, as a hint.
+/// One year of the outcome history is addressed as `history[-1].FIELD` (the
+/// latest year, `-2` the one before) or `history[2023-24].FIELD`.
 pub fn check_path(path: &str) -> Result<(), Option<String>> {
+    if let Some((selector, field)) = history_entry(path) {
+        let year_ok = match selector {
+            Year::FromLatest(_) => true,
+            Year::Named(year) => district::parse_school_year(year).is_some(),
+        };
+        return if !year_ok {
+            Err(Some(
+                "name the year as a school year, `history[2023-24].FIELD`, or count back from the latest, `history[-1].FIELD`".to_string(),
+            ))
+        } else if district::field_names("history").contains(&field) {
+            Ok(())
+        } else {
+            Err(
+                did_you_mean(field, district::field_names("history").iter().copied())
+                    .map(|hint| format!("{hint} (a field of one history year)")),
+            )
+        };
+    }
     let valid = match path.split_once('.') {
         None => district::field_names("").contains(&path),
+        Some(("history", field)) => {
+            // The history is a list of years: the path must say which one.
+            return Err(Some(if district::field_names("history").contains(&field) {
+                format!("the history is one entry per school year: write `history[-1].{field}` for the latest year or `history[2023-24].{field}` for a named one")
+            } else {
+                "the history is one entry per school year: write `history[-1].FIELD` or `history[2023-24].FIELD`".to_string()
+            }));
+        }
         Some((section, field)) => district::field_names(section).contains(&field),
     };
     if valid {
@@ -152,7 +180,66 @@ pub fn check_path(path: &str) -> Result<(), Option<String>> {
     }
 }
 
-fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) {
+/// Which year of the history a path addresses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Year<'a> {
+    /// `history[-n]`: the n-th entry counting back from the latest (1 = latest).
+    FromLatest(usize),
+    /// `history[2023-24]`.
+    Named(&'a str),
+}
+
+/// `history[SELECTOR].FIELD` split into its selector and field.
+fn history_entry(path: &str) -> Option<(Year<'_>, &str)> {
+    let rest = path.strip_prefix("history[")?;
+    let (selector, field) = rest.split_once("].")?;
+    let selector = selector.trim();
+    let year = match selector.strip_prefix('-') {
+        Some(n) => Year::FromLatest(n.parse().ok().filter(|&n: &usize| n > 0)?),
+        None => Year::Named(selector),
+    };
+    Some((year, field.trim()))
+}
+
+/// Sets the field `path` of the district tree to `value`; a history year
+/// named by `history[2023-24]` that the district lacks is added in its place.
+fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) -> Result<(), String> {
+    if let Some((year, field)) = history_entry(path) {
+        let entries = history_of(tree)
+            .ok_or_else(|| format!("`{path}`: the district has no place for a history"))?;
+        let index = match year {
+            Year::FromLatest(n) => entries.len().checked_sub(n).ok_or_else(|| {
+                if entries.is_empty() {
+                    format!("`{path}`: the district has no outcome history yet; name the year, e.g. `history[2024-25].{field}`")
+                } else {
+                    format!("`{path}`: the history has only {} year(s)", entries.len())
+                }
+            })?,
+            Year::Named(name) => {
+                let key = district::parse_school_year(name);
+                let year_of = |e: &serde_json::Value| {
+                    e.get("year")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(district::parse_school_year)
+                };
+                match entries.iter().position(|e| year_of(e) == key) {
+                    Some(i) => i,
+                    None => {
+                        let at = entries
+                            .iter()
+                            .position(|e| year_of(e) > key)
+                            .unwrap_or(entries.len());
+                        entries.insert(at, serde_json::json!({ "year": name }));
+                        at
+                    }
+                }
+            }
+        };
+        if let serde_json::Value::Object(map) = &mut entries[index] {
+            map.insert(field.to_string(), value);
+        }
+        return Ok(());
+    }
     let mut at = tree;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {
@@ -160,16 +247,29 @@ fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) {
             *at = serde_json::Value::Object(Default::default());
         }
         let serde_json::Value::Object(map) = at else {
-            return;
+            return Ok(());
         };
         if parts.peek().is_none() {
             map.insert(part.to_string(), value);
-            return;
+            return Ok(());
         }
         at = map
             .entry(part.to_string())
             .or_insert(serde_json::Value::Null);
     }
+    Ok(())
+}
+
+/// The district tree's history list, made a list if it is not one.
+fn history_of(tree: &mut serde_json::Value) -> Option<&mut Vec<serde_json::Value>> {
+    let history = tree
+        .as_object_mut()?
+        .entry("history".to_string())
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if !history.is_array() {
+        *history = serde_json::Value::Array(Vec::new());
+    }
+    history.as_array_mut()
 }
 
 #[cfg(test)]

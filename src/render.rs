@@ -480,6 +480,20 @@ impl Renderer {
         )
     }
 
+    /// An explanation for people (`elplan explain`), from the `explain.txt`
+    /// template.
+    pub fn render_explanation(
+        &self,
+        rules: &crate::rulebase::RuleBase,
+        explanation: &impl serde::Serialize,
+    ) -> Result<String, Diagnostic> {
+        self.render_named(
+            "explain.txt",
+            "elplan explain",
+            context! { explanation => Serde(explanation), ..rules.template_values.clone() },
+        )
+    }
+
     /// A starter district file (`elplan new`), from the `district.ron` template.
     pub fn render_starter(&self, id: &str, name: &str) -> Result<String, Diagnostic> {
         self.render_named("district.ron", "elplan new", context! { id, name })

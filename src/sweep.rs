@@ -22,28 +22,78 @@ pub const FORMAT: &str = "elplan.sweep/1";
 /// The most points one sweep plans.
 pub const MAX_POINTS: usize = 100_000;
 
-/// `PATH=START..END:STEP`.
+/// What `--vary` names: a field and the values it takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vary {
     /// The field varied.
     pub path: String,
-    /// The first value.
-    pub start: f64,
-    /// The last value (inclusive, within rounding).
-    pub end: f64,
-    /// The step between values.
-    pub step: f64,
-    /// Decimals shown, the most of START, END and STEP as written.
-    pub decimals: usize,
+    /// Its values.
+    pub values: Values,
+}
+
+/// The values of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// `PATH=START..END:STEP`: a number range.
+    Range {
+        /// The first value.
+        start: f64,
+        /// The last value (inclusive, within rounding).
+        end: f64,
+        /// The step between values.
+        step: f64,
+        /// Decimals shown, the most of START, END and STEP as written.
+        decimals: usize,
+    },
+    /// `PATH=a,b,c`: the values listed, as RON.
+    List(Vec<String>),
+    /// `PATH` alone: every value of a yes/no or named-choice field.
+    Every,
 }
 
 impl std::str::FromStr for Vary {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let usage =
-            || format!("`{text}` is not PATH=START..END:STEP (e.g. students.el_share=0..1:0.05)");
-        let (path, range) = text.split_once('=').ok_or_else(usage)?;
+        let usage = || {
+            format!(
+                "`{text}` is not PATH=START..END:STEP, PATH=A,B,C or PATH \
+                 (e.g. students.el_share=0..1:0.05, or programs.newcomer_program for every value)"
+            )
+        };
+        let Some((path, range)) = text.split_once('=') else {
+            let path = text.trim();
+            if path.is_empty() {
+                return Err(usage());
+            }
+            return Ok(Vary {
+                path: path.to_string(),
+                values: Values::Every,
+            });
+        };
+        let path = path.trim().to_string();
+        if path.is_empty() {
+            return Err(usage());
+        }
+        if !range.contains("..") {
+            let list: Vec<String> = range
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if list.is_empty() {
+                return Err(usage());
+            }
+            if list.len() > MAX_POINTS {
+                return Err(format!(
+                    "`{path}`: a sweep plans at most {MAX_POINTS} values"
+                ));
+            }
+            return Ok(Vary {
+                path,
+                values: Values::List(list),
+            });
+        }
         let (bounds, step) = range.split_once(':').ok_or_else(usage)?;
         let (start, end) = bounds.split_once("..").ok_or_else(usage)?;
         let number = |s: &str| {
@@ -58,36 +108,75 @@ impl std::str::FromStr for Vary {
             .map(|s| s.trim().split_once('.').map_or(0, |(_, d)| d.len()))
             .max()
             .unwrap_or(0);
-        let vary = Vary {
-            path: path.trim().to_string(),
-            start: number(start)?,
-            end: number(end)?,
-            step: number(step)?,
-            decimals,
-        };
-        if vary.step <= 0.0 {
+        let (start, end, step) = (number(start)?, number(end)?, number(step)?);
+        if step <= 0.0 {
             return Err(format!("`{text}`: STEP must be greater than 0"));
         }
-        if vary.end < vary.start {
+        if end < start {
             return Err(format!("`{text}`: END must not be below START"));
         }
-        let count = ((vary.end - vary.start) / vary.step + 1e-9).floor() + 1.0;
+        let count = ((end - start) / step + 1e-9).floor() + 1.0;
         if count > MAX_POINTS as f64 {
             return Err(format!(
                 "`{text}` makes {count} points; a sweep plans at most {MAX_POINTS}"
             ));
         }
-        Ok(vary)
+        Ok(Vary {
+            path,
+            values: Values::Range {
+                start,
+                end,
+                step,
+                decimals,
+            },
+        })
     }
 }
 
 impl Vary {
-    /// Every value, as written for `--set` (START, START+STEP, …, ≤ END).
-    pub fn values(&self) -> Vec<String> {
-        let count = ((self.end - self.start) / self.step + 1e-9).floor() as usize + 1;
-        (0..count)
-            .map(|k| format!("{:.*}", self.decimals, self.start + k as f64 * self.step))
-            .collect()
+    /// Every value, as written for `--set` (START, START+STEP, …, ≤ END),
+    /// for `district`: a yes/no field takes `false` and `true`, a named
+    /// choice each of its names.
+    pub fn values(&self, district: &District) -> Result<Vec<String>, String> {
+        Ok(match &self.values {
+            Values::Range {
+                start,
+                end,
+                step,
+                decimals,
+            } => {
+                let count = ((end - start) / step + 1e-9).floor() as usize + 1;
+                (0..count)
+                    .map(|k| format!("{:.*}", decimals, start + k as f64 * step))
+                    .collect()
+            }
+            Values::List(list) => list.clone(),
+            Values::Every => {
+                if let Some(names) = crate::district::enum_values(&self.path) {
+                    names.iter().map(|n| n.to_string()).collect()
+                } else if is_yes_no(district, &self.path) {
+                    vec!["false".to_string(), "true".to_string()]
+                } else {
+                    return Err(format!(
+                        "`{}` is not a yes/no or named-choice field; give its values: `{}=START..END:STEP` or `{}=A,B,C`",
+                        self.path, self.path, self.path
+                    ));
+                }
+            }
+        })
+    }
+}
+
+/// Whether the district takes `true` at `path` (its field is yes/no).
+fn is_yes_no(district: &District, path: &str) -> bool {
+    let set = Override {
+        path: path.to_string(),
+        value: "true".to_string(),
+    };
+    match overrides::apply(district, std::slice::from_ref(&set)) {
+        Ok(_) => true,
+        // Valid type, inconsistent district: still a yes/no field.
+        Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
     }
 }
 
@@ -142,7 +231,9 @@ pub fn sweep(
         )
         .with_optional_hint(hint)
     })?;
-    let values = vary.values();
+    let values = vary
+        .values(district)
+        .map_err(|message| Diagnostic::new(Path::new(&format!("--vary {}", vary.path)), message))?;
     let planned: Vec<Result<_, String>> = values
         .par_iter()
         .map(|value| {
@@ -195,7 +286,8 @@ pub fn sweep(
 }
 
 impl Sweep {
-    /// The sweep for people: one line per breakpoint.
+    /// The sweep for people: each breakpoint and what changes there, by
+    /// title; then the values skipped as invalid.
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "{}: {} over {} values, {} breakpoint{}\n",
@@ -205,19 +297,24 @@ impl Sweep {
             self.breakpoints.len(),
             if self.breakpoints.len() == 1 { "" } else { "s" }
         );
-        for b in &self.breakpoints {
-            out.push_str(&format!(
-                "at {} = {}: {}\n",
-                self.path,
-                b.value,
-                b.changes.join(", ")
-            ));
+        if !self.breakpoints.is_empty() {
+            out.push_str(crate::compare::MARKS);
         }
-        for i in &self.invalid {
+        for b in &self.breakpoints {
+            out.push_str(&format!("\nat {} = {}:\n", self.path, b.value));
+            for line in b.diff.titled_changes() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        if !self.invalid.is_empty() {
             out.push_str(&format!(
-                "invalid at {} = {}: {}\n",
-                self.path, i.value, i.message
+                "\nskipped {} value{} the district cannot take:\n",
+                self.invalid.len(),
+                if self.invalid.len() == 1 { "" } else { "s" }
             ));
+            for i in &self.invalid {
+                out.push_str(&format!("  {} = {}: {}\n", self.path, i.value, i.message));
+            }
         }
         out
     }
@@ -229,18 +326,36 @@ mod tests {
 
     #[test]
     fn parses_a_range_and_lists_its_values() {
-        let vary: Vary = "students.el_share=0..1:0.25".parse().unwrap();
-        assert_eq!(vary.values(), ["0.00", "0.25", "0.50", "0.75", "1.00"]);
-        let vary: Vary = "leadership.changes_last_3_years=0..3:1".parse().unwrap();
-        assert_eq!(vary.values(), ["0", "1", "2", "3"]);
-        let vary: Vary = "students.el_share=0..1:0.01".parse().unwrap();
-        assert_eq!(vary.values().len(), 101);
-        assert_eq!(vary.values()[40], "0.40");
+        let district = District::new("x", "X", crate::district::Kind::Unified, 1000, 0.2);
+        let values = |text: &str| text.parse::<Vary>().unwrap().values(&district).unwrap();
+        assert_eq!(
+            values("students.el_share=0..1:0.25"),
+            ["0.00", "0.25", "0.50", "0.75", "1.00"]
+        );
+        assert_eq!(
+            values("leadership.changes_last_3_years=0..3:1"),
+            ["0", "1", "2", "3"]
+        );
+        assert_eq!(values("students.el_share=0..1:0.01").len(), 101);
+        assert_eq!(values("students.el_share=0..1:0.01")[40], "0.40");
+        assert_eq!(values("programs.newcomer_program"), ["false", "true"]);
+        assert_eq!(
+            values("leadership.improvement_science"),
+            ["Novice", "Emerging", "Established"]
+        );
+        assert_eq!(values("resources.budget=Low,High"), ["Low", "High"]);
+        assert!("students.el_share"
+            .parse::<Vary>()
+            .unwrap()
+            .values(&district)
+            .is_err());
     }
 
     #[test]
     fn rejects_bad_ranges() {
         assert!("x=0..1".parse::<Vary>().is_err());
+        assert!("=1,2".parse::<Vary>().is_err());
+        assert!("x=,".parse::<Vary>().is_err());
         assert!("x=0..1:0".parse::<Vary>().is_err());
         assert!("x=1..0:0.1".parse::<Vary>().is_err());
         assert!("x=0..1000000:1".parse::<Vary>().is_err());

@@ -41,7 +41,8 @@ pub fn whatif(sources: &Sources, args: &WhatifArgs) -> anyhow::Result<Status> {
     let after = session
         .plan(&changed, &args.district)
         .map_err(Diagnostics::from)?;
-    let diff = elplan::compare::compare(&before, &after, &district.name, &label);
+    let diff = elplan::compare::compare(&before, &after, &district.name, &label)
+        .with_inputs(elplan::compare::input_changes(&district, &changed));
     super::output::print_report(args.format, &diff, || diff.to_text())?;
     Ok(Status::Success)
 }
@@ -62,7 +63,8 @@ pub fn diff(sources: &Sources, args: &DiffArgs) -> anyhow::Result<Status> {
         &after,
         &label(&a, &args.district_a),
         &label(&b, &args.district_b),
-    );
+    )
+    .with_inputs(elplan::compare::input_changes(&a, &b));
     super::output::print_report(args.format, &diff, || diff.to_text())?;
     Ok(Status::Success)
 }

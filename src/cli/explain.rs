@@ -15,7 +15,8 @@ use super::Status;
 pub struct ExplainArgs {
     /// District file (RON)
     district: PathBuf,
-    /// A finding or strategy id
+    /// A finding or strategy, by id or by title (`leadership_continuity`, or
+    /// "Protect the plan from leadership turnover")
     id: String,
     #[arg(long, value_enum, default_value = "text")]
     format: ReportFormat,
@@ -29,6 +30,13 @@ pub fn run(sources: &Sources, args: &ExplainArgs) -> anyhow::Result<Status> {
     let (district, _) = args.changes.resolve().apply(&district)?;
     let explanation = elplan::explain::explain(&session, &district, &args.district, &args.id)
         .map_err(Diagnostics::from)?;
-    super::output::print_report(args.format, &explanation, || explanation.to_text())?;
+    let text = match args.format {
+        ReportFormat::Text => session
+            .renderer()
+            .render_explanation(session.rules(), &explanation)
+            .map_err(Diagnostics::from)?,
+        ReportFormat::Json => String::new(),
+    };
+    super::output::print_report(args.format, &explanation, || text)?;
     Ok(Status::Success)
 }

@@ -200,6 +200,91 @@ fn command_reports_snapshot() {
             "explain-strategy-deferred",
             &["explain", "fixtures/cases/tight-cap.ron", "plan_adoption"],
         ),
+        // Deferred for the cap: the cap and what took the last stage's places.
+        (
+            "explain-deferred-for-capacity",
+            &["explain", "fixtures/cases/tight-cap.ron", "coaching_model"],
+        ),
+        (
+            "explain-deferred-for-capacity-json",
+            &[
+                "explain",
+                "fixtures/cases/tight-cap.ron",
+                "coaching_model",
+                "--format",
+                "json",
+            ],
+        ),
+        // A title in place of an id; traced through a finding to the field.
+        (
+            "explain-by-title",
+            &[
+                "explain",
+                "fixtures/cases/leadership-turnover.ron",
+                "Protect the plan from leadership turnover",
+            ],
+        ),
+        // Traced through derived values to every year of the history.
+        (
+            "explain-through-history",
+            &[
+                "explain",
+                "fixtures/cases/full-history.ron",
+                "reclassification_below_state",
+            ],
+        ),
+        (
+            "sweep-yes-no",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "programs.newcomer_program",
+            ],
+        ),
+        (
+            "sweep-named-choice-json",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "leadership.improvement_science",
+                "--format",
+                "json",
+            ],
+        ),
+        // A natural range: the values the district cannot take are skipped.
+        (
+            "sweep-skips-invalid-values",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "students.el_share=0..0.6:0.05",
+            ],
+        ),
+        (
+            "whatif-history-year",
+            &[
+                "whatif",
+                "fixtures/cases/full-history.ron",
+                "--set",
+                "history[-1].reclassification_rate=0.15",
+                "--set",
+                "history[2018-19].elpi_status=0.3",
+            ],
+        ),
+        (
+            "whatif-history-new-year-json",
+            &[
+                "whatif",
+                "fixtures/cases/leadership-turnover.ron",
+                "--set",
+                "history[2024-25].reclassification_rate=0.02",
+                "--format",
+                "json",
+            ],
+        ),
     ];
     for (name, args) in cases {
         insta::assert_snapshot!(*name, elplan(args).ok());
@@ -244,7 +329,37 @@ fn mistakes_are_diagnosed() {
                 "sweep",
                 "fixtures/cases/complete-team.ron",
                 "--vary",
-                "students.el_share=0.3..0.5:0.1",
+                "students.el_share=1.5..2:0.5",
+            ],
+            1,
+        ),
+        (
+            "whatif-history-without-a-year",
+            &[
+                "whatif",
+                "fixtures/cases/complete-team.ron",
+                "--set",
+                "history.reclassification_rate=0.1",
+            ],
+            1,
+        ),
+        (
+            "whatif-latest-year-of-no-history",
+            &[
+                "whatif",
+                "fixtures/cases/no-history.ron",
+                "--set",
+                "history[-1].reclassification_rate=0.1",
+            ],
+            1,
+        ),
+        (
+            "sweep-numbers-need-a-range",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "students.el_share",
             ],
             1,
         ),

@@ -99,11 +99,14 @@ fn decisions_set_aside_name_owners_pin_months_and_dispute_findings() {
     // explain gives a decision's effect.
     let explained = elplan(&["explain", &file, "el_roadmap_study"]).ok();
     assert!(
-        explained.contains("decision: the team asked for month 1, not kept"),
+        explained.contains("The team's decision: the team asked for month 1, not kept"),
         "{explained}"
     );
     let aside = elplan(&["explain", &file, "el_coordinator_role"]).ok();
-    assert!(aside.contains("status: set aside"), "{aside}");
+    assert!(
+        aside.contains("`el_coordinator_role`: set aside."),
+        "{aside}"
+    );
 }
 
 /// What needs a strategy the team set aside is flagged, not dropped.
