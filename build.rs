@@ -6,8 +6,8 @@
 // they are ignored with their reason, never passed while skipped. The cfg
 // `ca_data` says which; `browser` does the same for tests that need
 // headless Chromium and poppler's pdftoppm and pdftotext on PATH, and
-// `docx_reader` for python3 with python-docx (all of which `.ci/run`
-// installs).
+// `docx_reader` for python3 with python-docx, and `webdriver` for
+// ChromeDriver beside Chromium (all of which `.ci/run` installs).
 use std::path::Path;
 
 fn main() {
@@ -32,6 +32,12 @@ fn main() {
             .all(on_path)
     {
         println!("cargo:rustc-cfg=browser");
+    }
+    // The studio's browser tests drive Chromium through ChromeDriver
+    // (Debian's `chromium-driver`, which `.ci/run` installs).
+    println!("cargo:rustc-check-cfg=cfg(webdriver)");
+    if ci || ["chromium", "chromedriver"].into_iter().all(on_path) {
+        println!("cargo:rustc-cfg=webdriver");
     }
     // python-docx reads the Word documents back (`.ci/run` installs it).
     println!("cargo:rustc-check-cfg=cfg(docx_reader)");

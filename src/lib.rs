@@ -77,6 +77,7 @@ pub mod scenario;
 mod schedule;
 pub mod session;
 pub mod source;
+pub mod studio;
 pub mod survey;
 pub mod sweep;
 mod timing;

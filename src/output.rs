@@ -57,22 +57,52 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".elplan-");
-    #[cfg(unix)]
-    {
-        // Created as a new file is: 0666 less the umask.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut file = builder.tempfile_in(dir).map_err(fail)?;
-    file.write_all(contents).map_err(fail)?;
+    let file = temporary(dir, contents).map_err(fail)?;
     if let Some(meta) = existing {
         // An existing file keeps its mode.
         std::fs::set_permissions(file.path(), meta.permissions()).map_err(fail)?;
     }
     file.as_file().sync_all().map_err(fail)?;
     file.persist(&target).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// A temporary file in `dir` holding `contents`, with the mode a new file
+/// gets (0666 less the umask).
+fn temporary(dir: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".elplan-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(contents)?;
+    Ok(file)
+}
+
+/// Writes `contents` to a new file at `path`, whole or not at all; an
+/// existing file there is never replaced ("already exists").
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
+    let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot write the file: {e}"));
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(Diagnostic::new(path, "already exists; choose another name"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let file = temporary(dir, contents).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    // Linked into place only if nothing took the name meanwhile.
+    file.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Diagnostic::new(path, "already exists; choose another name")
+        } else {
+            fail(e.error)
+        }
+    })?;
     Ok(())
 }
 

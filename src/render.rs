@@ -500,7 +500,7 @@ impl Renderer {
     }
 
     /// Renders the template `name` (without its suffix) that `command` needs.
-    fn render_named(
+    pub(crate) fn render_named(
         &self,
         name: &str,
         command: &str,

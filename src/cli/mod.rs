@@ -18,6 +18,7 @@ mod import;
 mod new;
 mod output;
 mod plan;
+mod serve;
 mod survey;
 mod sweep;
 
@@ -77,6 +78,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Print a starter district file to fill in
     New(new::NewArgs),
+    /// Open the what-if studio: a local page where a district team changes its data and sees the plan change
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the arguments, runs the command, and returns the exit code.
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Survey(args) => survey::run(&sources, args),
         Command::Import(args) => import::run(args),
         Command::New(args) => new::run(&sources, args),
+        Command::Serve(args) => serve::run(&sources, args),
     };
     match outcome {
         Ok(Status::Success) => ExitCode::SUCCESS,

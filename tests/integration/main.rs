@@ -16,5 +16,7 @@ mod import_batch;
 mod plans;
 mod regressions;
 mod structure;
+mod studio;
+mod studio_browser;
 mod support;
 mod word;

@@ -1,0 +1,361 @@
+// The elplan studio's script: sends each change of the district form to the
+// server and puts the plan it answers with in place, with the change
+// highlighted; asks for explanations, sweeps and saves. Plain JavaScript,
+// no library: the server renders every piece of HTML.
+"use strict";
+
+(function () {
+  const studio = document.getElementById("studio");
+  if (!studio) return;
+  const file = studio.dataset.file;
+  let base = studio.dataset.base;
+  const form = document.getElementById("district");
+  const planBody = document.getElementById("plan-body");
+  const status = document.getElementById("status");
+
+  // Each field's value as RON, the way `--set` takes it; null when the
+  // field is shown but not editable here.
+  function ronValue(field) {
+    const kind = field.dataset.kind;
+    if (kind === "fixed") return null;
+    if (kind === "choices") {
+      const boxes = Array.from(field.querySelectorAll("input[type=checkbox]"));
+      if (boxes[0].checked) return "None";
+      return "[" + boxes.slice(1).filter((b) => b.checked).map((b) => b.value).join(", ") + "]";
+    }
+    const input = field.querySelector("select, input");
+    const text = input.value.trim();
+    if (kind === "yesno" || kind === "choice") return text;
+    if (text === "" || text.toLowerCase() === "unknown") return "None";
+    if (kind === "text") return JSON.stringify(text);
+    return text;
+  }
+
+  const fields = Array.from(form.querySelectorAll(".field"));
+  for (const field of fields) {
+    const value = ronValue(field);
+    if (value !== null) field.dataset.original = value;
+  }
+
+  // The changes from the file: [path, RON value] pairs, in form order.
+  function currentSet() {
+    const set = [];
+    for (const field of fields) {
+      const value = ronValue(field);
+      if (value !== null && value !== field.dataset.original) set.push([field.dataset.path, value]);
+    }
+    return set;
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    let data;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = { ok: false, error: await response.text().catch(() => String(e)) };
+    }
+    return { status: response.status, data };
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function clearProblems() {
+    for (const p of form.querySelectorAll(".problem")) {
+      p.hidden = true;
+      p.textContent = "";
+    }
+    for (const f of fields) f.classList.remove("invalid");
+  }
+
+  // Each problem beside its field; one the server cannot place goes on top.
+  function showProblems(problems) {
+    for (const problem of problems) {
+      const field = fields.find((f) => f.dataset.path === problem.path);
+      const where = field ? field.querySelector(".problem") : document.getElementById("problems");
+      where.textContent = (where.textContent ? where.textContent + " " : "") + problem.message;
+      where.hidden = false;
+      if (field) {
+        field.classList.add("invalid");
+        const details = field.closest("details");
+        if (details) details.open = true;
+      }
+    }
+  }
+
+  // The last set planned, so the server can say what the newest change did.
+  let previous = [];
+  let sequence = 0;
+  window.elplanLatencies = [];
+
+  function markChanged(set) {
+    const changed = new Set(set.map((c) => c[0]));
+    for (const f of fields) f.classList.toggle("changed", changed.has(f.dataset.path));
+    const count = set.length;
+    document.getElementById("changed-count").textContent =
+      count === 0 ? "no changes" : count === 1 ? "1 change, not saved" : count + " changes, not saved";
+    for (const id of ["undo-all", "save-file", "save-new", "scenario-save"]) {
+      document.getElementById(id).disabled = count === 0;
+    }
+  }
+
+  async function replan() {
+    const started = performance.now();
+    const mine = ++sequence;
+    const set = currentSet();
+    const { data } = await post("/api/plan", { file, set, previous });
+    if (mine !== sequence) return; // a later change is on its way
+    clearProblems();
+    if (!data.ok) {
+      if (data.problems) showProblems(data.problems);
+      else showProblems([{ path: "", message: data.error || "the plan could not be made" }]);
+      planBody.classList.add("stale");
+      say("The plan shows the last valid answers: fix the answer marked in red.");
+      return;
+    }
+    planBody.innerHTML = data.html;
+    planBody.classList.remove("stale");
+    previous = set;
+    markChanged(set);
+    say("");
+    window.elplanLatencies.push(performance.now() - started);
+    document.body.dataset.planned = String(mine);
+  }
+
+  form.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box.type === "checkbox") {
+      const group = Array.from(box.closest(".choices").querySelectorAll("input"));
+      if (box.classList.contains("unknown-box") && box.checked) {
+        for (const other of group.slice(1)) other.checked = false;
+      } else if (box.checked) {
+        group[0].checked = false;
+      }
+    }
+    replan();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  document.getElementById("undo-all").addEventListener("click", () => {
+    form.reset();
+    replan();
+  });
+
+  // Why: a click (or Enter) on any finding or strategy.
+  const explainBody = document.getElementById("explain-body");
+  async function explain(id) {
+    const { data } = await post("/api/explain", { file, set: currentSet(), id });
+    explainBody.textContent = "";
+    const title = document.createElement("h3");
+    const text = document.createElement("pre");
+    if (data.ok) {
+      title.textContent = data.title;
+      text.textContent = data.text;
+    } else {
+      title.textContent = "Cannot explain this";
+      text.textContent = data.error || (data.problems || []).map((p) => p.message).join("\n");
+    }
+    explainBody.append(title, text);
+    explainBody.dataset.id = id;
+  }
+  function explainFrom(event) {
+    const item = event.target.closest("[data-id]");
+    if (!item) return;
+    for (const other of planBody.querySelectorAll(".selected")) other.classList.remove("selected");
+    item.classList.add("selected");
+    explain(item.dataset.id);
+  }
+  planBody.addEventListener("click", explainFrom);
+  planBody.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      explainFrom(event);
+    }
+  });
+
+  // Sweep: the plan along one answer, drawn as a chart.
+  const sweepPath = document.getElementById("sweep-path");
+  const sweepRange = document.getElementById("sweep-range");
+  function sweepDefaults() {
+    const option = sweepPath.selectedOptions[0];
+    if (!option) return;
+    const numeric = option.dataset.kind === "number";
+    sweepRange.hidden = !numeric;
+    if (!numeric) return;
+    const path = option.value;
+    const now = parseFloat(option.dataset.value);
+    const share = /share|rate|status|absence/.test(path);
+    document.getElementById("sweep-from").value = share || /dfs/.test(path) ? (/dfs/.test(path) ? "-100" : "0") : "0";
+    document.getElementById("sweep-to").value = share ? "1" : /dfs/.test(path) ? "20" : String(Math.max(10, Math.ceil((isNaN(now) ? 5 : now) * 2)));
+    document.getElementById("sweep-step").value = share ? "0.05" : /dfs/.test(path) ? "5" : "1";
+  }
+  sweepPath.addEventListener("change", sweepDefaults);
+  sweepDefaults();
+
+  const SVG = "http://www.w3.org/2000/svg";
+  function svg(name, attributes, text) {
+    const node = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function drawChart(result) {
+    const chart = document.getElementById("sweep-chart");
+    const list = document.getElementById("sweep-list");
+    chart.textContent = "";
+    list.textContent = "";
+    const points = result.points;
+    const width = 420, height = 200, left = 36, right = 10, top = 14, bottom = 46;
+    const valid = points.filter((p) => p.valid);
+    const most = Math.max(1, ...valid.map((p) => p.strategies));
+    const x = (i) => left + (points.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (points.length - 1));
+    const y = (v) => top + (1 - v / most) * (height - top - bottom);
+    const drawing = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "sweep-svg" });
+    drawing.append(svg("title", {}, `Strategies in the plan as ${result.path} varies`));
+    drawing.append(svg("line", { x1: left, y1: y(0), x2: width - right, y2: y(0), class: "axis" }));
+    drawing.append(svg("line", { x1: left, y1: top, x2: left, y2: y(0), class: "axis" }));
+    drawing.append(svg("text", { x: left - 4, y: y(most) + 4, class: "tick end" }, String(most)));
+    drawing.append(svg("text", { x: left - 4, y: y(0) + 4, class: "tick end" }, "0"));
+    drawing.append(svg("text", { x: 4, y: top - 4, class: "tick" }, "strategies"));
+    // Values the district cannot take: shaded, not drawn.
+    points.forEach((p, i) => {
+      if (!p.valid) {
+        const w = Math.max(3, (width - left - right) / Math.max(1, points.length - 1));
+        const band = svg("rect", { x: x(i) - w / 2, y: top, width: w, height: y(0) - top, class: "invalid" });
+        band.append(svg("title", {}, `${p.value}: ${p.changes[0]}`));
+        drawing.append(band);
+      }
+    });
+    // The plan's size as a step line over the valid values.
+    let d = "";
+    let last = null;
+    points.forEach((p, i) => {
+      if (!p.valid) {
+        last = null;
+        return;
+      }
+      d += last === null ? `M${x(i)},${y(p.strategies)}` : `H${x(i)}V${y(p.strategies)}`;
+      last = p;
+    });
+    drawing.append(svg("path", { d, class: "line" }));
+    // Breakpoints: where the plan changes.
+    points.forEach((p, i) => {
+      if (!p.valid || p.changes.length === 0) return;
+      const dot = svg("circle", { cx: x(i), cy: y(p.strategies), r: 5, class: "breakpoint", tabindex: 0 });
+      dot.append(svg("title", {}, `${p.value}: ${p.changes.join("; ")}`));
+      drawing.append(dot);
+      const item = document.createElement("li");
+      const head = document.createElement("b");
+      head.textContent = `at ${p.value}: `;
+      item.append(head, p.changes.join("; "));
+      list.append(item);
+    });
+    const labels = points.length <= 8 ? points.map((_, i) => i) : [0, Math.floor((points.length - 1) / 2), points.length - 1];
+    for (const i of labels) {
+      drawing.append(svg("text", { x: x(i), y: height - bottom + 16, class: "tick middle" }, points[i].value));
+    }
+    drawing.append(svg("text", { x: (width + left) / 2, y: height - 8, class: "tick middle" }, result.path));
+    chart.append(drawing);
+    if (!list.children.length) {
+      const item = document.createElement("li");
+      item.textContent = "The plan is the same at every value.";
+      list.append(item);
+    }
+  }
+
+  document.getElementById("sweep-run").addEventListener("click", async () => {
+    const problem = document.getElementById("sweep-problem");
+    problem.hidden = true;
+    const option = sweepPath.selectedOptions[0];
+    if (!option) return;
+    let vary = option.value;
+    if (option.dataset.kind === "number") {
+      const v = (id) => document.getElementById(id).value.trim();
+      vary += `=${v("sweep-from")}..${v("sweep-to")}:${v("sweep-step")}`;
+    }
+    const { data } = await post("/api/sweep", { file, set: currentSet(), vary });
+    if (!data.ok) {
+      problem.textContent = data.error || (data.problems || []).map((p) => p.message).join(" ");
+      problem.hidden = false;
+      return;
+    }
+    drawChart(data);
+  });
+
+  // Scenario: the changes under a name, in scenarios/ beside the file.
+  document.getElementById("scenario-save").addEventListener("click", async () => {
+    const out = document.getElementById("scenario-status");
+    const body = {
+      file,
+      set: currentSet(),
+      name: document.getElementById("scenario-name").value,
+      description: document.getElementById("scenario-description").value,
+    };
+    let { status: code, data } = await post("/api/scenario", body);
+    if (code === 409 && window.confirm(`${data.error}\nReplace it?`)) {
+      ({ data } = await post("/api/scenario", { ...body, replace: true }));
+    }
+    out.textContent = data.ok ? `Saved as ${data.file}` : data.error || "not saved";
+    out.classList.toggle("bad", !data.ok);
+  });
+
+  // Saving the district: into the file (after a confirmation), or as a new one.
+  const confirmBox = document.getElementById("save-confirm");
+  document.getElementById("save-file").addEventListener("click", () => {
+    confirmBox.hidden = false;
+  });
+  document.getElementById("save-no").addEventListener("click", () => {
+    confirmBox.hidden = true;
+  });
+  async function save(newFile) {
+    const body = { file, set: currentSet(), base };
+    if (newFile) body.new_file = newFile;
+    const { data } = await post("/api/save", body);
+    confirmBox.hidden = true;
+    if (!data.ok) {
+      say(data.error || "Not saved: " + (data.problems || []).map((p) => p.message).join(" "));
+      return;
+    }
+    if (newFile) {
+      say(`Saved as ${data.file}. This page still shows ${file}.`);
+      return;
+    }
+    // The file now holds the changes: they are the new starting point.
+    base = data.base;
+    // What "Undo all changes" returns to is now the file as saved.
+    for (const input of form.querySelectorAll("input")) {
+      input.defaultValue = input.value;
+      input.defaultChecked = input.checked;
+    }
+    for (const option of form.querySelectorAll("option")) option.defaultSelected = option.selected;
+    for (const field of fields) {
+      const value = ronValue(field);
+      if (value !== null) field.dataset.original = value;
+    }
+    previous = [];
+    markChanged([]);
+    say(`Saved into ${data.file}; its comments are kept.`);
+  }
+  document.getElementById("save-yes").addEventListener("click", () => save(null));
+  document.getElementById("save-new").addEventListener("click", () => {
+    const input = document.getElementById("new-file");
+    save(input.value.trim() || input.placeholder);
+  });
+
+  // Downloads carry the changes.
+  for (const link of document.querySelectorAll(".downloads a")) {
+    link.addEventListener("click", () => {
+      const query = new URLSearchParams({ file, format: link.dataset.format });
+      const set = currentSet();
+      if (set.length) query.set("changes", JSON.stringify(set));
+      link.href = "/download?" + query.toString();
+    });
+  }
+})();

@@ -1,0 +1,662 @@
+//! The studio's pages and what its script asks of the server.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{form, said, Refusal, Studio};
+use crate::compare::{compare, input_changes, PlanDiff};
+use crate::diagnostic::Diagnostics;
+use crate::district::District;
+use crate::overrides::{self, Override};
+use crate::render::{Format, RenderOptions};
+
+/// The formats a plan downloads in: every format of `elplan plan`.
+const FORMATS: [Format; 6] = [
+    Format::Md,
+    Format::Html,
+    Format::Json,
+    Format::Csv,
+    Format::Pdf,
+    Format::Docx,
+];
+
+type Changes = Vec<(String, String)>;
+
+/// A district file and changes to it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    file: String,
+    #[serde(default)]
+    set: Changes,
+    /// The changes before the last one, to show what the last one did.
+    #[serde(default)]
+    previous: Changes,
+}
+
+/// A finding or strategy to explain, under changes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    file: String,
+    #[serde(default)]
+    set: Changes,
+    id: String,
+}
+
+/// A sweep of one field, under changes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepRequest {
+    file: String,
+    #[serde(default)]
+    set: Changes,
+    /// As `elplan sweep --vary` takes it.
+    vary: String,
+}
+
+/// Changes saved as a named scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRequest {
+    file: String,
+    set: Changes,
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// Replace a scenario of the same name.
+    #[serde(default)]
+    replace: bool,
+}
+
+/// Changes written into the district file, or into a new one beside it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveRequest {
+    file: String,
+    set: Changes,
+    /// The version of the file the page was made from.
+    base: String,
+    /// A new file's name, in the same folder; left out, the file itself.
+    #[serde(default)]
+    new_file: Option<String>,
+}
+
+/// A download's query.
+#[derive(Debug, Deserialize)]
+pub struct DownloadQuery {
+    file: String,
+    format: String,
+    /// The changes, as JSON `[[path, value], …]`.
+    #[serde(default)]
+    changes: Option<String>,
+}
+
+/// A page's query.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    file: String,
+}
+
+fn overrides_of(set: &Changes) -> Vec<Override> {
+    set.iter()
+        .map(|(path, value)| Override {
+            path: path.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// The version of a file's text the page was made from.
+fn version(text: &str) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+fn load(path: &Path) -> Result<(String, District), Refusal> {
+    let text = crate::source::read_text(path, crate::limits::MAX_DISTRICT_BYTES)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    let district = District::parse(path, &text).map_err(|d| Refusal::bad(d.to_string()))?;
+    Ok((text, district))
+}
+
+/// `district` under `set`, or each problem beside the field it is about,
+/// in the words `--set` gives on the command line.
+fn apply(district: &District, set: &Changes) -> Result<District, Problems> {
+    let overrides = overrides_of(set);
+    overrides::apply(district, &overrides).map_err(|Diagnostics(list)| {
+        let problems: Vec<_> = list
+            .iter()
+            .map(|d| {
+                let origin = d.file.display().to_string();
+                let path = overrides
+                    .iter()
+                    .find(|o| origin == format!("--set {o}"))
+                    .map_or("", |o| o.path.as_str());
+                json!({ "path": path, "message": said(d) })
+            })
+            .collect();
+        Problems(problems)
+    })
+}
+
+/// Bad values, each with the field it is about.
+pub struct Problems(Vec<serde_json::Value>);
+
+/// Why a request got no answer: refused, or values to fix.
+pub enum Failure {
+    Refused(Refusal),
+    Problems(Problems),
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Self {
+        Failure::Refused(r)
+    }
+}
+
+impl From<Problems> for Failure {
+    fn from(p: Problems) -> Self {
+        Failure::Problems(p)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::Refused(r) => r.into_response(),
+            Failure::Problems(p) => p.into_response(),
+        }
+    }
+}
+
+/// A district file the studio may read, its text, the district, and the
+/// district under a request's changes.
+struct Opened {
+    path: PathBuf,
+    text: String,
+    district: District,
+    changed: District,
+}
+
+fn open(studio: &Studio, file: &str, set: &Changes) -> Result<Opened, Failure> {
+    let path = studio.resolve(file)?;
+    let (text, district) = load(&path)?;
+    let changed = apply(&district, set)?;
+    Ok(Opened {
+        path,
+        text,
+        district,
+        changed,
+    })
+}
+
+impl IntoResponse for Problems {
+    fn into_response(self) -> Response {
+        let body = json!({ "ok": false, "problems": self.0 });
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    }
+}
+
+fn failed(d: &crate::diagnostic::Diagnostic) -> Response {
+    Refusal::broken(d).into_response()
+}
+
+/// The list of district files.
+pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
+    if let [only] = studio.files.as_slice() {
+        let query = form_urlencoded(only);
+        return Redirect::to(&format!("/district?file={query}")).into_response();
+    }
+    let renderer = studio.session.renderer();
+    let rules = studio.session.rules();
+    match renderer.render_named(
+        "studio.html",
+        "elplan serve",
+        context! { files => &studio.files, ..rules.template_values.clone() },
+    ) {
+        Ok(html) => Html(html).into_response(),
+        Err(d) => failed(&d),
+    }
+}
+
+fn form_urlencoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The studio page for one district.
+pub async fn page(
+    State(studio): State<Arc<Studio>>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, Refusal> {
+    let path = studio.resolve(&query.file)?;
+    let (text, district) = load(&path)?;
+    let session = &studio.session;
+    let rules = session.rules();
+    let plan = session
+        .plan(&district, &path)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    let fragment =
+        plan_fragment(&studio, &plan, &district, None).map_err(|d| Refusal::broken(&d))?;
+    let (sections, history) = form::sections(rules, &district);
+    let html = session
+        .renderer()
+        .render_named(
+            "studio.html",
+            "elplan serve",
+            context! {
+                file => &query.file,
+                base => version(&text),
+                district => Serde(&district),
+                sections => Serde(&sections),
+                history => Serde(&history),
+                plan_html => fragment,
+                formats => FORMATS.iter().map(|f| f.extension()).collect::<Vec<_>>(),
+                ..rules.template_values.clone()
+            },
+        )
+        .map_err(|d| Refusal::broken(&d))?;
+    Ok(Html(html).into_response())
+}
+
+fn plan_fragment(
+    studio: &Studio,
+    plan: &crate::plan::Plan<'_>,
+    district: &District,
+    diff: Option<&PlanDiff>,
+) -> Result<String, crate::diagnostic::Diagnostic> {
+    let rules = studio.session.rules();
+    let mut marks = std::collections::BTreeMap::new();
+    if let Some(diff) = diff {
+        for f in &diff.findings_added {
+            marks.insert(f.id.as_str(), "added");
+        }
+        for s in &diff.strategies_added {
+            marks.insert(s.id.as_str(), "added");
+        }
+        for m in &diff.strategies_moved {
+            marks.insert(m.id.as_str(), "moved");
+        }
+        for i in diff.newly_deferred.iter().chain(&diff.newly_in_place) {
+            marks.insert(i.id.as_str(), "moved");
+        }
+        for p in &diff.newly_pending {
+            marks.insert(p.id.as_str(), "moved");
+        }
+    }
+    studio.session.renderer().render_named(
+        "studio-plan.html",
+        "elplan serve",
+        context! {
+            plan => Serde(plan),
+            district => Serde(district),
+            diff => diff.map(Serde),
+            changes => diff.map(PlanDiff::titled_changes),
+            marks,
+            ..rules.template_values.clone()
+        },
+    )
+}
+
+/// The plan under changes, with what the last change did.
+pub async fn plan(
+    State(studio): State<Arc<Studio>>,
+    Json(request): Json<PlanRequest>,
+) -> Result<Response, Failure> {
+    let Opened {
+        path,
+        district,
+        changed,
+        ..
+    } = open(&studio, &request.file, &request.set)?;
+    let before = apply(&district, &request.previous).unwrap_or_else(|_| district.clone());
+    let session = &studio.session;
+    let plan_now = session
+        .plan(&changed, &path)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    let plan_before = session
+        .plan(&before, &path)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    let diff = compare(&plan_before, &plan_now, "before", "after")
+        .with_inputs(input_changes(&before, &changed));
+    let html = plan_fragment(&studio, &plan_now, &changed, Some(&diff))
+        .map_err(|d| Refusal::broken(&d))?;
+    Ok(Json(json!({
+        "ok": true,
+        "html": html,
+        "changes": diff.titled_changes(),
+        "inputs": diff.inputs,
+        "changed_from_file": input_changes(&district, &changed),
+    }))
+    .into_response())
+}
+
+/// One finding or strategy explained, in words.
+pub async fn explain(
+    State(studio): State<Arc<Studio>>,
+    Json(request): Json<ExplainRequest>,
+) -> Result<Response, Failure> {
+    let Opened { path, changed, .. } = open(&studio, &request.file, &request.set)?;
+    let session = &studio.session;
+    let x = crate::explain::explain(session, &changed, &path, &request.id)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    let text = session
+        .renderer()
+        .render_explanation(session.rules(), &x)
+        .map_err(|d| Refusal::broken(&d))?;
+    Ok(
+        Json(json!({ "ok": true, "id": x.id, "title": x.title, "status": x.status, "text": text }))
+            .into_response(),
+    )
+}
+
+/// One point of a sweep's chart.
+#[derive(Debug, Serialize)]
+struct Point {
+    value: String,
+    /// False where the district cannot take the value.
+    valid: bool,
+    /// Strategies scheduled at this value.
+    strategies: i64,
+    /// Findings fired at this value.
+    findings: i64,
+    /// What changes here from the value before, by title.
+    changes: Vec<String>,
+}
+
+/// A sweep, as points for a chart.
+pub async fn sweep(
+    State(studio): State<Arc<Studio>>,
+    Json(request): Json<SweepRequest>,
+) -> Result<Response, Failure> {
+    let Opened { path, changed, .. } = open(&studio, &request.file, &request.set)?;
+    let vary: crate::sweep::Vary = request.vary.parse().map_err(Refusal::bad)?;
+    let work = studio.clone();
+    let result = tokio::task::spawn_blocking(move || chart(&work, &changed, &path, &vary))
+        .await
+        .map_err(|e| Refusal::bad(format!("the sweep stopped: {e}")))?;
+    Ok(match result {
+        Ok(body) => Json(body).into_response(),
+        Err(message) => Refusal::bad(message).into_response(),
+    })
+}
+
+fn chart(
+    studio: &Studio,
+    district: &District,
+    path: &Path,
+    vary: &crate::sweep::Vary,
+) -> Result<serde_json::Value, String> {
+    let session = &studio.session;
+    let sweep = crate::sweep::sweep(session, district, path, vary).map_err(|d| d.to_string())?;
+    let values = vary.values(district)?;
+    let first_valid = values
+        .iter()
+        .find(|v| !sweep.invalid.iter().any(|i| &i.value == *v));
+    let (mut strategies, mut findings) = match first_valid {
+        Some(value) => {
+            let set = Override {
+                path: vary.path.clone(),
+                value: value.clone(),
+            };
+            let point = overrides::apply(district, std::slice::from_ref(&set))
+                .map_err(|d| d.to_string())?;
+            let plan = session.plan(&point, path).map_err(|d| d.to_string())?;
+            (plan.scheduled().count() as i64, plan.findings.len() as i64)
+        }
+        None => (0, 0),
+    };
+    let mut points = Vec::with_capacity(values.len());
+    for value in &values {
+        if let Some(bad) = sweep.invalid.iter().find(|i| &i.value == value) {
+            points.push(Point {
+                value: value.clone(),
+                valid: false,
+                strategies: 0,
+                findings: 0,
+                changes: vec![bad.message.clone()],
+            });
+            continue;
+        }
+        let mut changes = Vec::new();
+        if let Some(b) = sweep.breakpoints.iter().find(|b| &b.value == value) {
+            strategies +=
+                b.diff.strategies_added.len() as i64 - b.diff.strategies_removed.len() as i64;
+            findings += b.diff.findings_added.len() as i64 - b.diff.findings_removed.len() as i64;
+            changes = b.diff.titled_changes();
+        }
+        points.push(Point {
+            value: value.clone(),
+            valid: true,
+            strategies,
+            findings,
+            changes,
+        });
+    }
+    Ok(json!({
+        "ok": true,
+        "path": sweep.path,
+        "breakpoints": sweep.breakpoints.len(),
+        "invalid": sweep.invalid.len(),
+        "points": points,
+    }))
+}
+
+/// The scenario file a set of changes is saved as.
+#[derive(Debug, Serialize)]
+#[serde(rename = "Scenario")]
+struct ScenarioFile<'a> {
+    name: &'a str,
+    description: &'a str,
+    set: &'a Changes,
+}
+
+/// Saves the changes as `scenarios/<name>.ron` beside the district file.
+pub async fn scenario(
+    State(studio): State<Arc<Studio>>,
+    Json(request): Json<ScenarioRequest>,
+) -> Result<Response, Failure> {
+    let (folder, prefix) = studio.folder_of(&request.file)?;
+    let Opened { path, district, .. } = open(&studio, &request.file, &request.set)?;
+    if request.set.is_empty() {
+        return Err(Refusal::bad("there are no changes to save as a scenario").into());
+    }
+    let name = request.name.trim();
+    let slug = slug(name);
+    if slug.is_empty() || name.chars().count() > 80 {
+        return Err(Refusal::bad(
+            "give the scenario a name of up to 80 characters, with letters or digits",
+        )
+        .into());
+    }
+    let pretty = ron::ser::PrettyConfig::new().struct_names(true);
+    let body = ron::ser::to_string_pretty(
+        &ScenarioFile {
+            name,
+            description: request.description.trim(),
+            set: &request.set,
+        },
+        pretty,
+    )
+    .map_err(|e| Refusal::bad(format!("cannot write the scenario: {e}")))?;
+    let text = format!(
+        "// A what-if for {}, saved from the elplan studio.\n// Try it: elplan whatif {} --scenario scenarios/{slug}.ron\n{body}\n",
+        district.name,
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+    );
+    let scenarios = folder.join("scenarios");
+    std::fs::create_dir_all(&scenarios)
+        .map_err(|e| Refusal::bad(format!("cannot make the scenarios folder: {e}")))?;
+    let target = scenarios.join(format!("{slug}.ron"));
+    // Read back before writing: what is saved must load as a scenario.
+    crate::source::parse_ron::<crate::scenario::Scenario>(&target, &text)
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    write(&target, text.as_bytes(), !request.replace)?;
+    let shown = Path::new(&prefix)
+        .join("scenarios")
+        .join(format!("{slug}.ron"));
+    Ok(Json(json!({ "ok": true, "file": shown.display().to_string() })).into_response())
+}
+
+/// A file name from a scenario's name: lower-case letters, digits, dashes.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Writes whole or not at all; a new file never replaces one.
+fn write(target: &Path, bytes: &[u8], new_only: bool) -> Result<(), Refusal> {
+    let result = if new_only {
+        crate::output::write_new(target, bytes)
+    } else {
+        crate::output::write_atomic(target, bytes)
+    };
+    result.map_err(|d| Refusal {
+        status: if d.message.contains("already exists") {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        message: said(&d),
+    })
+}
+
+/// Writes the changes into the district file's own text (keeping its
+/// comments), or into a new file beside it.
+pub async fn save(
+    State(studio): State<Arc<Studio>>,
+    Json(request): Json<SaveRequest>,
+) -> Result<Response, Failure> {
+    let Opened {
+        path,
+        text,
+        district,
+        ..
+    } = open(&studio, &request.file, &request.set)?;
+    if version(&text) != request.base {
+        return Err(Failure::Refused(Refusal {
+            status: StatusCode::CONFLICT,
+            message: "the file changed on disk since this page was opened; nothing was saved. Reload the page to see the file as it is now".to_string(),
+        }));
+    }
+    let written =
+        crate::ron_edit::write_changes(&path, &text, &district, &overrides_of(&request.set))
+            .map_err(Refusal::bad)?;
+    let (target, shown) = match &request.new_file {
+        None => (path.clone(), request.file.clone()),
+        Some(name) => {
+            let name = name.trim();
+            let plain = !name.is_empty()
+                && Path::new(name).components().count() == 1
+                && !name.starts_with('.')
+                && name.ends_with(".ron");
+            if !plain {
+                return Err(Refusal::bad(
+                    "a new file's name is a plain file name ending in .ron, such as `district-2025.ron`",
+                )
+                .into());
+            }
+            let (folder, prefix) = studio.folder_of(&request.file)?;
+            (
+                folder.join(name),
+                Path::new(&prefix).join(name).display().to_string(),
+            )
+        }
+    };
+    write(&target, written.as_bytes(), request.new_file.is_some())?;
+    Ok(Json(json!({ "ok": true, "file": shown, "base": version(&written) })).into_response())
+}
+
+/// The plan under changes, in one of the formats of `elplan plan`.
+pub async fn download(
+    State(studio): State<Arc<Studio>>,
+    Query(query): Query<DownloadQuery>,
+) -> Result<Response, Failure> {
+    let format = FORMATS
+        .into_iter()
+        .find(|f| f.extension() == query.format)
+        .ok_or_else(|| Refusal::bad(format!("no format `{}`", query.format)))?;
+    let set: Changes = match &query.changes {
+        Some(json) if !json.is_empty() => serde_json::from_str(json)
+            .map_err(|e| Refusal::bad(format!("the changes are not readable: {e}")))?,
+        _ => Vec::new(),
+    };
+    let Opened { path, changed, .. } = open(&studio, &query.file, &set)?;
+    let name = format!(
+        "{}{}.{}",
+        changed.id,
+        if set.is_empty() { "" } else { "-whatif" },
+        format.extension()
+    );
+    let work = studio.clone();
+    let file: PathBuf = path.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        work.session
+            .draft(&changed, &file, format, &RenderOptions::default())
+    })
+    .await
+    .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
+    .map_err(|d| Refusal::bad(said(&d)))?;
+    let kind = match format {
+        Format::Md => "text/markdown; charset=utf-8",
+        Format::Html => "text/html; charset=utf-8",
+        Format::Json => "application/json",
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Pdf => "application/pdf",
+        Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The studio's script.
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/studio.js"),
+    )
+        .into_response()
+}
+
+/// The studio's style sheet.
+pub async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/studio.css"),
+    )
+        .into_response()
+}

@@ -1,0 +1,210 @@
+//! The district as a form: every field with the question that asks for it,
+//! where the answer is found, the values it takes, and its value now.
+//!
+//! What kind of input a field needs is asked of the district's own types:
+//! a field that takes `true` is yes/no, one that takes a number is a
+//! number, and so on; the words come from `rules/data_sources.ron`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::district::{self, District, Kind};
+use crate::overrides::{self, Override};
+use crate::rulebase::RuleBase;
+
+/// One field of the form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Its path, as `--set` writes it.
+    pub path: String,
+    /// The question that asks for it (the path when the rules have none).
+    pub question: String,
+    /// Where the answer is found, when the rules say.
+    pub source: String,
+    /// "yesno", "choice", "choices" (several of a list), "number", "text"
+    /// or "fixed" (edited in the file, not here).
+    pub kind: &'static str,
+    /// The values a choice takes.
+    pub options: Vec<&'static str>,
+    /// Whether the district file must give it (no Unknown).
+    pub required: bool,
+    /// Its value now, as the input shows it; empty when unknown.
+    pub value: String,
+    /// The chosen values of a "choices" field.
+    pub chosen: Vec<String>,
+    /// Whether it is unknown now.
+    pub unknown: bool,
+}
+
+/// A section of the form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// The section's key in the district file ("" for the top level).
+    pub id: &'static str,
+    /// Its fields.
+    pub fields: Vec<Field>,
+}
+
+/// The yearly outcome history as a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// The fields of a year, with their questions (columns).
+    pub fields: Vec<Field>,
+    /// One row per school year: its year and a field per column.
+    pub years: Vec<(String, Vec<Field>)>,
+}
+
+/// The form for `district`.
+pub fn sections(rules: &RuleBase, district: &District) -> (Vec<Section>, History) {
+    let tree = serde_json::to_value(district).unwrap_or_default();
+    let mut sections = Vec::new();
+    for &name in district::field_names("") {
+        let nested = district::field_names(name);
+        if name == "history" || name == "decisions" {
+            continue;
+        }
+        if nested.is_empty() {
+            let top = sections.iter_mut().find(|s: &&mut Section| s.id.is_empty());
+            let field = field(rules, name, tree.get(name));
+            match top {
+                Some(s) => s.fields.push(field),
+                None => sections.push(Section {
+                    id: "",
+                    fields: vec![field],
+                }),
+            }
+            continue;
+        }
+        let fields = nested
+            .iter()
+            .map(|f| {
+                let path = format!("{name}.{f}");
+                let value = tree.get(name).and_then(|s| s.get(*f));
+                field(rules, &path, value)
+            })
+            .collect();
+        sections.push(Section { id: name, fields });
+    }
+    let columns: Vec<&str> = district::field_names("history")
+        .iter()
+        .copied()
+        .filter(|f| *f != "year")
+        .collect();
+    let history = History {
+        fields: columns
+            .iter()
+            .map(|f| field(rules, &format!("history.{f}"), None))
+            .collect(),
+        years: district
+            .history
+            .iter()
+            .zip(
+                tree.get("history")
+                    .and_then(|h| h.as_array())
+                    .into_iter()
+                    .flatten(),
+            )
+            .map(|(h, entry)| {
+                let cells = columns
+                    .iter()
+                    .map(|f| {
+                        let mut cell = field(rules, &format!("history.{f}"), entry.get(*f));
+                        cell.path = format!("history[{}].{f}", h.year);
+                        cell
+                    })
+                    .collect();
+                (h.year.clone(), cells)
+            })
+            .collect(),
+    };
+    (sections, history)
+}
+
+fn field(rules: &RuleBase, path: &str, value: Option<&serde_json::Value>) -> Field {
+    let source = rules.data_sources.iter().find(|d| d.field == path);
+    let (kind, options, required) = kind_of(path);
+    let value = value.filter(|v| !v.is_null());
+    let chosen = match value {
+        Some(serde_json::Value::Array(items)) if kind == "choices" => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Field {
+        path: path.to_string(),
+        question: source.map_or_else(|| path.to_string(), |d| d.question.clone()),
+        source: source.map(|d| d.source.clone()).unwrap_or_default(),
+        kind,
+        options,
+        required,
+        value: match value {
+            None => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) if kind == "fixed" => v.to_string(),
+            Some(v) => v.to_string(),
+        },
+        chosen,
+        unknown: value.is_none(),
+    }
+}
+
+type InputKind = (&'static str, Vec<&'static str>, bool);
+
+/// What kind of input `path` takes, its options, and whether it is
+/// required; asked once per field for the life of the process.
+fn kind_of(path: &str) -> InputKind {
+    static KINDS: OnceLock<BTreeMap<String, InputKind>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let mut probe = District::new("probe", "Probe", Kind::Unified, 1000, 0.2);
+        probe.fill_defaults();
+        district::field_paths()
+            .into_iter()
+            .map(|path| {
+                let kind = probe_kind(&probe, &path);
+                (path, kind)
+            })
+            .collect()
+    });
+    kinds
+        .get(path)
+        .cloned()
+        .unwrap_or(("fixed", Vec::new(), false))
+}
+
+fn probe_kind(probe: &District, path: &str) -> InputKind {
+    let path = path.replace("history.", "history[2020-21].");
+    let takes = |value: &str| {
+        let set = Override {
+            path: path.clone(),
+            value: value.to_string(),
+        };
+        match overrides::apply(probe, std::slice::from_ref(&set)) {
+            Ok(_) => true,
+            // A value of the right type the probe district cannot hold
+            // (out of range, inconsistent) still shows the type.
+            Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
+        }
+    };
+    let required = !takes("None");
+    if let Some(options) = district::enum_values(&path) {
+        let list = takes(&format!("[{}]", options[0]));
+        return (
+            if list { "choices" } else { "choice" },
+            options.to_vec(),
+            required,
+        );
+    }
+    let kind = if takes("true") {
+        "yesno"
+    } else if takes("1") {
+        "number"
+    } else if takes("\"x\"") {
+        "text"
+    } else {
+        "fixed"
+    };
+    (kind, Vec::new(), required)
+}

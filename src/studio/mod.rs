@@ -1,0 +1,270 @@
+//! `elplan serve`: the what-if studio, a local web page for a district team.
+//!
+//! The district is shown as a form; each change is planned at once and the
+//! plan comes back as a fragment of HTML with the change highlighted.
+//! Everything is server-rendered by the templates (`studio.html.j2`,
+//! `studio-plan.html.j2`) with a little plain JavaScript (`assets/`), all
+//! inside the binary.
+//!
+//! A local server is reachable by every page the user's browser opens, so
+//! [`guard`] refuses any request not addressed to this server by name
+//! (DNS rebinding) or sent from another site (CSRF), and [`Studio::resolve`]
+//! keeps every file read or written inside the folders given on the
+//! command line.
+
+mod api;
+mod form;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::session::Session;
+
+/// The largest request body the studio reads (a what-if is a few fields).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What the studio serves: one session, and the folders it may touch.
+pub struct Studio {
+    session: Session,
+    /// The folders given on the command line (a file's folder for a file),
+    /// canonical.
+    roots: Vec<PathBuf>,
+    /// The district files found at start, as shown (relative to their root).
+    files: Vec<String>,
+    /// The port the server listens on, for checking `Host` and `Origin`.
+    port: u16,
+}
+
+impl Studio {
+    /// A studio over `paths` (district files or folders of them).
+    pub fn new(session: Session, paths: &[PathBuf], port: u16) -> Result<Studio, Diagnostics> {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        let mut files = Vec::new();
+        for path in paths {
+            let canonical = std::fs::canonicalize(path).map_err(|e| {
+                Diagnostic::new(path, format!("cannot open: {e}"))
+                    .with_hint("give a district file or a folder of district files")
+            })?;
+            let (root, listed) = if canonical.is_dir() {
+                let mut listed: Vec<PathBuf> = std::fs::read_dir(&canonical)
+                    .map_err(|e| Diagnostic::new(path, format!("cannot list the folder: {e}")))?
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "ron") && p.is_file())
+                    .collect();
+                listed.sort();
+                (canonical, listed)
+            } else {
+                let parent = canonical
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                (parent, vec![canonical])
+            };
+            if !roots.contains(&root) {
+                roots.push(root.clone());
+            }
+            for file in listed {
+                if let Ok(shown) = file.strip_prefix(&root) {
+                    let shown = shown.display().to_string();
+                    if !files.contains(&shown) {
+                        files.push(shown);
+                    }
+                }
+            }
+        }
+        Ok(Studio {
+            session,
+            roots,
+            files,
+            port,
+        })
+    }
+
+    /// The file `shown` names, inside one of the folders the studio was
+    /// given; nothing else, however it is spelt (`..`, an absolute path, a
+    /// link leading out).
+    pub fn resolve(&self, shown: &str) -> Result<PathBuf, Refusal> {
+        let relative = Path::new(shown);
+        let plain = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if shown.is_empty() || !plain {
+            return Err(Refusal::outside(shown));
+        }
+        for root in &self.roots {
+            let candidate = root.join(relative);
+            if let Ok(real) = std::fs::canonicalize(&candidate) {
+                if real.starts_with(root) && real.is_file() {
+                    return Ok(real);
+                }
+            }
+        }
+        Err(Refusal::outside(shown))
+    }
+
+    /// The folder a new file beside `shown` goes in, checked as
+    /// [`Studio::resolve`] checks a file.
+    fn folder_of(&self, shown: &str) -> Result<(PathBuf, String), Refusal> {
+        let file = self.resolve(shown)?;
+        let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let prefix = Path::new(shown)
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        Ok((folder, prefix))
+    }
+
+    /// The names this server answers to, as `Host` carries them.
+    fn hosts(&self) -> [String; 3] {
+        let port = self.port;
+        [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]
+    }
+}
+
+/// A request the studio will not serve, and why.
+#[derive(Debug)]
+pub struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl Refusal {
+    fn outside(shown: &str) -> Refusal {
+        Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: format!("`{shown}` is not a file in the folders this studio was started with"),
+        }
+    }
+
+    /// What went wrong on the studio's side (a template, a rule), said as
+    /// the command line says it.
+    fn broken(d: &Diagnostic) -> Refusal {
+        Refusal {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: said(d),
+        }
+    }
+
+    fn bad(message: impl Into<String>) -> Refusal {
+        Refusal {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "ok": false, "error": self.message });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// The studio's routes, behind [`guard`] and the body limit.
+pub fn router(studio: Arc<Studio>) -> Router {
+    Router::new()
+        .route("/", get(api::index))
+        .route("/district", get(api::page))
+        .route("/download", get(api::download))
+        .route("/assets/studio.js", get(api::script))
+        .route("/assets/studio.css", get(api::style))
+        .route("/api/plan", post(api::plan))
+        .route("/api/explain", post(api::explain))
+        .route("/api/sweep", post(api::sweep))
+        .route("/api/scenario", post(api::scenario))
+        .route("/api/save", post(api::save))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(studio.clone(), guard))
+        .with_state(studio)
+}
+
+/// Refuses a request another site could have made: a `Host` that is not
+/// this server's (DNS rebinding), an `Origin` or `Sec-Fetch-Site` from
+/// elsewhere (CSRF). Every answer is kept out of caches and frames.
+async fn guard(State(studio): State<Arc<Studio>>, request: Request, next: Next) -> Response {
+    if let Err(why) = check_request(&studio, request.method(), request.headers()) {
+        return (StatusCode::FORBIDDEN, why).into_response();
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+fn check_request(studio: &Studio, method: &Method, headers: &HeaderMap) -> Result<(), String> {
+    let hosts = studio.hosts();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !hosts.iter().any(|h| h == host) {
+        return Err(format!(
+            "refused: this studio answers only to {}, not to `{host}`",
+            hosts[0]
+        ));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        if !hosts.iter().any(|h| origin == format!("http://{h}")) {
+            return Err(format!(
+                "refused: a page from `{origin}` may not use this studio"
+            ));
+        }
+    }
+    let site = headers.get("sec-fetch-site").and_then(|s| s.to_str().ok());
+    if matches!(site, Some("cross-site") | Some("same-site")) {
+        return Err("refused: a request from another site".to_string());
+    }
+    if method != Method::GET && method != Method::HEAD && method != Method::POST {
+        return Err(format!("refused: method {method}"));
+    }
+    Ok(())
+}
+
+/// Serves `studio` on `listener` until Ctrl-C.
+pub async fn serve(studio: Arc<Studio>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(studio))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+/// The address the studio listens on by default: this machine only.
+pub fn address(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+/// A diagnostic in words for a page: its message, then its hint.
+fn said(d: &Diagnostic) -> String {
+    match &d.hint {
+        Some(hint) => format!("{} ({hint})", d.message),
+        None => d.message.clone(),
+    }
+}

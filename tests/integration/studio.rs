@@ -1,0 +1,440 @@
+//! `elplan serve` as a server: what it refuses (another site, another
+//! host name, a path outside its folders, an oversized body), many
+//! what-ifs at once, and saving without losing a word of the user's file.
+//! The page itself is driven in a real browser in `studio_browser.rs`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use elplan::overrides::Override;
+
+use crate::support::{copy_dir, session, ROOT};
+
+/// A studio running on a free port over a copy of some fixtures; stopped
+/// when dropped.
+pub struct Studio {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub host: String,
+    /// The folder it serves (a copy: saves never touch the fixtures).
+    pub dir: tempfile::TempDir,
+}
+
+impl Studio {
+    /// A studio over a copy of `fixtures/cases`.
+    pub fn start() -> Studio {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let served = dir.path().join("districts");
+        std::fs::create_dir(&served).expect("folder");
+        copy_dir(&Path::new(ROOT).join("fixtures/cases"), &served);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_elplan"))
+            .args(["serve", "districts", "--port", "0"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("elplan serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the studio says where it is");
+        let host = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Studio { child, host, dir }
+    }
+
+    /// The served folder.
+    pub fn folder(&self) -> PathBuf {
+        self.dir.path().join("districts")
+    }
+
+    /// The page's address for a path (`/district?file=x.ron`).
+    #[cfg_attr(not(webdriver), allow(dead_code))]
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.host)
+    }
+
+    /// A raw HTTP/1.1 exchange: the status and the body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.host).expect("connect");
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: {}\r\n", self.host));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send head");
+        // A server may answer (and close) before reading a refused body.
+        let _ = stream.write_all(body);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {answer:?}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string();
+        (status, body)
+    }
+
+    /// A JSON POST from the studio's own page.
+    pub fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let origin = format!("http://{}", self.host);
+        let (status, text) = self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/json"), ("Origin", &origin)],
+            body.to_string().as_bytes(),
+        );
+        let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        (status, json)
+    }
+}
+
+impl Drop for Studio {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn another_host_name_or_another_site_is_refused() {
+    let studio = Studio::start();
+    let page = "/district?file=complete-team.ron";
+    assert_eq!(studio.request("GET", page, &[], b"").0, 200);
+    // DNS rebinding: a name that resolves here but is not this server's.
+    let port = studio.host.rsplit(':').next().expect("port");
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1:1",
+        "",
+    ] {
+        let (status, body) = studio.request("GET", page, &[("Host", host)], b"");
+        assert_eq!(status, 403, "Host {host:?}: {body}");
+        assert!(body.contains("refused"), "{body}");
+    }
+    // CSRF: a page of another site posting to the studio.
+    let body = serde_json::json!({ "file": "complete-team.ron", "set": [] }).to_string();
+    for origin in [
+        "http://evil.example",
+        "null",
+        &format!("http://evil.example:{port}"),
+    ] {
+        let (status, answer) = studio.request(
+            "POST",
+            "/api/plan",
+            &[("Content-Type", "application/json"), ("Origin", origin)],
+            body.as_bytes(),
+        );
+        assert_eq!(status, 403, "Origin {origin}: {answer}");
+    }
+    let (status, _) = studio.request(
+        "POST",
+        "/api/plan",
+        &[
+            ("Content-Type", "application/json"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 403);
+    // A form post (no JSON) from anywhere is not read at all.
+    let (status, _) = studio.request(
+        "POST",
+        "/api/plan",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"file=complete-team.ron",
+    );
+    assert_eq!(status, 415);
+    // The studio's own page may.
+    let (status, answer) = studio.post("/api/plan", &serde_json::from_str(&body).expect("json"));
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[test]
+fn no_path_outside_the_given_folders_is_read_or_written() {
+    let studio = Studio::start();
+    let secret = studio.dir.path().join("secret.ron");
+    std::fs::copy(
+        Path::new(ROOT).join("fixtures/cases/complete-team.ron"),
+        &secret,
+    )
+    .expect("copy");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, studio.folder().join("link.ron")).expect("link");
+    let outside = [
+        "../secret.ron",
+        "%2E%2E/secret.ron",
+        "link.ron",
+        &secret.display().to_string(),
+        "/etc/passwd",
+        "",
+    ];
+    for file in outside {
+        let (status, body) = studio.request("GET", &format!("/district?file={file}"), &[], b"");
+        assert_eq!(status, 403, "{file}: {body}");
+        let (status, body) = studio.post(
+            "/api/save",
+            &serde_json::json!({ "file": file, "set": [["schools", "5"]], "base": "" }),
+        );
+        assert_eq!(status, 403, "{file}: {body}");
+    }
+    // A new file goes beside the district, named plainly.
+    for name in [
+        "../escape.ron",
+        "/tmp/escape.ron",
+        "sub/escape.ron",
+        ".hidden.ron",
+        "x.txt",
+    ] {
+        let (status, body) = studio.post(
+            "/api/save",
+            &serde_json::json!({
+                "file": "complete-team.ron", "set": [["schools", "5"]],
+                "base": version_of(&studio, "complete-team.ron"), "new_file": name,
+            }),
+        );
+        assert_eq!(status, 422, "{name}: {body}");
+    }
+    assert!(!studio.dir.path().join("escape.ron").exists());
+    let before = std::fs::read(&secret).expect("secret");
+    assert_eq!(std::fs::read(&secret).expect("secret"), before);
+}
+
+#[test]
+fn an_oversized_body_is_refused() {
+    let studio = Studio::start();
+    let big = format!(
+        r#"{{"file": "complete-team.ron", "set": [["name", "{}"]]}}"#,
+        "x".repeat(elplan::studio::MAX_BODY_BYTES)
+    );
+    let origin = format!("http://{}", studio.host);
+    let (status, _) = studio.request(
+        "POST",
+        "/api/plan",
+        &[("Content-Type", "application/json"), ("Origin", &origin)],
+        big.as_bytes(),
+    );
+    assert_eq!(status, 413);
+}
+
+/// The page's version of a file, as the page carries it for a save.
+fn version_of(studio: &Studio, file: &str) -> String {
+    let (_, page) = studio.request("GET", &format!("/district?file={file}"), &[], b"");
+    let at = page.find("data-base=\"").expect("data-base") + "data-base=\"".len();
+    page[at..at + 16].to_string()
+}
+
+#[test]
+fn a_hundred_what_ifs_at_once_all_get_their_own_plan() {
+    let studio = Studio::start();
+    let file = "complete-team.ron";
+    let district = elplan::District::load(&studio.folder().join(file)).expect("fixture");
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..100)
+            .map(|k| {
+                let studio = &studio;
+                let district = &district;
+                scope.spawn(move || {
+                    // Each asks a different question: coaches from 0 to 9,
+                    // leadership changes from 0 to 9.
+                    let set = vec![
+                        (
+                            "staffing.instructional_coaches".to_string(),
+                            (k % 10).to_string(),
+                        ),
+                        (
+                            "leadership.changes_last_3_years".to_string(),
+                            (k / 10).to_string(),
+                        ),
+                    ];
+                    let (status, answer) = studio.post(
+                        "/api/plan",
+                        &serde_json::json!({ "file": file, "set": set }),
+                    );
+                    assert_eq!(status, 200, "{answer}");
+                    // The same what-if planned here, in-process.
+                    let overrides: Vec<Override> = set
+                        .iter()
+                        .map(|(path, value)| Override {
+                            path: path.clone(),
+                            value: value.clone(),
+                        })
+                        .collect();
+                    let changed = elplan::overrides::apply(district, &overrides).expect("valid");
+                    let plan = session().plan(&changed, Path::new(file)).expect("plan");
+                    let html = answer["html"].as_str().expect("html");
+                    let strategies = plan.scheduled().count();
+                    assert!(
+                        html.contains(&format!("<b>{strategies}</b> strategies")),
+                        "request {k}: {strategies} strategies"
+                    );
+                    for s in plan.scheduled() {
+                        assert!(
+                            html.contains(&format!("data-id=\"{}\"", s.id)),
+                            "request {k}: {}",
+                            s.id
+                        );
+                    }
+                    let findings: Vec<&str> = plan.findings.iter().map(|f| f.id).collect();
+                    for f in &findings {
+                        assert!(
+                            html.contains(&format!("data-id=\"{f}\"")),
+                            "request {k}: {f}"
+                        );
+                    }
+                    assert_eq!(
+                        html.contains("data-id=\"leadership_instability\""),
+                        k / 10 >= 2,
+                        "request {k}"
+                    );
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("a request thread");
+        }
+    });
+}
+
+#[test]
+fn saving_into_the_file_keeps_its_comments_and_a_new_file_never_replaces_one() {
+    let studio = Studio::start();
+    let file = "leadership-turnover.ron";
+    let path = studio.folder().join(file);
+    let original = std::fs::read_to_string(&path).expect("fixture");
+    let base = version_of(&studio, file);
+    let set = serde_json::json!([
+        ["staffing.instructional_coaches", "6"],
+        ["locale", "Rural"],
+        ["history[2023-24].reclassification_rate", "0.07"],
+    ]);
+    // Saved as a new file: the original is untouched.
+    let (status, answer) = studio.post(
+        "/api/save",
+        &serde_json::json!({ "file": file, "set": set, "base": base, "new_file": "sierra-vista-2025.ron" }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), original);
+    let copy =
+        std::fs::read_to_string(studio.folder().join("sierra-vista-2025.ron")).expect("new file");
+    // ... and never over an existing one.
+    let (status, answer) = studio.post(
+        "/api/save",
+        &serde_json::json!({ "file": file, "set": set, "base": base, "new_file": "tight-cap.ron" }),
+    );
+    assert_eq!(status, 409, "{answer}");
+    // Saved into the file: every comment line of the original is still there.
+    let (status, answer) = studio.post(
+        "/api/save",
+        &serde_json::json!({ "file": file, "set": set, "base": base }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let saved = std::fs::read_to_string(&path).expect("file");
+    assert_eq!(saved, copy);
+    for line in original
+        .lines()
+        .filter(|l| l.trim_start().starts_with("//"))
+    {
+        assert!(saved.contains(line), "lost comment {line:?}:\n{saved}");
+    }
+    assert!(saved.contains("instructional_coaches: 6"), "{saved}");
+    let district = elplan::District::load(&path).expect("saved file loads");
+    assert_eq!(district.staffing.instructional_coaches, Some(6));
+    assert_eq!(district.history.len(), 1);
+    // A save from a page made before the file changed is refused.
+    let (status, answer) = studio.post(
+        "/api/save",
+        &serde_json::json!({ "file": file, "set": set, "base": base }),
+    );
+    assert_eq!(status, 409, "{answer}");
+    // A bad value is refused beside its field, and nothing is written.
+    let base = version_of(&studio, file);
+    let (status, answer) = studio.post(
+        "/api/save",
+        &serde_json::json!({ "file": file, "set": [["students.el_share", "2"]], "base": base }),
+    );
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(
+        answer["problems"][0]["path"], "students.el_share",
+        "{answer}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), saved);
+}
+
+#[test]
+fn every_format_downloads_and_a_scenario_file_runs_on_the_command_line() {
+    let studio = Studio::start();
+    let changes = "%5B%5B%22staffing.instructional_coaches%22%2C%226%22%5D%5D";
+    for format in ["md", "html", "json", "csv", "docx"] {
+        let (status, body) = studio.request(
+            "GET",
+            &format!("/download?file=complete-team.ron&format={format}&changes={changes}"),
+            &[],
+            b"",
+        );
+        assert_eq!(status, 200, "{format}: {body}");
+        assert!(!body.is_empty(), "{format}");
+    }
+    let (status, answer) = studio.post(
+        "/api/scenario",
+        &serde_json::json!({
+            "file": "complete-team.ron",
+            "set": [["staffing.instructional_coaches", "0"], ["leadership.changes_last_3_years", "3"]],
+            "name": "Coaches leave, leaders turn over",
+            "description": "What if the coaches go and the superintendent leaves?",
+        }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["file"],
+        "scenarios/coaches-leave-leaders-turn-over.ron"
+    );
+    let scenario = studio
+        .folder()
+        .join("scenarios/coaches-leave-leaders-turn-over.ron");
+    let output = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(["whatif", "complete-team.ron", "--scenario"])
+        .arg(&scenario)
+        .current_dir(studio.folder())
+        .output()
+        .expect("whatif runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("+ Leadership turnover"), "{text}");
+    // The same name again is a conflict, not a silent replacement.
+    let (status, _) = studio.post(
+        "/api/scenario",
+        &serde_json::json!({
+            "file": "complete-team.ron", "set": [["schools", "3"]], "name": "Coaches leave, leaders turn over",
+        }),
+    );
+    assert_eq!(status, 409);
+}
