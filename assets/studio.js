@@ -206,46 +206,52 @@
     return node;
   }
 
-  function drawChart(result) {
+  // The plan's size (strategies scheduled) at every value, a step at each
+  // breakpoint, values the district cannot take shaded, and the district's
+  // answer now marked.
+  function drawChart(result, option) {
     const chart = document.getElementById("sweep-chart");
     const list = document.getElementById("sweep-list");
     chart.textContent = "";
     list.textContent = "";
     const points = result.points;
-    const width = 420, height = 200, left = 36, right = 10, top = 14, bottom = 46;
-    const valid = points.filter((p) => p.valid);
-    const most = Math.max(1, ...valid.map((p) => p.strategies));
+    const width = 420, height = 210, left = 36, right = 12, top = 18, bottom = 48;
+    const sizes = points.filter((p) => p.valid).map((p) => p.strategies);
+    const high = Math.max(1, ...sizes) + 1;
+    const low = Math.max(0, Math.min(high - 1, ...sizes) - 2);
     const x = (i) => left + (points.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (points.length - 1));
-    const y = (v) => top + (1 - v / most) * (height - top - bottom);
+    const y = (v) => top + (1 - (v - low) / (high - low)) * (height - top - bottom);
     const drawing = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart", id: "sweep-svg" });
-    drawing.append(svg("title", {}, `Strategies in the plan as ${result.path} varies`));
-    drawing.append(svg("line", { x1: left, y1: y(0), x2: width - right, y2: y(0), class: "axis" }));
-    drawing.append(svg("line", { x1: left, y1: top, x2: left, y2: y(0), class: "axis" }));
-    drawing.append(svg("text", { x: left - 4, y: y(most) + 4, class: "tick end" }, String(most)));
-    drawing.append(svg("text", { x: left - 4, y: y(0) + 4, class: "tick end" }, "0"));
-    drawing.append(svg("text", { x: 4, y: top - 4, class: "tick" }, "strategies"));
-    // Values the district cannot take: shaded, not drawn.
+    drawing.append(svg("title", {}, `Strategies in the plan as the answer varies: ${option.textContent}`));
+    drawing.append(svg("line", { x1: left, y1: y(low), x2: width - right, y2: y(low), class: "axis" }));
+    drawing.append(svg("line", { x1: left, y1: top, x2: left, y2: y(low), class: "axis" }));
+    for (const v of [low, high]) drawing.append(svg("text", { x: left - 4, y: y(v) + 4, class: "tick end" }, String(v)));
+    drawing.append(svg("text", { x: 4, y: top - 6, class: "tick" }, "strategies in the plan"));
+    const step = (width - left - right) / Math.max(1, points.length - 1);
     points.forEach((p, i) => {
       if (!p.valid) {
-        const w = Math.max(3, (width - left - right) / Math.max(1, points.length - 1));
-        const band = svg("rect", { x: x(i) - w / 2, y: top, width: w, height: y(0) - top, class: "invalid" });
+        const band = svg("rect", { x: x(i) - step / 2, y: top, width: Math.max(3, step), height: y(low) - top, class: "invalid" });
         band.append(svg("title", {}, `${p.value}: ${p.changes[0]}`));
         drawing.append(band);
       }
     });
-    // The plan's size as a step line over the valid values.
+    const now = option.dataset.value;
+    const at = points.findIndex((p) => p.value === now || (now !== "" && Number(p.value) === Number(now)));
+    if (at >= 0) {
+      drawing.append(svg("line", { x1: x(at), y1: top, x2: x(at), y2: y(low), class: "now" }));
+      drawing.append(svg("text", { x: x(at) + 3, y: top + 10, class: "tick" }, "now"));
+    }
     let d = "";
-    let last = null;
+    let open = false;
     points.forEach((p, i) => {
       if (!p.valid) {
-        last = null;
+        open = false;
         return;
       }
-      d += last === null ? `M${x(i)},${y(p.strategies)}` : `H${x(i)}V${y(p.strategies)}`;
-      last = p;
+      d += open ? `H${x(i)}V${y(p.strategies)}` : `M${x(i)},${y(p.strategies)}`;
+      open = true;
     });
     drawing.append(svg("path", { d, class: "line" }));
-    // Breakpoints: where the plan changes.
     points.forEach((p, i) => {
       if (!p.valid || p.changes.length === 0) return;
       const dot = svg("circle", { cx: x(i), cy: y(p.strategies), r: 5, class: "breakpoint", tabindex: 0 });
@@ -253,16 +259,30 @@
       drawing.append(dot);
       const item = document.createElement("li");
       const head = document.createElement("b");
-      head.textContent = `at ${p.value}: `;
-      item.append(head, p.changes.join("; "));
+      head.textContent = `at ${p.value}`;
+      const changes = document.createElement("ul");
+      for (const c of p.changes) {
+        const line = document.createElement("li");
+        line.textContent = c;
+        line.className = c.startsWith("+") ? "plus" : c.startsWith("-") ? "minus" : "moved";
+        changes.append(line);
+      }
+      item.append(head, changes);
       list.append(item);
     });
     const labels = points.length <= 8 ? points.map((_, i) => i) : [0, Math.floor((points.length - 1) / 2), points.length - 1];
     for (const i of labels) {
       drawing.append(svg("text", { x: x(i), y: height - bottom + 16, class: "tick middle" }, points[i].value));
     }
-    drawing.append(svg("text", { x: (width + left) / 2, y: height - 8, class: "tick middle" }, result.path));
+    const label = option.textContent.length > 70 ? option.textContent.slice(0, 68) + "…" : option.textContent;
+    drawing.append(svg("text", { x: (width + left) / 2, y: height - 10, class: "tick middle" }, label));
     chart.append(drawing);
+    const skipped = points.filter((p) => !p.valid).length;
+    if (skipped) {
+      const item = document.createElement("li");
+      item.textContent = `${skipped} value${skipped === 1 ? "" : "s"} skipped (shaded): the district cannot take ${skipped === 1 ? "it" : "them"}; hover for why.`;
+      list.append(item);
+    }
     if (!list.children.length) {
       const item = document.createElement("li");
       item.textContent = "The plan is the same at every value.";
@@ -286,7 +306,7 @@
       problem.hidden = false;
       return;
     }
-    drawChart(data);
+    drawChart(data, option);
   });
 
   // Scenario: the changes under a name, in scenarios/ beside the file.

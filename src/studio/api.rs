@@ -248,9 +248,23 @@ pub async fn page(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, Refusal> {
     let path = studio.resolve(&query.file)?;
-    let (text, district) = load(&path)?;
     let session = &studio.session;
     let rules = session.rules();
+    let (text, district) = match load(&path) {
+        Ok(loaded) => loaded,
+        // A file that does not read as a district: its diagnostic, as a page.
+        Err(refusal) => {
+            let html = session
+                .renderer()
+                .render_named(
+                    "studio.html",
+                    "elplan serve",
+                    context! { file => &query.file, problem => &refusal.message, ..rules.template_values.clone() },
+                )
+                .map_err(|d| Refusal::broken(&d))?;
+            return Ok((refusal.status, Html(html)).into_response());
+        }
+    };
     let plan = session
         .plan(&district, &path)
         .map_err(|d| Refusal::bad(said(&d)))?;

@@ -438,3 +438,18 @@ fn every_format_downloads_and_a_scenario_file_runs_on_the_command_line() {
     );
     assert_eq!(status, 409);
 }
+
+#[test]
+fn a_file_that_is_not_a_district_opens_as_its_diagnostic() {
+    let studio = Studio::start();
+    std::fs::write(
+        studio.folder().join("broken.ron"),
+        "District(\n    id: \"broken\",\n    nmae: \"Broken\",\n)\n",
+    )
+    .expect("write");
+    let (status, page) = studio.request("GET", "/district?file=broken.ron", &[], b"");
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Cannot open <code>broken.ron</code>"), "{page}");
+    assert!(page.contains("nmae"), "{page}");
+    assert!(page.contains("broken.ron:3"), "the line of the problem: {page}");
+}
