@@ -478,6 +478,14 @@ fn history_trace(district: &District, field: &str, title: String) -> Trace {
     }
 }
 
+/// A value as the rules write it: `true` and `false` in lower case.
+fn as_written(value: &minijinja::Value) -> String {
+    match value.kind() {
+        minijinja::value::ValueKind::Bool => value.is_true().to_string(),
+        _ => value.to_string(),
+    }
+}
+
 /// A value for people: `yes` and `no` for booleans, lists joined.
 fn plain(value: &minijinja::Value) -> String {
     use minijinja::value::ValueKind;
@@ -592,7 +600,7 @@ fn reads(
                     format!("derived.{}", rules.derived[*j].rule.id),
                     evaluation.derived[*j]
                         .as_ref()
-                        .map_or_else(|_| "unknown".to_string(), |v| v.to_string()),
+                        .map_or_else(|_| "unknown".to_string(), as_written),
                 ),
                 Ref::Finding(j) => (
                     format!("findings.{}", rules.findings[*j].rule.id),

@@ -191,7 +191,7 @@ fn section(source: &str, steps: &[Step]) -> Option<Span> {
                 return Some(Span {
                     open,
                     inner_end: value_end - 1,
-                    insert_at: step.index.map(|i| entries[i]),
+                    insert_at: step.index.and_then(|i| entries.get(i).copied()),
                 });
             }
             let at = *entries.get(step.index?)?;

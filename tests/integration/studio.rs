@@ -449,7 +449,62 @@ fn a_file_that_is_not_a_district_opens_as_its_diagnostic() {
     .expect("write");
     let (status, page) = studio.request("GET", "/district?file=broken.ron", &[], b"");
     assert_eq!(status, 422, "{page}");
-    assert!(page.contains("Cannot open <code>broken.ron</code>"), "{page}");
+    assert!(
+        page.contains("Cannot open <code>broken.ron</code>"),
+        "{page}"
+    );
     assert!(page.contains("nmae"), "{page}");
-    assert!(page.contains("broken.ron:3"), "the line of the problem: {page}");
+    assert!(
+        page.contains("broken.ron:3"),
+        "the line of the problem: {page}"
+    );
+}
+
+/// Every fixture takes every kind of change into its own text: a value
+/// replaced, a field added to its section, a section added, a field set
+/// back to unknown, a history year edited or added; each result reads back
+/// as the changed district (`write_changes` checks) and keeps every comment.
+#[test]
+fn every_fixture_takes_changes_into_its_text_and_keeps_its_comments() {
+    let changes = [
+        ("staffing.instructional_coaches", "3"),
+        ("locale", "Rural"),
+        ("leadership.improvement_team", "[Teachers, Principals]"),
+        ("leadership.changes_last_3_years", "None"),
+        ("programs.newcomer_program", "true"),
+        ("county", "\"Fresno\""),
+        ("history[2030-31].elpi_status", "0.5"),
+        ("history[-1].el_chronic_absence", "0.2"),
+        ("resources.max_initiatives_per_stage", "4"),
+    ];
+    let mut written = 0;
+    for dir in ["fixtures/calli", "fixtures/cases", "fixtures/elin"] {
+        for entry in std::fs::read_dir(Path::new(ROOT).join(dir)).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            let district = elplan::District::parse(&path, &text).expect("fixture parses");
+            for (field, value) in changes {
+                let change = Override {
+                    path: field.to_string(),
+                    value: value.to_string(),
+                };
+                // A change the district itself refuses (no history for
+                // `[-1]`, say) is not a question of layout.
+                if elplan::overrides::apply(&district, std::slice::from_ref(&change)).is_err() {
+                    continue;
+                }
+                let result = elplan::ron_edit::write_changes(&path, &text, &district, &[change])
+                    .unwrap_or_else(|e| panic!("{}: {field}={value}: {e}", path.display()));
+                for line in text.lines().filter(|l| l.trim_start().starts_with("//")) {
+                    assert!(
+                        result.contains(line),
+                        "{}: {field}: lost {line:?}",
+                        path.display()
+                    );
+                }
+                written += 1;
+            }
+        }
+    }
+    assert!(written > 300, "only {written} changes were written");
 }
