@@ -130,6 +130,7 @@
 
   form.addEventListener("change", (event) => {
     const box = event.target;
+    if (!box.closest(".field")) return; // the year being added, not yet an answer
     if (box.type === "checkbox") {
       const group = Array.from(box.closest(".choices").querySelectorAll("input"));
       if (box.classList.contains("unknown-box") && box.checked) {
@@ -141,6 +142,34 @@
     replan();
   });
   form.addEventListener("submit", (event) => event.preventDefault());
+
+  // A school year the file lacks: its fields, all unknown, addressed as
+  // history[YEAR].FIELD; what is filled in is a change like any other.
+  document.getElementById("add-year-button").addEventListener("click", () => {
+    const input = document.getElementById("add-year");
+    const year = input.value.trim();
+    if (!/^\d{4}-\d{2}$/.test(year) || fields.some((f) => f.dataset.path.startsWith(`history[${year}].`))) {
+      input.setCustomValidity("a school year not yet in the form, like 2024-25");
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity("");
+    const row = document.getElementById("new-year").content.firstElementChild.cloneNode(true);
+    row.querySelector("legend").textContent = year;
+    for (const field of row.querySelectorAll(".field")) {
+      const path = field.dataset.path.replace(/^history\./, `history[${year}].`);
+      field.dataset.path = path;
+      const control = field.querySelector("input, select");
+      control.id = "f-" + path;
+      control.name = path;
+      field.querySelector("label").htmlFor = control.id;
+      field.querySelector("code").textContent = path;
+      field.dataset.original = ronValue(field);
+      fields.push(field);
+    }
+    document.getElementById("years-added").append(row);
+    input.value = "";
+  });
 
   document.getElementById("undo-all").addEventListener("click", () => {
     form.reset();

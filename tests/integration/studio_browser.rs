@@ -94,6 +94,22 @@ async fn text(client: &Client, css: &str) -> String {
         .expect("text")
 }
 
+/// Opens the section of the form holding `inside`, as a person opens it.
+async fn open_section(client: &Client, inside: &str) {
+    let section = format!("details:has({inside})");
+    if let Ok(details) = client.find(Locator::Css(&section)).await {
+        if details.attr("open").await.expect("attribute").is_none() {
+            details
+                .find(Locator::Css("summary"))
+                .await
+                .expect("summary")
+                .click()
+                .await
+                .expect("open the section");
+        }
+    }
+}
+
 /// The text of `css` once it contains `needle` (within ten seconds).
 async fn eventually(client: &Client, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -113,19 +129,7 @@ async fn eventually(client: &Client, css: &str, needle: &str) -> String {
 /// Types `value` over a text field of the form and commits it (Enter), as
 /// a person does: one change event.
 async fn type_into(client: &Client, path: &str, value: &str) {
-    // Its section opened first, as a person opens it.
-    let section = format!("details:has(.field[data-path='{path}'])");
-    if let Ok(details) = client.find(Locator::Css(&section)).await {
-        if details.attr("open").await.expect("attribute").is_none() {
-            details
-                .find(Locator::Css("summary"))
-                .await
-                .expect("summary")
-                .click()
-                .await
-                .expect("open the section");
-        }
-    }
+    open_section(client, &format!(".field[data-path='{path}']")).await;
     let input = client
         .find(Locator::Css(&format!(".field[data-path='{path}'] input")))
         .await
@@ -351,4 +355,24 @@ async fn session(client: &Client, studio: &Studio) {
         sorted[sorted.len() - 1]
     );
     assert_eq!(latencies.len(), 30, "every change updated the plan");
+
+    // The most natural what-if: a school year of outcomes the file lacks.
+    open_section(client, "#add-year").await;
+    let year = client.find(Locator::Css("#add-year")).await.expect("year");
+    year.send_keys("2030-31").await.expect("type");
+    client
+        .find(Locator::Css("#add-year-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    type_into(client, "history[2030-31].reclassification_rate", "0.01").await;
+    planned(client, count + 1).await;
+    let change = text(client, "#last-change").await;
+    assert!(change.contains("0.01"), "{change}");
+    assert!(
+        change.contains("+ finding: Reclassification below the state rate"),
+        "{change}"
+    );
 }
