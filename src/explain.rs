@@ -377,7 +377,7 @@ fn trace(
             .find(|d| d.field == path)
             .map_or_else(|| path.to_string(), |d| d.question.clone())
     };
-    let mut out = Vec::new();
+    let mut out = state_series(rules, logic);
     for r in rules.reads(logic) {
         out.extend(match r {
             Ref::Derived(j) => {
@@ -448,6 +448,48 @@ fn trace(
                 }]
             }
         });
+    }
+    out
+}
+
+/// The state series a condition compares with through `state_in('ID', …)`,
+/// each with every year it gives.
+fn state_series(rules: &RuleBase, logic: &crate::condition::Logic) -> Vec<Trace> {
+    let mut leaves = Vec::new();
+    logic.leaves(&mut leaves);
+    let mut out: Vec<Trace> = Vec::new();
+    for leaf in leaves {
+        let source = rules.leaves[leaf].source.as_str();
+        for (_, rest) in source
+            .match_indices("state_in(")
+            .map(|(i, _)| source.split_at(i + 9))
+        {
+            let id = rest
+                .trim_start()
+                .trim_start_matches(['\'', '"'])
+                .split(['\'', '"'])
+                .next()
+                .unwrap_or_default();
+            let mut series: Vec<_> = rules.references.iter().filter(|x| x.id == id).collect();
+            series.sort_by_key(|x| crate::helpers::year_key(&x.year));
+            let (Some(first), false) = (
+                series.first(),
+                out.iter().any(|t| t.name == format!("state.{id}")),
+            ) else {
+                continue;
+            };
+            out.push(Trace {
+                kind: "state",
+                name: format!("state.{id}"),
+                title: first.title.clone(),
+                value: series
+                    .iter()
+                    .map(|x| format!("{}: {}", x.year, x.value))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                because: Vec::new(),
+            });
+        }
     }
     out
 }
