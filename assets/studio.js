@@ -4,6 +4,17 @@
 // no library: the server renders every piece of HTML.
 "use strict";
 
+// The list of district files: a search box narrows it.
+(function () {
+  const find = document.getElementById("find");
+  if (!find) return;
+  const items = Array.from(document.querySelectorAll("#file-list li"));
+  find.addEventListener("input", () => {
+    const words = find.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const item of items) item.hidden = !words.every((w) => item.dataset.search.includes(w));
+  });
+})();
+
 (function () {
   const studio = document.getElementById("studio");
   if (!studio) return;

@@ -221,10 +221,25 @@ pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
     }
     let renderer = studio.session.renderer();
     let rules = studio.session.rules();
+    // Each file with its district's name, or why it does not open.
+    let files: Vec<_> = studio
+        .files
+        .iter()
+        .map(|shown| {
+            let loaded = studio
+                .resolve(shown)
+                .map_err(|r| r.message)
+                .and_then(|path| load(&path).map_err(|r| r.message));
+            match loaded {
+                Ok((_, d)) => json!({ "file": shown, "name": d.name, "county": d.county }),
+                Err(problem) => json!({ "file": shown, "problem": problem }),
+            }
+        })
+        .collect();
     match renderer.render_named(
         "studio.html",
         "elplan serve",
-        context! { files => &studio.files, ..rules.template_values.clone() },
+        context! { files => Serde(&files), ..rules.template_values.clone() },
     ) {
         Ok(html) => Html(html).into_response(),
         Err(d) => failed(&d),
