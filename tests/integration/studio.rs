@@ -458,6 +458,11 @@ fn a_file_that_is_not_a_district_opens_as_its_diagnostic() {
         page.contains("broken.ron:3"),
         "the line of the problem: {page}"
     );
+    // The list of files names each district, and says which does not open.
+    let (status, list) = studio.request("GET", "/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(list.contains(">Bahía Unified</a>"), "{list}");
+    assert!(list.contains("does not open"), "{list}");
 }
 
 /// Every fixture takes every kind of change into its own text: a value
