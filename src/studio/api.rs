@@ -215,15 +215,15 @@ fn failed(d: &crate::diagnostic::Diagnostic) -> Response {
 
 /// The list of district files.
 pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
-    if let [only] = studio.files.as_slice() {
+    let listed = studio.files();
+    if let [only] = listed.as_slice() {
         let query = form_urlencoded(only);
         return Redirect::to(&format!("/district?file={query}")).into_response();
     }
     let renderer = studio.session.renderer();
     let rules = studio.session.rules();
     // Each file with its district's name, or why it does not open.
-    let files: Vec<_> = studio
-        .files
+    let files: Vec<_> = listed
         .iter()
         .map(|shown| {
             let loaded = studio
@@ -232,7 +232,9 @@ pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
                 .and_then(|path| load(&path).map_err(|r| r.message));
             match loaded {
                 Ok((_, d)) => json!({ "file": shown, "name": d.name, "county": d.county }),
-                Err(problem) => json!({ "file": shown, "problem": problem }),
+                Err(problem) => {
+                    json!({ "file": shown, "name": null, "county": null, "problem": problem })
+                }
             }
         })
         .collect();

@@ -38,56 +38,82 @@ pub struct Studio {
     /// The folders given on the command line (a file's folder for a file),
     /// canonical.
     roots: Vec<PathBuf>,
-    /// The district files found at start, as shown (relative to their root).
-    files: Vec<String>,
+    /// What was given: a folder (listed afresh each time, so a file saved
+    /// as new appears) or one file, as shown.
+    given: Vec<Given>,
     /// The port the server listens on, for checking `Host` and `Origin`.
     port: u16,
+}
+
+/// A folder or a file given on the command line.
+enum Given {
+    Folder(PathBuf),
+    File(String),
 }
 
 impl Studio {
     /// A studio over `paths` (district files or folders of them).
     pub fn new(session: Session, paths: &[PathBuf], port: u16) -> Result<Studio, Diagnostics> {
         let mut roots: Vec<PathBuf> = Vec::new();
-        let mut files = Vec::new();
+        let mut given = Vec::new();
         for path in paths {
             let canonical = std::fs::canonicalize(path).map_err(|e| {
                 Diagnostic::new(path, format!("cannot open: {e}"))
                     .with_hint("give a district file or a folder of district files")
             })?;
-            let (root, listed) = if canonical.is_dir() {
-                let mut listed: Vec<PathBuf> = std::fs::read_dir(&canonical)
-                    .map_err(|e| Diagnostic::new(path, format!("cannot list the folder: {e}")))?
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "ron") && p.is_file())
-                    .collect();
-                listed.sort();
-                (canonical, listed)
+            let root = if canonical.is_dir() {
+                std::fs::read_dir(&canonical)
+                    .map_err(|e| Diagnostic::new(path, format!("cannot list the folder: {e}")))?;
+                given.push(Given::Folder(canonical.clone()));
+                canonical
             } else {
                 let parent = canonical
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default();
-                (parent, vec![canonical])
+                let name = canonical.file_name().unwrap_or_default();
+                given.push(Given::File(name.to_string_lossy().into_owned()));
+                parent
             };
             if !roots.contains(&root) {
-                roots.push(root.clone());
-            }
-            for file in listed {
-                if let Ok(shown) = file.strip_prefix(&root) {
-                    let shown = shown.display().to_string();
-                    if !files.contains(&shown) {
-                        files.push(shown);
-                    }
-                }
+                roots.push(root);
             }
         }
         Ok(Studio {
             session,
             roots,
-            files,
+            given,
             port,
         })
+    }
+
+    /// The district files (`.ron`) in the folders given and the files
+    /// given, as shown: relative to their folder.
+    pub fn files(&self) -> Vec<String> {
+        let mut files: Vec<String> = Vec::new();
+        for given in &self.given {
+            let found = match given {
+                Given::File(shown) => vec![shown.clone()],
+                Given::Folder(root) => {
+                    let mut listed: Vec<String> = std::fs::read_dir(root)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "ron") && p.is_file())
+                        .filter_map(|p| Some(p.strip_prefix(root).ok()?.display().to_string()))
+                        .collect();
+                    listed.sort();
+                    listed
+                }
+            };
+            for shown in found {
+                if !files.contains(&shown) {
+                    files.push(shown);
+                }
+            }
+        }
+        files
     }
 
     /// The file `shown` names, inside one of the folders the studio was
