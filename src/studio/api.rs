@@ -32,6 +32,10 @@ const FORMATS: [Format; 6] = [
 
 type Changes = Vec<(String, String)>;
 
+/// The most values a sweep on the page plans: more than a chart can show
+/// would only keep the server busy.
+const MAX_CHART_POINTS: usize = 2_000;
+
 /// A district file and changes to it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -437,8 +441,14 @@ fn chart(
     vary: &crate::sweep::Vary,
 ) -> Result<serde_json::Value, String> {
     let session = &studio.session;
-    let sweep = crate::sweep::sweep(session, district, path, vary).map_err(|d| d.to_string())?;
     let values = vary.values(district)?;
+    if values.len() > MAX_CHART_POINTS {
+        return Err(format!(
+            "{} values are more than a chart can show; a sweep on this page takes at most {MAX_CHART_POINTS} (a larger step, or `elplan sweep`)",
+            values.len()
+        ));
+    }
+    let sweep = crate::sweep::sweep(session, district, path, vary).map_err(|d| d.to_string())?;
     let first_valid = values
         .iter()
         .find(|v| !sweep.invalid.iter().any(|i| &i.value == *v));

@@ -513,3 +513,46 @@ fn every_fixture_takes_changes_into_its_text_and_keeps_its_comments() {
     }
     assert!(written > 300, "only {written} changes were written");
 }
+
+#[test]
+fn a_sweep_answers_with_a_point_per_value_and_refuses_more_than_a_chart_shows() {
+    let studio = Studio::start();
+    let (status, answer) = studio.post(
+        "/api/sweep",
+        &serde_json::json!({
+            "file": "leadership-turnover.ron",
+            "vary": "students.el_share=0..0.6:0.05",
+        }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let points = answer["points"].as_array().expect("points");
+    assert_eq!(points.len(), 13);
+    // Above the district's ever-EL share (0.35) the values are invalid.
+    let invalid: Vec<&str> = points
+        .iter()
+        .filter(|p| p["valid"] == false)
+        .map(|p| p["value"].as_str().expect("value"))
+        .collect();
+    assert_eq!(invalid, ["0.40", "0.45", "0.50", "0.55", "0.60"]);
+    let at = |v: &str| points.iter().find(|p| p["value"] == v).expect("point");
+    assert!(at("0.20")["changes"]
+        .to_string()
+        .contains("Too few instructional coaches"));
+    assert_eq!(
+        at("0.20")["strategies"].as_i64().expect("count"),
+        at("0.15")["strategies"].as_i64().expect("count") + 4,
+        "{answer}"
+    );
+    let (status, answer) = studio.post(
+        "/api/sweep",
+        &serde_json::json!({ "file": "leadership-turnover.ron", "vary": "students.el_share=0..1:0.0001" }),
+    );
+    assert_eq!(status, 422);
+    assert!(
+        answer["error"]
+            .as_str()
+            .expect("error")
+            .contains("at most 2000"),
+        "{answer}"
+    );
+}
