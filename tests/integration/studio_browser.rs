@@ -94,6 +94,17 @@ async fn text(client: &Client, css: &str) -> String {
         .expect("text")
 }
 
+/// Clicks the element `css` finds.
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 /// Opens the section of the form holding `inside`, as a person opens it.
 async fn open_section(client: &Client, inside: &str) {
     let section = format!("details:has({inside})");
@@ -239,13 +250,7 @@ async fn session(client: &Client, studio: &Studio) {
         input.clear().await.expect("clear");
         input.send_keys(value).await.expect("type");
     }
-    client
-        .find(Locator::Css("#sweep-run"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+    click(client, "#sweep-run").await;
     client
         .wait()
         .for_element(Locator::Css("#sweep-svg path.line"))
@@ -269,13 +274,7 @@ async fn session(client: &Client, studio: &Studio) {
     name.send_keys("Turnover without coaches")
         .await
         .expect("type");
-    client
-        .find(Locator::Css("#scenario-save"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+    click(client, "#scenario-save").await;
     let said = eventually(client, "#scenario-status", "Saved as").await;
     assert!(
         said.contains("scenarios/turnover-without-coaches.ron"),
@@ -360,13 +359,7 @@ async fn session(client: &Client, studio: &Studio) {
     open_section(client, "#add-year").await;
     let year = client.find(Locator::Css("#add-year")).await.expect("year");
     year.send_keys("2030-31").await.expect("type");
-    client
-        .find(Locator::Css("#add-year-button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+    click(client, "#add-year-button").await;
     type_into(client, "history[2030-31].reclassification_rate", "0.01").await;
     planned(client, count + 1).await;
     let change = text(client, "#last-change").await;
