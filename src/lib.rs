@@ -25,6 +25,7 @@
 //! The pieces, in the order data flows through them:
 //! - [`district`]: the district file, its loading and validation;
 //!   [`overrides`] and [`scenario`]: changes made before planning;
+//!   [`ron_edit`]: changes written into a district file's own text;
 //! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
 //!   validated, compiled and resolved once (with its dependency graph);
 //! - [`session`]: one rule base and one template environment, the one way
@@ -32,7 +33,8 @@
 //! - [`render`]: Markdown and HTML through templates, JSON through serde;
 //! - [`compare`], [`sweep`], [`explain`]: what-if answers; [`check`] and
 //!   [`graph_export`]: a rule base's health and shape; [`import`] and
-//!   [`batch`]: a whole state;
+//!   [`batch`]: a whole state; [`studio`]: all of it as a local page
+//!   (`elplan serve`);
 //! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
 //!   positions, reading files, writing them atomically, and the limits on
 //!   every input.

@@ -7,7 +7,7 @@
 //! inside the binary.
 //!
 //! A local server is reachable by every page the user's browser opens, so
-//! [`guard`] refuses any request not addressed to this server by name
+//! `guard` refuses any request not addressed to this server by name
 //! (DNS rebinding) or sent from another site (CSRF), and [`Studio::resolve`]
 //! keeps every file read or written inside the folders given on the
 //! command line.
@@ -200,7 +200,7 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// The studio's routes, behind [`guard`] and the body limit.
+/// The studio's routes, behind `guard` and the body limit.
 pub fn router(studio: Arc<Studio>) -> Router {
     Router::new()
         .route("/", get(api::index))
