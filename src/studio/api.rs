@@ -379,7 +379,6 @@ pub async fn plan(
         "html": html,
         "changes": diff.titled_changes(),
         "inputs": diff.inputs,
-        "changed_from_file": input_changes(&district, &changed),
     }))
     .into_response())
 }
