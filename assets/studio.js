@@ -23,6 +23,7 @@
   const form = document.getElementById("district");
   const planBody = document.getElementById("plan-body");
   const status = document.getElementById("status");
+  const explainBody = document.getElementById("explain-body");
 
   // Each field's value as RON, the way `--set` takes it; null when the
   // field is shown but not editable here.
@@ -137,6 +138,13 @@
     say("");
     window.elplanLatencies.push(performance.now() - started);
     document.body.dataset.planned = String(mine);
+    // The explanation shown follows the what-if.
+    const shown = explainBody.dataset.id;
+    if (shown) {
+      const item = planBody.querySelector(`[data-id="${CSS.escape(shown)}"]`);
+      if (item) item.classList.add("selected");
+      explain(shown);
+    }
   }
 
   form.addEventListener("change", (event) => {
@@ -188,7 +196,6 @@
   });
 
   // Why: a click (or Enter) on any finding or strategy.
-  const explainBody = document.getElementById("explain-body");
   async function explain(id) {
     const { data } = await post("/api/explain", { file, set: currentSet(), id });
     explainBody.textContent = "";
