@@ -47,7 +47,7 @@ pub fn write_changes(
 /// One change written into `source`.
 fn write_one(source: &str, district: &District, change: &Override) -> Result<String, String> {
     let unknown = change.value.trim() == "None";
-    let (parents, key) = text_path(source, district, change)?;
+    let (parents, key) = text_path(district, change)?;
     let Some(mut span) = section(source, &parents) else {
         if unknown {
             return Ok(source.to_string());
@@ -105,7 +105,6 @@ struct Step {
 /// The steps to the section holding the field `change` sets, and the
 /// field's name.
 fn text_path<'c>(
-    _source: &str,
     district: &District,
     change: &'c Override,
 ) -> Result<(Vec<Step>, &'c str), String> {

@@ -143,7 +143,6 @@ fn field(rules: &RuleBase, path: &str, value: Option<&serde_json::Value>) -> Fie
         value: match value {
             None => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) if kind == "fixed" => v.to_string(),
             Some(v) => v.to_string(),
         },
         chosen,
