@@ -25,11 +25,9 @@
   const status = document.getElementById("status");
   const explainBody = document.getElementById("explain-body");
 
-  // Each field's value as RON, the way `--set` takes it; null when the
-  // field is shown but not editable here.
+  // Each field's value as RON, the way `--set` takes it.
   function ronValue(field) {
     const kind = field.dataset.kind;
-    if (kind === "fixed") return null;
     if (kind === "choices") {
       const boxes = Array.from(field.querySelectorAll("input[type=checkbox]"));
       if (boxes[0].checked) return "None";
@@ -44,17 +42,14 @@
   }
 
   const fields = Array.from(form.querySelectorAll(".field"));
-  for (const field of fields) {
-    const value = ronValue(field);
-    if (value !== null) field.dataset.original = value;
-  }
+  for (const field of fields) field.dataset.original = ronValue(field);
 
   // The changes from the file: [path, RON value] pairs, in form order.
   function currentSet() {
     const set = [];
     for (const field of fields) {
       const value = ronValue(field);
-      if (value !== null && value !== field.dataset.original) set.push([field.dataset.path, value]);
+      if (value !== field.dataset.original) set.push([field.dataset.path, value]);
     }
     return set;
   }
@@ -402,10 +397,7 @@
       input.defaultChecked = input.checked;
     }
     for (const option of form.querySelectorAll("option")) option.defaultSelected = option.selected;
-    for (const field of fields) {
-      const value = ronValue(field);
-      if (value !== null) field.dataset.original = value;
-    }
+    for (const field of fields) field.dataset.original = ronValue(field);
     previous = [];
     markChanged([]);
     say(`Saved into ${data.file}; its comments are kept.`);

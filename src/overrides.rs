@@ -125,7 +125,9 @@ fn quote_identifiers(value: &str) -> String {
                 "true" | "false" | "Some" | "None" | "inf" | "NaN"
             );
             let number_part = out.ends_with(|p: char| p.is_ascii_digit() || p == '.');
-            if keyword || number_part {
+            // A field name of a record, `(name: "Spanish")`, stays a name.
+            let field_name = chars.clone().find(|c| !c.is_whitespace()) == Some(':');
+            if keyword || number_part || field_name {
                 out.push_str(&word);
             } else {
                 out.push('"');
@@ -285,5 +287,9 @@ mod tests {
         assert_eq!(quote_identifiers("Some(true)"), "Some(true)");
         assert_eq!(quote_identifiers(r#""a b" x"#), r#""a b" "x""#);
         assert_eq!(quote_identifiers("1e3"), "1e3");
+        assert_eq!(
+            quote_identifiers(r#"[(name: "Spanish", share_of_els: 0.8)]"#),
+            r#"[(name: "Spanish", share_of_els: 0.8)]"#
+        );
     }
 }

@@ -24,7 +24,7 @@ pub struct Field {
     /// Where the answer is found, when the rules say.
     pub source: String,
     /// "yesno", "choice", "choices" (several of a list), "number", "text"
-    /// or "fixed" (edited in the file, not here).
+    /// or "record" (a list of records, written as in the file).
     pub kind: &'static str,
     /// The values a choice takes.
     pub options: Vec<&'static str>,
@@ -143,6 +143,7 @@ fn field(rules: &RuleBase, path: &str, value: Option<&serde_json::Value>) -> Fie
         value: match value {
             None => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) if kind == "record" => ron_text(v),
             Some(v) => v.to_string(),
         },
         chosen,
@@ -170,7 +171,7 @@ fn kind_of(path: &str) -> InputKind {
     kinds
         .get(path)
         .cloned()
-        .unwrap_or(("fixed", Vec::new(), false))
+        .unwrap_or(("record", Vec::new(), false))
 }
 
 fn probe_kind(probe: &District, path: &str) -> InputKind {
@@ -203,7 +204,29 @@ fn probe_kind(probe: &District, path: &str) -> InputKind {
     } else if takes("\"x\"") {
         "text"
     } else {
-        "fixed"
+        "record"
     };
     (kind, Vec::new(), required)
+}
+
+/// A value as a district file writes it: records in parentheses with
+/// their field names, lists in brackets, unknown as `None`.
+fn ron_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "None".to_string(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(ron_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{k}: {}", ron_text(v)))
+                .collect();
+            format!("({})", fields.join(", "))
+        }
+        other => other.to_string(),
+    }
 }

@@ -498,6 +498,10 @@ fn every_fixture_takes_changes_into_its_text_and_keeps_its_comments() {
         ("history[2030-31].elpi_status", "0.5"),
         ("history[-1].el_chronic_absence", "0.2"),
         ("resources.max_initiatives_per_stage", "4"),
+        (
+            "students.languages",
+            r#"[(name: "Hmong", share_of_els: 0.3)]"#,
+        ),
     ];
     let mut written = 0;
     for dir in ["fixtures/calli", "fixtures/cases", "fixtures/elin"] {
