@@ -224,18 +224,23 @@
   // Sweep: the plan along one answer, drawn as a chart.
   const sweepPath = document.getElementById("sweep-path");
   const sweepRange = document.getElementById("sweep-range");
+  // A range to start from: a share or rate from 0 to 1; another number
+  // from 0 (or twice a negative answer) to twice the answer, at least 10.
+  const numericKinds = ["number", "fraction"];
   function sweepDefaults() {
     const option = sweepPath.selectedOptions[0];
     if (!option) return;
-    const numeric = option.dataset.kind === "number";
-    sweepRange.hidden = !numeric;
-    if (!numeric) return;
-    const path = option.value;
-    const now = parseFloat(option.dataset.value);
-    const share = /share|rate|status|absence/.test(path);
-    document.getElementById("sweep-from").value = share || /dfs/.test(path) ? (/dfs/.test(path) ? "-100" : "0") : "0";
-    document.getElementById("sweep-to").value = share ? "1" : /dfs/.test(path) ? "20" : String(Math.max(10, Math.ceil((isNaN(now) ? 5 : now) * 2)));
-    document.getElementById("sweep-step").value = share ? "0.05" : /dfs/.test(path) ? "5" : "1";
+    const kind = option.dataset.kind;
+    sweepRange.hidden = !numericKinds.includes(kind);
+    if (sweepRange.hidden) return;
+    const now = parseFloat(option.dataset.value) || 0;
+    const [from, to, step] =
+      kind === "fraction"
+        ? ["0", "1", "0.05"]
+        : [String(Math.min(0, Math.floor(now * 2))), String(Math.max(10, Math.ceil(now * 2))), "1"];
+    document.getElementById("sweep-from").value = from;
+    document.getElementById("sweep-to").value = to;
+    document.getElementById("sweep-step").value = step;
   }
   sweepPath.addEventListener("change", sweepDefaults);
   sweepDefaults();
@@ -338,7 +343,7 @@
     const option = sweepPath.selectedOptions[0];
     if (!option) return;
     let vary = option.value;
-    if (option.dataset.kind === "number") {
+    if (numericKinds.includes(option.dataset.kind)) {
       const v = (id) => document.getElementById(id).value.trim();
       vary += `=${v("sweep-from")}..${v("sweep-to")}:${v("sweep-step")}`;
     }

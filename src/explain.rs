@@ -167,6 +167,7 @@ pub fn explain(
     let id = resolve_id(rules, wanted).unwrap_or(wanted);
     let evaluation = engine::evaluate(rules, district, file)?;
     let plan = crate::assemble::assemble(rules, district, &evaluation, None);
+    let tracer = Tracer::new(rules, district, &evaluation);
     let rule_error =
         |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
     if let Some(&i) = rules.finding_index.get(id) {
@@ -202,14 +203,14 @@ pub fn explain(
             parts: parts(rules, district, &evaluation, logic).map_err(rule_error)?,
             in_place_condition: None,
             in_place_parts: Vec::new(),
-            reads: reads(rules, district, &evaluation, &[logic]),
+            reads: reads(&tracer, &[logic]),
             missing,
             evidence,
             led_by,
             leads_to,
             requires: Vec::new(),
             required_by: Vec::new(),
-            because: trace(rules, district, &evaluation, logic, 0),
+            because: tracer.trace(logic, 0),
             deferral: None,
             decision: district.decisions.findings.get(id).map(|d| {
                 let verdict = match d.verdict {
@@ -277,7 +278,7 @@ pub fn explain(
         parts: parts(rules, district, &evaluation, &compiled.when).map_err(rule_error)?,
         in_place_condition: s.in_place_when.clone(),
         in_place_parts,
-        reads: reads(rules, district, &evaluation, &conditions),
+        reads: reads(&tracer, &conditions),
         missing,
         evidence: None,
         led_by,
@@ -290,9 +291,9 @@ pub fn explain(
             .collect(),
         decision: strategy_decision(&plan, district, id),
         because: {
-            let mut because = trace(rules, district, &evaluation, &compiled.when, 0);
+            let mut because = tracer.trace(&compiled.when, 0);
             if let Some(logic) = &compiled.in_place {
-                for t in trace(rules, district, &evaluation, logic, 0) {
+                for t in tracer.trace(logic, 0) {
                     if !because.iter().any(|b| b.name == t.name) {
                         because.push(t);
                     }
@@ -361,95 +362,106 @@ fn deferral(rules: &RuleBase, plan: &Plan<'_>, district: &District, id: &str) ->
 /// a hand-made one).
 const MAX_TRACE_DEPTH: usize = 12;
 
-/// What `logic` reads, each traced down to the district's fields.
-fn trace(
-    rules: &RuleBase,
-    district: &District,
-    evaluation: &Evaluation,
-    logic: &crate::condition::Logic,
-    depth: usize,
-) -> Vec<Trace> {
-    let district_value = minijinja::Value::from(minijinja::value::Serde(district));
-    let question = |path: &str| {
-        rules
+/// What a trace reads: the rules, the district (once as a template value,
+/// for its fields) and what the engine made of it.
+struct Tracer<'a> {
+    rules: &'a RuleBase,
+    district: &'a District,
+    district_value: minijinja::Value,
+    evaluation: &'a Evaluation,
+}
+
+impl<'a> Tracer<'a> {
+    fn new(rules: &'a RuleBase, district: &'a District, evaluation: &'a Evaluation) -> Self {
+        Tracer {
+            rules,
+            district,
+            district_value: minijinja::Value::from(minijinja::value::Serde(district)),
+            evaluation,
+        }
+    }
+
+    /// The question that asks for a district field (the path without one).
+    fn question(&self, path: &str) -> String {
+        self.rules
             .data_sources
             .iter()
             .find(|d| d.field == path)
             .map_or_else(|| path.to_string(), |d| d.question.clone())
-    };
-    let mut out = state_series(rules, logic);
-    for r in rules.reads(logic) {
-        out.extend(match r {
-            Ref::Derived(j) => {
-                let d = &rules.derived[j];
-                let mut because = if depth < MAX_TRACE_DEPTH {
-                    trace(rules, district, evaluation, &d.logic, depth + 1)
-                } else {
-                    Vec::new()
-                };
-                // A value read from the history names the yearly field it uses.
-                for need in &d.rule.needs {
-                    if let Some(field) = need.strip_prefix("history.") {
-                        because.retain(|t| t.name != "history");
-                        because.push(history_trace(district, field, question(need)));
-                    }
-                }
-                vec![Trace {
-                    kind: "derived",
-                    name: format!("derived.{}", d.rule.id),
-                    title: d.rule.title.clone(),
-                    value: evaluation.derived[j]
-                        .as_ref()
-                        .map_or_else(|_| "unknown".to_string(), plain),
-                    because,
-                }]
-            }
-            Ref::Finding(j) => {
-                let f = &rules.findings[j];
-                vec![Trace {
-                    kind: "finding",
-                    name: format!("findings.{}", f.rule.id),
-                    title: f.rule.title.clone(),
-                    value: match &evaluation.findings[j] {
-                        FindingOutcome::Fired(_) => "fired",
-                        FindingOutcome::NotFired => "not fired",
-                        FindingOutcome::Unknown(_) => "unknown",
-                    }
-                    .to_string(),
-                    because: if depth < MAX_TRACE_DEPTH {
-                        trace(rules, district, evaluation, &f.when, depth + 1)
-                    } else {
-                        Vec::new()
-                    },
-                }]
-            }
-            Ref::State(id) => rules
-                .references
-                .iter()
-                .rfind(|x| x.id == id)
-                .map(|x| Trace {
-                    kind: "state",
-                    name: format!("state.{id}"),
-                    title: x.title.clone(),
-                    value: format!("{} ({}, {})", x.value, x.year, x.source),
-                    because: Vec::new(),
-                })
-                .into_iter()
-                .collect(),
-            Ref::District(path) => {
-                let path = &rules.paths()[path];
-                vec![Trace {
-                    kind: "field",
-                    name: path.clone(),
-                    title: question(path),
-                    value: lookup(&district_value, path)
-                        .map_or_else(|| "not given".to_string(), |v| plain(&v)),
-                    because: Vec::new(),
-                }]
-            }
-        });
     }
-    out
+
+    /// What `logic` reads, each traced down to the district's fields.
+    fn trace(&self, logic: &crate::condition::Logic, depth: usize) -> Vec<Trace> {
+        let rules = self.rules;
+        let deeper = |logic| {
+            if depth < MAX_TRACE_DEPTH {
+                self.trace(logic, depth + 1)
+            } else {
+                Vec::new()
+            }
+        };
+        let mut out = state_series(rules, logic);
+        for r in rules.reads(logic) {
+            match r {
+                Ref::Derived(j) => {
+                    let d = &rules.derived[j];
+                    let mut because = deeper(&d.logic);
+                    // A value read from the history names the yearly field it uses.
+                    for need in &d.rule.needs {
+                        if let Some(field) = need.strip_prefix("history.") {
+                            because.retain(|t| t.name != "history");
+                            because.push(history_trace(self.district, field, self.question(need)));
+                        }
+                    }
+                    out.push(Trace {
+                        kind: "derived",
+                        name: format!("derived.{}", d.rule.id),
+                        title: d.rule.title.clone(),
+                        value: self.evaluation.derived[j]
+                            .as_ref()
+                            .map_or_else(|_| "unknown".to_string(), plain),
+                        because,
+                    });
+                }
+                Ref::Finding(j) => {
+                    let f = &rules.findings[j];
+                    out.push(Trace {
+                        kind: "finding",
+                        name: format!("findings.{}", f.rule.id),
+                        title: f.rule.title.clone(),
+                        value: match &self.evaluation.findings[j] {
+                            FindingOutcome::Fired(_) => "fired",
+                            FindingOutcome::NotFired => "not fired",
+                            FindingOutcome::Unknown(_) => "unknown",
+                        }
+                        .to_string(),
+                        because: deeper(&f.when),
+                    });
+                }
+                Ref::State(id) => out.extend(rules.references.iter().rfind(|x| x.id == id).map(
+                    |x| Trace {
+                        kind: "state",
+                        name: format!("state.{id}"),
+                        title: x.title.clone(),
+                        value: format!("{} ({}, {})", x.value, x.year, x.source),
+                        because: Vec::new(),
+                    },
+                )),
+                Ref::District(path) => {
+                    let path = &rules.paths()[path];
+                    out.push(Trace {
+                        kind: "field",
+                        name: path.clone(),
+                        title: self.question(path),
+                        value: lookup(&self.district_value, path)
+                            .map_or_else(|| "not given".to_string(), |v| plain(&v)),
+                        because: Vec::new(),
+                    });
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The state series a condition compares with through `state_in('ID', …)`,
@@ -627,13 +639,8 @@ fn parts(
         .collect())
 }
 
-fn reads(
-    rules: &RuleBase,
-    district: &District,
-    evaluation: &Evaluation,
-    conditions: &[&crate::condition::Logic],
-) -> Vec<Read> {
-    let district_value = minijinja::Value::from(minijinja::value::Serde(district));
+fn reads(tracer: &Tracer<'_>, conditions: &[&crate::condition::Logic]) -> Vec<Read> {
+    let (rules, evaluation) = (tracer.rules, tracer.evaluation);
     let mut out: Vec<Read> = Vec::new();
     for logic in conditions {
         for r in rules.reads(logic) {
@@ -666,7 +673,7 @@ fn reads(
                     let path = &rules.paths()[*path];
                     (
                         path.clone(),
-                        lookup(&district_value, path)
+                        lookup(&tracer.district_value, path)
                             .map_or_else(|| "not given".to_string(), |v| v.to_string()),
                     )
                 }

@@ -91,6 +91,21 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
     ))
 }
 
+/// Whether the field at `path` takes a value of the type of `value` (RON):
+/// `takes_type(d, "programs.newcomer_program", "true")` is true. A value
+/// of the right type that `district` cannot hold (out of range,
+/// inconsistent) still shows the type.
+pub fn takes_type(district: &District, path: &str, value: &str) -> bool {
+    let set = Override {
+        path: path.to_string(),
+        value: value.to_string(),
+    };
+    match apply(district, std::slice::from_ref(&set)) {
+        Ok(_) => true,
+        Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
+    }
+}
+
 /// Quotes bare words (`Novice`, `[Teachers, Principals]`) so enum variants
 /// reach the JSON tree as the strings serde reads them from; RON's own
 /// words (`true`, `false`, `Some`, `None`) are kept.

@@ -154,7 +154,7 @@ impl Vary {
             Values::Every => {
                 if let Some(names) = crate::district::enum_values(&self.path) {
                     names.iter().map(|n| n.to_string()).collect()
-                } else if is_yes_no(district, &self.path) {
+                } else if overrides::takes_type(district, &self.path, "true") {
                     vec!["false".to_string(), "true".to_string()]
                 } else {
                     return Err(format!(
@@ -164,19 +164,6 @@ impl Vary {
                 }
             }
         })
-    }
-}
-
-/// Whether the district takes `true` at `path` (its field is yes/no).
-fn is_yes_no(district: &District, path: &str) -> bool {
-    let set = Override {
-        path: path.to_string(),
-        value: "true".to_string(),
-    };
-    match overrides::apply(district, std::slice::from_ref(&set)) {
-        Ok(_) => true,
-        // Valid type, inconsistent district: still a yes/no field.
-        Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
     }
 }
 

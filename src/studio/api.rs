@@ -514,7 +514,6 @@ pub async fn scenario(
     State(studio): State<Arc<Studio>>,
     Json(request): Json<ScenarioRequest>,
 ) -> Result<Response, Failure> {
-    let (folder, prefix) = studio.folder_of(&request.file)?;
     let Opened { path, district, .. } = open(&studio, &request.file, &request.set)?;
     if request.set.is_empty() {
         return Err(Refusal::bad("there are no changes to save as a scenario").into());
@@ -542,18 +541,31 @@ pub async fn scenario(
         district.name,
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
     );
-    let scenarios = folder.join("scenarios");
-    std::fs::create_dir_all(&scenarios)
-        .map_err(|e| Refusal::bad(format!("cannot make the scenarios folder: {e}")))?;
-    let target = scenarios.join(format!("{slug}.ron"));
+    let (target, shown) = beside(
+        &path,
+        &request.file,
+        &Path::new("scenarios").join(format!("{slug}.ron")),
+    );
+    if let Some(scenarios) = target.parent() {
+        std::fs::create_dir_all(scenarios)
+            .map_err(|e| Refusal::bad(format!("cannot make the scenarios folder: {e}")))?;
+    }
     // Read back before writing: what is saved must load as a scenario.
     crate::source::parse_ron::<crate::scenario::Scenario>(&target, &text)
         .map_err(|d| Refusal::bad(said(&d)))?;
     write(&target, text.as_bytes(), !request.replace)?;
-    let shown = Path::new(&prefix)
-        .join("scenarios")
-        .join(format!("{slug}.ron"));
-    Ok(Json(json!({ "ok": true, "file": shown.display().to_string() })).into_response())
+    Ok(Json(json!({ "ok": true, "file": shown })).into_response())
+}
+
+/// A file at `relative` beside the district file at `path` (shown to the
+/// page as `shown`): where it is, and how the page names it.
+fn beside(path: &Path, shown: &str, relative: &Path) -> (PathBuf, String) {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let shown_folder = Path::new(shown).parent().unwrap_or(Path::new(""));
+    (
+        folder.join(relative),
+        shown_folder.join(relative).display().to_string(),
+    )
 }
 
 /// A file name from a scenario's name: lower-case letters, digits, dashes.
@@ -621,11 +633,7 @@ pub async fn save(
                 )
                 .into());
             }
-            let (folder, prefix) = studio.folder_of(&request.file)?;
-            (
-                folder.join(name),
-                Path::new(&prefix).join(name).display().to_string(),
-            )
+            beside(&path, &request.file, Path::new(name))
         }
     };
     write(&target, written.as_bytes(), request.new_file.is_some())?;

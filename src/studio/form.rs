@@ -23,8 +23,9 @@ pub struct Field {
     pub question: String,
     /// Where the answer is found, when the rules say.
     pub source: String,
-    /// "yesno", "choice", "choices" (several of a list), "number", "text"
-    /// or "record" (a list of records, written as in the file).
+    /// "yesno", "choice", "choices" (several of a list), "fraction" (a
+    /// share or rate, 0 to 1), "number", "text" or "record" (a list of
+    /// records, written as in the file).
     pub kind: &'static str,
     /// The values a choice takes.
     pub options: Vec<&'static str>,
@@ -176,18 +177,7 @@ fn kind_of(path: &str) -> InputKind {
 
 fn probe_kind(probe: &District, path: &str) -> InputKind {
     let path = path.replace("history.", "history[2020-21].");
-    let takes = |value: &str| {
-        let set = Override {
-            path: path.clone(),
-            value: value.to_string(),
-        };
-        match overrides::apply(probe, std::slice::from_ref(&set)) {
-            Ok(_) => true,
-            // A value of the right type the probe district cannot hold
-            // (out of range, inconsistent) still shows the type.
-            Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
-        }
-    };
+    let takes = |value: &str| overrides::takes_type(probe, &path, value);
     let required = !takes("None");
     if let Some(options) = district::enum_values(&path) {
         let list = takes(&format!("[{}]", options[0]));
@@ -200,7 +190,19 @@ fn probe_kind(probe: &District, path: &str) -> InputKind {
     let kind = if takes("true") {
         "yesno"
     } else if takes("1") {
-        "number"
+        // A share or rate: 1 is valid, 1.5 the right type but out of range.
+        let valid = |value: &str| {
+            let set = Override {
+                path: path.clone(),
+                value: value.to_string(),
+            };
+            overrides::apply(probe, std::slice::from_ref(&set)).is_ok()
+        };
+        if valid("1") && !valid("1.5") && takes("1.5") {
+            "fraction"
+        } else {
+            "number"
+        }
     } else if takes("\"x\"") {
         "text"
     } else {

@@ -138,18 +138,6 @@ impl Studio {
         Err(Refusal::outside(shown))
     }
 
-    /// The folder a new file beside `shown` goes in, checked as
-    /// [`Studio::resolve`] checks a file.
-    fn folder_of(&self, shown: &str) -> Result<(PathBuf, String), Refusal> {
-        let file = self.resolve(shown)?;
-        let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let prefix = Path::new(shown)
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        Ok((folder, prefix))
-    }
-
     /// The names this server answers to, as `Host` carries them.
     fn hosts(&self) -> [String; 3] {
         let port = self.port;
