@@ -10,13 +10,13 @@ use crate::condition::{Missing, Truth};
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
-    Brief, ComplianceItem, ComplianceStatus, DataRequest, Deferred, DistrictSummary, DriverDiagram,
-    FiredFinding, InPlace, Pending, PendingKind, Plan, PrimaryDriver, Reason, Scheduled,
-    SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
+    AlsoConsidered, Brief, ComplianceItem, ComplianceStatus, DataRequest, Deferred,
+    DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind, Plan,
+    PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
 };
 use crate::rulebase::RuleBase;
 use crate::rules::StrategyKind;
-use crate::schedule::{schedule, Candidate, Decision, Placement, Schedule};
+use crate::schedule::{schedule, Candidate, Decision, Limits, Placement, Schedule};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
 /// The calendar month a dated plan starts in: (year, month 1-12).
@@ -42,24 +42,30 @@ pub fn assemble<'r>(
         })
         .collect();
     let candidates = candidates(rules, district, evaluation, &fired_weight);
-    let cap = district
-        .resources
-        .max_initiatives_per_stage
-        .map(|c| c as usize);
-    let mut schedule = schedule(&candidates, rules.stages.len(), cap);
+    let limits = Limits {
+        per_stage: district
+            .resources
+            .max_initiatives_per_stage
+            .map(|c| c as usize),
+        change_ideas: rules.policy.max_change_ideas.map(|c| c as usize),
+        instructional: district.students.el_share > 0.0,
+    };
+    let mut schedule = schedule(&candidates, rules.stages.len(), limits);
     let months = u32::from(district.horizon_years()) * 12;
-    let windows = stage_windows(rules, months);
     let first_month = start.map_or(rules.calendar.year_starts, |(_, m)| m);
+    let (starts, adoption) = stage_starts(rules, months, first_month);
+    let windows = stage_windows(&starts, months);
     let (timed, pins) = time_strategies(
         rules,
         district,
         &mut schedule,
-        &windows,
+        (&starts, adoption),
         months,
         first_month,
     );
     let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
+    let also_considered = also_considered(rules, evaluation, &schedule, limits);
     let set_aside = set_aside(rules, district, &schedule);
     let stages = stages(
         rules,
@@ -70,6 +76,7 @@ pub fn assemble<'r>(
         (&timed, &pins),
     );
     let driver_diagram = driver_diagram(rules, &findings, &stages);
+    let chapters = crate::chapters::chapters(rules, evaluation, &stages);
     let data_request = data_request(rules, evaluation, &schedule);
     Plan {
         format: FORMAT,
@@ -122,7 +129,59 @@ pub fn assemble<'r>(
             .collect(),
         data_request,
         set_aside,
+        also_considered,
+        chapters,
     }
+}
+
+/// The chosen change ideas the plan does not select, each with why.
+fn also_considered<'r>(
+    rules: &'r RuleBase,
+    evaluation: &Evaluation,
+    schedule: &Schedule,
+    limits: Limits,
+) -> Vec<AlsoConsidered<'r>> {
+    let selected = match limits.change_ideas {
+        Some(limit) => format!("the {limit} change ideas selected have a stronger claim"),
+        None => "the change ideas selected have a stronger claim".to_string(),
+    };
+    let mut list: Vec<(u32, AlsoConsidered<'r>)> = rules
+        .strategies
+        .iter()
+        .zip(&schedule.slots)
+        .filter(|(_, slot)| slot.placement == Placement::AlsoConsidered)
+        .map(|(s, slot)| {
+            let answers: Vec<usize> = s
+                .addresses
+                .iter()
+                .copied()
+                .filter(|&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
+                .collect();
+            let titles: Vec<String> = answers
+                .iter()
+                .map(|&f| format!("“{}”", rules.findings[f].rule.title))
+                .collect();
+            let why = match titles.split_last() {
+                None => format!("Not selected: {selected}."),
+                Some((last, [])) => format!("It answers {last}; {selected}."),
+                Some((last, rest)) => {
+                    format!("It answers {} and {last}; {selected}.", rest.join(", "))
+                }
+            };
+            let item = AlsoConsidered {
+                id: &s.rule.id,
+                title: &s.rule.title,
+                why,
+                addresses: answers
+                    .iter()
+                    .map(|&f| rules.findings[f].rule.id.as_str())
+                    .collect(),
+            };
+            (slot.priority, item)
+        })
+        .collect();
+    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(b.1.id)));
+    list.into_iter().map(|(_, item)| item).collect()
 }
 
 /// Each field that pending findings, strategies or checklist items wait
@@ -188,22 +247,71 @@ fn data_request<'r>(
     request.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Each stage's first and last month: its share of the horizon.
-fn stage_windows(rules: &RuleBase, months: u32) -> Vec<(u32, u32)> {
-    let mut windows = Vec::with_capacity(rules.stages.len());
+/// Each stage's first month. With the calendar's adoption month, the
+/// development stages (all but the last) share the months up to the
+/// plan's adoption, by their shares, and the last stage starts with the
+/// school year after it (DOMAIN.md Revision 3: the first school year
+/// builds the plan, the second runs it); it may start past the horizon,
+/// and then holds nothing. Otherwise each stage has its share of the
+/// horizon. Also the plan month of adoption, when the calendar has one.
+fn stage_starts(rules: &RuleBase, months: u32, first_month: u32) -> (Vec<u32>, Option<u32>) {
+    let stages = &rules.stages;
+    let calendar = &rules.calendar;
+    let adoption = calendar
+        .adoption_month
+        .filter(|_| stages.len() >= 2)
+        .map(|month| {
+            let earliest = 1 + calendar.months_to_adoption;
+            (earliest..earliest + 12)
+                .find(|&m| crate::timing::calendar_month(first_month, m) == month)
+                .unwrap_or(earliest)
+        });
+    let Some(adoption) = adoption else {
+        return (shares(stages, months), None);
+    };
+    let development = &stages[..stages.len() - 1];
+    let mut starts = shares(development, adoption);
+    let implement = (adoption + 1..adoption + 13)
+        .find(|&m| crate::timing::calendar_month(first_month, m) == calendar.year_starts)
+        .unwrap_or(adoption + 1);
+    starts.push(implement);
+    (starts, Some(adoption))
+}
+
+/// The first month of each of `stages` when they share `months` months by
+/// their shares, in proportion.
+fn shares(stages: &[crate::rules::Stage], months: u32) -> Vec<u32> {
+    let total: f64 = stages.iter().map(|s| s.share).sum();
+    let mut starts = Vec::with_capacity(stages.len());
     let mut cumulative = 0.0;
     let mut end = 0u32;
-    for (index, stage) in rules.stages.iter().enumerate() {
-        cumulative += stage.share;
+    for (index, stage) in stages.iter().enumerate() {
         let start = end + 1;
-        end = if index + 1 == rules.stages.len() {
+        starts.push(start);
+        cumulative += stage.share;
+        end = if index + 1 == stages.len() {
             months.max(start)
         } else {
-            ((cumulative * f64::from(months)).round() as u32).max(start)
+            ((cumulative / total * f64::from(months)).round() as u32).max(start)
         };
-        windows.push((start, end));
     }
-    windows
+    starts
+}
+
+/// Each stage's first and last month as the plan shows them, within the
+/// horizon: a stage ends where the next begins.
+fn stage_windows(starts: &[u32], months: u32) -> Vec<(u32, u32)> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = starts
+                .get(i + 1)
+                .map_or(months, |&next| next.saturating_sub(1));
+            let start = start.min(months);
+            (start, end.clamp(start, months))
+        })
+        .collect()
 }
 
 /// Every scheduled strategy's months; those that cannot start within the
@@ -212,16 +320,31 @@ fn time_strategies(
     rules: &RuleBase,
     district: &District,
     schedule: &mut Schedule,
-    windows: &[(u32, u32)],
+    (stage_starts, adoption): (&[u32], Option<u32>),
     horizon: u32,
     first_month: u32,
 ) -> (Vec<Option<Months>>, Vec<Option<PinOutcome>>) {
     let requires: Vec<&[usize]> = rules.strategies.iter().map(|s| &s.requires[..]).collect();
+    // A development shorter than a full year (from the school year's start
+    // to the adoption month) takes its steps in proportionally fewer
+    // months, never more.
+    let development = rules.stages.len().saturating_sub(1);
+    let scale = match (rules.calendar.adoption_month, adoption) {
+        (Some(month), Some(at)) => {
+            let full = (month + 12 - rules.calendar.year_starts) % 12;
+            (f64::from(at - 1) / f64::from(full.max(1))).min(1.0)
+        }
+        _ => 1.0,
+    };
     let specs: Vec<TimeSpec> = rules
         .strategies
         .iter()
         .map(|s| TimeSpec {
-            duration: s.rule.duration,
+            duration: if s.stage < development {
+                ((f64::from(s.rule.duration) * scale).round() as u32).max(1)
+            } else {
+                s.rule.duration
+            },
             ongoing: s.rule.ongoing,
             window: s.tie.map(|t| (t.month, t.slack)),
             pin: district
@@ -229,13 +352,14 @@ fn time_strategies(
                 .strategies
                 .get(&s.rule.id)
                 .and_then(|d| Some((d.start_month?, d.end_month))),
+            classroom: s.rule.classroom,
         })
         .collect();
-    let stage_starts: Vec<u32> = windows.iter().map(|w| w.0).collect();
     let frame = Frame {
-        stage_starts: &stage_starts,
+        stage_starts,
         horizon,
         first_month,
+        summer: &rules.calendar.no_classroom_starts,
     };
     time(schedule, &requires, &specs, &frame)
 }
@@ -310,18 +434,40 @@ fn driver_diagram<'r>(
 }
 
 /// One scheduling candidate per strategy: what the rules decided, and its
-/// priority under the rule base's policy.
+/// priority under the rule base's policy. A remedy of an unmet requirement
+/// is chosen whatever its own condition, and claims capacity first; a
+/// change idea that answers one of the team's goals claims it next.
 fn candidates<'r>(
     rules: &'r RuleBase,
     district: &District,
     evaluation: &Evaluation,
     fired_weight: &[u32],
 ) -> Vec<Candidate<'r>> {
+    let policy = &rules.policy;
+    let mut remedy = vec![false; rules.strategies.len()];
+    for (r, truth) in rules.requirements.iter().zip(&evaluation.requirements) {
+        if *truth == Truth::False {
+            for id in &r.rule.remedies {
+                if let Some(&i) = rules.strategy_index.get(id) {
+                    remedy[i] = true;
+                }
+            }
+        }
+    }
+    let fired = |f: usize| matches!(evaluation.findings[f], FindingOutcome::Fired(_));
+    let stated = |path: usize| {
+        let mut value = evaluation.district.clone();
+        for step in rules.names[path].split('.') {
+            value = value.get_attr(step).unwrap_or_default();
+        }
+        value.is_true()
+    };
     rules
         .strategies
         .iter()
         .zip(&evaluation.strategies)
-        .map(|(s, outcome)| {
+        .enumerate()
+        .map(|(i, (s, outcome))| {
             let set_aside = district
                 .decisions
                 .strategies
@@ -331,6 +477,8 @@ fn candidates<'r>(
                 Decision::SetAside
             } else if outcome.in_place == Some(Truth::True) {
                 Decision::InPlace
+            } else if remedy[i] {
+                Decision::Chosen
             } else {
                 match outcome.when {
                     Truth::True => Decision::Chosen,
@@ -339,13 +487,32 @@ fn candidates<'r>(
                 }
             };
             let answered: u32 = s.addresses.iter().map(|&f| fired_weight[f]).sum();
+            let goal = s
+                .goal_reads
+                .iter()
+                .any(|&(through, path)| through.is_none_or(fired) && stated(path));
+            let change = s.rule.kind == StrategyKind::Change;
+            let claim = if !change {
+                0
+            } else if remedy[i] {
+                policy.requirement_weight
+            } else if goal {
+                policy.goal_weight
+            } else {
+                0
+            };
             Candidate {
                 id: &s.rule.id,
                 stage: s.stage,
-                priority: rules.policy.priority(s.rule.leverage, answered),
+                priority: policy
+                    .priority(s.rule.leverage, answered)
+                    .saturating_add(claim),
                 requires: &s.requires,
                 decision,
-                counts: s.rule.kind == StrategyKind::Change,
+                counts: change && !remedy[i],
+                change,
+                instructional: policy.instructional.contains(&s.rule.id),
+                fallback: policy.instructional_fallback.as_ref() == Some(&s.rule.id),
             }
         })
         .collect()
@@ -444,7 +611,10 @@ fn strategy_lists<'r>(
                 reason,
                 required_by: ids(rules, &slot.required_by),
             }),
-            Placement::Out | Placement::Stage(_) | Placement::SetAside => {}
+            Placement::Out
+            | Placement::Stage(_)
+            | Placement::SetAside
+            | Placement::AlsoConsidered => {}
         }
     }
     (in_place, deferred)
@@ -526,6 +696,7 @@ fn scheduled<'r>(
         start_month: months.start,
         end_month: months.end,
         ongoing: s.ongoing,
+        duration_months: months.duration,
         tied_to: s.tied_to.as_deref(),
         decision: None,
         needs_set_aside: Vec::new(),

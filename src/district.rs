@@ -211,6 +211,16 @@ pub struct Compliance {
     pub teacher_el_authorization: Option<bool>,
     /// The LCAP names actions and services for ELs.
     pub lcap_el_actions: Option<bool>,
+    /// Parents are notified of identification and placement within 30
+    /// days of the start of the year, or two weeks of placement.
+    pub parent_notification: Option<bool>,
+    /// Newly identified ELs are assessed in their primary language.
+    pub primary_language_assessment: Option<bool>,
+    /// Notices are translated where 15 % or more of pupils speak one
+    /// language other than English (EC 48985).
+    pub translation: Option<bool>,
+    /// The IEPs of ELs with disabilities carry language goals.
+    pub iep_language_goals: Option<bool>,
 }
 
 /// What kind of district (local educational agency) it is.
@@ -249,6 +259,10 @@ pub struct Students {
     pub frpm_share: Option<f64>,
     /// Long-term English learners (EC 313.1) as a share of English learners.
     pub ltel_share_of_els: Option<f64>,
+    /// English learners with disabilities (with an IEP), share of ELs.
+    pub ewd_share_of_els: Option<f64>,
+    /// Students with interrupted formal education, share of ELs.
+    pub sife_share_of_els: Option<f64>,
     /// English learners at risk of becoming long-term ELs, as a share of English learners.
     pub at_risk_share_of_els: Option<f64>,
     /// Newcomers (under a year in US schools) as a share of English learners.
@@ -322,6 +336,12 @@ pub struct Programs {
     pub el_shadowing_done: Option<bool>,
     /// Whether an EL progress-monitoring system is in use.
     pub progress_monitoring_system: Option<bool>,
+    /// Daily minutes of designated ELD in the elementary grades.
+    pub designated_eld_minutes: Option<u32>,
+    /// Whether integrated ELD is practised in content classes.
+    pub integrated_eld: Option<bool>,
+    /// The local basic-skills measure and cut used to reclassify.
+    pub reclassification_measure: Option<String>,
 }
 
 /// Teachers, coaches and EL staff.
@@ -493,6 +513,8 @@ impl District {
                 ever_el_share: None,
                 frpm_share: None,
                 ltel_share_of_els: None,
+                ewd_share_of_els: None,
+                sife_share_of_els: None,
                 at_risk_share_of_els: None,
                 newcomer_share_of_els: None,
                 languages: Vec::new(),
@@ -644,6 +666,8 @@ impl District {
         v.share("students.ever_el_share", s.ever_el_share);
         v.share("students.frpm_share", s.frpm_share);
         v.share("students.ltel_share_of_els", s.ltel_share_of_els);
+        v.share("students.ewd_share_of_els", s.ewd_share_of_els);
+        v.share("students.sife_share_of_els", s.sife_share_of_els);
         v.share("students.at_risk_share_of_els", s.at_risk_share_of_els);
         v.share("students.newcomer_share_of_els", s.newcomer_share_of_els);
         if let Some(ever) = s.ever_el_share {
@@ -938,12 +962,18 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "rfep_monitoring",
             "teacher_el_authorization",
             "lcap_el_actions",
+            "parent_notification",
+            "primary_language_assessment",
+            "translation",
+            "iep_language_goals",
         ],
         "students" => &[
             "el_share",
             "ever_el_share",
             "frpm_share",
             "ltel_share_of_els",
+            "ewd_share_of_els",
+            "sife_share_of_els",
             "at_risk_share_of_els",
             "newcomer_share_of_els",
             "languages",
@@ -966,6 +996,9 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "observation_protocol",
             "el_shadowing_done",
             "progress_monitoring_system",
+            "designated_eld_minutes",
+            "integrated_eld",
+            "reclassification_measure",
         ],
         "staffing" => &[
             "teachers",

@@ -47,6 +47,7 @@
 
 mod assemble;
 pub mod batch;
+mod chapters;
 pub mod check;
 pub mod compare;
 mod condition;

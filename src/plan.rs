@@ -61,6 +61,13 @@ pub struct Plan<'r> {
     /// and what in the plan needed them; left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAside<'r>>,
+    /// Change ideas the rules chose that the plan does not select: the
+    /// plan's change ideas have a stronger claim on the district's
+    /// capacity.
+    pub also_considered: Vec<AlsoConsidered<'r>>,
+    /// The master plan's chapters, each from the district's file, the law,
+    /// the gaps and the change ideas that close them.
+    pub chapters: Vec<ChapterPlan<'r>>,
 }
 
 /// A strategy the team set aside.
@@ -357,6 +364,10 @@ pub struct Scheduled<'r> {
     pub end_month: u32,
     /// Runs to the end of the horizon.
     pub ongoing: bool,
+    /// The months of its work in this plan (of its first run when
+    /// ongoing): what needs it starts after them. A development year
+    /// shorter than a full one takes its steps in fewer months.
+    pub duration_months: u32,
     /// The calendar event it starts with, if any.
     pub tied_to: Option<&'r str>,
     /// The team's decision about it, if any (left out when none).
@@ -400,6 +411,52 @@ pub struct Deferred<'r> {
     pub reason: DeferReason,
     /// Ids of the deferred strategies that needed it.
     pub required_by: Vec<&'r str>,
+}
+
+/// A chapter of the master plan for one district.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterPlan<'r> {
+    /// The chapter's id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// What it is about, in a sentence.
+    pub intro: &'r str,
+    /// What the district does now, from its file, a sentence each.
+    pub now: Vec<String>,
+    /// What the law requires, with its basis.
+    pub requires: &'r [crate::rules::LawText],
+    /// The checklist rows not met and the findings that fired, in words.
+    pub gaps: Vec<String>,
+    /// Ids of the scheduled strategies that close its gaps, in plan order.
+    pub change_ideas: Vec<&'r str>,
+    /// District fields the chapter needs that the file does not give.
+    pub to_complete: Vec<&'r str>,
+    /// The same fields with the question that asks for each: the marked
+    /// blanks of the chapter.
+    pub blanks: Vec<Blank<'r>>,
+}
+
+/// A marked blank: a field the team fills in, and how to ask for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blank<'r> {
+    /// The district field.
+    pub field: &'r str,
+    /// The question that asks for it.
+    pub question: &'r str,
+}
+
+/// A chosen change idea the plan does not select, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlsoConsidered<'r> {
+    /// The strategy's id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// Why it is not among the plan's change ideas, in a sentence.
+    pub why: String,
+    /// The ids of the fired findings it answers.
+    pub addresses: Vec<&'r str>,
 }
 
 /// A rule named by id and title.

@@ -78,6 +78,11 @@ pub(crate) struct Split {
     pub evidence_names: Vec<HashSet<String>>,
 }
 
+/// The name of a chapter fact's template in the rule environment.
+pub(crate) fn fact_template(chapter: &str, index: usize) -> String {
+    format!("chapter/{chapter}/{index}")
+}
+
 /// The name of a finding's evidence template in the rule environment.
 pub(crate) fn evidence_template(finding: &str) -> String {
     format!("evidence/{finding}")
@@ -245,6 +250,24 @@ fn environment(
                 &f.origin,
                 format!("finding `{}`, `evidence`: {}", f.id, describe(&e)),
             ));
+        }
+    }
+    for c in &rules.chapters {
+        for (i, fact) in c.facts.iter().enumerate() {
+            let checked = crate::condition::check_template(&fact.text)
+                .map_err(|(_, e)| e)
+                .and_then(|()| env.add_template_owned(fact_template(&c.id, i), fact.text.clone()));
+            if let Err(e) = checked {
+                problems.push(locate.at(
+                    &c.origin,
+                    format!(
+                        "chapter `{}`, fact on `{}`: {}",
+                        c.id,
+                        fact.field,
+                        describe(&e)
+                    ),
+                ));
+            }
         }
     }
     env

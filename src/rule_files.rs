@@ -44,7 +44,12 @@ pub struct RuleFiles {
     pub goals: (PathBuf, String),
     /// `data_sources.ron`: the directory's own, or the default one.
     pub data_sources: (PathBuf, String),
+    /// `chapters.ron`: the directory's own, or the default one.
+    pub chapters: (PathBuf, String),
 }
+
+/// The master plan's chapters, optional in a rule directory.
+pub const CHAPTERS_FILE: &str = "chapters.ron";
 
 /// The policy file, optional in a rule directory.
 pub const POLICY_FILE: &str = "policy.ron";
@@ -92,6 +97,7 @@ impl RuleFiles {
             checklist: default_file(CHECKLIST_FILE),
             goals: default_file(GOALS_FILE),
             data_sources: default_file(DATA_SOURCES_FILE),
+            chapters: default_file(CHAPTERS_FILE),
         }
     }
 
@@ -126,6 +132,7 @@ impl RuleFiles {
         let checklist = optional(CHECKLIST_FILE);
         let goals = optional(GOALS_FILE);
         let data_sources = optional(DATA_SOURCES_FILE);
+        let chapters = optional(CHAPTERS_FILE);
         let strategy_dir = dir.join("strategies");
         let mut strategies = Vec::new();
         match std::fs::read_dir(&strategy_dir) {
@@ -157,12 +164,16 @@ impl RuleFiles {
                 checklist,
                 goals,
                 data_sources,
+                chapters,
             })
         } else {
             Err(problems)
         }
     }
 }
+
+/// The path shown for a default file.
+pub const EMBEDDED_PREFIX: &str = "<embedded rules>";
 
 /// One of the default rule base's optional files.
 fn default_file(name: &str) -> (PathBuf, String) {
@@ -171,5 +182,5 @@ fn default_file(name: &str) -> (PathBuf, String) {
         .and_then(|f| f.contents_utf8())
         .unwrap_or("")
         .to_string();
-    (PathBuf::from("<embedded rules>").join(name), text)
+    (PathBuf::from(EMBEDDED_PREFIX).join(name), text)
 }

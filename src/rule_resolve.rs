@@ -106,6 +106,9 @@ pub(crate) struct Resolved {
     pub order: Vec<Node>,
     /// Findings each strategy's `when` reads, sorted: what it answers.
     pub addresses: Vec<Vec<usize>>,
+    /// The team's goals (district paths under `goals.`) each strategy's
+    /// `when` reads, directly (`None`) or through a finding it reads.
+    pub goal_reads: Vec<Vec<(Option<usize>, usize)>>,
 }
 
 /// What the leaves of `logic` read, each once, in the order first read.
@@ -168,13 +171,49 @@ pub(crate) fn resolve(
     let order = graph
         .order()
         .map_err(|cycles| cycle_problems(rules, locate, cycles))?;
+    let paths = resolver.paths.into_inner().1;
+    let goal_reads = goal_reads(split, &leaves, &paths);
     Ok(Resolved {
         leaves,
-        paths: resolver.paths.into_inner().1,
+        paths,
         graph,
         order,
         addresses,
+        goal_reads,
     })
+}
+
+/// The goals each strategy's `when` reads: the district's `goals` section
+/// is the team's own statement of what it wants (DESIGN.md).
+fn goal_reads(
+    split: &Split,
+    leaves: &[Leaf],
+    paths: &[String],
+) -> Vec<Vec<(Option<usize>, usize)>> {
+    let goals = |refs: &[Ref]| -> Vec<usize> {
+        refs.iter()
+            .filter_map(|r| match r {
+                Ref::District(p) if paths[*p].starts_with("goals.") => Some(*p),
+                _ => None,
+            })
+            .collect()
+    };
+    split
+        .when
+        .iter()
+        .map(|when| {
+            let refs = reads(leaves, when);
+            let mut out: Vec<(Option<usize>, usize)> =
+                goals(&refs).into_iter().map(|p| (None, p)).collect();
+            for r in &refs {
+                if let Ref::Finding(j) = r {
+                    let through = goals(&reads(leaves, &split.findings[*j]));
+                    out.extend(through.into_iter().map(|p| (Some(*j), p)));
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// Each leaf with what its names refer to; unknown names are problems,

@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule_files::RuleFiles;
 use crate::rules::{
-    Area, Calendar, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference, Requirement,
-    Stage, Strategy,
+    Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
+    Requirement, Stage, Strategy,
 };
 
 /// The rule files, parsed and checked, with each strategy's stage and
@@ -34,6 +34,7 @@ pub(crate) struct Validated {
     pub requirements: Vec<Requirement>,
     pub goals: Vec<GoalRule>,
     pub data_sources: Vec<DataSource>,
+    pub chapters: Vec<Chapter>,
     /// Stage index of each strategy.
     pub stage_of: Vec<usize>,
     /// Prerequisites of each strategy, as strategy indices.
@@ -163,6 +164,8 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         check_area(&f.area, &f.origin, &owner, &area_ids, locate, &mut problems);
     }
     let (stage_of, requires) = check_strategies(&parsed, &policy, &calendar, locate, &mut problems);
+    check_strategy_names(&parsed, &policy, files, &mut problems);
+    check_chapters(&parsed, files, locate, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
@@ -178,6 +181,7 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
         requirements: parsed.requirements,
         goals: parsed.goals,
         data_sources: parsed.data_sources,
+        chapters: parsed.chapters,
         stage_of,
         requires,
     })
@@ -196,6 +200,7 @@ struct Parsed {
     requirements: Vec<Requirement>,
     goals: Vec<GoalRule>,
     data_sources: Vec<DataSource>,
+    chapters: Vec<Chapter>,
 }
 
 fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
@@ -244,6 +249,12 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
     let goals: Vec<GoalRule> = parse_list(Some((goals_path, goals_source)), problems);
     let (sources_path, sources_text) = &files.data_sources;
     let data_sources: Vec<DataSource> = parse_list(Some((sources_path, sources_text)), problems);
+    let (chapters_path, chapters_text) = &files.chapters;
+    let mut chapters: Vec<Chapter> = parse_list(Some((chapters_path, chapters_text)), problems);
+    let mut lines = Origins::new(chapters_path, chapters_text);
+    for c in &mut chapters {
+        c.origin = lines.next(&c.id);
+    }
     let (calendar_path, calendar_source) = &files.calendar;
     let calendar = crate::source::parse_ron(calendar_path, calendar_source)
         .map_err(|d| problems.push(d))
@@ -260,6 +271,7 @@ fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
         requirements,
         goals,
         data_sources,
+        chapters,
     }
 }
 
@@ -492,11 +504,144 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
 }
 
 /// The calendar's months are months, and its event ids unique.
+/// Whether `file` is a default file standing in for one a rule directory
+/// leaves out.
+fn standing_in(files: &RuleFiles, file: &Path) -> bool {
+    files.origin != "embedded" && file.starts_with(crate::rule_files::EMBEDDED_PREFIX)
+}
+
+/// Every id and field a chapter names exists: checklist rows, findings,
+/// strategies, and district fields with a question in `data_sources.ron`.
+/// The default chapters standing in for a rule directory's name what they
+/// find and pass over the rest.
+fn check_chapters(
+    parsed: &Parsed,
+    files: &RuleFiles,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if standing_in(files, &files.chapters.0) {
+        return;
+    }
+    let requirements: Vec<&str> = parsed.requirements.iter().map(|r| r.id.as_str()).collect();
+    let findings: Vec<&str> = parsed.findings.iter().map(|f| f.id.as_str()).collect();
+    let strategies: Vec<&str> = parsed.strategies.iter().map(|s| s.id.as_str()).collect();
+    let fields: Vec<&str> = parsed
+        .data_sources
+        .iter()
+        .map(|d| d.field.as_str())
+        .collect();
+    check_unique(
+        parsed.chapters.iter().map(|c| c.id.as_str()),
+        &parsed
+            .chapters
+            .first()
+            .map(|c| c.origin.file.clone())
+            .unwrap_or_default(),
+        "chapter",
+        problems,
+    );
+    for c in &parsed.chapters {
+        let owner = format!("chapter `{}`", c.id);
+        let lists: [(&str, &[String], &[&str]); 3] = [
+            ("checklist row", &c.checklist, &requirements),
+            ("finding", &c.findings, &findings),
+            ("strategy", &c.strategies, &strategies),
+        ];
+        for (kind, named, known) in lists {
+            for id in named {
+                if !known.contains(&id.as_str()) {
+                    problems.push(
+                        locate
+                            .at_text(
+                                &c.origin,
+                                &format!("\"{id}\""),
+                                format!("{owner} names `{id}`, which is not a {kind}"),
+                            )
+                            .with_optional_hint(did_you_mean(id, known.iter().copied())),
+                    );
+                }
+            }
+        }
+        for fact in &c.facts {
+            if !fields.contains(&fact.field.as_str()) {
+                problems.push(
+                    locate
+                        .at_text(
+                            &c.origin,
+                            &format!("\"{}\"", fact.field),
+                            format!(
+                                "{owner}: `{}` is not a district field listed in data_sources.ron",
+                                fact.field
+                            ),
+                        )
+                        .with_optional_hint(did_you_mean(&fact.field, fields.iter().copied())),
+                );
+            }
+        }
+    }
+}
+
+/// The strategies `policy.ron` and `checklist.ron` name exist.
+fn check_strategy_names(
+    parsed: &Parsed,
+    policy: &Policy,
+    files: &RuleFiles,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let ids: Vec<&str> = parsed.strategies.iter().map(|s| s.id.as_str()).collect();
+    let mut check = |file: &Path, owner: String, id: &str| {
+        // A default file standing in for one a rule directory leaves out
+        // names the default strategies: what is not there is passed over.
+        if !ids.contains(&id) && !standing_in(files, file) {
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    format!("{owner} names `{id}`, which is not a strategy"),
+                )
+                .with_optional_hint(did_you_mean(id, ids.iter().copied())),
+            );
+        }
+    };
+    for id in &policy.instructional {
+        check(&files.policy.0, "`instructional`".to_string(), id);
+    }
+    if let Some(id) = &policy.instructional_fallback {
+        check(&files.policy.0, "`instructional_fallback`".to_string(), id);
+    }
+    for r in &parsed.requirements {
+        for id in &r.remedies {
+            check(&files.checklist.0, format!("requirement `{}`", r.id), id);
+        }
+    }
+}
+
 fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnostic>) {
     if !(1..=12).contains(&calendar.year_starts) {
         problems.push(Diagnostic::new(
             file,
             format!("year_starts {} is not a month 1..=12", calendar.year_starts),
+        ));
+    }
+    let months = calendar
+        .adoption_month
+        .iter()
+        .chain(&calendar.no_classroom_starts);
+    for &m in months {
+        if !(1..=12).contains(&m) {
+            problems.push(Diagnostic::new(
+                file,
+                format!("month {m} is not a month 1..=12"),
+            ));
+        }
+    }
+    if calendar.months_to_adoption > 36 {
+        problems.push(Diagnostic::new(
+            file,
+            format!(
+                "months_to_adoption {} is more than 36",
+                calendar.months_to_adoption
+            ),
         ));
     }
     for e in &calendar.events {

@@ -101,6 +101,9 @@ pub struct CompiledStrategy {
     pub addresses: Vec<usize>,
     /// When it may start, if it is tied to a calendar event.
     pub tie: Option<Tie>,
+    /// The team's goals its `when` reads: (through which finding, if any;
+    /// the district path, by index in [`RuleBase::names`]).
+    pub(crate) goal_reads: Vec<(Option<usize>, usize)>,
     pub(crate) when: Logic,
     pub(crate) in_place: Option<Logic>,
     /// Its texts as template values, converted once.
@@ -185,6 +188,8 @@ pub struct RuleBase {
     pub goals: Vec<crate::rules::GoalRule>,
     /// Where each district field can be found, in file order.
     pub data_sources: Vec<crate::rules::DataSource>,
+    /// The master plan's chapters, in file order.
+    pub chapters: Vec<crate::rules::Chapter>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -297,6 +302,7 @@ impl RuleBase {
             .map(|(rule, met_when)| CompiledRequirement { rule, met_when })
             .collect();
         let mut addresses = resolved.addresses.into_iter();
+        let mut goal_reads = resolved.goal_reads.into_iter();
         let mut requires = rules.requires.into_iter();
         let strategies: Vec<CompiledStrategy> = rules
             .strategies
@@ -314,6 +320,7 @@ impl RuleBase {
                 stage,
                 requires: requires.next().unwrap_or_default(),
                 addresses: addresses.next().unwrap_or_default(),
+                goal_reads: goal_reads.next().unwrap_or_default(),
                 when,
                 in_place,
             })
@@ -344,6 +351,7 @@ impl RuleBase {
             requirements,
             goals: rules.goals,
             data_sources: rules.data_sources,
+            chapters: rules.chapters,
             compiled: split.compiled,
             leaves: resolved.leaves,
             graph: resolved.graph,

@@ -125,6 +125,29 @@ pub struct Policy {
     pub leverage: Bounds,
     /// The values a strategy's EL Roadmap `principle` may take.
     pub principle: Bounds,
+    /// The most change ideas a plan schedules; the other chosen ones are
+    /// listed as *also considered*. No limit when left out.
+    #[serde(default)]
+    pub max_change_ideas: Option<u32>,
+    /// Added to the priority of a change idea that closes an unmet
+    /// requirement of the checklist (its `remedies`): first claim on
+    /// capacity.
+    #[serde(default)]
+    pub requirement_weight: u32,
+    /// Added to the priority of a change idea that answers one of the
+    /// team's stated goals (the district's `goals` section): second claim.
+    #[serde(default)]
+    pub goal_weight: u32,
+    /// The instructional change ideas: a plan for a district with English
+    /// learners schedules at least one, the one its data points to first,
+    /// else the first of this list that is chosen.
+    #[serde(default)]
+    pub instructional: Vec<String>,
+    /// The instructional change idea a plan schedules when none of the
+    /// others is chosen (with no data, the review of designated and
+    /// integrated ELD); scheduled only then.
+    #[serde(default)]
+    pub instructional_fallback: Option<String>,
 }
 
 /// The priority weight of a fired finding of each severity.
@@ -238,6 +261,10 @@ pub struct Requirement {
     /// A minijinja expression: met when it holds, not met when it does
     /// not, to confirm when it is unknown.
     pub met_when: String,
+    /// The strategies that close it: when it is not met they are chosen,
+    /// whatever their own `when`, and claim capacity first.
+    #[serde(default)]
+    pub remedies: Vec<String>,
     /// Where it is written.
     #[serde(skip_deserializing)]
     pub origin: Origin,
@@ -251,6 +278,20 @@ pub struct Calendar {
     pub year_starts: u32,
     /// The events strategies may be tied to.
     pub events: Vec<Event>,
+    /// The calendar month the plan is adopted in (June, with the LCAP):
+    /// the development stages (all but the last) fill the months up to
+    /// the first such month at least `months_to_adoption` after month 1,
+    /// and the last stage starts with the next school year. Left out, the
+    /// stages share the horizon by their `share` alone.
+    #[serde(default)]
+    pub adoption_month: Option<u32>,
+    /// The fewest months from a plan's first month to its adoption.
+    #[serde(default)]
+    pub months_to_adoption: u32,
+    /// Calendar months in which classroom work does not start (the
+    /// summer): a strategy marked `classroom` waits for the school year.
+    #[serde(default)]
+    pub no_classroom_starts: Vec<u32>,
 }
 
 /// A yearly event of the school calendar.
@@ -372,6 +413,10 @@ pub struct Strategy {
     /// A calendar event (`calendar.ron`) it starts with.
     #[serde(default)]
     pub tied_to: Option<String>,
+    /// It needs teachers in their classrooms, so it does not start in the
+    /// calendar's summer months (`no_classroom_starts`).
+    #[serde(default)]
+    pub classroom: bool,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,
     /// Ids of the strategies it needs first.
@@ -395,4 +440,62 @@ pub struct Strategy {
     /// Where it is written.
     #[serde(skip_deserializing)]
     pub origin: Origin,
+}
+
+/// A chapter of the master plan (`chapters.ron`): what the district does
+/// now, from its file; what the law requires; and where the plan's
+/// checklist, findings and change ideas meet it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    /// The chapter's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// What the chapter is about, in a sentence.
+    pub intro: String,
+    /// What the district does now: each a district field and the sentence
+    /// (a template over the district) that says it; a field the file does
+    /// not give is a marked blank for the team.
+    #[serde(default)]
+    pub facts: Vec<ChapterFact>,
+    /// What the law requires, each with its basis.
+    #[serde(default)]
+    pub requires: Vec<LawText>,
+    /// Ids of the checklist rows the chapter rests on: each one not met is
+    /// a gap.
+    #[serde(default)]
+    pub checklist: Vec<String>,
+    /// Ids of findings that are gaps of the chapter when they fire.
+    #[serde(default)]
+    pub findings: Vec<String>,
+    /// Ids of the strategies that close its gaps: those the plan schedules
+    /// are its change ideas.
+    #[serde(default)]
+    pub strategies: Vec<String>,
+    /// Where it is written.
+    #[serde(skip_deserializing)]
+    pub origin: Origin,
+}
+
+/// One thing a chapter says the district does now.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterFact {
+    /// The district field it rests on (a dotted path, as in
+    /// `data_sources.ron`).
+    pub field: String,
+    /// The sentence, a minijinja template over the district, rendered when
+    /// the field is known.
+    pub text: String,
+}
+
+/// A requirement of law as a chapter states it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LawText {
+    /// What is required.
+    pub text: String,
+    /// Its legal basis (code sections, regulations).
+    pub basis: String,
 }

@@ -38,8 +38,29 @@ pub struct Candidate<'a> {
     pub decision: Decision,
     /// Counts against the cap per stage (a change idea); the improvement
     /// process itself does not, and is never deferred for capacity, nor is
-    /// anything it requires.
+    /// anything it requires, nor a remedy of an unmet requirement.
     pub counts: bool,
+    /// A change idea: counts against [`Limits::change_ideas`].
+    pub change: bool,
+    /// An instructional change idea (see [`Limits::instructional`]).
+    pub instructional: bool,
+    /// Scheduled only when the plan would otherwise have no instructional
+    /// change idea.
+    pub fallback: bool,
+}
+
+/// What bounds a plan besides the stages: the district's cap per stage,
+/// the rule base's limit on change ideas, and whether the plan must hold
+/// an instructional change idea.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// `max_initiatives_per_stage`.
+    pub per_stage: Option<usize>,
+    /// The most change ideas the plan schedules (`policy.ron`).
+    pub change_ideas: Option<usize>,
+    /// The plan must hold at least one instructional change idea (the
+    /// district has English learners).
+    pub instructional: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +73,8 @@ pub enum Placement {
     Deferred(DeferReason),
     /// Set aside by the team.
     SetAside,
+    /// Chosen, but not among the change ideas the plan selects.
+    AlsoConsidered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,9 +96,10 @@ pub struct Schedule {
 }
 
 /// Places every candidate. `cap` is `max_initiatives_per_stage`.
-pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<usize>) -> Schedule {
+pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits) -> Schedule {
+    let cap = limits.per_stage;
     let n = candidates.len();
-    let (mut slots, in_plan) = choose(candidates);
+    let (mut slots, in_plan) = choose(candidates, limits);
     let members: Vec<usize> = (0..n).filter(|&i| in_plan[i]).collect();
     // Plan members that require each candidate.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -208,7 +232,14 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, cap: Option<us
 /// Choice and prerequisite closure: a slot per candidate, with the reason
 /// each plan member is in the plan and what requires it, and which
 /// candidates are plan members.
-fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
+///
+/// The improvement process comes in whole. Chosen change ideas then claim
+/// places in order of priority (a remedy of an unmet requirement, then
+/// the team's goals, then findings, as the priorities weigh them), each
+/// with the change ideas it needs first, while the limit allows; a place is
+/// kept for the best instructional change idea until one is in. The rest
+/// are *also considered*.
+fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>) {
     let n = candidates.len();
     let mut slots: Vec<Slot> = candidates
         .iter()
@@ -225,12 +256,97 @@ fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
         })
         .collect();
     let mut in_plan = vec![false; n];
-    let mut work: Vec<usize> = (0..n)
-        .filter(|&i| candidates[i].decision == Decision::Chosen)
+    let chosen = |i: usize| candidates[i].decision == Decision::Chosen && !candidates[i].fallback;
+    let process: Vec<usize> = (0..n)
+        .filter(|&i| chosen(i) && !candidates[i].change)
         .collect();
-    for &i in &work {
-        in_plan[i] = true;
-        slots[i].reason = Some(Reason::Chosen);
+    close(candidates, &process, &mut in_plan, &mut slots);
+    // Change ideas the process pulled in are part of it.
+    let mut taken = 0usize;
+    let mut has_instructional = (0..n).any(|i| in_plan[i] && candidates[i].instructional);
+    let mut ideas: Vec<usize> = (0..n)
+        .filter(|&i| chosen(i) && candidates[i].change)
+        .collect();
+    ideas.sort_by_key(|&i| (Reverse(candidates[i].priority), candidates[i].id, i));
+    if limits.instructional && !ideas.iter().any(|&i| candidates[i].instructional) {
+        // No instructional idea was chosen: the fallback stands in.
+        ideas.extend(
+            (0..n)
+                .filter(|&i| candidates[i].fallback && candidates[i].decision == Decision::Chosen),
+        );
+    }
+    let limit = limits.change_ideas.unwrap_or(usize::MAX);
+    let mut considered = Vec::new();
+    for (k, &i) in ideas.iter().enumerate() {
+        if in_plan[i] {
+            continue;
+        }
+        let cost = new_ideas(candidates, i, &in_plan);
+        // The place kept for an instructional idea: the cost of the best
+        // one still to come.
+        let reserve = if limits.instructional && !has_instructional && !candidates[i].instructional
+        {
+            ideas[k + 1..]
+                .iter()
+                .find(|&&j| candidates[j].instructional)
+                .map_or(0, |&j| new_ideas(candidates, j, &in_plan))
+        } else {
+            0
+        };
+        if taken.saturating_add(cost).saturating_add(reserve) > limit {
+            considered.push(i);
+            continue;
+        }
+        taken += cost;
+        has_instructional |= candidates[i].instructional;
+        close(candidates, &[i], &mut in_plan, &mut slots);
+    }
+    for i in 0..n {
+        if in_plan[i] && chosen(i) {
+            slots[i].reason = Some(Reason::Chosen);
+        }
+    }
+    for i in considered {
+        if !in_plan[i] {
+            slots[i].placement = Placement::AlsoConsidered;
+        }
+    }
+    for slot in &mut slots {
+        slot.required_by.sort_unstable();
+        slot.required_by.dedup();
+    }
+    (slots, in_plan)
+}
+
+/// The change ideas `i` would add to the plan: itself and what it needs
+/// first that is not yet in.
+fn new_ideas(candidates: &[Candidate<'_>], i: usize, in_plan: &[bool]) -> usize {
+    let mut seen = vec![i];
+    let mut work = vec![i];
+    while let Some(j) = work.pop() {
+        for &p in candidates[j].requires {
+            let skip = matches!(
+                candidates[p].decision,
+                Decision::InPlace | Decision::SetAside
+            );
+            if !skip && !in_plan[p] && !seen.contains(&p) {
+                seen.push(p);
+                work.push(p);
+            }
+        }
+    }
+    seen.iter().filter(|&&j| candidates[j].change).count()
+}
+
+/// Adds `roots` (chosen) and everything they need first to the plan.
+fn close(candidates: &[Candidate<'_>], roots: &[usize], in_plan: &mut [bool], slots: &mut [Slot]) {
+    let mut work: Vec<usize> = Vec::with_capacity(roots.len());
+    for &i in roots {
+        if !in_plan[i] || slots[i].reason == Some(Reason::Prerequisite) {
+            in_plan[i] = true;
+            slots[i].reason = Some(Reason::Chosen);
+            work.push(i);
+        }
     }
     while let Some(i) = work.pop() {
         for &p in candidates[i].requires {
@@ -248,11 +364,6 @@ fn choose(candidates: &[Candidate<'_>]) -> (Vec<Slot>, Vec<bool>) {
             }
         }
     }
-    for slot in &mut slots {
-        slot.required_by.sort_unstable();
-        slot.required_by.dedup();
-    }
-    (slots, in_plan)
 }
 
 /// Prerequisites first (Kahn's algorithm over `members`), ties by index.
@@ -342,6 +453,16 @@ mod tests {
             requires,
             decision,
             counts: true,
+            change: true,
+            instructional: false,
+            fallback: false,
+        }
+    }
+
+    fn per_stage(cap: usize) -> Limits {
+        Limits {
+            per_stage: Some(cap),
+            ..Limits::default()
         }
     }
 
@@ -352,7 +473,7 @@ mod tests {
             candidate("data", 1, 5, &[0], Decision::NotChosen),
             candidate("plan", 2, 9, &[1], Decision::Chosen),
         ];
-        let s = schedule(&c, 4, None);
+        let s = schedule(&c, 4, Limits::default());
         assert_eq!(s.slots[0].placement, Placement::InPlace);
         assert_eq!(s.slots[1].reason, Some(Reason::Prerequisite));
         assert_eq!(s.slots[1].required_by, [2]);
@@ -366,7 +487,7 @@ mod tests {
             candidate("late", 2, 1, &[], Decision::Chosen),
             candidate("early", 0, 1, &[0], Decision::Chosen),
         ];
-        let s = schedule(&c, 4, None);
+        let s = schedule(&c, 4, Limits::default());
         assert_eq!(s.slots[1].placement, Placement::Stage(2));
         assert_eq!(s.stages[2], [0, 1]);
     }
@@ -378,7 +499,7 @@ mod tests {
             candidate("b", 0, 5, &[], Decision::Chosen),
             candidate("c", 0, 1, &[], Decision::Chosen),
         ];
-        let s = schedule(&c, 2, Some(1));
+        let s = schedule(&c, 2, per_stage(1));
         assert_eq!(s.stages, [vec![0], vec![1]]);
         assert_eq!(
             s.slots[2].placement,
@@ -393,7 +514,7 @@ mod tests {
             candidate("top", 0, 1, &[0], Decision::Chosen),
             candidate("other", 0, 5, &[], Decision::Chosen),
         ];
-        let s = schedule(&c, 1, Some(2));
+        let s = schedule(&c, 1, per_stage(2));
         assert_eq!(
             s.slots[1].placement,
             Placement::Deferred(DeferReason::Capacity)
@@ -423,6 +544,8 @@ mod properties {
         decision: Decision,
         /// A change idea (counts against the cap) or the process (does not).
         counts: bool,
+        /// An instructional change idea.
+        instructional: bool,
     }
 
     fn decision() -> impl Strategy<Value = Decision> {
@@ -450,9 +573,10 @@ mod properties {
                         requires,
                         decision(),
                         proptest::bool::weighted(0.7),
+                        proptest::bool::weighted(0.2),
                     )
                         .prop_map(
-                            |(stage, priority, mut requires, decision, counts)| {
+                            |(stage, priority, mut requires, decision, counts, instructional)| {
                                 requires.sort_unstable();
                                 requires.dedup();
                                 Spec {
@@ -461,6 +585,7 @@ mod properties {
                                     requires,
                                     decision,
                                     counts,
+                                    instructional: instructional && counts,
                                 }
                             },
                         )
@@ -470,6 +595,14 @@ mod properties {
     }
 
     fn run(specs: &[Spec], ids: &[String], cap: Option<usize>) -> Schedule {
+        let limits = Limits {
+            per_stage: cap,
+            ..Limits::default()
+        };
+        run_with(specs, ids, limits)
+    }
+
+    fn run_with(specs: &[Spec], ids: &[String], limits: Limits) -> Schedule {
         let candidates: Vec<Candidate<'_>> = specs
             .iter()
             .zip(ids)
@@ -480,9 +613,12 @@ mod properties {
                 requires: &s.requires,
                 decision: s.decision,
                 counts: s.counts,
+                change: s.counts,
+                instructional: s.instructional,
+                fallback: false,
             })
             .collect();
-        schedule(&candidates, 4, cap)
+        schedule(&candidates, 4, limits)
     }
 
     fn ids(n: usize) -> Vec<String> {
@@ -565,6 +701,51 @@ mod properties {
             }
             if cap.is_none() {
                 prop_assert!(result.slots.iter().all(|s| !matches!(s.placement, Placement::Deferred(_))));
+            }
+        }
+
+        #[test]
+        fn no_more_change_ideas_than_the_limit(specs in specs(), limit in 0usize..6, instructional in any::<bool>()) {
+            let ids = ids(specs.len());
+            let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional };
+            let result = run_with(&specs, &ids, limits);
+            // What the process needs is part of it, and not counted.
+            let mut part_of_process = vec![false; specs.len()];
+            for i in (0..specs.len()).rev() {
+                let member = matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
+                if member && (!specs[i].counts || part_of_process[i]) {
+                    for &p in &specs[i].requires {
+                        part_of_process[p] = true;
+                    }
+                }
+            }
+            let ideas = (0..specs.len())
+                .filter(|&i| specs[i].counts && !part_of_process[i])
+                .filter(|&i| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_)))
+                .count();
+            prop_assert!(ideas <= limit, "{} change ideas over a limit of {}", ideas, limit);
+            for (i, spec) in specs.iter().enumerate() {
+                if spec.decision == Decision::Chosen {
+                    prop_assert!(matches!(
+                        result.slots[i].placement,
+                        Placement::Stage(_) | Placement::Deferred(_) | Placement::AlsoConsidered
+                    ), "chosen s{} is {:?}", i, result.slots[i].placement);
+                }
+            }
+        }
+
+        #[test]
+        fn an_instructional_idea_that_fits_is_kept(specs in specs(), limit in 1usize..6) {
+            let ids = ids(specs.len());
+            let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional: true };
+            let result = run_with(&specs, &ids, limits);
+            let member = |i: usize| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
+            // An instructional idea with no prerequisites always fits.
+            let simple = (0..specs.len()).any(|i| {
+                specs[i].instructional && specs[i].decision == Decision::Chosen && specs[i].requires.is_empty()
+            });
+            if simple {
+                prop_assert!((0..specs.len()).any(|i| specs[i].instructional && member(i)));
             }
         }
 

@@ -25,6 +25,8 @@ pub struct TimeSpec {
     pub window: Option<(u32, u32)>,
     /// The plan month the team asked it to start in, and to end in.
     pub pin: Option<(u32, Option<u32>)>,
+    /// Classroom work: it does not start in the frame's summer months.
+    pub classroom: bool,
 }
 
 /// Whether a strategy's asked-for months were kept, and if not, why.
@@ -43,6 +45,9 @@ pub struct Months {
     pub start: u32,
     /// Its last month: the horizon's last when ongoing.
     pub end: u32,
+    /// The months of its work (of its first run when ongoing): what
+    /// needs it starts after them.
+    pub duration: u32,
 }
 
 /// The calendar month (1 = January) of plan month `m`, when month 1 is
@@ -61,6 +66,8 @@ pub struct Frame<'a> {
     pub horizon: u32,
     /// The calendar month (1 = January) month 1 falls in.
     pub first_month: u32,
+    /// Calendar months classroom work does not start in (the summer).
+    pub summer: &'a [u32],
 }
 
 /// Gives every scheduled strategy its months, in place of its stage; those
@@ -103,12 +110,18 @@ pub fn time(
                 _ => {}
             }
         }
-        if let Some((month, slack)) = specs[i].window {
-            let in_window =
-                |m: u32| (calendar_month(frame.first_month, m) + 12 - month) % 12 <= slack;
-            while !in_window(earliest) && earliest <= frame.horizon {
-                earliest += 1;
-            }
+        // Its event's months, and for classroom work not the summer; no
+        // start is both within a year at most, so the search is bounded.
+        let in_window = |m: u32| {
+            specs[i].window.is_none_or(|(month, slack)| {
+                (calendar_month(frame.first_month, m) + 12 - month) % 12 <= slack
+            })
+        };
+        let in_school = |m: u32| {
+            !specs[i].classroom || !frame.summer.contains(&calendar_month(frame.first_month, m))
+        };
+        while !(in_window(earliest) && in_school(earliest)) && earliest <= frame.horizon {
+            earliest += 1;
         }
         if blocked || earliest > frame.horizon {
             schedule.slots[i].placement = Placement::Deferred(DeferReason::Horizon);
@@ -150,6 +163,7 @@ pub fn time(
         months[i] = Some(Months {
             start: earliest,
             end,
+            duration: specs[i].duration.max(1),
         });
     }
     for list in &mut schedule.stages {
@@ -294,9 +308,19 @@ mod properties {
                         1u32..6,
                         any::<bool>(),
                         window,
+                        proptest::bool::weighted(0.3),
                     )
                         .prop_map(
-                            |(stage, mut requires, chosen, counts, duration, ongoing, window)| {
+                            |(
+                                stage,
+                                mut requires,
+                                chosen,
+                                counts,
+                                duration,
+                                ongoing,
+                                window,
+                                classroom,
+                            )| {
                                 requires.sort_unstable();
                                 requires.dedup();
                                 Case {
@@ -309,6 +333,7 @@ mod properties {
                                         duration,
                                         ongoing,
                                         window,
+                                        classroom,
                                     },
                                 }
                             },
@@ -339,9 +364,16 @@ mod properties {
                     Decision::NotChosen
                 },
                 counts: c.counts,
+                change: c.counts,
+                instructional: false,
+                fallback: false,
             })
             .collect();
-        let mut result = schedule(&candidates, 4, cap);
+        let limits = crate::schedule::Limits {
+            per_stage: cap,
+            ..Default::default()
+        };
+        let mut result = schedule(&candidates, 4, limits);
         let starts: Vec<u32> = (0..4).map(|k| 1 + k * horizon / 4).collect();
         let requires: Vec<&[usize]> = cases.iter().map(|c| &c.requires[..]).collect();
         let specs: Vec<TimeSpec> = cases.iter().map(|c| c.spec).collect();
@@ -349,6 +381,7 @@ mod properties {
             stage_starts: &starts,
             horizon,
             first_month,
+            summer: &[6, 7],
         };
         let (months, _) = time(&mut result, &requires, &specs, &frame);
         (result, months)
@@ -382,6 +415,10 @@ mod properties {
                 if let Some((month, slack)) = case.spec.window {
                     let offset = (calendar_month(first_month, m.start) + 12 - month) % 12;
                     prop_assert!(offset <= slack, "s{} starts outside its event's months", i);
+                }
+                if case.spec.classroom {
+                    let month = calendar_month(first_month, m.start);
+                    prop_assert!(month != 6 && month != 7, "classroom work s{} starts in month {}", i, month);
                 }
             }
             for (i, case) in cases.iter().enumerate() {

@@ -410,7 +410,7 @@ fn the_policy_file_weighs_priorities_and_bounds_values() {
     let default = broken_rules(&[]);
     let base = priority(default.path());
 
-    let heavier = broken_rules(&[("policy.ron", "leverage_weight: 3,", "leverage_weight: 30,")]);
+    let heavier = broken_rules(&[("policy.ron", "leverage_weight: 1,", "leverage_weight: 30,")]);
     assert!(
         priority(heavier.path()) > base * 5,
         "leverage weighs ten times more"
