@@ -259,6 +259,12 @@ pub struct Students {
     pub frpm_share: Option<f64>,
     /// Long-term English learners (EC 313.1) as a share of English learners.
     pub ltel_share_of_els: Option<f64>,
+    /// The school year `ltel_share_of_els` describes (`2023-24`), when it
+    /// is not the file's `data_year`.
+    pub ltel_year: Option<String>,
+    /// How many English learners `ltel_share_of_els` was computed from
+    /// (ELPAC takers, for an estimate from the Dashboard).
+    pub ltel_els_counted: Option<u32>,
     /// English learners with disabilities (with an IEP), share of ELs.
     pub ewd_share_of_els: Option<f64>,
     /// Students with interrupted formal education, share of ELs.
@@ -513,6 +519,8 @@ impl District {
                 ever_el_share: None,
                 frpm_share: None,
                 ltel_share_of_els: None,
+                ltel_year: None,
+                ltel_els_counted: None,
                 ewd_share_of_els: None,
                 sife_share_of_els: None,
                 at_risk_share_of_els: None,
@@ -972,6 +980,8 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "ever_el_share",
             "frpm_share",
             "ltel_share_of_els",
+            "ltel_year",
+            "ltel_els_counted",
             "ewd_share_of_els",
             "sife_share_of_els",
             "at_risk_share_of_els",

@@ -64,7 +64,13 @@ fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<(f64,
         }
         GoalSource::Field(path) => {
             let found = crate::context::lookup(value, path)?;
-            Some((number(found)?, district.data_year.clone()?))
+            let year = rule
+                .year_from
+                .as_ref()
+                .and_then(|from| crate::context::lookup(value, from))
+                .and_then(|y| y.as_str().map(str::to_string))
+                .or_else(|| district.data_year.clone())?;
+            Some((number(found)?, year))
         }
     }
 }
@@ -85,6 +91,9 @@ pub(crate) fn goals<'r>(
                 let end = end?;
                 let years = f64::from((end - first_year(year)?).max(1));
                 let mut target = value + rule.per_year * years;
+                if let Some(floor) = rule.floor_of_baseline {
+                    target = target.max(value * floor);
+                }
                 if let Some(min) = rule.min {
                     target = target.max(min);
                 }

@@ -798,6 +798,11 @@ fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMu
     }
     if let Some((ltel, long_term, all, year)) = elpi.long_term_share() {
         district.students.ltel_share_of_els = Some(ltel);
+        district.students.ltel_els_counted = Some(all as u32);
+        district.students.ltel_year = Some(match year.parse::<i32>() {
+            Ok(spring) => format!("{}-{:02}", spring - 1, spring % 100),
+            Err(_) => year.to_string(),
+        });
         note("students.ltel_share_of_els", format!("estimate: CA School Dashboard ELPI {year}, long-term ELs among ELPAC takers ({} of {})", thousands(long_term), thousands(all)));
     }
 }

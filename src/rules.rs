@@ -220,6 +220,15 @@ pub struct GoalRule {
     /// The highest target allowed.
     #[serde(default)]
     pub max: Option<f64>,
+    /// The target never falls below this share of the baseline over the
+    /// plan (0.5: not below half the baseline).
+    #[serde(default)]
+    pub floor_of_baseline: Option<f64>,
+    /// A district field holding the school year of a `Field` baseline
+    /// (the source's year); the file's `data_year` when left out or
+    /// unknown.
+    #[serde(default)]
+    pub year_from: Option<String>,
     /// Where the measure is published.
     pub source: String,
     /// How often it is read.
