@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use elplan::session::{Session, Sources};
+use elplan::survey::SurveyOptions;
 use elplan::{Diagnostics, District};
 
 use super::args::ReportFormat;
@@ -19,8 +20,23 @@ pub struct SurveyArgs {
     /// How many of the most alike pairs of plans to list
     #[arg(long, default_value_t = 10, value_name = "N")]
     alike: usize,
+    /// Date the plans and their drafts (YYYY-MM-DD), as `elplan plan
+    /// --date` does: its month is month 1 of every plan
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
+    date: Option<String>,
+    /// The district (its id) whose Markdown draft the others are compared
+    /// with, sentence by sentence (default: the largest enrollment)
+    #[arg(long, value_name = "ID")]
+    reference: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: ReportFormat,
+}
+
+/// A `--date` as `elplan plan` reads it.
+fn parse_date_arg(text: &str) -> Result<String, String> {
+    elplan::render::parse_date(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| format!("`{text}` is not a date like 2026-09-01"))
 }
 
 pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
@@ -37,7 +53,13 @@ pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
     if !problems.is_empty() {
         return Err(Diagnostics(problems).into());
     }
-    let survey = elplan::survey::survey(&session, &districts, args.alike)?;
+    let options = SurveyOptions {
+        alike: args.alike,
+        date: args.date.clone(),
+        reference: args.reference.clone(),
+    };
+    let survey =
+        elplan::survey::survey(&session, &districts, &options).map_err(Diagnostics::from)?;
     super::output::print_report(args.format, &survey, || survey.to_text())?;
     Ok(Status::Success)
 }

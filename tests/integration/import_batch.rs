@@ -396,9 +396,29 @@ fn all_944_california_districts_import_and_plan() {
             "Vineland fires {id}: {vineland_fired:?}"
         );
     }
-    let survey = elplan::survey::survey(session, &districts, 5).expect("survey");
+    let options = elplan::survey::SurveyOptions {
+        alike: 5,
+        date: Some("2026-08-01".to_string()),
+        reference: None,
+    };
+    let survey = elplan::survey::survey(session, &districts, &options).expect("survey");
     assert_eq!(survey.districts, 944);
     eprintln!("{}", survey.to_text());
+    let sameness = survey.sameness.as_ref().expect("sameness");
+    assert_eq!(sameness.reference, "los-angeles-unified");
+    assert_eq!(sameness.compared, 943);
+    let median = sameness.median.expect("median");
+    assert!(0.0 < median && median <= 1.0, "{sameness:?}");
+    assert!(
+        survey.adoption.scheduled > 900,
+        "plans adopted: {:?}",
+        survey.adoption
+    );
+    assert!(
+        survey.change_ideas.per_plan.is_some_and(|c| c.min >= 1),
+        "change ideas: {:?}",
+        survey.change_ideas
+    );
     assert!(
         survey.strategy_sets >= 60,
         "distinct strategy sets: {}",
