@@ -475,7 +475,9 @@ fn check_warns_of_a_field_without_a_data_source() {
     );
 }
 
-/// `survey` reports how plans vary over many districts.
+/// `survey` reports how plans vary over many districts, and for a
+/// consultant how alike the drafts read, when the plans are adopted and
+/// evaluated and how many change ideas they schedule.
 #[test]
 fn survey_reports_how_plans_vary() {
     let report = elplan(&["survey", "fixtures/calli", "--format", "json"]).json();
@@ -485,11 +487,91 @@ fn survey_reports_how_plans_vary() {
     let pending = report["mean_pending_share"].as_f64().expect("share");
     assert!((0.0..1.0).contains(&pending), "{report}");
     assert_eq!(report["most_alike"].as_array().expect("pairs").len(), 10);
+    assert_eq!(report["date"], serde_json::Value::Null);
+    // The reference is the fixture with the largest enrollment.
+    let largest = std::fs::read_dir(std::path::Path::new(ROOT).join("fixtures/calli"))
+        .expect("calli")
+        .map(|e| elplan::District::load(&e.expect("entry").path()).expect("loads"))
+        .max_by_key(|d| d.enrollment)
+        .expect("districts");
+    let sameness = &report["sameness"];
+    assert_eq!(sameness["reference"], largest.id.as_str(), "{sameness}");
+    assert_eq!(sameness["reference_by"], "largest_enrollment");
+    assert_eq!(sameness["compared"], 24);
+    assert!(sameness["reference_sentences"].as_u64().expect("count") > 100);
+    let median = sameness["median"].as_f64().expect("median");
+    let p90 = sameness["p90"].as_f64().expect("p90");
+    assert!(0.0 < median && median <= p90 && p90 <= 1.0, "{sameness}");
     let text = elplan(&["survey", "fixtures/calli", "--alike", "3"]).ok();
-    assert!(
-        text.contains("distinct sets of scheduled strategies"),
-        "{text}"
+    for said in [
+        "distinct sets of scheduled strategies",
+        "The plans are undated: month 1 is August.",
+        "the median plan has",
+        "adopt after the first school year's June",
+        "plans schedule more than eight",
+    ] {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+}
+
+/// A dated survey dates every plan: adopted in June of the first school
+/// year, evaluated after it; a reference may be named, and one that is not
+/// among the districts is refused with the nearest id; the same input
+/// gives the same bytes on any number of threads.
+#[test]
+fn survey_dates_plans_and_compares_drafts_with_a_reference() {
+    let args = [
+        "survey",
+        "fixtures/calli",
+        "--date",
+        "2026-08-01",
+        "--reference",
+        "mendota-unified",
+        "--format",
+        "json",
+    ];
+    let one = elplan(&args).threads("1").ok();
+    assert_eq!(one, elplan(&args).threads("2").ok());
+    let report: serde_json::Value = serde_json::from_str(&one).expect("JSON");
+    assert_eq!(report["date"], "2026-08-01");
+    assert_eq!(report["first_month"], 8);
+    assert_eq!(report["sameness"]["reference"], "mendota-unified");
+    assert_eq!(report["sameness"]["reference_by"], "given");
+    let adoption = &report["adoption"];
+    assert_eq!(adoption["scheduled"], 25, "{adoption}");
+    // Month 1 is August 2026: June 2027 is month 11.
+    assert_eq!(adoption["months"]["max"], 11, "{adoption}");
+    assert_eq!(adoption["after_first_june"], 0, "{adoption}");
+    let evaluation = &report["evaluation"];
+    assert!(evaluation["scheduled"].as_u64().expect("count") > 0);
+    assert!(evaluation["months"]["min"].as_u64().expect("month") > 11);
+    let ideas = &report["change_ideas"];
+    let (min, median, max) = (
+        ideas["per_plan"]["min"].as_u64().expect("min"),
+        ideas["per_plan"]["median"].as_u64().expect("median"),
+        ideas["per_plan"]["max"].as_u64().expect("max"),
     );
+    // Every district with English learners gets an instructional one.
+    assert!(1 <= min && min <= median && median <= max, "{ideas}");
+    let over = ideas["more_than_eight"].as_u64().expect("count");
+    assert_eq!(over > 0, max > 8, "{ideas}");
+    let text = elplan(&["survey", "fixtures/calli", "--date", "2026-08-01"]).ok();
+    assert!(text.contains("in month 11 (Jun 2027)"), "{text}");
+    let output = elplan(&["survey", "fixtures/calli", "--reference", "mendota"]).run();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("did you mean `mendota-unified`?"),
+        "{}",
+        shown(&output)
+    );
+    // A plan compared with itself shares every sentence.
+    let path = fixture("calli/mendota-unified");
+    let district = elplan::District::load(&path).expect("loads");
+    let twice = [(path.clone(), district.clone()), (path, district)];
+    let options = elplan::survey::SurveyOptions::default();
+    let survey = elplan::survey::survey(session(), &twice, &options).expect("survey");
+    let sameness = survey.sameness.expect("a reference");
+    assert_eq!((sameness.compared, sameness.median), (1, Some(1.0)));
 }
 
 /// The workplan sheet: one row per scheduled strategy, in the plan's
