@@ -16,7 +16,7 @@ use crate::plan::{
 };
 use crate::rulebase::RuleBase;
 use crate::rules::StrategyKind;
-use crate::schedule::{schedule, Candidate, Decision, Limits, Placement, Schedule};
+use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
 /// The calendar month a dated plan starts in: (year, month 1-12).
@@ -113,7 +113,16 @@ pub fn assemble<'r>(
             .iter()
             .zip(&evaluation.requirements)
             .map(|(r, truth)| {
+                let applies = r.rule.applies_if.as_ref().is_none_or(|id| {
+                    let value = rules
+                        .derived
+                        .iter()
+                        .position(|d| &d.rule.id == id)
+                        .and_then(|j| evaluation.derived[j].as_ref().ok());
+                    value.is_none_or(|v| v.is_true())
+                });
                 let (status, missing) = match truth {
+                    _ if !applies => (ComplianceStatus::NotApplicable, Vec::new()),
                     Truth::True => (ComplianceStatus::Met, Vec::new()),
                     Truth::False => (ComplianceStatus::NotMet, Vec::new()),
                     Truth::Unknown(m) => (ComplianceStatus::Confirm, rules.names_of(m)),
@@ -487,32 +496,42 @@ fn candidates<'r>(
                 }
             };
             let answered: u32 = s.addresses.iter().map(|&f| fired_weight[f]).sum();
-            let goal = s
+            let mut goals: Vec<usize> = s
                 .goal_reads
                 .iter()
-                .any(|&(through, path)| through.is_none_or(fired) && stated(path));
+                .filter(|&&(through, path)| through.is_none_or(fired) && stated(path))
+                .map(|&(_, path)| path)
+                .collect();
+            goals.sort_unstable();
+            goals.dedup();
             let change = s.rule.kind == StrategyKind::Change;
             let claim = if !change {
-                0
+                Claim::Finding
             } else if remedy[i] {
-                policy.requirement_weight
-            } else if goal {
-                policy.goal_weight
+                Claim::Requirement
+            } else if !goals.is_empty() {
+                Claim::Goal(goals)
             } else {
-                0
+                Claim::Finding
+            };
+            let weight = match claim {
+                Claim::Requirement => policy.requirement_weight,
+                Claim::Goal(_) => policy.goal_weight,
+                Claim::Finding => 0,
             };
             Candidate {
                 id: &s.rule.id,
                 stage: s.stage,
                 priority: policy
                     .priority(s.rule.leverage, answered)
-                    .saturating_add(claim),
+                    .saturating_add(weight),
                 requires: &s.requires,
                 decision,
                 counts: change && !remedy[i],
                 change,
                 instructional: policy.instructional.contains(&s.rule.id),
                 fallback: policy.instructional_fallback.as_ref() == Some(&s.rule.id),
+                claim,
             }
         })
         .collect()

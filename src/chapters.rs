@@ -12,6 +12,7 @@ use crate::condition::Truth;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{Blank, ChapterPlan, StagePlan};
 use crate::rulebase::RuleBase;
+use crate::rules::StrategyKind;
 
 /// Every chapter of the rule base for the evaluated district.
 pub(crate) fn chapters<'r>(
@@ -22,34 +23,35 @@ pub(crate) fn chapters<'r>(
     if rules.chapters.is_empty() {
         return Vec::new();
     }
-    let derived: std::collections::BTreeMap<&str, Value> = rules
-        .derived
-        .iter()
-        .zip(&evaluation.derived)
-        .filter_map(|(d, v)| v.as_ref().ok().map(|v| (d.rule.id.as_str(), v.clone())))
-        .collect();
-    let context = minijinja::context! {
-        derived => Value::from_iter(derived),
-        ..evaluation.district.clone()
+    // Each strategy's place in the plan, for change ideas in plan order.
+    let mut place = vec![usize::MAX; rules.strategies.len()];
+    let scheduled = stages.iter().flat_map(|s| s.strategies.iter());
+    for (at, s) in scheduled.enumerate() {
+        if let Some(&i) = rules.strategy_index.get(s.id) {
+            place[i] = at;
+        }
+    }
+    let applies = |derived: Option<usize>| {
+        derived.is_none_or(|j| evaluation.derived[j].as_ref().map_or(true, |v| v.is_true()))
     };
-    let scheduled: Vec<&str> = stages
-        .iter()
-        .flat_map(|s| s.strategies.iter().map(|s| s.id))
-        .collect();
     rules
         .chapters
         .iter()
-        .map(|c| {
+        .zip(&rules.chapter_refs)
+        .map(|(c, refs)| {
             let mut now = Vec::new();
             let mut to_complete = Vec::new();
             let mut blanks = Vec::new();
             for (i, fact) in c.facts.iter().enumerate() {
+                if !applies(refs.applies_if[i]) {
+                    continue;
+                }
                 if known(&evaluation.district, &fact.field) {
                     let name = crate::rule_compile::fact_template(&c.id, i);
                     let text = rules
                         .env()
                         .get_template(&name)
-                        .and_then(|t| crate::render::render_sentence(&t, context.clone()));
+                        .and_then(|t| crate::render::render_sentence(&t, evaluation.scope.clone()));
                     // A sentence that cannot be said is asked for instead.
                     if let Ok(text) = text {
                         let text = text.trim();
@@ -63,38 +65,32 @@ pub(crate) fn chapters<'r>(
                     to_complete.push(fact.field.as_str());
                     blanks.push(Blank {
                         field: &fact.field,
-                        question: rules
-                            .data_sources
-                            .iter()
-                            .find(|d| d.field == fact.field)
-                            .map_or(fact.field.as_str(), |d| d.question.as_str()),
+                        question: refs.questions[i].map_or(fact.field.as_str(), |q| {
+                            rules.data_sources[q].question.as_str()
+                        }),
                     });
                 }
             }
-            let mut gaps = Vec::new();
-            for id in &c.checklist {
-                let row = rules.requirements.iter().position(|r| &r.rule.id == id);
-                if let Some(k) = row {
-                    if evaluation.requirements[k] == Truth::False {
-                        gaps.push(format!(
-                            "Not met: {}.",
-                            rules.requirements[k].rule.requirement
-                        ));
-                    }
+            let mut gaps: Vec<String> = refs
+                .requirements
+                .iter()
+                .filter(|&&k| evaluation.requirements[k] == Truth::False)
+                .map(|&k| format!("Not met: {}.", rules.requirements[k].rule.requirement))
+                .collect();
+            for &f in &refs.findings {
+                if let FindingOutcome::Fired(evidence) = &evaluation.findings[f] {
+                    gaps.push(evidence.clone());
                 }
             }
-            for id in &c.findings {
-                if let Some(&f) = rules.finding_index.get(id) {
-                    if let FindingOutcome::Fired(evidence) = &evaluation.findings[f] {
-                        gaps.push(evidence.clone());
-                    }
-                }
-            }
-            let change_ideas = scheduled
+            let mut ideas: Vec<usize> = refs
+                .strategies
                 .iter()
                 .copied()
-                .filter(|id| c.strategies.iter().any(|s| s == id))
+                .filter(|&i| {
+                    place[i] != usize::MAX && rules.strategies[i].rule.kind == StrategyKind::Change
+                })
                 .collect();
+            ideas.sort_by_key(|&i| place[i]);
             ChapterPlan {
                 id: &c.id,
                 title: &c.title,
@@ -102,7 +98,10 @@ pub(crate) fn chapters<'r>(
                 now,
                 requires: &c.requires,
                 gaps,
-                change_ideas,
+                change_ideas: ideas
+                    .into_iter()
+                    .map(|i| rules.strategies[i].rule.id.as_str())
+                    .collect(),
                 to_complete,
                 blanks,
             }

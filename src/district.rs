@@ -184,8 +184,12 @@ pub enum Color {
 pub struct Accountability {
     /// The level of state support.
     pub assistance: Option<Assistance>,
+    /// The Dashboard year the assistance level is from (`2019`).
+    pub assistance_year: Option<String>,
     /// The latest Dashboard colour of the English Learner Progress Indicator.
     pub elpi_color: Option<Color>,
+    /// The Dashboard year of that colour (`2024`).
+    pub elpi_color_year: Option<String>,
 }
 
 /// What California requires of an EL master plan, each met or not; left
@@ -960,7 +964,12 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "decisions",
         ],
         "grades" => &["low", "high"],
-        "accountability" => &["assistance", "elpi_color"],
+        "accountability" => &[
+            "assistance",
+            "assistance_year",
+            "elpi_color",
+            "elpi_color_year",
+        ],
         "compliance" => &[
             "home_language_survey",
             "initial_elpac_30_days",

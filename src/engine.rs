@@ -50,6 +50,10 @@ pub struct Evaluation {
     /// The district as the rules read it, for the templates that read it
     /// too (the aim): built once per district.
     pub district: Value,
+    /// The whole context the rules read (district fields, `derived`,
+    /// `findings`, `state`), settled: what the master plan's chapters are
+    /// rendered with, as evidence is.
+    pub scope: Value,
 }
 
 /// Evaluates every rule against `district`; `file` names it in errors.
@@ -241,6 +245,7 @@ fn evaluate_with(
         strategies,
         requirements,
         district: district_value,
+        scope,
     })
 }
 

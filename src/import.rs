@@ -688,6 +688,9 @@ fn district_from_row(
     }
     district.accountability.assistance = assistance(cell("AssistStatus"));
     if district.accountability.assistance.is_some() {
+        // The Dashboard of a school year is released the December after it.
+        district.accountability.assistance_year =
+            district.data_year.as_deref().and_then(dashboard_year);
         note(
             "accountability.assistance",
             format!("{areas}: AssistStatus"),
@@ -791,6 +794,7 @@ fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMu
     }
     if let Some((color, year)) = &elpi.color {
         district.accountability.elpi_color = Some(*color);
+        district.accountability.elpi_color_year = dashboard_year(year);
         note(
             "accountability.elpi_color",
             format!("CA School Dashboard ELPI {year}: color, English learner group"),
@@ -805,6 +809,13 @@ fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMu
         });
         note("students.ltel_share_of_els", format!("estimate: CA School Dashboard ELPI {year}, long-term ELs among ELPAC takers ({} of {})", thousands(long_term), thousands(all)));
     }
+}
+
+/// The Dashboard a school year's data appear on: `2018-19` → `2019`; a
+/// year given alone (`2024`) is that Dashboard.
+fn dashboard_year(year: &str) -> Option<String> {
+    let first = year.get(..4)?.parse::<i32>().ok()?;
+    Some(if year.len() > 4 { first + 1 } else { first }.to_string())
 }
 
 /// `10027` → `10,027`.

@@ -174,6 +174,9 @@ pub enum ComplianceStatus {
     NotMet,
     /// The district file does not say: the team confirms it.
     Confirm,
+    /// The requirement does not apply to the district (a DELAC where it
+    /// has fewer than 51 English learners).
+    NotApplicable,
 }
 
 /// The driver diagram: the aim, the areas it depends on (primary

@@ -564,6 +564,20 @@ fn check_chapters(
             }
         }
         for fact in &c.facts {
+            let derived = parsed.derived.iter().map(|d| d.id.as_str());
+            if let Some(id) = fact.applies_if.as_deref() {
+                if !parsed.derived.iter().any(|d| d.id == id) {
+                    problems.push(
+                        locate
+                            .at_text(
+                                &c.origin,
+                                &format!("\"{id}\""),
+                                format!("{owner}: applies_if names `{id}`, which is not a derived value"),
+                            )
+                            .with_optional_hint(did_you_mean(id, derived)),
+                    );
+                }
+            }
             if !fields.contains(&fact.field.as_str()) {
                 problems.push(
                     locate
@@ -612,6 +626,23 @@ fn check_strategy_names(
     for r in &parsed.requirements {
         for id in &r.remedies {
             check(&files.checklist.0, format!("requirement `{}`", r.id), id);
+        }
+    }
+    let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
+    for r in &parsed.requirements {
+        if let Some(id) = &r.applies_if {
+            if !derived.contains(&id.as_str()) && !standing_in(files, &files.checklist.0) {
+                problems.push(
+                    Diagnostic::new(
+                        &files.checklist.0,
+                        format!(
+                            "requirement `{}`: applies_if names `{id}`, which is not a derived value",
+                            r.id
+                        ),
+                    )
+                    .with_optional_hint(did_you_mean(id, derived.iter().copied())),
+                );
+            }
         }
     }
 }

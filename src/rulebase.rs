@@ -110,6 +110,61 @@ pub struct CompiledStrategy {
     pub(crate) texts: StrategyTexts,
 }
 
+/// A chapter's names resolved to indices: its checklist rows, findings and
+/// strategies (those the rule base has), and each fact's question in
+/// `data_sources` and derived value it applies if.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChapterRefs {
+    pub requirements: Vec<usize>,
+    pub findings: Vec<usize>,
+    pub strategies: Vec<usize>,
+    pub questions: Vec<Option<usize>>,
+    pub applies_if: Vec<Option<usize>>,
+}
+
+/// Each chapter's names resolved to indices (names the rule base lacks are
+/// passed over: the default chapters may stand in for a rule directory).
+fn chapter_refs(
+    (chapters, data_sources): (&[crate::rules::Chapter], &[crate::rules::DataSource]),
+    requirements: &[CompiledRequirement],
+    [derived_index, finding_index, strategy_index]: [&HashMap<String, usize>; 3],
+) -> Vec<ChapterRefs> {
+    chapters
+        .iter()
+        .map(|c| ChapterRefs {
+            requirements: c
+                .checklist
+                .iter()
+                .filter_map(|id| requirements.iter().position(|r| &r.rule.id == id))
+                .collect(),
+            findings: c
+                .findings
+                .iter()
+                .filter_map(|id| finding_index.get(id).copied())
+                .collect(),
+            strategies: c
+                .strategies
+                .iter()
+                .filter_map(|id| strategy_index.get(id).copied())
+                .collect(),
+            questions: c
+                .facts
+                .iter()
+                .map(|f| data_sources.iter().position(|d| d.field == f.field))
+                .collect(),
+            applies_if: c
+                .facts
+                .iter()
+                .map(|f| {
+                    f.applies_if
+                        .as_ref()
+                        .and_then(|id| derived_index.get(id).copied())
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// When a strategy tied to a calendar event may start: in the event's
 /// month, or up to `slack` months later so that it still ends within an
 /// event that spans several months.
@@ -190,6 +245,8 @@ pub struct RuleBase {
     pub data_sources: Vec<crate::rules::DataSource>,
     /// The master plan's chapters, in file order.
     pub chapters: Vec<crate::rules::Chapter>,
+    /// What each chapter names, resolved once.
+    pub(crate) chapter_refs: Vec<ChapterRefs>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -295,7 +352,7 @@ impl RuleBase {
                 when,
             })
             .collect();
-        let requirements = rules
+        let requirements: Vec<CompiledRequirement> = rules
             .requirements
             .into_iter()
             .zip(split.requirements)
@@ -338,7 +395,13 @@ impl RuleBase {
             .iter()
             .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
             .collect();
+        let chapter_refs = chapter_refs(
+            (&rules.chapters, &rules.data_sources),
+            &requirements,
+            [&derived_index, &finding_index, &strategy_index],
+        );
         Ok(RuleBase {
+            chapter_refs,
             origin: files.origin,
             stages: rules.stages,
             areas: rules.areas,

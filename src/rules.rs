@@ -270,6 +270,10 @@ pub struct Requirement {
     /// A minijinja expression: met when it holds, not met when it does
     /// not, to confirm when it is unknown.
     pub met_when: String,
+    /// A derived value (its id): where it is false the requirement does not
+    /// apply to the district (`delac_required`).
+    #[serde(default)]
+    pub applies_if: Option<String>,
     /// The strategies that close it: when it is not met they are chosen,
     /// whatever their own `when`, and claim capacity first.
     #[serde(default)]
@@ -497,6 +501,10 @@ pub struct ChapterFact {
     /// The sentence, a minijinja template over the district, rendered when
     /// the field is known.
     pub text: String,
+    /// A derived value (its id): where it is false the fact does not
+    /// concern the district and is neither said nor asked for.
+    #[serde(default)]
+    pub applies_if: Option<String>,
 }
 
 /// A requirement of law as a chapter states it.

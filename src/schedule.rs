@@ -47,6 +47,24 @@ pub struct Candidate<'a> {
     /// Scheduled only when the plan would otherwise have no instructional
     /// change idea.
     pub fallback: bool,
+    /// Its claim on the plan's places for change ideas.
+    pub claim: Claim,
+}
+
+/// The order in which chosen change ideas claim the plan's places
+/// (DOMAIN.md Revision 3): a requirement of law not met, then the team's
+/// own goals, then the findings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Claim {
+    /// It answers findings only (or nothing).
+    #[default]
+    Finding,
+    /// It answers the team's stated goals (ids of the goals, any numbering
+    /// the caller likes): each goal gets its best idea before any goal
+    /// gets a second.
+    Goal(Vec<usize>),
+    /// It closes a requirement of law that is not met.
+    Requirement,
 }
 
 /// What bounds a plan besides the stages: the district's cap per stage,
@@ -233,8 +251,9 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits
 /// each plan member is in the plan and what requires it, and which
 /// candidates are plan members.
 ///
-/// The improvement process comes in whole. Chosen change ideas then claim
-/// places in order of priority (a remedy of an unmet requirement, then
+/// The improvement process comes in whole, with the change ideas it needs,
+/// which take their places within the limit. Chosen change ideas then claim
+/// the other places in order of priority (a remedy of an unmet requirement, then
 /// the team's goals, then findings, as the priorities weigh them), each
 /// with the change ideas it needs first, while the limit allows; a place is
 /// kept for the best instructional change idea until one is in. The rest
@@ -261,13 +280,48 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
         .filter(|&i| chosen(i) && !candidates[i].change)
         .collect();
     close(candidates, &process, &mut in_plan, &mut slots);
-    // Change ideas the process pulled in are part of it.
-    let mut taken = 0usize;
+    // Change ideas the process pulls in (the advisory committees plan
+    // adoption needs) take their places first.
+    let mut taken = (0..n)
+        .filter(|&i| in_plan[i] && candidates[i].change)
+        .count();
     let mut has_instructional = (0..n).any(|i| in_plan[i] && candidates[i].instructional);
     let mut ideas: Vec<usize> = (0..n)
         .filter(|&i| chosen(i) && candidates[i].change)
         .collect();
     ideas.sort_by_key(|&i| (Reverse(candidates[i].priority), candidates[i].id, i));
+    // Each goal's ideas in order of priority: an idea's round is its best
+    // place among the ideas of any goal it answers, so every goal gets its
+    // first idea before any gets a second.
+    let mut round = vec![0usize; n];
+    let mut seen: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for &i in &ideas {
+        if let Claim::Goal(goals) = &candidates[i].claim {
+            round[i] = goals
+                .iter()
+                .map(|g| {
+                    let count = seen.entry(*g).or_insert(0);
+                    *count += 1;
+                    *count - 1
+                })
+                .min()
+                .unwrap_or(0);
+        }
+    }
+    ideas.sort_by_key(|&i| {
+        let tier = match candidates[i].claim {
+            Claim::Requirement => 0,
+            Claim::Goal(_) => 1,
+            Claim::Finding => 2,
+        };
+        (
+            tier,
+            round[i],
+            Reverse(candidates[i].priority),
+            candidates[i].id,
+            i,
+        )
+    });
     if limits.instructional && !ideas.iter().any(|&i| candidates[i].instructional) {
         // No instructional idea was chosen: the fallback stands in.
         ideas.extend(
@@ -456,6 +510,7 @@ mod tests {
             change: true,
             instructional: false,
             fallback: false,
+            claim: Claim::Finding,
         }
     }
 
@@ -616,9 +671,31 @@ mod properties {
                 change: s.counts,
                 instructional: s.instructional,
                 fallback: false,
+                claim: Claim::Finding,
             })
             .collect();
         schedule(&candidates, 4, limits)
+    }
+
+    /// The change ideas in the plan that the improvement process needs.
+    fn needed_by_process(specs: &[Spec], result: &Schedule) -> usize {
+        let member = |i: usize| {
+            matches!(
+                result.slots[i].placement,
+                Placement::Stage(_) | Placement::Deferred(_)
+            )
+        };
+        let mut part_of_process = vec![false; specs.len()];
+        for i in (0..specs.len()).rev() {
+            if member(i) && (!specs[i].counts || part_of_process[i]) {
+                for &p in &specs[i].requires {
+                    part_of_process[p] = true;
+                }
+            }
+        }
+        (0..specs.len())
+            .filter(|&i| specs[i].counts && part_of_process[i] && member(i))
+            .count()
     }
 
     fn ids(n: usize) -> Vec<String> {
@@ -709,21 +786,12 @@ mod properties {
             let ids = ids(specs.len());
             let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional };
             let result = run_with(&specs, &ids, limits);
-            // What the process needs is part of it, and not counted.
-            let mut part_of_process = vec![false; specs.len()];
-            for i in (0..specs.len()).rev() {
-                let member = matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
-                if member && (!specs[i].counts || part_of_process[i]) {
-                    for &p in &specs[i].requires {
-                        part_of_process[p] = true;
-                    }
-                }
-            }
-            let ideas = (0..specs.len())
-                .filter(|&i| specs[i].counts && !part_of_process[i])
-                .filter(|&i| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_)))
-                .count();
-            prop_assert!(ideas <= limit, "{} change ideas over a limit of {}", ideas, limit);
+            // What the process needs comes in whatever the limit; every
+            // other change idea fits within what it leaves.
+            let member = |i: usize| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
+            let needed = needed_by_process(&specs, &result);
+            let ideas = (0..specs.len()).filter(|&i| specs[i].counts && member(i)).count();
+            prop_assert!(ideas <= limit.max(needed), "{} change ideas over a limit of {}", ideas, limit);
             for (i, spec) in specs.iter().enumerate() {
                 if spec.decision == Decision::Chosen {
                     prop_assert!(matches!(
@@ -740,8 +808,10 @@ mod properties {
             let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional: true };
             let result = run_with(&specs, &ids, limits);
             let member = |i: usize| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
-            // An instructional idea with no prerequisites always fits.
-            let simple = (0..specs.len()).any(|i| {
+            // An instructional idea with no prerequisites fits wherever the
+            // process leaves a place.
+            let room = needed_by_process(&specs, &result) < limit;
+            let simple = room && (0..specs.len()).any(|i| {
                 specs[i].instructional && specs[i].decision == Decision::Chosen && specs[i].requires.is_empty()
             });
             if simple {

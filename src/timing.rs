@@ -367,6 +367,7 @@ mod properties {
                 change: c.counts,
                 instructional: false,
                 fallback: false,
+                claim: crate::schedule::Claim::Finding,
             })
             .collect();
         let limits = crate::schedule::Limits {

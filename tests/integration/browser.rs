@@ -148,6 +148,29 @@ fn the_pdf_has_a_cover_page_numbers_and_renders() {
             "page {page} lacks {expected:?}"
         );
     }
+    // The master plan's eight chapters are printed, each blank marked.
+    let all = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let all = String::from_utf8_lossy(&all.stdout).replace('\n', " ");
+    let plan = elplan(&["plan", MENDOTA, "--format", "json", "--date", "2025-08-01"]).json();
+    let chapters = plan["chapters"].as_array().expect("chapters");
+    assert_eq!(chapters.len(), 8);
+    for (n, c) in chapters.iter().enumerate() {
+        let heading = format!("{}. {}", n + 1, c["title"].as_str().expect("title"));
+        assert!(
+            all.contains(&heading),
+            "the PDF lacks the chapter {heading:?}"
+        );
+    }
+    let blanks: usize = chapters
+        .iter()
+        .map(|c| c["blanks"].as_array().expect("blanks").len())
+        .sum();
+    assert!(blanks > 0, "Mendota's file leaves blanks");
+    assert_eq!(all.matches("To complete:").count(), blanks);
 }
 
 /// Without Chromium on the PATH, `--format pdf` says what to install and

@@ -449,6 +449,56 @@ mod checklist {
 mod sequencing {
     use super::*;
 
+    /// Revision 3: the team's goals are scheduled under a tight cap, and an
+    /// unmet requirement's remedy is never deferred for capacity.
+    #[test]
+    fn the_team_goals_and_the_unmet_requirement_come_first() {
+        let plan = plan("cases/team-goals");
+        for id in [
+            "dual_language_expansion",         // dual language from 6 to 8 schools
+            "eld_coaching_cycles",             // strengthen designated ELD
+            "teacher_leader_model",            // build teacher leadership
+            "reclassified_student_monitoring", // rfep_monitoring: not met
+        ] {
+            assert!(
+                plan.stage_of(id).is_some(),
+                "{id} is not scheduled: also considered {:?}, deferred {:?}",
+                plan.also_considered
+                    .iter()
+                    .map(|a| a.id)
+                    .collect::<Vec<_>>(),
+                plan.deferred.iter().map(|d| d.id).collect::<Vec<_>>()
+            );
+        }
+        // Nothing that answers neither a goal nor a requirement is scheduled
+        // while a goal's idea waits.
+        assert!(plan.deferred.is_empty(), "{:?}", plan.deferred);
+    }
+
+    /// Revision 3: a strategic selection of at most eight change ideas, one
+    /// of them instructional wherever there are English learners.
+    #[test]
+    fn every_plan_holds_at_most_eight_change_ideas_and_an_instructional_one() {
+        let instructional = &rules().policy.instructional;
+        for name in all_fixtures() {
+            let plan = plan(&name);
+            let ideas: Vec<&str> = plan
+                .scheduled()
+                .filter(|s| s.kind == StrategyKind::Change)
+                .map(|s| s.id)
+                .collect();
+            assert!(
+                ideas.len() <= 8,
+                "{name}: {} change ideas {ideas:?}",
+                ideas.len()
+            );
+            assert!(
+                ideas.iter().any(|id| instructional.iter().any(|i| i == id)),
+                "{name} has no instructional change idea: {ideas:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_district_already_in_a_network_is_not_asked_to_join_one() {
         let calli = plan("calli/mendota-unified");

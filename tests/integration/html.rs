@@ -54,15 +54,17 @@ fn every_fixture_gives_well_formed_self_contained_html_with_both_figures() {
             "{}: no network references",
             path.display()
         );
-        let stages = doc
+        // The improvement process, the change ideas and the master plan's
+        // eight chapters are sections of their own.
+        let ids: Vec<&str> = doc
             .descendants()
-            .filter(|n| n.attribute("class") == Some("stage") && n.has_tag_name("section"))
-            .count();
-        assert!(
-            stages >= 4,
-            "{}: the four stages are sections that start a printed page",
-            path.display()
-        );
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        for id in ["process", "change-ideas", "master-plan"] {
+            assert!(ids.contains(&id), "{}: no #{id}", path.display());
+        }
+        let chapters = ids.iter().filter(|id| id.starts_with("chapter-")).count();
+        assert_eq!(chapters, 8, "{}", path.display());
     }
 }
 

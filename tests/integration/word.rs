@@ -13,8 +13,12 @@ d = docx.Document(sys.argv[1])
 for p in d.paragraphs:
     if p.style.name.startswith("Heading"):
         print("heading", p.style.name[-1], p.text)
+    elif p.text.startswith("To complete: "):
+        print("blank", p.text)
 for t in d.tables:
     print("table", " | ".join(c.text for c in t.rows[0].cells), len(t.rows))
+    for r in t.rows[1:]:
+        print("row", r.cells[0].text)
 print("pictures", len(d.inline_shapes))
 for s in d.inline_shapes:
     # 940 figure units across; the smallest label is 11 units: at least 8 pt.
@@ -58,17 +62,44 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     );
     let facts = String::from_utf8_lossy(&read.stdout).into_owned();
     let plan = elplan(&["plan", district, "--format", "json", "--date", "2025-08-01"]).json();
+    // A change idea is a section of its own; a step of the improvement
+    // process is a row of the table of how the team will work.
     for stage in plan["stages"].as_array().expect("stages") {
         for s in stage["strategies"].as_array().expect("strategies") {
             let title = s["title"].as_str().expect("title");
-            assert!(
+            let found = if s["kind"] == "change" {
                 facts
                     .lines()
-                    .any(|l| l.starts_with("heading 3") && l.ends_with(title)),
-                "no heading for {title}"
-            );
+                    .any(|l| l.starts_with("heading 2") && l.ends_with(title))
+            } else {
+                facts.lines().any(|l| l == format!("row {title}"))
+            };
+            assert!(found, "{title} ({}) is not in the document", s["kind"]);
         }
     }
+    // The master plan's eight chapters, each with its marked blanks.
+    let chapters = plan["chapters"].as_array().expect("chapters");
+    assert_eq!(chapters.len(), 8);
+    for (n, c) in chapters.iter().enumerate() {
+        let heading = format!(
+            "heading 2 {}. {}",
+            n + 1,
+            c["title"].as_str().expect("title")
+        );
+        assert!(facts.lines().any(|l| l == heading), "{heading}: {facts}");
+    }
+    let blanks: usize = chapters
+        .iter()
+        .map(|c| c["blanks"].as_array().expect("blanks").len())
+        .sum();
+    assert_eq!(
+        facts
+            .lines()
+            .filter(|l| l.starts_with("blank To complete: "))
+            .count(),
+        blanks,
+        "{facts}"
+    );
     for heading in [
         "heading 1 Executive summary",
         "heading 1 Draft goals",
