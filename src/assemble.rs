@@ -10,7 +10,7 @@ use crate::condition::{Missing, Truth};
 use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
-    AlsoConsidered, Brief, ComplianceItem, ComplianceStatus, DataRequest, Deferred,
+    AlsoConsidered, Brief, ChapterPlan, ComplianceItem, ComplianceStatus, DataRequest, Deferred,
     DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind, Plan,
     PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
 };
@@ -77,7 +77,8 @@ pub fn assemble<'r>(
     );
     let driver_diagram = driver_diagram(rules, &findings, &stages);
     let chapters = crate::chapters::chapters(rules, evaluation, &stages);
-    let data_request = data_request(rules, evaluation, &schedule);
+    let mut data_request = data_request(rules, evaluation, &schedule);
+    ask_for_blanks(&mut data_request, &chapters);
     Plan {
         format: FORMAT,
         district: DistrictSummary {
@@ -240,6 +241,7 @@ fn data_request<'r>(
                 findings,
                 strategies,
                 requirements,
+                chapters: Vec::new(),
             };
             (name, request)
         })
@@ -254,6 +256,28 @@ fn data_request<'r>(
         )
     });
     request.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The chapters' blanks join the data request: a field already asked for
+/// names the chapters too; another is asked for after the rest, in the
+/// chapters' order.
+fn ask_for_blanks<'r>(request: &mut Vec<DataRequest<'r>>, chapters: &[ChapterPlan<'r>]) {
+    for c in chapters {
+        for b in &c.blanks {
+            match request.iter_mut().find(|r| r.field == b.field) {
+                Some(r) => r.chapters.push(c.id),
+                None => request.push(DataRequest {
+                    field: b.field,
+                    question: Some(b.question),
+                    source: b.source,
+                    findings: Vec::new(),
+                    strategies: Vec::new(),
+                    requirements: Vec::new(),
+                    chapters: vec![c.id],
+                }),
+            }
+        }
+    }
 }
 
 /// Each stage's first month. With the calendar's adoption month, the

@@ -117,6 +117,8 @@ pub struct DataRequest<'r> {
     pub strategies: Vec<&'r str>,
     /// The checklist items to confirm that wait on it, by id.
     pub requirements: Vec<&'r str>,
+    /// The master plan's chapters that leave it blank, by id.
+    pub chapters: Vec<&'r str>,
 }
 
 /// A draft goal.
@@ -447,6 +449,9 @@ pub struct Blank<'r> {
     pub field: &'r str,
     /// The question that asks for it.
     pub question: &'r str,
+    /// Where the answer is found.
+    #[serde(skip)]
+    pub source: Option<&'r str>,
 }
 
 /// A chosen change idea the plan does not select, and why.

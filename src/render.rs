@@ -471,12 +471,18 @@ fn scheduled(plan: &Value) -> Value {
 impl Renderer {
     /// A plan's data request as a form for a person to fill in (`elplan
     /// ask`), from the `ask.txt` template.
-    pub fn render_request(&self, plan: &Plan<'_>, file: &Path) -> Result<String, Diagnostic> {
+    /// The rule base gives the titles of what each field would settle.
+    pub fn render_request(
+        &self,
+        rules: &crate::rulebase::RuleBase,
+        plan: &Plan<'_>,
+        file: &Path,
+    ) -> Result<String, Diagnostic> {
         let file = file.display().to_string();
         self.render_named(
             "ask.txt",
             "elplan ask",
-            context! { plan => Serde(plan), file },
+            context! { plan => Serde(plan), file, ..rules.template_values.clone() },
         )
     }
 

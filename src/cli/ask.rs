@@ -27,7 +27,11 @@ pub fn run(sources: &Sources, args: &AskArgs) -> anyhow::Result<Status> {
     let (district, _) = args.changes.resolve().apply(&district)?;
     let plan = session.plan(&district, &args.district)?;
     let form = match args.format {
-        ReportFormat::Text => Some(session.renderer().render_request(&plan, &args.district)?),
+        ReportFormat::Text => Some(session.renderer().render_request(
+            session.rules(),
+            &plan,
+            &args.district,
+        )?),
         ReportFormat::Json => None,
     };
     super::output::print_report(args.format, &plan.data_request, || form.unwrap_or_default())?;
