@@ -449,6 +449,8 @@ pub struct Blank<'r> {
     pub field: &'r str,
     /// The question that asks for it.
     pub question: &'r str,
+    /// What is missing, as the chapter names it.
+    pub label: &'r str,
     /// Where the answer is found.
     #[serde(skip)]
     pub source: Option<&'r str>,

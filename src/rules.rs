@@ -501,6 +501,11 @@ pub struct ChapterFact {
     /// The sentence, a minijinja template over the district, rendered when
     /// the field is known.
     pub text: String,
+    /// What is missing when the field is not given, as a chapter's blank
+    /// names it ("the daily minutes of designated ELD"); the field's
+    /// question in `data_sources.ron` when left out.
+    #[serde(default)]
+    pub blank: Option<String>,
     /// A derived value (its id): where it is false the fact does not
     /// concern the district and is neither said nor asked for.
     #[serde(default)]
