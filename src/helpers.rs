@@ -34,6 +34,24 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("pick", pick);
     env.add_filter("mermaid", mermaid);
     env.add_filter("md", md);
+    env.add_filter("first_sentence", first_sentence);
+}
+
+/// The first sentence of a text: up to the first `.`, `!` or `?` that
+/// ends a word and is followed by a capital letter (a rule's rationale
+/// said in one sentence, DOMAIN.md Revision 3). The whole text when it has
+/// one sentence.
+fn first_sentence(text: &str) -> String {
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            let rest = &text[i + c.len_utf8()..];
+            let next = rest.trim_start();
+            if rest.starts_with(' ') && next.starts_with(|n: char| n.is_uppercase()) {
+                return text[..=i].to_string();
+            }
+        }
+    }
+    text.to_string()
 }
 
 /// A helper as a function of its arguments' values.
@@ -307,6 +325,17 @@ fn thousands(value: Value) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_sentence_ends_where_the_next_begins() {
+        assert_eq!(first_sentence("One thing. Another."), "One thing.");
+        assert_eq!(
+            first_sentence("Only one, 3.5 % of it."),
+            "Only one, 3.5 % of it."
+        );
+        assert_eq!(first_sentence("Why? Because."), "Why?");
+        assert_eq!(first_sentence("no end"), "no end");
+    }
     use minijinja::context;
 
     fn eval(expr: &str) -> Result<Value, Error> {
