@@ -431,7 +431,8 @@ pub struct ChapterPlan<'r> {
     pub now: Vec<String>,
     /// What the law requires, with its basis.
     pub requires: &'r [crate::rules::LawText],
-    /// The checklist rows not met and the findings that fired, in words.
+    /// The checklist rows not met (`Not met: ...`) and the evidence of the
+    /// findings that fired, with the district's own numbers.
     pub gaps: Vec<String>,
     /// Ids of the scheduled strategies that close its gaps, in plan order.
     pub change_ideas: Vec<&'r str>,
