@@ -407,18 +407,56 @@ fn all_944_california_districts_import_and_plan() {
     let sameness = survey.sameness.as_ref().expect("sameness");
     assert_eq!(sameness.reference, "los-angeles-unified");
     assert_eq!(sameness.compared, 943);
+    // DOMAIN.md Revision 3, over the 944 districts dated 2026-08-01: plans
+    // of their own, a calendar that works, a strategic selection.
     let median = sameness.median.expect("median");
-    assert!(0.0 < median && median <= 1.0, "{sameness:?}");
+    assert!(0.0 < median && median <= 0.50, "{sameness:?}");
+    assert_eq!(survey.adoption.scheduled, 944, "{:?}", survey.adoption);
+    assert_eq!(survey.adoption.after_first_june, 0, "{:?}", survey.adoption);
+    assert_eq!(survey.evaluation.scheduled, 944, "{:?}", survey.evaluation);
+    let evaluated = survey.evaluation.months.as_ref().expect("months");
     assert!(
-        survey.adoption.scheduled > 900,
-        "plans adopted: {:?}",
-        survey.adoption
+        evaluated.min >= 18 && evaluated.max <= 20,
+        "an August plan evaluates in January to March of its second year: {evaluated:?}"
     );
     assert!(
         survey.change_ideas.per_plan.is_some_and(|c| c.min >= 1),
         "change ideas: {:?}",
         survey.change_ideas
     );
+    assert_eq!(survey.change_ideas.more_than_eight, 0);
+    let instructional = &session.rules().policy.instructional;
+    for (path, district) in &districts {
+        let plan = session
+            .plan_dated(district, path, Some((2026, 8)))
+            .expect("plans");
+        if district.students.el_share > 0.0 {
+            assert!(
+                plan.scheduled()
+                    .any(|s| instructional.iter().any(|i| i == s.id)),
+                "{} has no instructional change idea",
+                district.id
+            );
+        }
+        // Fewer than 51 English learners: not held to a DELAC.
+        let els = plan
+            .derived
+            .get("el_count")
+            .and_then(|v| f64::try_from(v.clone()).ok());
+        if els.is_some_and(|n| n < 51.0) {
+            let delac = plan
+                .compliance
+                .iter()
+                .find(|c| c.id == "delac")
+                .expect("delac row");
+            assert_eq!(
+                delac.status,
+                elplan::plan::ComplianceStatus::NotApplicable,
+                "{}",
+                district.id
+            );
+        }
+    }
     assert!(
         survey.strategy_sets >= 50,
         "distinct strategy sets: {}",
