@@ -46,11 +46,10 @@ pub(crate) fn chapters<'r>(
                 if !applies(refs.applies_if[i]) {
                     continue;
                 }
-                if known(&evaluation.district, &fact.field) {
-                    let name = crate::rule_compile::fact_template(&c.id, i);
+                if known(evaluation.fields[refs.paths[i]].as_ref()) {
                     let text = rules
                         .env()
-                        .get_template(&name)
+                        .get_template(&refs.templates[i])
                         .and_then(|t| crate::render::render_sentence(&t, evaluation.scope.clone()));
                     // A sentence that cannot be said is asked for instead.
                     if let Ok(text) = text {
@@ -115,15 +114,8 @@ pub(crate) fn chapters<'r>(
         .collect()
 }
 
-/// Whether the district gives `path` (a dotted field, or a list that is
-/// not empty).
-fn known(district: &Value, path: &str) -> bool {
-    let mut value = district.clone();
-    for step in path.split('.') {
-        match value.get_attr(step) {
-            Ok(v) if !v.is_undefined() && !v.is_none() => value = v,
-            _ => return false,
-        }
-    }
-    value.len().is_none_or(|n| n > 0)
+/// Whether the district gives a field: a value, or a list that is not
+/// empty.
+fn known(value: Option<&Value>) -> bool {
+    value.is_some_and(|v| v.len().is_none_or(|n| n > 0))
 }

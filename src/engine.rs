@@ -54,6 +54,9 @@ pub struct Evaluation {
     /// `findings`, `state`), settled: what the master plan's chapters are
     /// rendered with, as evidence is.
     pub scope: Value,
+    /// The value at each district path the rule base reads or its
+    /// chapters say (`None` where the file leaves it out).
+    pub fields: Vec<Option<Value>>,
 }
 
 /// Evaluates every rule against `district`; `file` names it in errors.
@@ -246,6 +249,7 @@ fn evaluate_with(
         requirements,
         district: district_value,
         scope,
+        fields,
     })
 }
 

@@ -109,6 +109,9 @@ pub(crate) struct Resolved {
     /// The team's goals (district paths under `goals.`) each strategy's
     /// `when` reads, directly (`None`) or through a finding it reads.
     pub goal_reads: Vec<Vec<(Option<usize>, usize)>>,
+    /// Each chapter fact's district field, by index in `paths`: the engine
+    /// looks it up with the fields the rules read.
+    pub fact_paths: Vec<Vec<usize>>,
 }
 
 /// What the leaves of `logic` read, each once, in the order first read.
@@ -171,6 +174,16 @@ pub(crate) fn resolve(
     let order = graph
         .order()
         .map_err(|cycles| cycle_problems(rules, locate, cycles))?;
+    let fact_paths = rules
+        .chapters
+        .iter()
+        .map(|c| {
+            c.facts
+                .iter()
+                .map(|f| resolver.path_index(&f.field))
+                .collect()
+        })
+        .collect();
     let paths = resolver.paths.into_inner().1;
     let goal_reads = goal_reads(split, &leaves, &paths);
     Ok(Resolved {
@@ -180,6 +193,7 @@ pub(crate) fn resolve(
         order,
         addresses,
         goal_reads,
+        fact_paths,
     })
 }
 
@@ -501,14 +515,19 @@ impl Resolver<'_> {
     }
 
     fn district(&self, path: String) -> Ref {
+        Ref::District(self.path_index(&path))
+    }
+
+    /// The index of a district path, added when first seen.
+    fn path_index(&self, path: &str) -> usize {
         let mut paths = self.paths.borrow_mut();
         let (index, list) = &mut *paths;
         let next = list.len();
-        let i = *index.entry(path.clone()).or_insert(next);
+        let i = *index.entry(path.to_string()).or_insert(next);
         if i == next {
-            list.push(path);
+            list.push(path.to_string());
         }
-        Ref::District(i)
+        i
     }
 
     /// What a dotted name refers to; `Err` with a message and hint if nothing.

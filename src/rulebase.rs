@@ -120,6 +120,11 @@ pub(crate) struct ChapterRefs {
     pub strategies: Vec<usize>,
     pub questions: Vec<Option<usize>>,
     pub applies_if: Vec<Option<usize>>,
+    /// Each fact's template name in the rule environment.
+    pub templates: Vec<String>,
+    /// Each fact's field, as a district path the engine looks up (an
+    /// index in `names`).
+    pub paths: Vec<usize>,
 }
 
 /// Each chapter's names resolved to indices (names the rule base lacks are
@@ -152,6 +157,10 @@ fn chapter_refs(
                 .iter()
                 .map(|f| data_sources.iter().position(|d| d.field == f.field))
                 .collect(),
+            templates: (0..c.facts.len())
+                .map(|i| crate::rule_compile::fact_template(&c.id, i))
+                .collect(),
+            paths: Vec::new(),
             applies_if: c
                 .facts
                 .iter()
@@ -395,11 +404,14 @@ impl RuleBase {
             .iter()
             .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
             .collect();
-        let chapter_refs = chapter_refs(
+        let mut chapter_refs = chapter_refs(
             (&rules.chapters, &rules.data_sources),
             &requirements,
             [&derived_index, &finding_index, &strategy_index],
         );
+        for (refs, paths) in chapter_refs.iter_mut().zip(resolved.fact_paths) {
+            refs.paths = paths;
+        }
         Ok(RuleBase {
             chapter_refs,
             origin: files.origin,
