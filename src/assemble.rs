@@ -549,14 +549,14 @@ fn candidates<'r>(
             let claim = if !change {
                 Claim::Finding
             } else if remedy[i] {
-                Claim::Requirement
+                Claim::Requirement(goals)
             } else if !goals.is_empty() {
                 Claim::Goal(goals)
             } else {
                 Claim::Finding
             };
             let weight = match claim {
-                Claim::Requirement => policy.requirement_weight,
+                Claim::Requirement(_) => policy.requirement_weight,
                 Claim::Goal(_) => policy.goal_weight,
                 Claim::Finding => 0,
             };

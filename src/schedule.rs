@@ -63,8 +63,9 @@ pub enum Claim {
     /// the caller likes): each goal gets its best idea before any goal
     /// gets a second.
     Goal(Vec<usize>),
-    /// It closes a requirement of law that is not met.
-    Requirement,
+    /// It closes a requirement of law that is not met (and may answer
+    /// goals too, which then have their first idea).
+    Requirement(Vec<usize>),
 }
 
 /// What bounds a plan besides the stages: the district's cap per stage,
@@ -253,7 +254,9 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits
 ///
 /// The improvement process comes in whole, with the change ideas it needs,
 /// which take their places within the limit. Chosen change ideas then claim
-/// the other places in order of priority (a remedy of an unmet requirement, then
+/// the other places: remedies, the team's goals in turn (each goal its best
+/// idea before any goal a second), then the findings, each in order of
+/// priority (a remedy of an unmet requirement, then
 /// the team's goals, then findings, as the priorities weigh them), each
 /// with the change ideas it needs first, while the limit allows; a place is
 /// kept for the best instructional change idea until one is in. The rest
@@ -290,38 +293,6 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
         .filter(|&i| chosen(i) && candidates[i].change)
         .collect();
     ideas.sort_by_key(|&i| (Reverse(candidates[i].priority), candidates[i].id, i));
-    // Each goal's ideas in order of priority: an idea's round is its best
-    // place among the ideas of any goal it answers, so every goal gets its
-    // first idea before any gets a second.
-    let mut round = vec![0usize; n];
-    let mut seen: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for &i in &ideas {
-        if let Claim::Goal(goals) = &candidates[i].claim {
-            round[i] = goals
-                .iter()
-                .map(|g| {
-                    let count = seen.entry(*g).or_insert(0);
-                    *count += 1;
-                    *count - 1
-                })
-                .min()
-                .unwrap_or(0);
-        }
-    }
-    ideas.sort_by_key(|&i| {
-        let tier = match candidates[i].claim {
-            Claim::Requirement => 0,
-            Claim::Goal(_) => 1,
-            Claim::Finding => 2,
-        };
-        (
-            tier,
-            round[i],
-            Reverse(candidates[i].priority),
-            candidates[i].id,
-            i,
-        )
-    });
     if limits.instructional && !ideas.iter().any(|&i| candidates[i].instructional) {
         // No instructional idea was chosen: the fallback stands in.
         ideas.extend(
@@ -329,24 +300,73 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
                 .filter(|&i| candidates[i].fallback && candidates[i].decision == Decision::Chosen),
         );
     }
-    let limit = limits.change_ideas.unwrap_or(usize::MAX);
-    let mut considered = Vec::new();
-    for (k, &i) in ideas.iter().enumerate() {
-        if in_plan[i] {
+    let goals_of = |i: usize| match &candidates[i].claim {
+        Claim::Goal(goals) | Claim::Requirement(goals) => goals.as_slice(),
+        Claim::Finding => &[],
+    };
+    // The goals for which an idea is only a step toward another idea of
+    // the same goal (a staffing audit before a dual-language expansion):
+    // it does not count as that goal's idea.
+    let mut step_toward: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &k in &ideas {
+        let mine = goals_of(k);
+        if mine.is_empty() {
             continue;
         }
-        let cost = new_ideas(candidates, i, &in_plan);
+        let mut work: Vec<usize> = candidates[k].requires.to_vec();
+        let mut seen = vec![false; n];
+        while let Some(p) = work.pop() {
+            if std::mem::replace(&mut seen[p], true) {
+                continue;
+            }
+            for g in goals_of(p) {
+                if mine.contains(g) && !step_toward[p].contains(g) {
+                    step_toward[p].push(*g);
+                }
+            }
+            work.extend_from_slice(candidates[p].requires);
+        }
+    }
+    let limit = limits.change_ideas.unwrap_or(usize::MAX);
+    let mut considered = Vec::new();
+    let mut done = vec![false; n];
+    loop {
+        // The order of claim: remedies; then the team's goals in turn, the
+        // goal with the fewest ideas in the plan taking its best remaining
+        // one; then the findings; each by priority.
+        let open = || ideas.iter().copied().filter(|&i| !done[i]);
+        let served = |g: &usize| {
+            (0..n)
+                .filter(|&j| in_plan[j] && goals_of(j).contains(g) && !step_toward[j].contains(g))
+                .count()
+        };
+        let next = open()
+            .find(|&i| matches!(candidates[i].claim, Claim::Requirement(_)))
+            .or_else(|| {
+                open()
+                    .filter(|&i| matches!(candidates[i].claim, Claim::Goal(_)))
+                    .min_by_key(|&i| {
+                        let fewest = goals_of(i).iter().map(served).min().unwrap_or(0);
+                        (fewest, Reverse(candidates[i].priority), candidates[i].id, i)
+                    })
+            })
+            .or_else(|| open().next());
+        let Some(i) = next else { break };
         // The place kept for an instructional idea: the cost of the best
         // one still to come.
         let reserve = if limits.instructional && !has_instructional && !candidates[i].instructional
         {
-            ideas[k + 1..]
-                .iter()
-                .find(|&&j| candidates[j].instructional)
-                .map_or(0, |&j| new_ideas(candidates, j, &in_plan))
+            open()
+                .find(|&j| j != i && candidates[j].instructional)
+                .map_or(0, |j| new_ideas(candidates, j, &in_plan))
         } else {
             0
         };
+        done[i] = true;
+        if in_plan[i] {
+            continue;
+        }
+        let cost = new_ideas(candidates, i, &in_plan);
         if taken.saturating_add(cost).saturating_add(reserve) > limit {
             considered.push(i);
             continue;
