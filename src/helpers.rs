@@ -220,22 +220,26 @@ pub fn year_key(year: &str) -> Option<i32> {
     Some(if school_year { value + 1 } else { value })
 }
 
-/// The reference values of each id, oldest first: (year key, value, year).
-pub type Series = std::collections::BTreeMap<String, Vec<(i32, f64, String)>>;
+/// One value of a state reference series: (year key, value, year, used
+/// only for a district value of its own year).
+pub type SeriesEntry = (i32, f64, String, bool);
+
+/// The reference values of each id, oldest first.
+pub type Series = std::collections::BTreeMap<String, Vec<SeriesEntry>>;
 
 /// The entry of a series for `year`: the same year, else the nearest
-/// earlier one, else the earliest; the latest when `year` names none.
-pub fn pick_year<'a>(
-    series: &'a [(i32, f64, String)],
-    year: &str,
-) -> Option<&'a (i32, f64, String)> {
+/// earlier one that is not an unusual year, else the earliest; the latest
+/// usual one when `year` names none.
+pub fn pick_year<'a>(series: &'a [SeriesEntry], year: &str) -> Option<&'a SeriesEntry> {
+    let usual = |e: &&SeriesEntry| !e.3;
     match year_key(year) {
         Some(key) => series
             .iter()
             .rev()
-            .find(|(k, _, _)| *k <= key)
+            .find(|e| e.0 == key)
+            .or_else(|| series.iter().rev().filter(usual).find(|e| e.0 <= key))
             .or_else(|| series.first()),
-        None => series.last(),
+        None => series.iter().rev().find(usual).or_else(|| series.last()),
     }
 }
 
@@ -261,7 +265,7 @@ fn series_lookup(series: &Series, id: &str, year: &Value) -> Result<(f64, String
         )
     })?;
     pick_year(entries, year)
-        .map(|(_, value, year)| (*value, year.clone()))
+        .map(|(_, value, year, _)| (*value, year.clone()))
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no value for `{id}`")))
 }
 
@@ -369,13 +373,21 @@ mod tests {
         assert_eq!(year_key("class of 2023"), Some(2023));
         assert_eq!(year_key("latest"), None);
         let series = vec![
-            (2018, 0.146, "2018".to_string()),
-            (2021, 0.069, "2021".to_string()),
+            (2018, 0.146, "2018".to_string(), false),
+            (2021, 0.069, "2021".to_string(), false),
         ];
         assert_eq!(pick_year(&series, "2018-19").map(|e| e.1), Some(0.146));
         assert_eq!(pick_year(&series, "2023-24").map(|e| e.1), Some(0.069));
         assert_eq!(pick_year(&series, "2015-16").map(|e| e.1), Some(0.146));
         assert_eq!(pick_year(&series, "").map(|e| e.1), Some(0.069));
+        // An unusual year is used only for a value of that very year.
+        let series = vec![
+            (2018, 0.146, "2018".to_string(), false),
+            (2021, 0.069, "2021".to_string(), true),
+        ];
+        assert_eq!(pick_year(&series, "2020-21").map(|e| e.1), Some(0.069));
+        assert_eq!(pick_year(&series, "2023-24").map(|e| e.1), Some(0.146));
+        assert_eq!(pick_year(&series, "").map(|e| e.1), Some(0.146));
     }
 
     #[test]

@@ -278,10 +278,12 @@ pub(crate) fn series(rules: &Validated) -> crate::helpers::Series {
     let mut series = crate::helpers::Series::new();
     for r in &rules.references {
         let key = crate::helpers::year_key(&r.year).unwrap_or(i32::MIN);
-        series
-            .entry(r.id.clone())
-            .or_default()
-            .push((key, r.value, r.year.clone()));
+        series.entry(r.id.clone()).or_default().push((
+            key,
+            r.value,
+            r.year.clone(),
+            r.only_its_year,
+        ));
     }
     for entries in series.values_mut() {
         entries.sort_by_key(|e| e.0);

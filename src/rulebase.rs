@@ -320,7 +320,7 @@ impl RuleBase {
         // `state.<id>` is a series' latest value.
         let state: BTreeMap<String, f64> = crate::rule_compile::series(&rules)
             .into_iter()
-            .filter_map(|(id, entries)| Some((id, entries.last()?.1)))
+            .filter_map(|(id, entries)| Some((id, crate::helpers::pick_year(&entries, "")?.1)))
             .collect();
         let state = Value::from(minijinja::value::Serde(&state));
         use crate::rule_resolve::index;
@@ -519,7 +519,13 @@ struct TemplateValues<'a> {
 fn latest_references(references: &[Reference]) -> BTreeMap<&str, &Reference> {
     let mut latest: BTreeMap<&str, &Reference> = BTreeMap::new();
     for r in references {
-        let key = |x: &Reference| crate::helpers::year_key(&x.year).unwrap_or(i32::MIN);
+        // An unusual year stands for the series only when it has no other.
+        let key = |x: &Reference| {
+            (
+                !x.only_its_year,
+                crate::helpers::year_key(&x.year).unwrap_or(i32::MIN),
+            )
+        };
         match latest.get(r.id.as_str()) {
             Some(known) if key(known) >= key(r) => {}
             _ => {

@@ -78,6 +78,11 @@ pub struct Reference {
     pub year: String,
     /// Where it is published.
     pub source: String,
+    /// An unusual year (the pandemic low of reclassification in 2021): a
+    /// district's value is compared with it only when it is of that very
+    /// year, never as the nearest earlier one.
+    #[serde(default)]
+    pub only_its_year: bool,
 }
 
 /// A named value computed from the district (`derived.<id>`).
