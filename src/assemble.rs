@@ -279,19 +279,27 @@ fn data_request<'r>(
 /// names the chapters too; another is asked for after the rest, in the
 /// chapters' order.
 fn ask_for_blanks<'r>(request: &mut Vec<DataRequest<'r>>, chapters: &[ChapterPlan<'r>]) {
+    let mut at: std::collections::HashMap<&'r str, usize> = request
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.field, i))
+        .collect();
     for c in chapters {
         for b in &c.blanks {
-            match request.iter_mut().find(|r| r.field == b.field) {
-                Some(r) => r.chapters.push(c.id),
-                None => request.push(DataRequest {
-                    field: b.field,
-                    question: Some(b.question),
-                    source: b.source,
-                    findings: Vec::new(),
-                    strategies: Vec::new(),
-                    requirements: Vec::new(),
-                    chapters: vec![c.id],
-                }),
+            match at.get(b.field) {
+                Some(&i) => request[i].chapters.push(c.id),
+                None => {
+                    at.insert(b.field, request.len());
+                    request.push(DataRequest {
+                        field: b.field,
+                        question: Some(b.question),
+                        source: b.source,
+                        findings: Vec::new(),
+                        strategies: Vec::new(),
+                        requirements: Vec::new(),
+                        chapters: vec![c.id],
+                    });
+                }
             }
         }
     }

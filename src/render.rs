@@ -445,10 +445,12 @@ impl Renderer {
                 .and_then(|n| n.as_str().map(str::to_string))
                 .unwrap_or_default());
         };
-        let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
         let context = context! { district, goals => Serde(goals), ..rules.template_values.clone() };
         Ok(render_sentence(&template, context)
-            .map_err(|e| template_diagnostic(&shown, None, &e))?
+            .map_err(|e| {
+                let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));
+                template_diagnostic(&shown, None, &e)
+            })?
             .trim()
             .to_string())
     }
