@@ -578,8 +578,8 @@ fn candidates<'r>(
                 decision,
                 counts: change && !remedy[i],
                 change,
-                instructional: policy.instructional.contains(&s.rule.id),
-                fallback: policy.instructional_fallback.as_ref() == Some(&s.rule.id),
+                instructional: rules.instructional[i].0,
+                fallback: rules.instructional[i].1,
                 claim,
             }
         })

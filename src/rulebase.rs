@@ -256,6 +256,9 @@ pub struct RuleBase {
     pub chapters: Vec<crate::rules::Chapter>,
     /// What each chapter names, resolved once.
     pub(crate) chapter_refs: Vec<ChapterRefs>,
+    /// Each strategy: an instructional change idea (`policy.ron`), and the
+    /// instructional fallback.
+    pub(crate) instructional: Vec<(bool, bool)>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -412,7 +415,18 @@ impl RuleBase {
         for (refs, paths) in chapter_refs.iter_mut().zip(resolved.fact_paths) {
             refs.paths = paths;
         }
+        let instructional = strategies
+            .iter()
+            .map(|s: &CompiledStrategy| {
+                let id = &s.rule.id;
+                (
+                    rules.policy.instructional.contains(id),
+                    rules.policy.instructional_fallback.as_ref() == Some(id),
+                )
+            })
+            .collect();
         Ok(RuleBase {
+            instructional,
             chapter_refs,
             origin: files.origin,
             stages: rules.stages,
