@@ -315,15 +315,7 @@ fn ask_for_blanks<'r>(request: &mut Vec<DataRequest<'r>>, chapters: &[ChapterPla
 fn stage_starts(rules: &RuleBase, months: u32, first_month: u32) -> (Vec<u32>, Option<u32>) {
     let stages = &rules.stages;
     let calendar = &rules.calendar;
-    let adoption = calendar
-        .adoption_month
-        .filter(|_| stages.len() >= 2)
-        .map(|month| {
-            let earliest = 1 + calendar.months_to_adoption;
-            (earliest..earliest + 12)
-                .find(|&m| crate::timing::calendar_month(first_month, m) == month)
-                .unwrap_or(earliest)
-        });
+    let adoption = crate::timing::adoption_in(calendar, first_month).filter(|_| stages.len() >= 2);
     let Some(adoption) = adoption else {
         return (shares(stages, months), None);
     };

@@ -133,9 +133,10 @@ pub struct Spread {
 pub struct Adoption {
     /// Plans that schedule `plan_adoption`.
     pub scheduled: usize,
-    /// Of those, the plans that adopt after the first school year's June:
-    /// after the first June at least five months past month 1 (month 11 of
-    /// a plan starting in August).
+    /// Of those, the plans adopted later than the rule base's calendar
+    /// asks: the first `adoption_month` (June) at least
+    /// `months_to_adoption` months after month 1 (month 11 of a plan
+    /// starting in August).
     pub after_first_june: usize,
     /// The plan month (1-based) adoption starts in; `null` when no plan
     /// schedules it.
@@ -327,7 +328,7 @@ pub fn survey(
         date: options.date.clone().filter(|_| start.is_some()),
         first_month,
         sameness,
-        adoption: adoption(&profiles),
+        adoption: adoption(&profiles, &session.rules().calendar),
         evaluation: evaluation(&profiles),
         change_ideas: change_ideas(&profiles),
     })
@@ -388,13 +389,16 @@ fn sameness(
     }
 }
 
-fn adoption(profiles: &[Profile]) -> Adoption {
+fn adoption(profiles: &[Profile], calendar: &crate::rules::Calendar) -> Adoption {
     let months: Vec<u32> = profiles.iter().filter_map(|p| p.adoption).collect();
     Adoption {
         scheduled: months.len(),
         after_first_june: profiles
             .iter()
-            .filter(|p| p.adoption.is_some_and(|m| m > first_june(p.first_month)))
+            .filter(|p| {
+                let due = crate::timing::adoption_in(calendar, p.first_month);
+                p.adoption.zip(due).is_some_and(|(m, due)| m > due)
+            })
             .count(),
         months: spread(months),
     }
@@ -421,15 +425,6 @@ fn change_ideas(profiles: &[Profile]) -> ChangeIdeas {
             .filter(|p| p.change_ideas > MANY_CHANGE_IDEAS)
             .count(),
     }
-}
-
-/// The plan month of the first school year's June for a plan whose month
-/// 1 is calendar month `first_month`: the first June at least five months
-/// after month 1.
-fn first_june(first_month: u32) -> u32 {
-    (6..18)
-        .find(|&m| crate::timing::calendar_month(first_month, m) == 6)
-        .unwrap_or(6)
 }
 
 /// The least, median and greatest of `values`; `None` when empty.
@@ -818,14 +813,5 @@ mod tests {
             })
         );
         assert_eq!(spread(vec![]), None);
-    }
-
-    #[test]
-    fn the_first_school_years_june_is_at_least_five_months_on() {
-        // August: June is month 11; January: month 6; February: month 17.
-        assert_eq!(first_june(8), 11);
-        assert_eq!(first_june(1), 6);
-        assert_eq!(first_june(2), 17);
-        assert_eq!(first_june(6), 13);
     }
 }

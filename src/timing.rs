@@ -56,6 +56,15 @@ pub fn calendar_month(first: u32, m: u32) -> u32 {
     (first + m - 2) % 12 + 1
 }
 
+/// The plan month a plan is adopted in when month 1 is calendar month
+/// `first_month`: the calendar's first `adoption_month` at least
+/// `months_to_adoption` months after month 1; `None` without one.
+pub fn adoption_in(calendar: &crate::rules::Calendar, first_month: u32) -> Option<u32> {
+    let month = calendar.adoption_month?;
+    let earliest = 1 + calendar.months_to_adoption;
+    (earliest..earliest + 12).find(|&m| calendar_month(first_month, m) == month)
+}
+
 /// The plan's shape in time: the first month of each stage, the horizon in
 /// months, and the calendar month of the plan's first month.
 #[derive(Debug, Clone)]
@@ -245,6 +254,27 @@ pub fn month_labels(year: Option<i32>, first_month: u32, horizon: u32) -> Vec<Mo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_is_adopted_in_the_first_june_it_has_time_for() {
+        let calendar = crate::rules::Calendar {
+            year_starts: 8,
+            events: Vec::new(),
+            adoption_month: Some(6),
+            months_to_adoption: 7,
+            no_classroom_starts: Vec::new(),
+        };
+        // August: June is month 11; November: month 8; January: not month
+        // 6 (too soon) but month 18.
+        assert_eq!(adoption_in(&calendar, 8), Some(11));
+        assert_eq!(adoption_in(&calendar, 11), Some(8));
+        assert_eq!(adoption_in(&calendar, 1), Some(18));
+        let without = crate::rules::Calendar {
+            adoption_month: None,
+            ..calendar
+        };
+        assert_eq!(adoption_in(&without, 8), None);
+    }
 
     #[test]
     fn months_are_labelled_by_calendar_or_by_number() {
