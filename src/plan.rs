@@ -455,6 +455,9 @@ pub struct Blank<'r> {
     /// Where the answer is found.
     #[serde(skip)]
     pub source: Option<&'r str>,
+    /// The field as an index in the rule base's names.
+    #[serde(skip)]
+    pub(crate) name: usize,
 }
 
 /// A chosen change idea the plan does not select, and why.
