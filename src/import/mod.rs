@@ -18,6 +18,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod outcomes;
+
+pub use outcomes::{DistrictOutcomes, Outcomes};
+
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
@@ -58,6 +62,9 @@ pub struct Tables {
     pub elpi: HashMap<String, ElpiDistrict>,
     /// Each district's own counts, from a CALPADS LEA file.
     pub lea: Option<LeaCounts>,
+    /// The EL group's outcomes: reclassification, assistance, lowest
+    /// levels, Dashboard indicators.
+    pub outcomes: Outcomes,
 }
 
 /// Schools per district, directly funded charters left out.
@@ -681,12 +688,38 @@ fn district_from_row(
             ),
         );
     }
-    let locale_cell = cell("LocaleDistrict");
+    place_and_support(
+        &mut district,
+        [cell("LocaleDistrict"), cell("AssistStatus")],
+        &areas,
+        &mut note,
+    );
+    if let Some(elpi) = tables.elpi.get(&code) {
+        apply_elpi(&mut district, elpi, &mut note);
+    }
+    // The outcome files' assistance of later years replaces District Areas'.
+    outcomes::apply(&mut district, &code, &tables.outcomes, &mut notes);
+    let problems = district.validate();
+    if let Some(p) = problems.first() {
+        return Err(format!("{name}: {}: {}", p.path, p.message));
+    }
+    district.fill_defaults();
+    Ok((district, notes))
+}
+
+/// The district's locale and, from District Areas, its assistance, each
+/// with its source.
+fn place_and_support(
+    district: &mut District,
+    [locale_cell, assist_cell]: [&str; 2],
+    areas: &str,
+    note: &mut impl FnMut(&str, String),
+) {
     district.locale = locale(locale_cell);
     if district.locale.is_some() {
         note("locale", format!("{areas}: LocaleDistrict {locale_cell}"));
     }
-    district.accountability.assistance = assistance(cell("AssistStatus"));
+    district.accountability.assistance = assistance(assist_cell);
     if district.accountability.assistance.is_some() {
         // The Dashboard of a school year is released the December after it.
         district.accountability.assistance_year =
@@ -696,15 +729,6 @@ fn district_from_row(
             format!("{areas}: AssistStatus"),
         );
     }
-    if let Some(elpi) = tables.elpi.get(&code) {
-        apply_elpi(&mut district, elpi, &mut note);
-    }
-    let problems = district.validate();
-    if let Some(p) = problems.first() {
-        return Err(format!("{name}: {}: {}", p.path, p.message));
-    }
-    district.fill_defaults();
-    Ok((district, notes))
 }
 
 /// Enrollment, EL share and FRPM share from the district's LEA row;
@@ -777,13 +801,9 @@ fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMu
         .status
         .iter()
         .map(|(year, &status)| YearOutcomes {
-            year: year.clone(),
-            reclassification_rate: None,
             elpi_status: Some(status),
-            el_ela_dfs: None,
-            el_math_dfs: None,
-            el_chronic_absence: None,
-            el_graduation_rate: None,
+            elpi_takers: elpi.takers.get(year).and_then(|t| t.els).map(|n| n as u32),
+            ..YearOutcomes::empty(year)
         })
         .collect();
     if !district.history.is_empty() {
