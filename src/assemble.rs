@@ -65,7 +65,7 @@ pub fn assemble<'r>(
     );
     let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
-    let also_considered = also_considered(rules, evaluation, &schedule, limits);
+    let also_considered = also_considered(rules, evaluation, &schedule);
     let set_aside = set_aside(rules, district, &schedule);
     let stages = stages(
         rules,
@@ -148,12 +148,7 @@ fn also_considered<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
-    limits: Limits,
 ) -> Vec<AlsoConsidered<'r>> {
-    let selected = match limits.change_ideas {
-        Some(limit) => format!("the {limit} change ideas selected have a stronger claim"),
-        None => "the change ideas selected have a stronger claim".to_string(),
-    };
     let mut list: Vec<(u32, AlsoConsidered<'r>)> = rules
         .strategies
         .iter()
@@ -166,27 +161,24 @@ fn also_considered<'r>(
                 .copied()
                 .filter(|&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
                 .collect();
+            // What it would answer; the section's introduction says why the
+            // selected ones come first, so each line does not repeat it.
             // Written without `format!`: a plan has a dozen of these.
-            let mut why = String::with_capacity(96 + 48 * answers.len());
-            match answers.split_last() {
-                None => why.push_str("Not selected: "),
-                Some((last, rest)) => {
-                    why.push_str("It answers ");
-                    for (k, &f) in rest.iter().enumerate() {
-                        if k > 0 {
-                            why.push_str(", ");
-                        }
-                        quote(&mut why, &rules.findings[f].rule.title);
+            let mut why = String::with_capacity(48 * answers.len());
+            if let Some((last, rest)) = answers.split_last() {
+                why.push_str("It answers ");
+                for (k, &f) in rest.iter().enumerate() {
+                    if k > 0 {
+                        why.push_str(", ");
                     }
-                    if !rest.is_empty() {
-                        why.push_str(" and ");
-                    }
-                    quote(&mut why, &rules.findings[*last].rule.title);
-                    why.push_str("; ");
+                    quote(&mut why, &rules.findings[f].rule.title);
                 }
+                if !rest.is_empty() {
+                    why.push_str(" and ");
+                }
+                quote(&mut why, &rules.findings[*last].rule.title);
+                why.push('.');
             }
-            why.push_str(&selected);
-            why.push('.');
             let item = AlsoConsidered {
                 id: &s.rule.id,
                 title: &s.rule.title,

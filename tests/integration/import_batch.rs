@@ -298,6 +298,156 @@ fn a_bad_district_does_not_stop_the_batch() {
     );
 }
 
+/// The EL group's own outcomes from the four outcome layouts, on small
+/// hand-written tables: suppressed and blank cells, tiny groups, state and
+/// school (charter) rows that must not count, a bad assistance code.
+#[test]
+fn import_reads_the_el_groups_outcomes_with_their_years_and_group_sizes() {
+    use elplan::district::{Assistance, Indicator};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().to_string_lossy().to_string();
+    let output = elplan(&[
+        "import",
+        "fixtures/import/district_areas_sample.csv",
+        "--out-dir",
+        &out,
+        "--elpi",
+        "fixtures/import/elpi_2024_sample.csv",
+        "--reclass",
+        "fixtures/import/filesreclass19_sample.txt",
+        "--assistance",
+        "fixtures/import/assistance_sample.csv",
+        "--lowperf",
+        "fixtures/import/lowperf_sample.csv",
+        "--dashboard",
+        "fixtures/import/eladownload2024_sample.txt",
+        "--dashboard",
+        "fixtures/import/chronicdownload2024_sample.txt",
+    ])
+    .run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("assistance_sample.csv")
+            && stderr.contains("line 4")
+            && stderr.contains("`Z`"),
+        "a bad priority-area code names its file and line: {stderr}"
+    );
+    let load = |name: &str| {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).expect("read");
+        (elplan::District::load(&path).expect("load"), text)
+    };
+    let (bayview, text) = load("bayview-unified.ron");
+    let year = |y: &str| {
+        bayview
+            .history
+            .iter()
+            .find(|h| h.year == y)
+            .unwrap_or_else(|| panic!("{y} in {:?}", bayview.history))
+    };
+    // Reclassification: the school rows summed, the same year's ELs.
+    let reclass = year("2018-19");
+    assert_eq!((reclass.els, reclass.reclassified), (Some(2976), Some(272)));
+    assert_eq!(reclass.reclassification_rate, Some(0.0914));
+    assert_eq!(reclass.reclassification_estimate, Some(true));
+    // The Dashboard's lowest levels: the EL row only, not the SWD row nor
+    // the charter school's row.
+    assert_eq!(
+        year("2022-23").el_lowest,
+        Some(vec![Indicator::Ela, Indicator::Suspension])
+    );
+    // Dashboard downloads: the EL district row, with the students behind it.
+    let dashboard = year("2023-24");
+    assert_eq!(dashboard.el_ela_dfs, Some(-84.5));
+    assert_eq!(dashboard.el_ela_tested, Some(1260));
+    assert_eq!(dashboard.el_chronic_absence, Some(0.246));
+    assert_eq!(dashboard.el_chronic_enrolled, Some(2810));
+    assert!(
+        dashboard
+            .el_lowest
+            .as_ref()
+            .is_some_and(|l| l.contains(&Indicator::Ela)),
+        "a red colour is the lowest level: {:?}",
+        dashboard.el_lowest
+    );
+    // Assistance by year, and the groups behind it in the report year.
+    let assistance = &bayview.accountability.assistance_history;
+    let years: Vec<&str> = assistance.iter().map(|a| a.year.as_str()).collect();
+    assert_eq!(years, ["2019", "2023", "2024"]);
+    let latest = assistance.last().expect("2024");
+    assert_eq!(latest.el_priorities.as_deref(), Some(&[4, 5][..]));
+    assert_eq!(latest.ltel_priorities.as_deref(), Some(&[4, 5, 6][..]));
+    assert_eq!(
+        assistance[0].el_priorities, None,
+        "2019's groups are not in this file"
+    );
+    assert_eq!(
+        bayview.accountability.assistance,
+        Some(Assistance::Differentiated)
+    );
+    assert_eq!(
+        bayview.accountability.assistance_year.as_deref(),
+        Some("2024")
+    );
+    for source in [
+        "EL reclassification (school rows summed) 2018-19",
+        "an approximation",
+        "Low Performing LEAs by student group",
+        "differentiated assistance eligibility by student group 2024",
+        "ELA download 2024",
+    ] {
+        assert!(text.contains(source), "{source} named in the file:\n{text}");
+    }
+    // Valle, Rio: a tiny group's suppressed values stay unknown; not in the
+    // low-performance file, so no group was at the lowest level.
+    let (valle, _) = load("valle-rio-elementary.ron");
+    let of = |y: &str| valle.history.iter().find(|h| h.year == y);
+    assert_eq!(of("2018-19").and_then(|h| h.els), Some(12));
+    assert_eq!(
+        of("2022-23").and_then(|h| h.el_lowest.clone()),
+        Some(vec![])
+    );
+    assert_eq!(of("2023-24").and_then(|h| h.el_ela_dfs), None);
+    assert_eq!(of("2023-24").and_then(|h| h.el_chronic_absence), None);
+    let valle_assistance = valle
+        .accountability
+        .assistance_history
+        .last()
+        .expect("2024");
+    assert_eq!(valle_assistance.el_priorities.as_deref(), Some(&[][..]));
+    assert_eq!(valle.accountability.assistance, Some(Assistance::General));
+}
+
+/// A file whose year or indicator its name does not give is refused,
+/// naming the file.
+#[test]
+fn an_outcome_file_without_its_year_or_indicator_in_its_name_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (option, name) in [
+        ("--reclass", "reclass.txt"),
+        ("--dashboard", "download.txt"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, "cds,rtype\n").expect("write");
+        let output = elplan(&[
+            "import",
+            "fixtures/import/district_areas_sample.csv",
+            "--out-dir",
+            &dir.path().join("out").to_string_lossy(),
+            option,
+            &file.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{option}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(name) && stderr.contains("from its name"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
+}
+
 /// The public tables beside the project, read as `elplan import` reads them.
 fn california_tables(data: &Path) -> elplan::import::Tables {
     let mut tables = elplan::import::Tables {
@@ -466,6 +616,109 @@ fn all_944_california_districts_import_and_plan() {
         survey.findings_firing >= 15,
         "findings that fire somewhere: {}",
         survey.findings_firing
+    );
+}
+
+/// The EL group's outcome files beside the District Areas table
+/// (`../shared/data/ca`): assistance by student group, lowest levels and
+/// reclassification counts, each with its year; and what they decide over
+/// the 944 plans.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn california_outcome_files_import_with_their_years() {
+    use elplan::district::{Assistance, Indicator};
+    let data = Path::new(ROOT).join("../shared/data/ca");
+    let mut tables = california_tables(&data);
+    let outcomes = &mut tables.outcomes;
+    let mut failures = outcomes
+        .read_reclass(&data.join("reclass_2018-19_school.txt"))
+        .expect("reclass");
+    for year in ["2019", "2023", "2024"] {
+        let file = data.join(format!("assistance_by_group_{year}.csv"));
+        failures.extend(outcomes.read_assistance(&file).expect("assistance"));
+    }
+    failures.extend(
+        outcomes
+            .read_lowperf(&data.join("lowperf_groups_2023.csv"))
+            .expect("lowperf"),
+    );
+    assert!(failures.is_empty(), "{failures:?}");
+    let result =
+        elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
+    assert!(result.failures.is_empty(), "{:?}", result.failures);
+    let find = |id: &str| {
+        &result
+            .districts
+            .iter()
+            .find(|d| d.district.id == id)
+            .unwrap_or_else(|| panic!("{id} imported"))
+            .district
+    };
+    let la = find("los-angeles-unified");
+    let year = |d: &elplan::District, y: &str| {
+        d.accountability
+            .assistance_history
+            .iter()
+            .find(|a| a.year == y)
+            .cloned()
+            .unwrap_or_else(|| panic!("{y}"))
+    };
+    // In assistance in 2019 for other groups, in 2023 for its English learners.
+    let la_2019 = year(la, "2019");
+    assert_eq!(la_2019.status, Some(Assistance::Differentiated));
+    assert_eq!(la_2019.el_priorities.as_deref(), Some(&[][..]));
+    assert_eq!(year(la, "2023").el_priorities.as_deref(), Some(&[4, 5][..]));
+    assert_eq!(la.accountability.assistance_year.as_deref(), Some("2024"));
+    let reclass = la
+        .history
+        .iter()
+        .find(|h| h.year == "2018-19")
+        .expect("2018-19");
+    assert_eq!(
+        (reclass.reclassified, reclass.els),
+        (Some(32_647), Some(123_579))
+    );
+    assert_eq!(reclass.reclassification_estimate, Some(true));
+    let vineland = find("vineland-elementary");
+    let lowest = vineland
+        .history
+        .iter()
+        .find(|h| h.year == "2022-23")
+        .and_then(|h| h.el_lowest.clone())
+        .expect("2022-23 lowest levels");
+    assert!(lowest.contains(&Indicator::Ela), "{lowest:?}");
+    let districts: Vec<(PathBuf, elplan::District)> = result
+        .districts
+        .iter()
+        .map(|i| {
+            (
+                PathBuf::from(format!("{}.ron", i.district.id)),
+                i.district.clone(),
+            )
+        })
+        .collect();
+    let options = elplan::survey::SurveyOptions {
+        alike: 5,
+        date: Some("2026-08-01".to_string()),
+        reference: None,
+    };
+    let survey = elplan::survey::survey(session(), &districts, &options).expect("survey");
+    eprintln!("{}", survey.to_text());
+    // 15 findings fired somewhere with the District Areas, CALPADS and
+    // ELPI files alone; the outcome files decide six more.
+    assert!(
+        survey.findings_firing >= 21,
+        "findings that fire somewhere: {}",
+        survey.findings_firing
+    );
+    // 65.5 % of the findings were left pending without the outcome files.
+    assert!(
+        survey.mean_pending_share <= 0.54,
+        "mean pending share: {}",
+        survey.mean_pending_share
     );
 }
 
