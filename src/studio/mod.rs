@@ -8,11 +8,12 @@
 //!
 //! A local server is reachable by every page the user's browser opens, so
 //! `guard` refuses any request not addressed to this server by name
-//! (DNS rebinding) or sent from another site (CSRF), and [`Studio::resolve`]
-//! keeps every file read or written inside the folders given on the
-//! command line.
+//! (DNS rebinding) or sent from another site (CSRF), and `folders` keeps
+//! every file read or written inside the folders given on the command line,
+//! at the moment of writing.
 
 mod api;
+mod folders;
 mod form;
 
 use std::net::SocketAddr;
@@ -28,6 +29,7 @@ use axum::Router;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::session::Session;
+use folders::Folders;
 
 /// The largest request body the studio reads (a what-if is a few fields).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -35,9 +37,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// What the studio serves: one session, and the folders it may touch.
 pub struct Studio {
     session: Session,
-    /// The folders given on the command line (a file's folder for a file),
-    /// canonical.
-    roots: Vec<PathBuf>,
+    /// The folders given on the command line (a file's folder for a file).
+    folders: Folders,
     /// What was given: a folder (listed afresh each time, so a file saved
     /// as new appears) or one file, as shown.
     given: Vec<Given>,
@@ -79,9 +80,11 @@ impl Studio {
                 roots.push(root);
             }
         }
+        let folders = Folders::new(roots)
+            .map_err(|(root, e)| Diagnostic::new(&root, format!("cannot open the folder: {e}")))?;
         Ok(Studio {
             session,
-            roots,
+            folders,
             given,
             port,
         })
@@ -120,22 +123,7 @@ impl Studio {
     /// given; nothing else, however it is spelt (`..`, an absolute path, a
     /// link leading out).
     pub fn resolve(&self, shown: &str) -> Result<PathBuf, Refusal> {
-        let relative = Path::new(shown);
-        let plain = relative
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if shown.is_empty() || !plain {
-            return Err(Refusal::outside(shown));
-        }
-        for root in &self.roots {
-            let candidate = root.join(relative);
-            if let Ok(real) = std::fs::canonicalize(&candidate) {
-                if real.starts_with(root) && real.is_file() {
-                    return Ok(real);
-                }
-            }
-        }
-        Err(Refusal::outside(shown))
+        self.folders.resolve(shown)
     }
 
     /// The names this server answers to, as `Host` carries them.
@@ -161,6 +149,16 @@ impl Refusal {
         Refusal {
             status: StatusCode::FORBIDDEN,
             message: format!("`{shown}` is not a file in the folders this studio was started with"),
+        }
+    }
+
+    /// A write that would land outside the folders (through a link).
+    fn leads_out(shown: &str) -> Refusal {
+        Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: format!(
+                "`{shown}` leads outside the folders this studio was started with; nothing was written"
+            ),
         }
     }
 

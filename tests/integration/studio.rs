@@ -243,7 +243,7 @@ fn an_oversized_body_is_refused() {
 }
 
 /// The page's version of a file, as the page carries it for a save.
-fn version_of(studio: &Studio, file: &str) -> String {
+pub fn version_of(studio: &Studio, file: &str) -> String {
     let (_, page) = studio.request("GET", &format!("/district?file={file}"), &[], b"");
     let at = page.find("data-base=\"").expect("data-base") + "data-base=\"".len();
     page[at..at + 16].to_string()
