@@ -10,11 +10,13 @@
 //! `guard` refuses any request not addressed to this server by name
 //! (DNS rebinding) or sent from another site (CSRF), and `folders` keeps
 //! every file read or written inside the folders given on the command line,
-//! at the moment of writing.
+//! at the moment of writing. `server` bounds how long a client may take and
+//! how many connections are open.
 
 mod api;
 mod folders;
 mod form;
+mod server;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ use axum::Router;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::session::Session;
 use folders::Folders;
+pub use server::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS};
 
 /// The largest request body the studio reads (a what-if is a few fields).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -200,6 +203,9 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/scenario", post(api::scenario))
         .route("/api/save", post(api::save))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(|request, next| {
+            server::read_body(MAX_BODY_BYTES, request, next)
+        }))
         .layer(middleware::from_fn_with_state(studio.clone(), guard))
         .with_state(studio)
 }
@@ -261,11 +267,10 @@ fn check_request(studio: &Studio, method: &Method, headers: &HeaderMap) -> Resul
 
 /// Serves `studio` on `listener` until Ctrl-C.
 pub async fn serve(studio: Arc<Studio>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(studio))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    server::serve(router(studio), listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 /// The address the studio listens on by default: this machine only.

@@ -3,9 +3,12 @@
 //! through a link; of saves from one version of a page exactly one wins;
 //! a save touches only the changed values' bytes (inside lists too) and
 //! keeps comments, line endings and a byte-order mark; what elplan could
-//! not read back is never written.
+//! not read back is never written; idle connections cannot starve it.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -440,4 +443,144 @@ fn a_district_name_with_a_line_break_does_not_break_scenario_saves() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// Makes room for `wanted` open files in this process, raising the soft
+/// limit toward the hard one; why not, if it cannot.
+#[cfg(target_os = "linux")]
+fn room_for_files(wanted: u64) -> Result<(), String> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes only the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Err("the open-file limit cannot be read".to_string());
+    }
+    if limit.rlim_cur >= wanted {
+        return Ok(());
+    }
+    if limit.rlim_max < wanted {
+        return Err(format!(
+            "this process may hold at most {} open files (hard limit), under the {wanted} needed",
+            limit.rlim_max
+        ));
+    }
+    limit.rlim_cur = wanted;
+    // SAFETY: setrlimit reads only the struct it is given.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) } != 0 {
+        return Err("the open-file limit cannot be raised".to_string());
+    }
+    Ok(())
+}
+
+/// One GET on a connection of its own, with every wait bounded: the
+/// status, or why there is none.
+fn timed_get(host: &str, path: &str) -> Result<u16, String> {
+    let address = host.parse().map_err(|e| format!("{host}: {e}"))?;
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))
+        .map_err(|e| format!("connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("send: {e}"))?;
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .map_err(|e| format!("read: {e}"))?;
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status in {answer:?}"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+#[cfg_attr(
+    not(many_files),
+    ignore = "needs a hard limit of at least 1,300 open files (`ulimit -Hn`)"
+)]
+fn eleven_hundred_idle_connections_do_not_starve_the_studio() {
+    const IDLE: usize = 1_100;
+    room_for_files(IDLE as u64 + 200).unwrap_or_else(|why| panic!("{why}"));
+    // The studio may hold 1,024 descriptors, as the did.
+    let studio = Studio::start_with_files(Some(1024));
+    let address = studio.host.parse().expect("address");
+    let mut idle = Vec::with_capacity(IDLE);
+    for _ in 0..IDLE {
+        let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_secs(5)) else {
+            continue;
+        };
+        // Half a request head, never finished.
+        let _ = stream.write_all(format!("GET / HTTP/1.1\r\nHost: {}\r\n", studio.host).as_bytes());
+        idle.push(stream);
+    }
+    assert!(idle.len() > 1_000, "only {} connections opened", idle.len());
+    let asked = Instant::now();
+    let status = timed_get(&studio.host, "/assets/studio.css");
+    let took = asked.elapsed();
+    eprintln!(
+        "answered in {took:?} behind {} idle connections",
+        idle.len()
+    );
+    assert_eq!(status, Ok(200), "after {took:?}");
+    assert!(
+        took < Duration::from_secs(1),
+        "answered after {took:?} behind {} idle connections",
+        idle.len()
+    );
+    drop(idle);
+    assert_eq!(timed_get(&studio.host, "/assets/studio.css"), Ok(200));
+}
+
+#[test]
+fn a_half_sent_request_is_closed_after_its_timeout() {
+    let studio = Studio::start();
+    let bound =
+        elplan::studio::HEADER_TIMEOUT.max(elplan::studio::BODY_TIMEOUT) + Duration::from_secs(5);
+    let origin = format!("http://{}", studio.host);
+    // Half a head; a whole head with half a body.
+    let partial = [
+        format!("GET / HTTP/1.1\r\nHost: {}\r\n", studio.host),
+        format!(
+            "POST /api/plan HTTP/1.1\r\nHost: {}\r\nOrigin: {origin}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"file\": ",
+            studio.host
+        ),
+    ];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = partial
+            .iter()
+            .map(|sent| {
+                let host = &studio.host;
+                scope.spawn(move || {
+                    let mut stream = TcpStream::connect(host).expect("connect");
+                    stream.set_read_timeout(Some(bound)).expect("timeout");
+                    stream.write_all(sent.as_bytes()).expect("send");
+                    let started = Instant::now();
+                    let mut answer = Vec::new();
+                    let read = stream.read_to_end(&mut answer);
+                    (
+                        read.is_ok(),
+                        started.elapsed(),
+                        String::from_utf8_lossy(&answer).into_owned(),
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().expect("a client"))
+            .collect();
+        for (closed, took, answer) in &results {
+            assert!(*closed, "not closed within {bound:?}: {answer:?}");
+            assert!(*took < bound, "{took:?}");
+        }
+        // The stalled body is told why.
+        assert!(results[1].2.starts_with("HTTP/1.1 408"), "{}", results[1].2);
+    });
 }
