@@ -25,7 +25,8 @@
 //! The pieces, in the order data flows through them:
 //! - [`district`]: the district file, its loading and validation;
 //!   [`overrides`] and [`scenario`]: changes made before planning;
-//!   [`ron_edit`]: changes written into a district file's own text;
+//!   [`ron_edit`]: changes written into a district file's own text (found
+//!   in it by [`ron_text`]);
 //! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
 //!   validated, compiled and resolved once (with its dependency graph);
 //! - [`session`]: one rule base and one template environment, the one way
@@ -70,6 +71,7 @@ pub mod pdf;
 pub mod plan;
 pub mod render;
 pub mod ron_edit;
+pub mod ron_text;
 mod rule_compile;
 pub mod rule_files;
 mod rule_resolve;

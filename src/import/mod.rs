@@ -25,6 +25,7 @@ pub use outcomes::{DistrictOutcomes, Outcomes};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
+use crate::ron_text::comment_text;
 
 /// The District Areas columns an import needs.
 const COLUMNS: [&str; 10] = [
@@ -854,32 +855,15 @@ fn thousands(count: f64) -> String {
 /// A district file for people: a comment saying where it came from, then
 /// the fields, `Some` left implicit.
 pub fn to_ron(imported: &Imported, source: &Path) -> String {
-    let config = ron::ser::PrettyConfig::new()
-        .indentor("    ".to_string())
-        .struct_names(false)
-        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let mut district = imported.district.clone();
-    // Defaults the loader fills in again are left out of the file.
-    if district.grades == district.kind.default_grades() {
-        district.grades = None;
-    }
-    if district.resources.horizon_years == Some(crate::district::DEFAULT_HORIZON_YEARS) {
-        district.resources.horizon_years = None;
-    }
-    // Serializing a district cannot fail: it has no maps with non-string keys.
-    let body = ron::ser::to_string_pretty(&district, config).unwrap_or_default();
-    // Nested sections are bare tuples, as people write them; the file is a `District(…)`.
-    let body = match body.find("\n(") {
-        Some(at) => format!("{}\nDistrict({}", &body[..at], &body[at + 2..]),
-        None => body,
-    };
+    let body = crate::ron_edit::district_text(&imported.district);
     let file = source.file_name().map_or_else(
         || source.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
     );
     format!(
-        "// Imported by elplan from {file}, line {}. Fields left out are unknown.\n\
+        "// Imported by elplan from {}, line {}. Fields left out are unknown.\n\
          // Beside each value: where it comes from. Estimates say so.\n{}\n",
+        comment_text(&file),
         imported.line,
         annotate(&body, &imported.notes)
     )
@@ -908,7 +892,7 @@ fn annotate(body: &str, notes: &Notes) -> String {
             path.push(key);
             if let Some(note) = notes.get(&path.join(".")) {
                 out.push_str("  // ");
-                out.push_str(note);
+                out.push_str(&comment_text(note));
             }
         }
         out.push('\n');

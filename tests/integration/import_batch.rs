@@ -842,3 +842,51 @@ fn thousands_of_bad_rows_are_reported_by_the_first_and_a_count() {
     assert!(text.contains("5000 rows could not be imported"));
     assert!(text.lines().count() < 300, "{} lines", text.lines().count());
 }
+
+/// Text from a table (a cell, the table's file name) goes into the
+/// comments beside the values: a line break or a direction mark in it stays
+/// inside its comment, and the file reads back (issue 22, 17).
+#[test]
+fn a_line_break_in_a_table_name_or_cell_stays_inside_an_imported_comment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table =
+        std::fs::read_to_string(Path::new(ROOT).join("fixtures/import/district_areas_sample.csv"))
+            .expect("sample")
+            .replace(
+                "\"21 - Suburban, Large\"",
+                "\"21 - Suburban,\nLarge\u{202e}\"",
+            );
+    let csv = dir.path().join("district areas\n2018-19.csv");
+    std::fs::write(&csv, table).expect("write");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("folder");
+    elplan(&[
+        "import",
+        &csv.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    let path = out.join("bayview-unified.ron");
+    let text = std::fs::read_to_string(&path).expect("imported");
+    let district = elplan::District::load(&path).unwrap_or_else(|d| panic!("{d}\n{text}"));
+    assert_eq!(district.locale, Some(elplan::district::Locale::Suburb));
+    assert!(
+        text.starts_with("// Imported by elplan from district areas 2018-19.csv, line"),
+        "{text}"
+    );
+    let locale = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("locale:"))
+        .expect("locale");
+    assert!(
+        locale.ends_with("LocaleDistrict 21 - Suburban, Large "),
+        "{locale:?}"
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\n' && elplan::ron_text::is_control_or_bidi(c)),
+        "{text:?}"
+    );
+}

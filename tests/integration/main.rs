@@ -18,5 +18,6 @@ mod regressions;
 mod structure;
 mod studio;
 mod studio_browser;
+mod studio_hostile;
 mod support;
 mod word;
