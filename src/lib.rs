@@ -35,6 +35,9 @@
 //!   [`graph_export`]: a rule base's health and shape; [`import`] and
 //!   [`batch`]: a whole state; [`studio`]: all of it as a local page
 //!   (`elplan serve`);
+//! - [`expectations`], [`rule_test`] and [`coverage`]: what a rule base's
+//!   plans must decide, checked (`elplan test`); [`outline`]: a plan's
+//!   decisions without its words;
 //! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
 //!   positions, reading files, writing them atomically, and the limits on
 //!   every input.
@@ -52,10 +55,12 @@ pub mod check;
 pub mod compare;
 mod condition;
 mod context;
+pub mod coverage;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;
 mod engine;
+pub mod expectations;
 pub mod explain;
 mod figures;
 mod goals;
@@ -64,15 +69,18 @@ pub mod graph_export;
 mod helpers;
 pub mod import;
 pub mod limits;
+pub mod outline;
 pub mod output;
 pub mod overrides;
 pub mod pdf;
 pub mod plan;
 pub mod render;
 pub mod ron_edit;
+mod ron_positions;
 mod rule_compile;
 pub mod rule_files;
 mod rule_resolve;
+pub mod rule_test;
 mod rule_validate;
 pub mod rulebase;
 pub mod rules;

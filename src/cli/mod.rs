@@ -21,6 +21,7 @@ mod plan;
 mod serve;
 mod survey;
 mod sweep;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -70,6 +71,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the rule base's dependency graph
     Graph(graph::GraphArgs),
+    /// Run expectation files (*.expect.ron) against a rule base: what its plans must decide
+    Test(test::TestArgs),
     /// Plan many districts at once and write one plan each plus summary.csv
     Batch(batch::BatchArgs),
     /// How the plans of many districts vary: strategy sets, findings, pending data, alike plans
@@ -95,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::run(&sources, args),
         Command::Check(args) => check::run(&sources, args),
         Command::Graph(args) => graph::run(&sources, args),
+        Command::Test(args) => test::run(&sources, args),
         Command::Batch(args) => batch::run(&sources, args),
         Command::Survey(args) => survey::run(&sources, args),
         Command::Import(args) => import::run(args),
