@@ -443,6 +443,9 @@ impl Reader<'_> {
                 name: name.trim_end_matches(".ron").to_string(),
                 file,
             }),
+            // A folder that is not there has been reported: its districts
+            // are not reported one by one.
+            None if folders.iter().any(|f| !f.is_dir()) => None,
             None => {
                 let known = districts_in(folders);
                 let shown: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
@@ -493,7 +496,7 @@ impl Reader<'_> {
         let every = names.is_empty();
         let districts: Vec<DistrictRef> = if every {
             let all = districts_in(folders);
-            if all.is_empty() {
+            if all.is_empty() && folders.iter().all(|f| f.is_dir()) {
                 self.problem(
                     node,
                     "EveryDistrict: the district folders hold no district file".into(),

@@ -37,7 +37,8 @@
 //!   (`elplan serve`);
 //! - [`expectations`], [`rule_test`] and [`coverage`]: what a rule base's
 //!   plans must decide, checked (`elplan test`); [`outline`]: a plan's
-//!   decisions without its words;
+//!   decisions without its words; [`impact`]: what a rule change does to
+//!   the plans of many districts (`elplan impact`);
 //! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
 //!   positions, reading files, writing them atomically, and the limits on
 //!   every input.
@@ -67,6 +68,7 @@ mod goals;
 mod graph;
 pub mod graph_export;
 mod helpers;
+pub mod impact;
 pub mod import;
 pub mod limits;
 pub mod outline;

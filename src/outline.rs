@@ -182,6 +182,10 @@ impl Outline {
         write_list(&mut out, 1, "pending", ids(&self.pending));
         let _ = writeln!(out, "    stages: [");
         for stage in &self.stages {
+            if stage.strategies.is_empty() {
+                let _ = writeln!(out, "        (id: {}, strategies: []),", text(&stage.id));
+                continue;
+            }
             let _ = writeln!(out, "        (id: {}, strategies: [", text(&stage.id));
             for s in &stage.strategies {
                 let _ = writeln!(
