@@ -327,7 +327,7 @@ mod tests {
         let source = "ab\nçd: x";
         assert_eq!(line_column(source, source.find('x').expect("x")), (2, 5));
         assert_eq!(line_column(source, 0), (1, 1));
-        assert_eq!(line_column(source, 999), (2, 8));
+        assert_eq!(line_column(source, 999), (2, 6));
     }
 
     #[test]

@@ -38,9 +38,6 @@ pub const SUFFIX: &str = ".expect.ron";
 /// `snapshots/` beside the expectation file.
 pub const SNAPSHOT_SUFFIX: &str = ".outline.ron";
 
-/// Largest expectation file elplan reads.
-const MAX_BYTES: usize = crate::limits::MAX_SCENARIO_BYTES * 4;
-
 /// The file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Expectations")]
@@ -546,7 +543,7 @@ impl ExpectationFile {
     /// Reads `path` and checks every name in it against `rules` and the
     /// district folders it gives.
     pub fn load(path: &Path, rules: &RuleBase) -> Result<ExpectationFile, Diagnostics> {
-        let source = crate::source::read_text(path, MAX_BYTES)?;
+        let source = crate::source::read_text(path, crate::limits::MAX_EXPECTATION_BYTES)?;
         let written: Written = crate::source::parse_ron(path, &source)?;
         let tree = locate(&source);
         let here = path.parent().unwrap_or(Path::new("."));

@@ -477,30 +477,69 @@ fn point(point: &Option<GoalPoint>) -> String {
     }
 }
 
+/// A strategy scheduled in both plans: where, when and why, before and
+/// after.
+struct Rescheduled<'a> {
+    stage: (&'a str, &'a str),
+    months: ((u32, u32), (u32, u32)),
+    reason: (Reason, Reason),
+}
+
+impl Rescheduled<'_> {
+    /// What changed: stage, months, reason, each as `from{arrow}to`.
+    fn shifts(&self, arrow: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let (s1, s2) = self.stage;
+        if s1 != s2 {
+            out.push(format!("{s1}{arrow}{s2}"));
+        }
+        let ((a1, b1), (a2, b2)) = self.months;
+        if (a1, b1) != (a2, b2) {
+            out.push(format!("{}{arrow}{}", months(a1, b1), months(a2, b2)));
+        }
+        let (r1, r2) = self.reason;
+        if r1 != r2 {
+            out.push(format!("{}{arrow}{}", r1.as_str(), r2.as_str()));
+        }
+        out
+    }
+}
+
 impl Difference {
+    /// Where, when and why a strategy scheduled in both plans is
+    /// scheduled; `None` for anything else.
+    fn rescheduled(&self) -> Option<Rescheduled<'_>> {
+        match (&self.before, &self.after) {
+            (
+                State::Scheduled {
+                    stage: s1,
+                    start_month: a1,
+                    end_month: b1,
+                    reason: r1,
+                },
+                State::Scheduled {
+                    stage: s2,
+                    start_month: a2,
+                    end_month: b2,
+                    reason: r2,
+                },
+            ) => Some(Rescheduled {
+                stage: (s1, s2),
+                months: ((*a1, *b1), (*a2, *b2)),
+                reason: (*r1, *r2),
+            }),
+            _ => None,
+        }
+    }
+
     /// How it moved, as `elplan impact` counts it.
     pub fn movements(&self) -> Vec<Movement> {
-        if let (
-            State::Scheduled {
-                stage: s1,
-                start_month: a1,
-                end_month: b1,
-                reason: r1,
-            },
-            State::Scheduled {
-                stage: s2,
-                start_month: a2,
-                end_month: b2,
-                reason: r2,
-            },
-        ) = (&self.before, &self.after)
-        {
-            return vec![if s1 != s2 {
+        if let Some(r) = self.rescheduled() {
+            return vec![if r.stage.0 != r.stage.1 {
                 Movement::MovedStage
-            } else if (a1, b1) != (a2, b2) {
+            } else if r.months.0 != r.months.1 {
                 Movement::MovedMonths
             } else {
-                debug_assert_ne!(r1, r2);
                 Movement::OtherReason
             }];
         }
@@ -523,10 +562,10 @@ impl Difference {
     /// `goal id`, `checklist id: confirm->met`.
     pub fn tokens(&self) -> Vec<String> {
         let id = &self.id;
+        if let Some(r) = self.rescheduled() {
+            return vec![format!("{id}: {}", r.shifts("->").join(", "))];
+        }
         match (&self.before, &self.after) {
-            (State::Scheduled { .. }, State::Scheduled { .. }) => {
-                vec![format!("{id}: {}", self.shifts("->").join(", "))]
-            }
             (_, State::Goal { .. }) | (State::Goal { .. }, _) => vec![format!("goal {id}")],
             (State::Row { status: a }, State::Row { status: b }) => {
                 vec![format!("checklist {id}: {}->{}", a.as_str(), b.as_str())]
@@ -547,47 +586,15 @@ impl Difference {
         }
     }
 
-    /// What changed between two schedulings of a strategy: stage, months,
-    /// reason, each as `from{arrow}to`.
-    fn shifts(&self, arrow: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        if let (
-            State::Scheduled {
-                stage: s1,
-                start_month: a1,
-                end_month: b1,
-                reason: r1,
-            },
-            State::Scheduled {
-                stage: s2,
-                start_month: a2,
-                end_month: b2,
-                reason: r2,
-            },
-        ) = (&self.before, &self.after)
-        {
-            if s1 != s2 {
-                out.push(format!("{s1}{arrow}{s2}"));
-            }
-            if (a1, b1) != (a2, b2) {
-                out.push(format!("{}{arrow}{}", months(*a1, *b1), months(*a2, *b2)));
-            }
-            if r1 != r2 {
-                out.push(format!("{}{arrow}{}", r1.as_str(), r2.as_str()));
-            }
-        }
-        out
-    }
-
     /// The difference in lines for people, worded as `elplan diff` words
     /// a change and marked as [`crate::compare::MARKS`] says; `title` names
     /// a rule, goal or row by its id.
     pub fn lines(&self, title: &dyn Fn(Kind, &str) -> String) -> Vec<String> {
         let name = title(self.kind, &self.id);
+        if let Some(r) = self.rescheduled() {
+            return vec![format!("~ {name}: {}", r.shifts(" to ").join(", "))];
+        }
         match (&self.before, &self.after) {
-            (State::Scheduled { .. }, State::Scheduled { .. }) => {
-                vec![format!("~ {name}: {}", self.shifts(" to ").join(", "))]
-            }
             (
                 State::Goal { baseline, target },
                 State::Goal {

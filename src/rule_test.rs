@@ -240,7 +240,7 @@ fn compare_snapshot(
 ) -> Result<Snapshot, Diagnostics> {
     let outline = Outline::of(plan);
     let kept: Option<Outline> = if file.exists() {
-        let text = crate::source::read_text(file, crate::limits::MAX_DISTRICT_BYTES)?;
+        let text = crate::source::read_text(file, crate::limits::MAX_EXPECTATION_BYTES)?;
         match crate::source::parse_ron(file, &text) {
             Ok(kept) => Some(kept),
             Err(_) if options.update => None,
