@@ -213,6 +213,29 @@ fn listed(ids: &[&str]) -> String {
     }
 }
 
+/// `measure: N of M; missing: ids`, where the ids are those of the rules
+/// `left_out` picks and N the others.
+fn count_line(
+    out: &mut String,
+    rules: &[RuleCoverage],
+    measure: &str,
+    missing: &str,
+    left_out: impl Fn(&RuleCoverage) -> bool,
+) {
+    let ids: Vec<&str> = rules
+        .iter()
+        .filter(|r| left_out(r))
+        .map(|r| r.id.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {measure}: {} of {}; {missing}: {}",
+        rules.len() - ids.len(),
+        rules.len(),
+        listed(&ids)
+    );
+}
+
 impl Coverage {
     /// The coverage for people: a line a measure, then the branches that
     /// never held and those that never failed.
@@ -227,30 +250,12 @@ impl Coverage {
             ("findings", &self.findings, "fired"),
             ("strategies", &self.strategies, "chosen"),
         ] {
-            let not_named: Vec<&str> = rules
-                .iter()
-                .filter(|r| !r.named)
-                .map(|r| r.id.as_str())
-                .collect();
-            let never: Vec<&str> = rules
-                .iter()
-                .filter(|r| r.held == 0)
-                .map(|r| r.id.as_str())
-                .collect();
-            let _ = writeln!(
-                out,
-                "  {what} named by an expectation: {} of {}; not named: {}",
-                rules.len() - not_named.len(),
-                rules.len(),
-                listed(&not_named)
-            );
-            let _ = writeln!(
-                out,
-                "  {what} {verb} in some district: {} of {}; never {verb}: {}",
-                rules.len() - never.len(),
-                rules.len(),
-                listed(&never)
-            );
+            let named = format!("{what} named by an expectation");
+            count_line(&mut out, rules, &named, "not named", |r| !r.named);
+            let held = format!("{what} {verb} in some district");
+            count_line(&mut out, rules, &held, &format!("never {verb}"), |r| {
+                r.held == 0
+            });
         }
         let total = self.branches.len();
         let held = self.branches.iter().filter(|b| b.held > 0).count();
