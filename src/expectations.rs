@@ -187,17 +187,14 @@ pub struct WrittenExpectation {
     pub at: Position,
 }
 
-/// Finds the expectation files among `inputs`: files as given, folders
-/// searched for `*.expect.ron`, sorted. None is an error.
-pub fn find(input: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The expectation files `input` stands for: itself when it is a file, or
+/// every `*.expect.ron` in the folder and below it, sorted. A folder
+/// without any is an error.
+pub fn find(input: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     if !input.is_dir() {
         return Ok(vec![input.to_path_buf()]);
     }
-    let (files, _) = crate::batch::district_files(&[input.to_path_buf()]).map_err(|d| {
-        d.0.into_iter()
-            .next()
-            .unwrap_or_else(|| Diagnostic::new(input, ""))
-    })?;
+    let (files, _) = crate::batch::district_files(&[input.to_path_buf()])?;
     // `elplan test` in the current folder shows `a.expect.ron`, not `./a.expect.ron`.
     let found: Vec<PathBuf> = files
         .into_iter()
@@ -209,7 +206,8 @@ pub fn find(input: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             input,
             format!("no expectation files (*{SUFFIX}) in this folder or below it"),
         )
-        .with_hint("see README.md, \"Keeping a rule base\", for the file's shape"));
+        .with_hint("see README.md, \"Keeping a rule base\", for the file's shape")
+        .into());
     }
     Ok(found)
 }
@@ -220,7 +218,7 @@ fn is_expectation(path: &Path) -> bool {
 
 /// Whether a `.ron` file is a district file rather than an expectation
 /// file or an expected-plan snapshot.
-pub fn is_district_file(path: &Path) -> bool {
+fn is_district_file(path: &Path) -> bool {
     let name = path.to_string_lossy();
     !name.ends_with(SUFFIX) && !name.ends_with(SNAPSHOT_SUFFIX)
 }

@@ -43,7 +43,7 @@ pub fn run(sources: &Sources, args: &TestArgs) -> anyhow::Result<Status> {
         sources.rules = Some(args.path.clone());
     }
     let session = Session::load(&sources)?;
-    let paths = elplan::expectations::find(&args.path).map_err(Diagnostics::from)?;
+    let paths = elplan::expectations::find(&args.path)?;
     let mut files = Vec::with_capacity(paths.len());
     let mut problems = Vec::new();
     for path in &paths {
