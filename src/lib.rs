@@ -36,6 +36,10 @@
 //!   [`graph_export`]: a rule base's health and shape; [`import`] and
 //!   [`batch`]: a whole state; [`studio`]: all of it as a local page
 //!   (`elplan serve`);
+//! - [`expectations`], [`rule_test`] and [`coverage`]: what a rule base's
+//!   plans must decide, checked (`elplan test`); [`outline`]: a plan's
+//!   decisions without its words; [`impact`]: what a rule change does to
+//!   the plans of many districts (`elplan impact`);
 //! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
 //!   positions, reading files, writing them atomically, and the limits on
 //!   every input.
@@ -53,28 +57,34 @@ pub mod check;
 pub mod compare;
 mod condition;
 mod context;
+pub mod coverage;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;
 mod engine;
+pub mod expectations;
 pub mod explain;
 mod figures;
 mod goals;
 mod graph;
 pub mod graph_export;
 mod helpers;
+pub mod impact;
 pub mod import;
 pub mod limits;
+pub mod outline;
 pub mod output;
 pub mod overrides;
 pub mod pdf;
 pub mod plan;
 pub mod render;
 pub mod ron_edit;
+mod ron_positions;
 pub mod ron_text;
 mod rule_compile;
 pub mod rule_files;
 mod rule_resolve;
+pub mod rule_test;
 mod rule_validate;
 pub mod rulebase;
 pub mod rules;

@@ -470,15 +470,9 @@ fn california_tables(data: &Path) -> elplan::import::Tables {
     tables
 }
 
-/// The real CDE data of 944 California districts (`../shared/data/ca`):
-/// every row imports with every public fact, every district plans, and
-/// the plans differ from district to district.
-#[test]
-#[cfg_attr(
-    not(ca_data),
-    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
-)]
-fn all_944_california_districts_import_and_plan() {
+/// The district files `elplan import` writes from the CDE data in
+/// `../shared/data/ca`: (file name, text), every row imported.
+pub(crate) fn california_district_files() -> Vec<(PathBuf, String)> {
     let data = Path::new(ROOT).join("../shared/data/ca");
     assert!(
         data.join("district_areas_2018-19.csv").exists(),
@@ -488,12 +482,30 @@ fn all_944_california_districts_import_and_plan() {
     let result =
         elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
     assert!(result.failures.is_empty(), "{:?}", result.failures);
-    assert_eq!(result.districts.len(), 944);
+    result
+        .districts
+        .iter()
+        .map(|imported| {
+            let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
+            (PathBuf::from(format!("{}.ron", imported.district.id)), text)
+        })
+        .collect()
+}
+
+/// The real CDE data of 944 California districts (`../shared/data/ca`):
+/// every row imports with every public fact, every district plans, and
+/// the plans differ from district to district.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn all_944_california_districts_import_and_plan() {
+    let files = california_district_files();
+    assert_eq!(files.len(), 944);
     let mut districts = Vec::new();
     let mut with_history = 0;
-    for imported in &result.districts {
-        let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
-        let path = PathBuf::from(format!("{}.ron", imported.district.id));
+    for (path, text) in files {
         let district = elplan::District::parse(&path, &text).expect("an imported file loads");
         with_history += usize::from(!district.history.is_empty());
         districts.push((path, district));

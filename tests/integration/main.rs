@@ -13,6 +13,7 @@ mod files;
 mod hostile;
 mod html;
 mod import_batch;
+mod maintainer;
 mod plans;
 mod regressions;
 mod structure;
