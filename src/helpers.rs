@@ -35,6 +35,41 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("mermaid", mermaid);
     env.add_filter("md", md);
     env.add_filter("first_sentence", first_sentence);
+    env.add_function("state_for", state_for);
+}
+
+/// `state_for(state_series.elpi_status, "2022-23")`: of a reference's
+/// entries (oldest first, as `state_series` gives them), the one a district
+/// value of that school year is compared with, as [`pick_year`] chooses it;
+/// undefined when there is none, or when the only one is of a later year
+/// (a table of years shows no comparison then).
+fn state_for(entries: Value, year: &str) -> Result<Value, Error> {
+    let mut series: Vec<SeriesEntry> = Vec::new();
+    let mut values = Vec::new();
+    for entry in entries.try_iter()? {
+        let year_text = entry.get_attr("year")?;
+        let Some(text) = year_text.as_str() else {
+            continue;
+        };
+        let unusual = entry.get_attr("only_its_year")?.is_true();
+        series.push((
+            year_key(text).unwrap_or(i32::MIN),
+            0.0,
+            text.to_string(),
+            unusual,
+        ));
+        values.push(entry);
+    }
+    let key = year_key(year);
+    let picked = pick_year(&series, year)
+        .filter(|chosen| key.is_none_or(|k| chosen.0 <= k))
+        .and_then(|chosen| {
+            series
+                .iter()
+                .position(|e| std::ptr::eq(e, chosen))
+                .map(|i| values[i].clone())
+        });
+    Ok(picked.unwrap_or(Value::UNDEFINED))
 }
 
 /// The first sentence of a text: up to the first `.`, `!` or `?` that

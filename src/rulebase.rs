@@ -519,6 +519,9 @@ impl RuleBase {
 #[derive(serde::Serialize)]
 struct TemplateValues<'a> {
     state: BTreeMap<&'a str, &'a Reference>,
+    /// Every entry of each reference, oldest first: `state_for` picks the
+    /// one a district year is compared with.
+    state_series: BTreeMap<&'a str, Vec<&'a Reference>>,
     areas: BTreeMap<&'a str, &'a Area>,
     /// Area ids in the order of `areas.ron`.
     area_ids: Vec<&'a str>,
@@ -555,6 +558,16 @@ fn template_values(rules: &crate::rule_validate::Validated) -> Value {
     Value::from(minijinja::value::Serde(TemplateValues {
         // A series' latest entry: references come oldest first within an id.
         state: latest_references(&rules.references),
+        state_series: {
+            let mut series: BTreeMap<&str, Vec<&Reference>> = BTreeMap::new();
+            for r in &rules.references {
+                series.entry(r.id.as_str()).or_default().push(r);
+            }
+            for entries in series.values_mut() {
+                entries.sort_by_key(|r| crate::helpers::year_key(&r.year).unwrap_or(i32::MIN));
+            }
+            series
+        },
         areas: rules.areas.iter().map(|a| (a.id.as_str(), a)).collect(),
         area_ids: rules.areas.iter().map(|a| a.id.as_str()).collect(),
         titles: rules
