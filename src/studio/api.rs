@@ -235,7 +235,7 @@ fn failed(d: &crate::diagnostic::Diagnostic) -> Response {
 
 /// The list of district files.
 pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
-    let listed = studio.files();
+    let (listed, scenarios) = studio.files();
     if let [only] = listed.as_slice() {
         let query = form_urlencoded(only);
         return Redirect::to(&format!("/district?file={query}")).into_response();
@@ -261,7 +261,7 @@ pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
     match renderer.render_named(
         "studio.html",
         "elplan serve",
-        context! { files => Serde(&files), ..rules.template_values.clone() },
+        context! { files => Serde(&files), scenarios_skipped => scenarios.len(), ..rules.template_values.clone() },
     ) {
         Ok(html) => Html(html).into_response(),
         Err(d) => failed(&d),
