@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::folders::Write;
-use super::{form, said, Refusal, Studio};
+use super::{form, said, why, Refusal, Studio};
 use crate::compare::{compare, input_changes, PlanDiff};
 use crate::diagnostic::Diagnostics;
 use crate::district::District;
@@ -355,6 +355,16 @@ fn plan_fragment(
             marks.insert(p.id.as_str(), "moved");
         }
     }
+    // What the last change did, in the page's words: shares as percentages.
+    let diff = diff.map(|diff| {
+        let mut shown = diff.clone();
+        for input in &mut shown.inputs {
+            input.before = form::shown_value(&input.path, &input.before);
+            input.after = form::shown_value(&input.path, &input.after);
+        }
+        shown
+    });
+    let diff = diff.as_ref();
     studio.session.renderer().render_named(
         "studio-plan.html",
         "elplan serve",
@@ -414,10 +424,30 @@ pub async fn explain(
         .renderer()
         .render_explanation(session.rules(), &x)
         .map_err(|d| Refusal::broken(&d))?;
-    Ok(
-        Json(json!({ "ok": true, "id": x.id, "title": x.title, "status": x.status, "text": text }))
-            .into_response(),
-    )
+    // The rule as written, for "Show the rule": the text's appendix.
+    let rule = text
+        .split_once("Appendix: the rule as written\n")
+        .map_or("", |(_, rule)| rule)
+        .to_string();
+    let mut plain = x.clone();
+    plain.because = plain
+        .because
+        .into_iter()
+        .map(|t| why::in_percent(session.rules(), t))
+        .collect();
+    let html = session
+        .renderer()
+        .render_named(
+            "studio-why.html",
+            "elplan serve",
+            context! { explanation => Serde(&plain), ..session.rules().template_values.clone() },
+        )
+        .map_err(|d| Refusal::broken(&d))?;
+    Ok(Json(json!({
+        "ok": true, "id": x.id, "title": x.title, "status": x.status,
+        "html": html, "rule": rule, "text": text,
+    }))
+    .into_response())
 }
 
 /// One point of a sweep's chart.

@@ -17,6 +17,7 @@ mod api;
 mod folders;
 mod form;
 mod server;
+mod why;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
