@@ -54,6 +54,7 @@
       }
       return "[" + rows.join(", ") + "]";
     }
+    if (kind === "decisions") return decisionsValue(field);
     const input = field.querySelector("select, input");
     const text = input.value.trim();
     if (kind === "yesno" || kind === "choice") return text;
@@ -61,6 +62,33 @@
     if (kind === "text") return JSON.stringify(text);
     if (kind === "fraction") return fractionOf(text) ?? text;
     return text;
+  }
+
+  // The team's decisions as the district file writes them: a strategy or
+  // finding with nothing decided is left out.
+  function decisionsValue(field) {
+    const text = (row, css) => row.querySelector(css).value.trim();
+    const strategies = [];
+    for (const row of field.querySelectorAll(".decision:not(.finding)")) {
+      const parts = [];
+      if (text(row, ".d-keep") === "false") parts.push("keep: false");
+      if (text(row, ".d-reason")) parts.push(`reason: ${JSON.stringify(text(row, ".d-reason"))}`);
+      const owners = text(row, ".d-owners").split(";").map((o) => o.trim()).filter(Boolean);
+      if (owners.length) parts.push(`owners: [${owners.map((o) => JSON.stringify(o)).join(", ")}]`);
+      if (text(row, ".d-start")) parts.push(`start_month: ${text(row, ".d-start")}`);
+      if (row.dataset.end) parts.push(`end_month: ${row.dataset.end}`);
+      if (text(row, ".d-notes")) parts.push(`notes: ${JSON.stringify(text(row, ".d-notes"))}`);
+      if (text(row, ".d-status")) parts.push(`status: ${JSON.stringify(text(row, ".d-status"))}`);
+      if (parts.length) strategies.push(`${JSON.stringify(row.dataset.id)}: (${parts.join(", ")})`);
+    }
+    const findings = [];
+    for (const row of field.querySelectorAll(".decision.finding")) {
+      const verdict = text(row, ".d-verdict");
+      if (!verdict) continue;
+      const note = text(row, ".d-note");
+      findings.push(`${JSON.stringify(row.dataset.id)}: (verdict: ${verdict}${note ? `, note: ${JSON.stringify(note)}` : ""})`);
+    }
+    return `(strategies: {${strategies.join(", ")}}, findings: {${findings.join(", ")}})`;
   }
 
   // What a field's controls hold, to come back to (undo, redo).
@@ -137,7 +165,8 @@
     for (const problem of problems) {
       const field = fields.find((f) => f.dataset.path === problem.path);
       const where = field ? field.querySelector(".problem") : document.getElementById("problems");
-      let message = problem.message;
+      // The field is beside it: its path in the file need not be said.
+      let message = problem.message.replace(/^[\w.\[\]-]+: /, "");
       if (field && field.dataset.kind === "fraction") {
         const typed = field.querySelector("input").value.trim();
         message = `${typed} is not a percentage from 0 to 100: give one such as 45 for 45 %.`;

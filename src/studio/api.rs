@@ -310,6 +310,32 @@ pub async fn page(
     let fragment =
         plan_fragment(&studio, &plan, &district, None).map_err(|d| Refusal::broken(&d))?;
     let (sections, history) = form::sections(rules, &district);
+    // The strategies and findings a team decides on: those in the plan and
+    // those it has decided on already, in the plan's order.
+    let mut decide_strategies: Vec<&str> = Vec::new();
+    for id in plan
+        .stages
+        .iter()
+        .flat_map(|s| s.strategies.iter().map(|x| &*x.id))
+        .chain(plan.deferred.iter().map(|d| &*d.id))
+        .chain(plan.set_aside.iter().map(|d| d.id))
+        .chain(district.decisions.strategies.keys().map(String::as_str))
+    {
+        if !decide_strategies.contains(&id) {
+            decide_strategies.push(id);
+        }
+    }
+    let mut decide_findings: Vec<&str> = Vec::new();
+    for id in plan
+        .findings
+        .iter()
+        .map(|f| &*f.id)
+        .chain(district.decisions.findings.keys().map(String::as_str))
+    {
+        if !decide_findings.contains(&id) {
+            decide_findings.push(id);
+        }
+    }
     let html = session
         .renderer()
         .render_named(
@@ -321,6 +347,21 @@ pub async fn page(
                 district => Serde(&district),
                 sections => Serde(&sections),
                 history => Serde(&history),
+                decide_strategies => Serde(&decide_strategies.iter().map(|id| {
+                    let d = district.decisions.strategies.get(*id).cloned().unwrap_or_default();
+                    json!({
+                        "id": id, "keep": d.keep, "reason": d.reason, "owners": d.owners,
+                        "start_month": d.start_month, "end_month": d.end_month,
+                        "notes": d.notes, "status": d.status,
+                    })
+                }).collect::<Vec<_>>()),
+                decide_findings => Serde(&decide_findings.iter().map(|id| {
+                    let d = district.decisions.findings.get(*id);
+                    json!({
+                        "id": id, "verdict": d.map(|d| d.verdict),
+                        "note": d.and_then(|d| d.note.clone()),
+                    })
+                }).collect::<Vec<_>>()),
                 plan_html => fragment,
                 formats => FORMATS.iter().map(|f| f.extension()).collect::<Vec<_>>(),
                 ..rules.template_values.clone()

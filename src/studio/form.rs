@@ -233,6 +233,9 @@ pub fn shown_value(path: &str, value: &serde_json::Value) -> serde_json::Value {
             }
             None => value.clone(),
         },
+        Value::Object(_) if path == "decisions" => {
+            Value::String("as the team decided on this page".to_string())
+        }
         _ => value.clone(),
     }
 }

@@ -797,3 +797,93 @@ async fn accessible(client: &Client, studio: &Studio) {
     let found = serious_violations(client).await;
     assert!(found.is_empty(), "the district's page: {found:#?}");
 }
+
+#[test]
+#[cfg_attr(
+    not(webdriver),
+    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
+)]
+fn a_strategy_set_aside_on_the_page_leaves_the_plan_and_is_saved_into_the_file() {
+    in_browser(|client, studio| Box::pin(set_aside(client, studio)));
+}
+
+async fn set_aside(client: &Client, studio: &Studio) {
+    client
+        .goto(&studio.url("/district?file=complete-team.ron"))
+        .await
+        .expect("the page opens");
+    let row = ".decision[data-id='progress_reviews']";
+    assert!(client
+        .find(Locator::Css(
+            "section.stage .item[data-id='progress_reviews']"
+        ))
+        .await
+        .is_ok());
+    click(client, &format!("{row} summary")).await;
+    // Set aside without a reason: the page asks for one, beside it.
+    client
+        .find(Locator::Css(&format!("{row} .d-keep")))
+        .await
+        .expect("keep")
+        .select_by_value("false")
+        .await
+        .expect("set aside");
+    let problem = eventually(
+        client,
+        ".field[data-path='decisions'] .problem",
+        "needs the team's reason",
+    )
+    .await;
+    assert!(!problem.starts_with("decisions."), "{problem}");
+    let reason = client
+        .find(Locator::Css(&format!("{row} .d-reason")))
+        .await
+        .expect("reason");
+    reason
+        .send_keys(&format!(
+            "The county office runs them{}",
+            char::from(Key::Tab)
+        ))
+        .await
+        .expect("type");
+    planned(client, 2).await;
+    let owners = client
+        .find(Locator::Css(
+            ".decision[data-id='el_share_above_state'] summary, .decision[data-id='annual_evaluation'] summary",
+        ))
+        .await
+        .expect("another row");
+    owners.click().await.expect("open");
+    // The strategy left the plan's stages and is listed as set aside.
+    assert!(client
+        .find(Locator::Css(
+            "section.stage .item[data-id='progress_reviews']"
+        ))
+        .await
+        .is_err());
+    let aside = text(client, "section.set-aside").await;
+    assert!(aside.contains("Hold regular progress reviews"), "{aside}");
+    assert!(aside.contains("The county office runs them"), "{aside}");
+
+    click(client, "#save-file").await;
+    click(client, "#save-yes").await;
+    eventually(client, "#status", "Saved into").await;
+    let saved = std::fs::read_to_string(studio.folder().join("complete-team.ron")).expect("file");
+    let district =
+        elplan::District::parse(std::path::Path::new("x.ron"), &saved).expect("it reads back");
+    let decision = &district.decisions.strategies["progress_reviews"];
+    assert_eq!(decision.keep, Some(false));
+    assert_eq!(
+        decision.reason.as_deref(),
+        Some("The county office runs them")
+    );
+    // The file's own comments stay.
+    let before = std::fs::read_to_string(
+        std::path::Path::new(crate::support::ROOT).join("fixtures/cases/complete-team.ron"),
+    )
+    .expect("fixture");
+    let first_comment = before.lines().find(|l| l.trim_start().starts_with("//"));
+    if let Some(comment) = first_comment {
+        assert!(saved.contains(comment), "{saved}");
+    }
+}
