@@ -316,8 +316,8 @@ pub async fn page(
     for id in plan
         .stages
         .iter()
-        .flat_map(|s| s.strategies.iter().map(|x| &*x.id))
-        .chain(plan.deferred.iter().map(|d| &*d.id))
+        .flat_map(|s| s.strategies.iter().map(|x| x.id))
+        .chain(plan.deferred.iter().map(|d| d.id))
         .chain(plan.set_aside.iter().map(|d| d.id))
         .chain(district.decisions.strategies.keys().map(String::as_str))
     {
@@ -329,7 +329,7 @@ pub async fn page(
     for id in plan
         .findings
         .iter()
-        .map(|f| &*f.id)
+        .map(|f| f.id)
         .chain(district.decisions.findings.keys().map(String::as_str))
     {
         if !decide_findings.contains(&id) {
