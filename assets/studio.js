@@ -693,12 +693,25 @@
     save(input.value.trim() || input.placeholder);
   });
 
-  // Downloads carry the changes.
+  // The cover (date, prepared for, prepared by) is remembered for the
+  // session, on every district's page.
+  const cover = { date: "cover-date", prepared_for: "cover-for", prepared_by: "cover-by" };
+  for (const [key, id] of Object.entries(cover)) {
+    const input = document.getElementById(id);
+    input.value = sessionStorage.getItem("elplan-cover-" + key) || "";
+    input.addEventListener("input", () => sessionStorage.setItem("elplan-cover-" + key, input.value));
+  }
+
+  // Downloads carry the changes and the cover.
   for (const link of document.querySelectorAll(".downloads a")) {
     link.addEventListener("click", () => {
       const query = new URLSearchParams({ file, format: link.dataset.format });
       const set = currentSet();
       if (set.length) query.set("changes", JSON.stringify(set));
+      for (const [key, id] of Object.entries(cover)) {
+        const value = document.getElementById(id).value.trim();
+        if (value) query.set(key, value);
+      }
       link.href = "/download?" + query.toString();
     });
   }

@@ -106,6 +106,55 @@ pub struct DownloadQuery {
     /// The changes, as JSON `[[path, value], …]`.
     #[serde(default)]
     changes: Option<String>,
+    /// The cover's date (`YYYY-MM-DD`), whose month is month 1 of the plan.
+    #[serde(default)]
+    date: Option<String>,
+    /// Who the plan is prepared for, on the cover.
+    #[serde(default)]
+    prepared_for: Option<String>,
+    /// Who prepared it, on the cover.
+    #[serde(default)]
+    prepared_by: Option<String>,
+}
+
+/// The longest name a cover takes.
+const MAX_COVER_NAME: usize = 200;
+
+/// The cover a download asks for, checked: a real date, names of one line.
+fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let date = given(&query.date);
+    if let Some(date) = &date {
+        if crate::render::parse_date(date).is_none() {
+            return Err(Refusal::bad(format!(
+                "the cover's date `{date}` is not a date like 2026-09-01"
+            )));
+        }
+    }
+    let name = |v: &Option<String>, what: &str| -> Result<Option<String>, Refusal> {
+        let v = given(v);
+        if let Some(text) = &v {
+            if text.chars().count() > MAX_COVER_NAME
+                || text.chars().any(crate::ron_text::is_control_or_bidi)
+            {
+                return Err(Refusal::bad(format!(
+                    "{what} on the cover is one line of at most {MAX_COVER_NAME} characters"
+                )));
+            }
+        }
+        Ok(v)
+    };
+    Ok(RenderOptions {
+        date,
+        prepared_for: name(&query.prepared_for, "who the plan is prepared for")?,
+        prepared_by: name(&query.prepared_by, "who prepared the plan")?,
+        ..RenderOptions::default()
+    })
 }
 
 /// A page's query.
@@ -406,10 +455,13 @@ fn plan_fragment(
         shown
     });
     let diff = diff.as_ref();
+    let (figures, months) = crate::render::figures_of(plan);
     studio.session.renderer().render_named(
         "studio-plan.html",
         "elplan serve",
         context! {
+            figures,
+            months,
             plan => Serde(plan),
             district => Serde(district),
             diff => diff.map(Serde),
@@ -820,6 +872,7 @@ pub async fn download(
         .into_iter()
         .find(|f| f.extension() == query.format)
         .ok_or_else(|| Refusal::bad(format!("no format `{}`", query.format)))?;
+    let options = cover(&query)?;
     let set: Changes = match &query.changes {
         Some(json) if !json.is_empty() => serde_json::from_str(json)
             .map_err(|e| Refusal::bad(format!("the changes are not readable: {e}")))?,
@@ -834,13 +887,11 @@ pub async fn download(
     );
     let work = studio.clone();
     let file: PathBuf = path.clone();
-    let bytes = tokio::task::spawn_blocking(move || {
-        work.session
-            .draft(&changed, &file, format, &RenderOptions::default())
-    })
-    .await
-    .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
-    .map_err(|d| Refusal::bad(said(&d)))?;
+    let bytes =
+        tokio::task::spawn_blocking(move || work.session.draft(&changed, &file, format, &options))
+            .await
+            .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
+            .map_err(|d| Refusal::bad(said(&d)))?;
     let kind = match format {
         Format::Md => "text/markdown; charset=utf-8",
         Format::Html => "text/html; charset=utf-8",

@@ -887,3 +887,119 @@ async fn set_aside(client: &Client, studio: &Studio) {
         assert!(saved.contains(comment), "{saved}");
     }
 }
+
+#[test]
+#[cfg_attr(
+    not(webdriver),
+    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
+)]
+fn the_plan_panel_shows_the_figures_and_a_download_carries_the_cover_given() {
+    in_browser(|client, studio| Box::pin(figures_and_cover(client, studio)));
+}
+
+async fn figures_and_cover(client: &Client, studio: &Studio) {
+    client
+        .goto(&studio.url("/district?file=complete-team.ron"))
+        .await
+        .expect("the page opens");
+    // The timeline and the driver diagram, drawn in the plan panel.
+    for figure in ["#plan-body #timeline svg", "#plan-body #driver-diagram svg"] {
+        let drawn = client
+            .find(Locator::Css(figure))
+            .await
+            .unwrap_or_else(|e| panic!("{figure}: {e}"));
+        assert!(drawn.is_displayed().await.expect("shown?"), "{figure}");
+    }
+    let goals = text(client, "#plan-body #goals").await;
+    assert!(goals.contains("Measure"), "{goals}");
+    assert!(client
+        .find(Locator::Css("#plan-body #checklist tbody tr"))
+        .await
+        .is_ok());
+
+    // The cover, given once, is remembered for the session.
+    for (id, value) in [
+        ("#cover-date", "09012026"),
+        ("#cover-for", "The Board of Education"),
+        ("#cover-by", "Ana Ruiz, EL director"),
+    ] {
+        let input = client.find(Locator::Css(id)).await.expect(id);
+        input.send_keys(value).await.expect("type");
+    }
+    client.refresh().await.expect("reload");
+    assert_eq!(value_of(client, "#cover-date").await, "2026-09-01");
+    assert_eq!(value_of(client, "#cover-by").await, "Ana Ruiz, EL director");
+    // The Word download carries it (the link is made as it is clicked).
+    click(client, ".downloads a[data-format='docx']").await;
+    let href = client
+        .find(Locator::Css(".downloads a[data-format='docx']"))
+        .await
+        .expect("link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("an address");
+    assert!(href.contains("date=2026-09-01"), "{href}");
+    let (status, _) = studio.request("GET", &href, &[], b"");
+    assert_eq!(status, 200);
+    let bytes = download(studio, &href);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx");
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").expect("the body"),
+        &mut document,
+    )
+    .expect("read");
+    for said in [
+        "2026-09-01",
+        "The Board of Education",
+        "Ana Ruiz, EL director",
+    ] {
+        assert!(document.contains(said), "{said} not on the cover");
+    }
+    // A date that is not one is refused, with why.
+    let (status, body) = studio.request(
+        "GET",
+        "/download?file=complete-team.ron&format=docx&date=2026-13-40",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 422);
+    assert!(body.contains("not a date like 2026-09-01"), "{body}");
+}
+
+/// The bytes of a download, by a plain HTTP/1.1 GET.
+fn download(studio: &Studio, path: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(&studio.host).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        studio.host
+    )
+    .expect("send");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read");
+    let at = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&answer[..at]).to_lowercase();
+    let body = answer[at + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let line = rest.windows(2).position(|w| w == b"\r\n").expect("chunk");
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&rest[..line]).expect("hex").trim(), 16)
+                    .expect("size");
+            if size == 0 {
+                return out;
+            }
+            out.extend_from_slice(&rest[line + 2..line + 2 + size]);
+            rest = &rest[line + 4 + size..];
+        }
+    }
+    body
+}
