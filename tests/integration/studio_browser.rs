@@ -156,31 +156,33 @@ async fn type_into(client: &Client, path: &str, value: &str) {
         .expect("type");
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn a_district_team_uses_the_studio_in_a_browser() {
-    let studio = Studio::start();
-    let driver = Driver::start();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let client = browser(&driver).await;
-        let result = session(&client, &studio).await;
-        let _ = client.close().await;
-        result
-    });
+/// A test run in a fresh browser against a fresh studio: `$name` runs
+/// `$body(client, studio)`.
+macro_rules! browser_test {
+    ($name:ident, $body:ident) => {
+        #[test]
+        #[cfg_attr(
+            not(webdriver),
+            ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
+        )]
+        fn $name() {
+            in_browser(|client, studio| Box::pin($body(client, studio)));
+        }
+    };
 }
 
-async fn session(client: &Client, studio: &Studio) {
+browser_test!(a_district_team_uses_the_studio_in_a_browser, session);
+
+/// Opens the page of `complete-team.ron`.
+async fn open_district(client: &Client, studio: &Studio) {
     client
         .goto(&studio.url("/district?file=complete-team.ron"))
         .await
         .expect("the page opens");
+}
+
+async fn session(client: &Client, studio: &Studio) {
+    open_district(client, studio).await;
     let summary = text(client, "#plan-summary").await;
     assert!(summary.contains("findings"), "{summary}");
 
@@ -423,20 +425,13 @@ async fn value_of(client: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn shares_are_typed_as_percentages_and_home_languages_in_a_table() {
-    in_browser(|client, studio| Box::pin(percentages_and_languages(client, studio)));
-}
+browser_test!(
+    shares_are_typed_as_percentages_and_home_languages_in_a_table,
+    percentages_and_languages
+);
 
 async fn percentages_and_languages(client: &Client, studio: &Studio) {
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     // The file keeps 0.26; the form shows 26 %.
     assert_eq!(
         value_of(client, ".field[data-path='students.el_share'] input").await,
@@ -529,20 +524,13 @@ async fn percentages_and_languages(client: &Client, studio: &Studio) {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn why_opens_beside_a_strategy_low_on_the_page_in_plain_words() {
-    in_browser(|client, studio| Box::pin(why_beside(client, studio)));
-}
+browser_test!(
+    why_opens_beside_a_strategy_low_on_the_page_in_plain_words,
+    why_beside
+);
 
 async fn why_beside(client: &Client, studio: &Studio) {
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     let items = client
         .find_all(Locator::Css("section.stage li.item"))
         .await
@@ -626,20 +614,13 @@ async fn why_beside(client: &Client, studio: &Studio) {
     assert_eq!(cards.len(), 1);
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn changes_apply_as_one_types_and_undo_and_redo_step_by_step() {
-    in_browser(|client, studio| Box::pin(live_undo_redo(client, studio)));
-}
+browser_test!(
+    changes_apply_as_one_types_and_undo_and_redo_step_by_step,
+    live_undo_redo
+);
 
 async fn live_undo_redo(client: &Client, studio: &Studio) {
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     let leaving_asks = "const e = new Event('beforeunload', {cancelable: true});
         window.dispatchEvent(e); return e.defaultPrevented;";
     assert_eq!(run_js(client, leaving_asks).await, false);
@@ -755,10 +736,7 @@ async fn accessible(client: &Client, studio: &Studio) {
     let found = serious_violations(client).await;
     assert!(found.is_empty(), "the list of districts: {found:#?}");
 
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     // The plan is not a live region: only the change summary is announced.
     let live = run_js(
         client,
@@ -798,20 +776,13 @@ async fn accessible(client: &Client, studio: &Studio) {
     assert!(found.is_empty(), "the district's page: {found:#?}");
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn a_strategy_set_aside_on_the_page_leaves_the_plan_and_is_saved_into_the_file() {
-    in_browser(|client, studio| Box::pin(set_aside(client, studio)));
-}
+browser_test!(
+    a_strategy_set_aside_on_the_page_leaves_the_plan_and_is_saved_into_the_file,
+    set_aside
+);
 
 async fn set_aside(client: &Client, studio: &Studio) {
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     let row = ".decision[data-id='progress_reviews']";
     assert!(client
         .find(Locator::Css(
@@ -888,20 +859,13 @@ async fn set_aside(client: &Client, studio: &Studio) {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(webdriver),
-    ignore = "needs chromium and chromedriver on PATH (Debian packages `chromium`, `chromium-driver`); CI always runs it"
-)]
-fn the_plan_panel_shows_the_figures_and_a_download_carries_the_cover_given() {
-    in_browser(|client, studio| Box::pin(figures_and_cover(client, studio)));
-}
+browser_test!(
+    the_plan_panel_shows_the_figures_and_a_download_carries_the_cover_given,
+    figures_and_cover
+);
 
 async fn figures_and_cover(client: &Client, studio: &Studio) {
-    client
-        .goto(&studio.url("/district?file=complete-team.ron"))
-        .await
-        .expect("the page opens");
+    open_district(client, studio).await;
     // The timeline and the driver diagram, drawn in the plan panel.
     for figure in ["#plan-body #timeline svg", "#plan-body #driver-diagram svg"] {
         let drawn = client
