@@ -85,13 +85,19 @@ async fn planned(client: &Client, n: usize) {
 }
 
 async fn text(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
+    // The plan is replaced as it is replanned: an element found just
+    // before may be gone when read, and is found again.
+    for _ in 0..5 {
+        let element = client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        if let Ok(text) = element.text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css}: replaced five times while being read")
 }
 
 /// Clicks the element `css` finds.
