@@ -7,7 +7,8 @@
 // `ca_data` says which; `browser` does the same for tests that need
 // headless Chromium and poppler's pdftoppm and pdftotext on PATH, and
 // `docx_reader` for python3 with python-docx, and `webdriver` for
-// ChromeDriver beside Chromium (all of which `.ci/run` installs);
+// ChromeDriver beside Chromium, and `axe` for axe-core in the test's own
+// folder (all of which `.ci/run` installs);
 // `many_files` for a hard limit of open files that lets the studio's
 // slow-client test hold its 1,100 idle connections.
 use std::path::Path;
@@ -40,6 +41,13 @@ fn main() {
     println!("cargo:rustc-check-cfg=cfg(webdriver)");
     if ci || ["chromium", "chromedriver"].into_iter().all(on_path) {
         println!("cargo:rustc-cfg=webdriver");
+    }
+    // The studio's accessibility test injects axe-core (from npm, which
+    // `.ci/run` puts in the test's own folder) into the page it checks.
+    println!("cargo:rustc-check-cfg=cfg(axe)");
+    println!("cargo:rerun-if-changed=tests/integration/axe/axe.min.js");
+    if ci || Path::new("tests/integration/axe/axe.min.js").is_file() {
+        println!("cargo:rustc-cfg=axe");
     }
     // python-docx reads the Word documents back (`.ci/run` installs it).
     println!("cargo:rustc-check-cfg=cfg(docx_reader)");

@@ -1,7 +1,8 @@
 // The elplan studio's script: sends each change of the district form to the
-// server and puts the plan it answers with in place, with the change
-// highlighted; asks for explanations, sweeps and saves. Plain JavaScript,
-// no library: the server renders every piece of HTML.
+// server (as one types, and on leaving a field) and puts the plan it answers
+// with in place, with the change highlighted; keeps the steps for undo and
+// redo; asks for explanations, sweeps and saves. Plain JavaScript, no
+// library: the server renders every piece of HTML.
 "use strict";
 
 // The list of district files: a search box narrows it.
@@ -23,7 +24,15 @@
   const form = document.getElementById("district");
   const planBody = document.getElementById("plan-body");
   const status = document.getElementById("status");
-  const explainBody = document.getElementById("explain-body");
+  const announce = document.getElementById("announce");
+
+  // A percentage as typed (68.7, "68,7 %") as the fraction the file keeps
+  // (0.687), without the float noise of the division; null when not a number.
+  function fractionOf(text) {
+    const number = Number(text.replace(/%\s*$/, "").trim().replace(",", "."));
+    if (text.trim() === "" || !Number.isFinite(number)) return null;
+    return String(Number((number / 100).toPrecision(12)));
+  }
 
   // Each field's value as RON, the way `--set` takes it.
   function ronValue(field) {
@@ -33,16 +42,85 @@
       if (boxes[0].checked) return "None";
       return "[" + boxes.slice(1).filter((b) => b.checked).map((b) => b.value).join(", ") + "]";
     }
+    if (kind === "table") {
+      const rows = [];
+      for (const row of field.querySelectorAll("tbody tr")) {
+        const name = row.querySelector(".row-name").value.trim();
+        const share = row.querySelector(".row-share").value.trim();
+        if (name === "" && share === "") continue;
+        let item = `name: ${JSON.stringify(name)}`;
+        if (share !== "") item += `, share_of_els: ${fractionOf(share) ?? share}`;
+        rows.push(`(${item})`);
+      }
+      return "[" + rows.join(", ") + "]";
+    }
+    if (kind === "decisions") return decisionsValue(field);
     const input = field.querySelector("select, input");
     const text = input.value.trim();
     if (kind === "yesno" || kind === "choice") return text;
     if (text === "" || text.toLowerCase() === "unknown") return "None";
     if (kind === "text") return JSON.stringify(text);
+    if (kind === "fraction") return fractionOf(text) ?? text;
     return text;
   }
 
+  // The team's decisions as the district file writes them: a strategy or
+  // finding with nothing decided is left out.
+  function decisionsValue(field) {
+    const text = (row, css) => row.querySelector(css).value.trim();
+    const strategies = [];
+    for (const row of field.querySelectorAll(".decision:not(.finding)")) {
+      const parts = [];
+      if (text(row, ".d-keep") === "false") parts.push("keep: false");
+      if (text(row, ".d-reason")) parts.push(`reason: ${JSON.stringify(text(row, ".d-reason"))}`);
+      const owners = text(row, ".d-owners").split(";").map((o) => o.trim()).filter(Boolean);
+      if (owners.length) parts.push(`owners: [${owners.map((o) => JSON.stringify(o)).join(", ")}]`);
+      if (text(row, ".d-start")) parts.push(`start_month: ${text(row, ".d-start")}`);
+      if (row.dataset.end) parts.push(`end_month: ${row.dataset.end}`);
+      if (text(row, ".d-notes")) parts.push(`notes: ${JSON.stringify(text(row, ".d-notes"))}`);
+      if (text(row, ".d-status")) parts.push(`status: ${JSON.stringify(text(row, ".d-status"))}`);
+      if (parts.length) strategies.push(`${JSON.stringify(row.dataset.id)}: (${parts.join(", ")})`);
+    }
+    const findings = [];
+    for (const row of field.querySelectorAll(".decision.finding")) {
+      const verdict = text(row, ".d-verdict");
+      if (!verdict) continue;
+      const note = text(row, ".d-note");
+      findings.push(`${JSON.stringify(row.dataset.id)}: (verdict: ${verdict}${note ? `, note: ${JSON.stringify(note)}` : ""})`);
+    }
+    return `(strategies: {${strategies.join(", ")}}, findings: {${findings.join(", ")}})`;
+  }
+
+  // What a field's controls hold, to come back to (undo, redo).
+  function stateOf(field) {
+    if (field.dataset.kind === "table") {
+      return Array.from(field.querySelectorAll("tbody tr")).map((row) => [
+        row.querySelector(".row-name").value,
+        row.querySelector(".row-share").value,
+      ]);
+    }
+    return Array.from(field.querySelectorAll("input, select")).map((c) =>
+      c.type === "checkbox" ? c.checked : c.value,
+    );
+  }
+  function restore(field, state) {
+    if (field.dataset.kind === "table") {
+      const body = field.querySelector("tbody");
+      body.textContent = "";
+      for (const [name, share] of state) body.append(tableRow(field, name, share));
+      return;
+    }
+    Array.from(field.querySelectorAll("input, select")).forEach((c, i) => {
+      if (c.type === "checkbox") c.checked = state[i];
+      else c.value = state[i];
+    });
+  }
+
   const fields = Array.from(form.querySelectorAll(".field"));
-  for (const field of fields) field.dataset.original = ronValue(field);
+  for (const field of fields) {
+    field.dataset.original = ronValue(field);
+    field.originalState = stateOf(field);
+  }
 
   // The changes from the file: [path, RON value] pairs, in form order.
   function currentSet() {
@@ -82,11 +160,18 @@
   }
 
   // Each problem beside its field; one the server cannot place goes on top.
+  // A share is typed as a percentage, so its problem is said as one.
   function showProblems(problems) {
     for (const problem of problems) {
       const field = fields.find((f) => f.dataset.path === problem.path);
       const where = field ? field.querySelector(".problem") : document.getElementById("problems");
-      where.textContent = (where.textContent ? where.textContent + " " : "") + problem.message;
+      // The field is beside it: its path in the file need not be said.
+      let message = problem.message.replace(/^[\w.\[\]-]+: /, "");
+      if (field && field.dataset.kind === "fraction") {
+        const typed = field.querySelector("input").value.trim();
+        message = `${typed} is not a percentage from 0 to 100: give one such as 45 for 45 %.`;
+      }
+      where.textContent = (where.textContent ? where.textContent + " " : "") + message;
       where.hidden = false;
       if (field) {
         field.classList.add("invalid");
@@ -98,8 +183,32 @@
 
   // The last set planned, so the server can say what the newest change did.
   let previous = [];
+  let lastSent = "[]";
   let sequence = 0;
   window.elplanLatencies = [];
+
+  // The steps taken: each the state of every field after it; `step` is
+  // the one shown. A change after an undo drops the steps undone.
+  function snapshot() {
+    return new Map(fields.map((f) => [f, stateOf(f)]));
+  }
+  function sameSnapshot(a, b) {
+    return fields.every((f) => JSON.stringify(a.get(f) ?? f.originalState) === JSON.stringify(b.get(f) ?? f.originalState));
+  }
+  let steps = [snapshot()];
+  let step = 0;
+  function record() {
+    const now = snapshot();
+    if (sameSnapshot(now, steps[step])) return;
+    steps = steps.slice(0, step + 1);
+    steps.push(now);
+    step = steps.length - 1;
+  }
+  function goTo(index) {
+    step = index;
+    for (const f of fields) restore(f, steps[step].get(f) ?? f.originalState);
+    replan();
+  }
 
   function markChanged(set) {
     const changed = new Set(set.map((c) => c[0]));
@@ -110,12 +219,24 @@
     for (const id of ["undo-all", "save-file", "save-new", "scenario-save"]) {
       document.getElementById(id).disabled = count === 0;
     }
+    document.getElementById("undo").disabled = step === 0;
+    document.getElementById("redo").disabled = step >= steps.length - 1;
+  }
+
+  // What the last change did, said once to a screen reader: the summary,
+  // never the whole plan.
+  function announceChange() {
+    const box = planBody.querySelector("#last-change");
+    if (!box) return;
+    const items = Array.from(box.querySelectorAll("li")).map((li) => li.textContent.trim());
+    announce.textContent = items.length ? "The plan changed: " + items.join("; ") + "." : "No change to the plan.";
   }
 
   async function replan() {
     const started = performance.now();
     const mine = ++sequence;
     const set = currentSet();
+    lastSent = JSON.stringify(set);
     const { data } = await post("/api/plan", { file, set, previous });
     if (mine !== sequence) return; // a later change is on its way
     clearProblems();
@@ -124,6 +245,7 @@
       else showProblems([{ path: "", message: data.error || "the plan could not be made" }]);
       planBody.classList.add("stale");
       say("The plan shows the last valid answers: fix the answer marked in red.");
+      markChanged(set);
       return;
     }
     planBody.innerHTML = data.html;
@@ -131,17 +253,33 @@
     previous = set;
     markChanged(set);
     say("");
+    announceChange();
     window.elplanLatencies.push(performance.now() - started);
     document.body.dataset.planned = String(mine);
     // The explanation shown follows the what-if.
-    const shown = explainBody.dataset.id;
-    if (shown) {
-      const item = planBody.querySelector(`[data-id="${CSS.escape(shown)}"]`);
-      if (item) item.classList.add("selected");
-      explain(shown);
-    }
+    if (shownWhy) explain(shownWhy, false);
+    window.dispatchEvent(new CustomEvent("elplan:planned"));
   }
 
+  // A change applies as one types (after a short pause) and on leaving the
+  // field; each applied change is a step to undo.
+  let typing = null;
+  function changed(now) {
+    clearTimeout(typing);
+    typing = null;
+    const apply = () => {
+      record();
+      if (JSON.stringify(currentSet()) !== lastSent) replan();
+    };
+    if (now) apply();
+    else typing = setTimeout(apply, 250);
+  }
+
+  form.addEventListener("input", (event) => {
+    if (!event.target.closest(".field")) return;
+    if (event.target.type === "checkbox" || event.target.tagName === "SELECT") return;
+    changed(false);
+  });
   form.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.closest(".field")) return; // the year being added, not yet an answer
@@ -153,9 +291,71 @@
         group[0].checked = false;
       }
     }
-    replan();
+    changed(true);
   });
   form.addEventListener("submit", (event) => event.preventDefault());
+
+  // A table's rows (the home languages): added and removed like answers.
+  function tableRow(field, name, share) {
+    const template = field.querySelector("tbody tr") || field.tableTemplate;
+    let row;
+    if (template) {
+      row = template.cloneNode(true);
+    } else {
+      row = document.createElement("tr");
+      const heads = Array.from(field.querySelectorAll("thead th")).map((th) => th.textContent);
+      row.innerHTML =
+        '<td><input type="text" class="row-name"></td><td><input type="text" class="row-share" inputmode="decimal" size="6"></td><td><button type="button" class="remove-row">Remove</button></td>';
+      row.querySelector(".row-name").setAttribute("aria-label", heads[0]);
+      row.querySelector(".row-share").setAttribute("aria-label", heads[1]);
+    }
+    row.querySelector(".row-name").value = name;
+    row.querySelector(".row-share").value = share;
+    return row;
+  }
+  for (const field of fields.filter((f) => f.dataset.kind === "table")) {
+    const first = field.querySelector("tbody tr");
+    if (first) field.tableTemplate = first.cloneNode(true);
+  }
+  form.addEventListener("click", (event) => {
+    const field = event.target.closest(".field");
+    if (!field) return;
+    if (event.target.classList.contains("add-row")) {
+      const row = tableRow(field, "", "");
+      field.querySelector("tbody").append(row);
+      row.querySelector(".row-name").focus();
+    } else if (event.target.classList.contains("remove-row")) {
+      event.target.closest("tr").remove();
+      field.querySelector(".add-row").focus();
+      changed(true);
+    }
+  });
+
+  // Finding a question by its words: sections with a match open, other
+  // questions step aside; an empty box brings the form back as it was.
+  const findQuestion = document.getElementById("find-question");
+  const sections = Array.from(form.querySelectorAll("details"));
+  const wasOpen = new Map(sections.map((d) => [d, d.open]));
+  findQuestion.addEventListener("input", () => {
+    const words = findQuestion.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let found = 0;
+    for (const field of fields) {
+      const match = words.every((w) => (field.dataset.search || "").includes(w));
+      field.hidden = words.length > 0 && !match;
+      found += match ? 1 : 0;
+    }
+    for (const d of sections) {
+      if (words.length === 0) {
+        d.open = wasOpen.get(d);
+        d.hidden = false;
+      } else {
+        const any = Array.from(d.querySelectorAll(".field")).some((f) => !f.hidden);
+        d.hidden = !any && !d.querySelector("#add-year");
+        if (any) d.open = true;
+      }
+    }
+    document.getElementById("find-none").hidden = words.length === 0 || found > 0;
+  });
 
   // A school year the file lacks: its fields, all unknown, addressed as
   // history[YEAR].FIELD; what is filled in is a change like any other.
@@ -176,9 +376,12 @@
       const control = field.querySelector("input, select");
       control.id = "f-" + path;
       control.name = path;
-      field.querySelector("label").htmlFor = control.id;
-      field.querySelector("code").textContent = path;
+      const label = field.querySelector("label");
+      label.htmlFor = control.id;
+      label.id = "l-" + path;
+      label.title = "In the district file: " + path;
       field.dataset.original = ronValue(field);
+      field.originalState = stateOf(field);
       fields.push(field);
     }
     document.getElementById("years-added").append(row);
@@ -186,39 +389,108 @@
   });
 
   document.getElementById("undo-all").addEventListener("click", () => {
-    form.reset();
+    clearTimeout(typing);
+    for (const f of fields) restore(f, f.originalState);
+    record();
     replan();
   });
+  document.getElementById("undo").addEventListener("click", () => {
+    clearTimeout(typing);
+    record();
+    if (step > 0) goTo(step - 1);
+  });
+  document.getElementById("redo").addEventListener("click", () => {
+    if (step < steps.length - 1) goTo(step + 1);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.key.toLowerCase();
+    if (key === "z") document.getElementById("undo").click();
+    else if (key === "y") document.getElementById("redo").click();
+    else return;
+    event.preventDefault();
+  });
 
-  // Why: a click (or Enter) on any finding or strategy.
-  async function explain(id) {
+  // Leaving with changes not saved asks first.
+  window.addEventListener("beforeunload", (event) => {
+    if (currentSet().length === 0) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Why: a click (or Enter) on any finding or strategy opens a card right
+  // beside it, in plain words; the rule as written is behind a button.
+  let shownWhy = null;
+  async function explain(id, focus) {
     const { data } = await post("/api/explain", { file, set: currentSet(), id });
-    explainBody.textContent = "";
-    const title = document.createElement("h3");
-    const text = document.createElement("pre");
+    for (const old of planBody.querySelectorAll(".why-card")) old.remove();
+    for (const b of planBody.querySelectorAll("button.why[aria-expanded=true]")) b.setAttribute("aria-expanded", "false");
+    const card = document.createElement("div");
+    card.className = "why-card";
+    card.id = "why";
+    card.dataset.id = id;
+    card.setAttribute("role", "region");
+    card.tabIndex = -1;
+    const body = document.createElement("div");
+    body.className = "why-body";
     if (data.ok) {
-      title.textContent = data.title;
-      text.textContent = data.text;
+      body.innerHTML = data.html;
     } else {
-      title.textContent = "Cannot explain this";
-      text.textContent = data.error || (data.problems || []).map((p) => p.message).join("\n");
+      const p = document.createElement("p");
+      p.textContent = "Cannot explain this: " + (data.error || (data.problems || []).map((p) => p.message).join(" "));
+      body.append(p);
     }
-    explainBody.append(title, text);
-    explainBody.dataset.id = id;
+    card.setAttribute("aria-label", "Why: " + (data.title || ""));
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "why-close";
+    close.textContent = "Close";
+    close.addEventListener("click", () => {
+      const item = card.closest("[data-id]");
+      card.remove();
+      shownWhy = null;
+      if (item) {
+        const button = item.querySelector("button.why");
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+    card.append(close, body);
+    if (data.ok && data.rule) {
+      const rule = document.createElement("details");
+      rule.className = "why-rule";
+      const summary = document.createElement("summary");
+      summary.textContent = "Show the rule";
+      const pre = document.createElement("pre");
+      pre.textContent = data.rule;
+      rule.append(summary, pre);
+      card.append(rule);
+    }
+    const item = planBody.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    if (item) {
+      item.classList.add("selected");
+      item.append(card);
+      const button = item.querySelector("button.why");
+      if (button) button.setAttribute("aria-expanded", "true");
+    } else {
+      // No longer in the plan: the card stays in view at its top.
+      planBody.prepend(card);
+    }
+    shownWhy = id;
+    if (focus) {
+      card.scrollIntoView({ block: "nearest" });
+    }
   }
-  function explainFrom(event) {
+  planBody.addEventListener("click", (event) => {
+    if (event.target.closest(".why-card")) return;
     const item = event.target.closest("[data-id]");
     if (!item) return;
     for (const other of planBody.querySelectorAll(".selected")) other.classList.remove("selected");
-    item.classList.add("selected");
-    explain(item.dataset.id);
-  }
-  planBody.addEventListener("click", explainFrom);
-  planBody.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      explainFrom(event);
+    if (shownWhy === item.dataset.id && item.querySelector(".why-card")) {
+      item.querySelector(".why-card .why-close").click();
+      return;
     }
+    explain(item.dataset.id, true);
   });
 
   // Sweep: the plan along one answer, drawn as a chart.
@@ -236,7 +508,7 @@
     const now = parseFloat(option.dataset.value) || 0;
     const [from, to, step] =
       kind === "fraction"
-        ? ["0", "1", "0.05"]
+        ? ["0", "100", "5"]
         : [String(Math.min(0, Math.floor(now * 2))), String(Math.max(10, Math.ceil(now * 2))), "1"];
     document.getElementById("sweep-from").value = from;
     document.getElementById("sweep-to").value = to;
@@ -257,6 +529,9 @@
   // breakpoint, values the district cannot take shaded, and the district's
   // answer now marked.
   function drawChart(result, option) {
+    // A share's values are fractions in the file and percentages here.
+    const percent = option.dataset.kind === "fraction";
+    for (const p of result.points) p.value = percent && p.valid !== undefined && Number.isFinite(Number(p.value)) ? String(Number((Number(p.value) * 100).toPrecision(12))) + " %" : p.value;
     const chart = document.getElementById("sweep-chart");
     const list = document.getElementById("sweep-list");
     chart.textContent = "";
@@ -283,7 +558,7 @@
       }
     });
     const now = option.dataset.value;
-    const at = points.findIndex((p) => p.value === now || (now !== "" && Number(p.value) === Number(now)));
+    const at = points.findIndex((p) => p.value === now || (now !== "" && parseFloat(p.value) === Number(now)));
     if (at >= 0) {
       drawing.append(svg("line", { x1: x(at), y1: top, x2: x(at), y2: y(low), class: "now" }));
       drawing.append(svg("text", { x: x(at) + 3, y: top + 10, class: "tick" }, "now"));
@@ -344,7 +619,8 @@
     if (!option) return;
     let vary = option.value;
     if (numericKinds.includes(option.dataset.kind)) {
-      const v = (id) => document.getElementById(id).value.trim();
+      const typed = (id) => document.getElementById(id).value.trim();
+      const v = option.dataset.kind === "fraction" ? (id) => fractionOf(typed(id)) ?? typed(id) : typed;
       vary += `=${v("sweep-from")}..${v("sweep-to")}:${v("sweep-step")}`;
     }
     const { data } = await post("/api/sweep", { file, set: currentSet(), vary });
@@ -402,8 +678,12 @@
       input.defaultChecked = input.checked;
     }
     for (const option of form.querySelectorAll("option")) option.defaultSelected = option.selected;
-    for (const field of fields) field.dataset.original = ronValue(field);
+    for (const field of fields) {
+      field.dataset.original = ronValue(field);
+      field.originalState = stateOf(field);
+    }
     previous = [];
+    lastSent = "[]";
     markChanged([]);
     say(`Saved into ${data.file}; its comments are kept.`);
   }
@@ -413,12 +693,25 @@
     save(input.value.trim() || input.placeholder);
   });
 
-  // Downloads carry the changes.
+  // The cover (date, prepared for, prepared by) is remembered for the
+  // session, on every district's page.
+  const cover = { date: "cover-date", prepared_for: "cover-for", prepared_by: "cover-by" };
+  for (const [key, id] of Object.entries(cover)) {
+    const input = document.getElementById(id);
+    input.value = sessionStorage.getItem("elplan-cover-" + key) || "";
+    input.addEventListener("input", () => sessionStorage.setItem("elplan-cover-" + key, input.value));
+  }
+
+  // Downloads carry the changes and the cover.
   for (const link of document.querySelectorAll(".downloads a")) {
     link.addEventListener("click", () => {
       const query = new URLSearchParams({ file, format: link.dataset.format });
       const set = currentSet();
       if (set.length) query.set("changes", JSON.stringify(set));
+      for (const [key, id] of Object.entries(cover)) {
+        const value = document.getElementById(id).value.trim();
+        if (value) query.set(key, value);
+      }
       link.href = "/download?" + query.toString();
     });
   }

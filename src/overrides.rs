@@ -50,6 +50,34 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
     if overrides.is_empty() {
         return Ok(district.clone());
     }
+    let changed = apply_unchecked(district, overrides)?;
+    let origin = |o: &Override| format!("--set {o}");
+    let problems = changed.validate();
+    if problems.is_empty() {
+        return Ok(changed);
+    }
+    let all: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+    Err(Diagnostics(
+        problems
+            .into_iter()
+            .map(|p| {
+                let culprit = overrides.iter().rev().find(|o| p.path.starts_with(&o.path));
+                let here = culprit.map_or_else(|| format!("--set {}", fold(&all, 5)), origin);
+                Diagnostic::new(Path::new(&here), format!("{}: {}", p.path, p.message))
+            })
+            .collect(),
+    ))
+}
+
+/// `district` with `overrides` applied, each of the right type, but not
+/// yet checked for range and consistency: a step on the way, as when
+/// several changes are written into a file one at a time and only all of
+/// them together need make sense (a share of ELs raised past the share of
+/// ever-ELs, then that raised too).
+pub fn apply_unchecked(
+    district: &District,
+    overrides: &[Override],
+) -> Result<District, Diagnostics> {
     let origin = |o: &Override| format!("--set {o}");
     let mut tree = serde_json::to_value(district)
         .map_err(|e| Diagnostic::new(Path::new("--set"), format!("cannot apply overrides: {e}")))?;
@@ -74,21 +102,7 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
             .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
     }
     changed.fill_defaults();
-    let problems = changed.validate();
-    if problems.is_empty() {
-        return Ok(changed);
-    }
-    let all: Vec<String> = overrides.iter().map(ToString::to_string).collect();
-    Err(Diagnostics(
-        problems
-            .into_iter()
-            .map(|p| {
-                let culprit = overrides.iter().rev().find(|o| p.path.starts_with(&o.path));
-                let here = culprit.map_or_else(|| format!("--set {}", fold(&all, 5)), origin);
-                Diagnostic::new(Path::new(&here), format!("{}: {}", p.path, p.message))
-            })
-            .collect(),
-    ))
+    Ok(changed)
 }
 
 /// Whether the field at `path` takes a value of the type of `value` (RON):

@@ -115,6 +115,17 @@ pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
 
 /// The months of `plan`, labelled as documents show them: by calendar
 /// month and year when the plan is dated, by number otherwise.
+/// The figures of `plan` (timeline, driver diagram) laid out as the HTML
+/// report draws them, and its months, for a page that shows them (the
+/// studio's plan panel).
+pub(crate) fn figures_of(plan: &Plan<'_>) -> (Value, Value) {
+    let months = months(plan);
+    (
+        Value::from(Serde(Figures::new(plan, &months))),
+        Value::from(Serde(months)),
+    )
+}
+
 fn months(plan: &Plan<'_>) -> Vec<MonthLabel> {
     let year = plan
         .start

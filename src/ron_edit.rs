@@ -41,8 +41,9 @@ pub fn write_changes(
     let mut district = original.clone();
     for change in changes {
         text = write_one(&text, &district, change)?;
-        district =
-            overrides::apply(&district, std::slice::from_ref(change)).map_err(|d| d.to_string())?;
+        // Only all the changes together need make sense, not each step.
+        district = overrides::apply_unchecked(&district, std::slice::from_ref(change))
+            .map_err(|d| d.to_string())?;
     }
     let mut read_back = District::parse(file, &text).map_err(|d| {
         format!("the changed file would not read back ({d}); save it as a new file instead")
@@ -735,6 +736,22 @@ District(
 
     fn write(changes: &[(&str, &str)]) -> Result<String, String> {
         write_into(FILE, changes)
+    }
+
+    #[test]
+    fn changes_that_make_sense_only_together_are_written_in_any_order() {
+        let text = write(&[
+            ("students.el_share", "0.7"),
+            ("students.ever_el_share", "0.8"),
+        ])
+        .unwrap();
+        assert!(text.contains("el_share: 0.7,"), "{text}");
+        assert!(text.contains("ever_el_share: 0.8"), "{text}");
+        assert!(write(&[
+            ("students.el_share", "0.7"),
+            ("students.ever_el_share", "0.6")
+        ])
+        .is_err());
     }
 
     #[test]

@@ -220,6 +220,13 @@ pub(crate) fn bracket_of(source: &str, start: usize) -> Option<usize> {
 /// attributes and the name `District` (a comment that names the district
 /// is not the district).
 pub(crate) fn root_open(source: &str) -> Option<usize> {
+    root(source).map(|(_, open)| open)
+}
+
+/// The name the text's value is written with (`District`, `Scenario`;
+/// empty when it has none) and where its bracket opens, past comments and
+/// `#![enable(…)]` attributes.
+pub(crate) fn root(source: &str) -> Option<(&str, usize)> {
     let bytes = source.as_bytes();
     let mut i = skip_trivia(source, 0);
     while bytes.get(i) == Some(&b'#') {
@@ -233,8 +240,9 @@ pub(crate) fn root_open(source: &str) -> Option<usize> {
         i = skip_trivia(source, matching(source, j)? + 1);
     }
     let name = ident_len(source, i);
+    let named = &source[i..i + name];
     i = skip_trivia(source, i + name);
-    (bytes.get(i) == Some(&b'(')).then_some(i)
+    (bytes.get(i) == Some(&b'(')).then_some((named, i))
 }
 
 /// The end of the last value (or comma) between `from` and `to`, before

@@ -56,6 +56,45 @@ impl Scenario {
     }
 }
 
+/// Whether `source` is a scenario file rather than a district file: its
+/// value is written `Scenario(…)`, or, unnamed, has a `set` and no `id`.
+/// Commands that take folders of districts pass scenario files over, so a
+/// what-if saved beside the districts never breaks them.
+pub fn is_scenario_text(source: &str) -> bool {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let Some((name, open)) = crate::ron_text::root(source) else {
+        return false;
+    };
+    match name {
+        "Scenario" => true,
+        "" => {
+            let Some(close) = crate::ron_text::matching(source, open) else {
+                return false;
+            };
+            let keys: Vec<&str> = crate::ron_text::entries(source, open, close, true)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| &source[e.key_start..e.key_end])
+                .collect();
+            keys.contains(&"set") && !keys.contains(&"id")
+        }
+        _ => false,
+    }
+}
+
+/// Whether the file at `path` is a scenario file ([`is_scenario_text`]);
+/// a file that cannot be read is not (it is reported as the district it
+/// was meant to be).
+pub fn is_scenario_file(path: &Path) -> bool {
+    crate::source::read_text(path, crate::limits::MAX_DISTRICT_BYTES)
+        .is_ok_and(|text| is_scenario_text(&text))
+}
+
+/// `files` split into district files and scenario files, each in order.
+pub fn set_apart(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    files.into_iter().partition(|path| !is_scenario_file(path))
+}
+
 /// What changes a district before planning: a scenario file's overrides,
 /// then single overrides (`--set`), checked together after the last.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,5 +138,25 @@ impl Changes {
             None => d,
         })?;
         Ok((changed, labels.join(" and ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_is_told_from_a_district_by_its_name_or_its_fields() {
+        let named = "// what if\nScenario(name: \"x\", set: [(\"a\", \"1\")])";
+        let unnamed = "#![enable(implicit_some)]\n(name: \"x\", set: [])";
+        let district = "// a Scenario( in a comment\nDistrict(id: \"d\", set: 1)";
+        let bare_district = "(id: \"d\", name: \"D\")";
+        assert!(is_scenario_text(named));
+        assert!(is_scenario_text(&format!("\u{feff}{named}")));
+        assert!(is_scenario_text(unnamed));
+        assert!(!is_scenario_text(district));
+        assert!(!is_scenario_text(bare_district));
+        assert!(!is_scenario_text("not ron at all"));
+        assert!(!is_scenario_text(""));
     }
 }

@@ -25,7 +25,8 @@ pub struct BatchArgs {
 }
 
 /// The district files among `inputs` (directories searched), each once;
-/// links to what was already found are skipped with a word. None is an error.
+/// links to what was already found and scenario files are skipped with a
+/// word. None is an error.
 pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let (files, skipped) = elplan::batch::district_files(inputs)?;
     for path in &skipped {
@@ -33,6 +34,10 @@ pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             "skipped {}: it leads to a file or folder already planned (a link)",
             path.display()
         );
+    }
+    let (files, scenarios) = elplan::scenario::set_apart(files);
+    if let Some(said) = skipped_scenarios(&scenarios) {
+        eprintln!("{said}");
     }
     if files.is_empty() {
         return Err(Diagnostics::from(Diagnostic::new(
@@ -42,6 +47,22 @@ pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         .into());
     }
     Ok(files)
+}
+
+/// A line saying which scenario files were passed over, if any.
+pub fn skipped_scenarios(scenarios: &[PathBuf]) -> Option<String> {
+    let names: Vec<String> = scenarios.iter().map(|p| p.display().to_string()).collect();
+    match names.len() {
+        0 => None,
+        1 => Some(format!(
+            "skipped 1 scenario file (a what-if, not a district): {}",
+            names[0]
+        )),
+        n => Some(format!(
+            "skipped {n} scenario files (what-ifs, not districts): {}",
+            elplan::diagnostic::fold(&names, 5)
+        )),
+    }
 }
 
 pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {

@@ -28,8 +28,17 @@ pub fn run(sources: &Sources, args: &CheckArgs) -> anyhow::Result<Status> {
         None => RuleFiles::embedded(),
     };
     let mut fixtures = Vec::new();
+    let mut scenarios = Vec::new();
     for dir in &args.fixtures {
-        fixtures.extend(elplan::check::fixtures_in(dir).map_err(Diagnostics::from)?);
+        let (districts, skipped): (Vec<_>, Vec<_>) = elplan::check::fixtures_in(dir)
+            .map_err(Diagnostics::from)?
+            .into_iter()
+            .partition(|(_, text)| !elplan::scenario::is_scenario_text(text));
+        fixtures.extend(districts);
+        scenarios.extend(skipped.into_iter().map(|(path, _)| path));
+    }
+    if let Some(said) = super::batch::skipped_scenarios(&scenarios) {
+        eprintln!("{said}");
     }
     let fixtures = if !args.fixtures.is_empty() {
         Some(fixtures)

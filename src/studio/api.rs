@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::folders::Write;
-use super::{form, said, Refusal, Studio};
+use super::{form, said, why, Refusal, Studio};
 use crate::compare::{compare, input_changes, PlanDiff};
 use crate::diagnostic::Diagnostics;
 use crate::district::District;
@@ -106,6 +106,55 @@ pub struct DownloadQuery {
     /// The changes, as JSON `[[path, value], …]`.
     #[serde(default)]
     changes: Option<String>,
+    /// The cover's date (`YYYY-MM-DD`), whose month is month 1 of the plan.
+    #[serde(default)]
+    date: Option<String>,
+    /// Who the plan is prepared for, on the cover.
+    #[serde(default)]
+    prepared_for: Option<String>,
+    /// Who prepared it, on the cover.
+    #[serde(default)]
+    prepared_by: Option<String>,
+}
+
+/// The longest name a cover takes.
+const MAX_COVER_NAME: usize = 200;
+
+/// The cover a download asks for, checked: a real date, names of one line.
+fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let date = given(&query.date);
+    if let Some(date) = &date {
+        if crate::render::parse_date(date).is_none() {
+            return Err(Refusal::bad(format!(
+                "the cover's date `{date}` is not a date like 2026-09-01"
+            )));
+        }
+    }
+    let name = |v: &Option<String>, what: &str| -> Result<Option<String>, Refusal> {
+        let v = given(v);
+        if let Some(text) = &v {
+            if text.chars().count() > MAX_COVER_NAME
+                || text.chars().any(crate::ron_text::is_control_or_bidi)
+            {
+                return Err(Refusal::bad(format!(
+                    "{what} on the cover is one line of at most {MAX_COVER_NAME} characters"
+                )));
+            }
+        }
+        Ok(v)
+    };
+    Ok(RenderOptions {
+        date,
+        prepared_for: name(&query.prepared_for, "who the plan is prepared for")?,
+        prepared_by: name(&query.prepared_by, "who prepared the plan")?,
+        ..RenderOptions::default()
+    })
 }
 
 /// A page's query.
@@ -235,7 +284,7 @@ fn failed(d: &crate::diagnostic::Diagnostic) -> Response {
 
 /// The list of district files.
 pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
-    let listed = studio.files();
+    let (listed, scenarios) = studio.files();
     if let [only] = listed.as_slice() {
         let query = form_urlencoded(only);
         return Redirect::to(&format!("/district?file={query}")).into_response();
@@ -261,7 +310,7 @@ pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
     match renderer.render_named(
         "studio.html",
         "elplan serve",
-        context! { files => Serde(&files), ..rules.template_values.clone() },
+        context! { files => Serde(&files), scenarios_skipped => scenarios.len(), ..rules.template_values.clone() },
     ) {
         Ok(html) => Html(html).into_response(),
         Err(d) => failed(&d),
@@ -310,6 +359,32 @@ pub async fn page(
     let fragment =
         plan_fragment(&studio, &plan, &district, None).map_err(|d| Refusal::broken(&d))?;
     let (sections, history) = form::sections(rules, &district);
+    // The strategies and findings a team decides on: those in the plan and
+    // those it has decided on already, in the plan's order.
+    let mut decide_strategies: Vec<&str> = Vec::new();
+    for id in plan
+        .stages
+        .iter()
+        .flat_map(|s| s.strategies.iter().map(|x| x.id))
+        .chain(plan.deferred.iter().map(|d| d.id))
+        .chain(plan.set_aside.iter().map(|d| d.id))
+        .chain(district.decisions.strategies.keys().map(String::as_str))
+    {
+        if !decide_strategies.contains(&id) {
+            decide_strategies.push(id);
+        }
+    }
+    let mut decide_findings: Vec<&str> = Vec::new();
+    for id in plan
+        .findings
+        .iter()
+        .map(|f| f.id)
+        .chain(district.decisions.findings.keys().map(String::as_str))
+    {
+        if !decide_findings.contains(&id) {
+            decide_findings.push(id);
+        }
+    }
     let html = session
         .renderer()
         .render_named(
@@ -321,6 +396,21 @@ pub async fn page(
                 district => Serde(&district),
                 sections => Serde(&sections),
                 history => Serde(&history),
+                decide_strategies => Serde(&decide_strategies.iter().map(|id| {
+                    let d = district.decisions.strategies.get(*id).cloned().unwrap_or_default();
+                    json!({
+                        "id": id, "keep": d.keep, "reason": d.reason, "owners": d.owners,
+                        "start_month": d.start_month, "end_month": d.end_month,
+                        "notes": d.notes, "status": d.status,
+                    })
+                }).collect::<Vec<_>>()),
+                decide_findings => Serde(&decide_findings.iter().map(|id| {
+                    let d = district.decisions.findings.get(*id);
+                    json!({
+                        "id": id, "verdict": d.map(|d| d.verdict),
+                        "note": d.and_then(|d| d.note.clone()),
+                    })
+                }).collect::<Vec<_>>()),
                 plan_html => fragment,
                 formats => FORMATS.iter().map(|f| f.extension()).collect::<Vec<_>>(),
                 ..rules.template_values.clone()
@@ -355,10 +445,23 @@ fn plan_fragment(
             marks.insert(p.id.as_str(), "moved");
         }
     }
+    // What the last change did, in the page's words: shares as percentages.
+    let diff = diff.map(|diff| {
+        let mut shown = diff.clone();
+        for input in &mut shown.inputs {
+            input.before = form::shown_value(&input.path, &input.before);
+            input.after = form::shown_value(&input.path, &input.after);
+        }
+        shown
+    });
+    let diff = diff.as_ref();
+    let (figures, months) = crate::render::figures_of(plan);
     studio.session.renderer().render_named(
         "studio-plan.html",
         "elplan serve",
         context! {
+            figures,
+            months,
             plan => Serde(plan),
             district => Serde(district),
             diff => diff.map(Serde),
@@ -414,10 +517,30 @@ pub async fn explain(
         .renderer()
         .render_explanation(session.rules(), &x)
         .map_err(|d| Refusal::broken(&d))?;
-    Ok(
-        Json(json!({ "ok": true, "id": x.id, "title": x.title, "status": x.status, "text": text }))
-            .into_response(),
-    )
+    // The rule as written, for "Show the rule": the text's appendix.
+    let rule = text
+        .split_once("Appendix: the rule as written\n")
+        .map_or("", |(_, rule)| rule)
+        .to_string();
+    let mut plain = x.clone();
+    plain.because = plain
+        .because
+        .into_iter()
+        .map(|t| why::in_percent(session.rules(), t))
+        .collect();
+    let html = session
+        .renderer()
+        .render_named(
+            "studio-why.html",
+            "elplan serve",
+            context! { explanation => Serde(&plain), ..session.rules().template_values.clone() },
+        )
+        .map_err(|d| Refusal::broken(&d))?;
+    Ok(Json(json!({
+        "ok": true, "id": x.id, "title": x.title, "status": x.status,
+        "html": html, "rule": rule, "text": text,
+    }))
+    .into_response())
 }
 
 /// One point of a sweep's chart.
@@ -749,6 +872,7 @@ pub async fn download(
         .into_iter()
         .find(|f| f.extension() == query.format)
         .ok_or_else(|| Refusal::bad(format!("no format `{}`", query.format)))?;
+    let options = cover(&query)?;
     let set: Changes = match &query.changes {
         Some(json) if !json.is_empty() => serde_json::from_str(json)
             .map_err(|e| Refusal::bad(format!("the changes are not readable: {e}")))?,
@@ -763,13 +887,11 @@ pub async fn download(
     );
     let work = studio.clone();
     let file: PathBuf = path.clone();
-    let bytes = tokio::task::spawn_blocking(move || {
-        work.session
-            .draft(&changed, &file, format, &RenderOptions::default())
-    })
-    .await
-    .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
-    .map_err(|d| Refusal::bad(said(&d)))?;
+    let bytes =
+        tokio::task::spawn_blocking(move || work.session.draft(&changed, &file, format, &options))
+            .await
+            .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
+            .map_err(|d| Refusal::bad(said(&d)))?;
     let kind = match format {
         Format::Md => "text/markdown; charset=utf-8",
         Format::Html => "text/html; charset=utf-8",

@@ -24,8 +24,9 @@ pub struct Field {
     /// Where the answer is found, when the rules say.
     pub source: String,
     /// "yesno", "choice", "choices" (several of a list), "fraction" (a
-    /// share or rate, 0 to 1), "number", "text" or "record" (a list of
-    /// records, written as in the file).
+    /// share or rate, 0 to 1 in the file, shown and typed as a
+    /// percentage), "number", "text", "table" (a list of named shares, as
+    /// rows) or "record" (a list of records, written as in the file).
     pub kind: &'static str,
     /// The values a choice takes.
     pub options: Vec<&'static str>,
@@ -37,6 +38,42 @@ pub struct Field {
     pub chosen: Vec<String>,
     /// Whether it is unknown now.
     pub unknown: bool,
+    /// The rows of a "table" field (a list of named shares, such as the
+    /// home languages): each name and its share as a percentage.
+    pub rows: Vec<(String, String)>,
+}
+
+/// Lists of named shares the form shows as a small table (name, share)
+/// instead of as text: the field, and the names of its record's two fields.
+const TABLES: [(&str, &str, &str); 1] = [("students.languages", "name", "share_of_els")];
+
+/// The two field names of a "table" field's records.
+pub fn table_columns(path: &str) -> Option<(&'static str, &'static str)> {
+    TABLES
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, name, share)| (*name, *share))
+}
+
+/// Whether a field (`students.el_share`, `history[2023-24].elpi_status`,
+/// `history.elpi_status`) is a share or rate, kept as a fraction in the
+/// file and shown as a percentage.
+pub fn is_fraction(path: &str) -> bool {
+    let key = match path.strip_prefix("history[") {
+        Some(rest) => format!(
+            "history.{}",
+            rest.split_once("].").map_or("", |(_, field)| field)
+        ),
+        None => path.to_string(),
+    };
+    kind_of(&key).0 == "fraction"
+}
+
+/// A fraction (0.687) as the percentage people write (68.7), without the
+/// float noise of the multiplication.
+pub fn percent(fraction: f64) -> String {
+    let value = (fraction * 100.0 * 1e9).round() / 1e9;
+    format!("{value}")
 }
 
 /// A section of the form.
@@ -125,8 +162,20 @@ pub fn sections(rules: &RuleBase, district: &District) -> (Vec<Section>, History
 
 fn field(rules: &RuleBase, path: &str, value: Option<&serde_json::Value>) -> Field {
     let source = rules.data_sources.iter().find(|d| d.field == path);
-    let (kind, options, required) = kind_of(path);
+    let (mut kind, options, required) = kind_of(path);
     let value = value.filter(|v| !v.is_null());
+    let mut rows = Vec::new();
+    if let Some((name, share)) = table_columns(path) {
+        kind = "table";
+        for item in value.and_then(|v| v.as_array()).into_iter().flatten() {
+            let text = |key: &str| item.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            let share = item.get(share).and_then(serde_json::Value::as_f64);
+            rows.push((
+                text(name).to_string(),
+                share.map(percent).unwrap_or_default(),
+            ));
+        }
+    }
     let chosen = match value {
         Some(serde_json::Value::Array(items)) if kind == "choices" => items
             .iter()
@@ -144,11 +193,50 @@ fn field(rules: &RuleBase, path: &str, value: Option<&serde_json::Value>) -> Fie
         value: match value {
             None => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
-            Some(v) if kind == "record" => ron_text(v),
+            Some(v) if kind == "fraction" => v.as_f64().map_or_else(|| v.to_string(), percent),
+            Some(v) if kind == "record" || kind == "table" => ron_text(v),
             Some(v) => v.to_string(),
         },
         chosen,
         unknown: value.is_none(),
+        rows,
+    }
+}
+
+/// A value of the field at `path` as the page shows it: a share as a
+/// percentage, a table as its rows (`Spanish 80 %, Hmong 10 %`); others as
+/// they are.
+pub fn shown_value(path: &str, value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if is_fraction(path) => n.as_f64().map_or_else(
+            || value.clone(),
+            |f| Value::String(format!("{} %", percent(f))),
+        ),
+        Value::Array(items) => match table_columns(path) {
+            Some((name, share)) => {
+                let rows: Vec<String> = items
+                    .iter()
+                    .map(|item| {
+                        let named = item.get(name).and_then(Value::as_str).unwrap_or("?");
+                        match item.get(share).and_then(Value::as_f64) {
+                            Some(f) => format!("{named} {} %", percent(f)),
+                            None => named.to_string(),
+                        }
+                    })
+                    .collect();
+                Value::String(if rows.is_empty() {
+                    "none".to_string()
+                } else {
+                    rows.join(", ")
+                })
+            }
+            None => value.clone(),
+        },
+        Value::Object(_) if path == "decisions" => {
+            Value::String("as the team decided on this page".to_string())
+        }
+        _ => value.clone(),
     }
 }
 

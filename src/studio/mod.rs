@@ -17,6 +17,7 @@ mod api;
 mod folders;
 mod form;
 mod server;
+mod why;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -94,9 +95,10 @@ impl Studio {
     }
 
     /// The district files (`.ron`) in the folders given and the files
-    /// given, as shown: relative to their folder.
-    pub fn files(&self) -> Vec<String> {
-        let mut files: Vec<String> = Vec::new();
+    /// given, as shown: relative to their folder; and the scenario files
+    /// among them, set apart (a what-if is not a district).
+    pub fn files(&self) -> (Vec<String>, Vec<String>) {
+        let (mut files, mut scenarios): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         for given in &self.given {
             let found = match given {
                 Given::File(shown) => vec![shown.clone()],
@@ -114,12 +116,20 @@ impl Studio {
                 }
             };
             for shown in found {
-                if !files.contains(&shown) {
+                if files.contains(&shown) || scenarios.contains(&shown) {
+                    continue;
+                }
+                let scenario = self
+                    .resolve(&shown)
+                    .is_ok_and(|path| crate::scenario::is_scenario_file(&path));
+                if scenario {
+                    scenarios.push(shown);
+                } else {
                     files.push(shown);
                 }
             }
         }
-        files
+        (files, scenarios)
     }
 
     /// The file `shown` names, inside one of the folders the studio was

@@ -902,3 +902,60 @@ fn a_line_break_in_a_table_name_or_cell_stays_inside_an_imported_comment() {
         "{text:?}"
     );
 }
+
+/// Issue 24: a scenario saved beside the districts (the bundled
+/// `fixtures/scenarios/`) is a what-if, not a district; `batch`,
+/// `check --fixtures` and `survey` pass it over and say so.
+#[test]
+fn scenario_files_beside_the_districts_are_skipped_and_counted() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = elplan(&[
+        "batch",
+        "fixtures",
+        "--out-dir",
+        &out.path().to_string_lossy(),
+    ])
+    .run();
+    assert!(output.status.success(), "{}", shown(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("skipped 4 scenario files (what-ifs, not districts)"),
+        "{said}"
+    );
+    assert!(said.contains("fixtures/scenarios/el-growth.ron"), "{said}");
+    assert!(
+        !out.path().join("summary.csv").exists() || {
+            let summary = std::fs::read_to_string(out.path().join("summary.csv")).expect("summary");
+            !summary.contains("Scenario") && !summary.contains("el-growth")
+        }
+    );
+
+    let output = elplan(&["check", "--fixtures", "fixtures"]).run();
+    assert!(output.status.success(), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("skipped 4 scenario files"),
+        "{}",
+        shown(&output)
+    );
+    assert!(stdout(&output).contains("0 errors"), "{}", shown(&output));
+
+    // A scenario with no struct name is still a scenario.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        ROOT.to_string() + "/" + MENDOTA,
+        dir.path().join("mendota.ron"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("what-if.ron"),
+        "(name: \"More coaches\", set: [(\"staffing.instructional_coaches\", \"6\")])\n",
+    )
+    .expect("write");
+    let output = elplan(&["survey", &dir.path().to_string_lossy()]).run();
+    assert!(output.status.success(), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("skipped 1 scenario file (a what-if, not a district)"),
+        "{}",
+        shown(&output)
+    );
+}

@@ -599,3 +599,18 @@ fn a_sweep_answers_with_a_point_per_value_and_refuses_more_than_a_chart_shows() 
         "{answer}"
     );
 }
+
+#[test]
+fn the_list_of_districts_passes_over_scenario_files_and_says_how_many() {
+    let studio = Studio::start();
+    std::fs::copy(
+        Path::new(crate::support::ROOT).join("fixtures/scenarios/el-growth.ron"),
+        studio.folder().join("el-growth.ron"),
+    )
+    .expect("copy");
+    let (status, page) = studio.request("GET", "/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(page.contains("complete-team.ron"), "{page}");
+    assert!(!page.contains("el-growth.ron"), "{page}");
+    assert!(page.contains("1 scenario file is not listed"), "{page}");
+}
