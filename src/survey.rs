@@ -10,7 +10,7 @@
 //! draft ([`Sameness`]), when the plans are adopted and evaluated, and how
 //! many change ideas they schedule.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +68,8 @@ pub struct Survey {
     pub findings_total: usize,
     /// The mean share of the rule base's findings left pending.
     pub mean_pending_share: f64,
+    /// The sources whose data would settle the pending findings, most first.
+    pub pending_by_source: Vec<SourceCount>,
     /// The most alike pairs of plans, most alike first.
     pub most_alike: Vec<Alike>,
     /// The date the plans were dated with (`--date`); `null` when undated.
@@ -174,6 +176,23 @@ pub struct FindingCount {
     pub pending: usize,
 }
 
+/// How the survey counts a field no data source names.
+const NO_SOURCE: &str = "no source named";
+
+/// The findings left pending for lack of one source's data.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCount {
+    /// Where the data is found, as `data_sources.ron` names it (`the team
+    /// itself`, `CA School Dashboard, …`); fields it does not name are
+    /// counted under "no source named".
+    pub source: String,
+    /// Pending findings, summed over the districts, that wait on a field
+    /// from this source.
+    pub pending: usize,
+    /// Distinct findings among them.
+    pub findings: usize,
+}
+
 /// Two districts whose plans are alike.
 #[derive(Debug, Clone, Serialize)]
 pub struct Alike {
@@ -194,6 +213,8 @@ struct Profile {
     items: Vec<String>,
     fired: Vec<String>,
     pending: Vec<String>,
+    /// Each pending finding with the sources of the data it waits on.
+    pending_sources: Vec<(String, Vec<String>)>,
     /// The share of its draft's sentences in the reference's draft.
     sameness: f64,
     first_month: u32,
@@ -206,7 +227,7 @@ struct Profile {
 }
 
 impl Profile {
-    fn of(plan: &Plan<'_>, sameness: f64) -> Profile {
+    fn of(plan: &Plan<'_>, sameness: f64, sources: &HashMap<&str, &str>) -> Profile {
         let scheduled = || plan.stages.iter().flat_map(|s| &s.strategies);
         let mut strategies: Vec<String> = scheduled().map(|s| s.id.to_string()).collect();
         strategies.sort();
@@ -216,6 +237,21 @@ impl Profile {
             .iter()
             .filter(|p| p.kind == crate::plan::PendingKind::Finding)
             .map(|p| p.id.to_string())
+            .collect();
+        let pending_sources = plan
+            .pending
+            .iter()
+            .filter(|p| p.kind == crate::plan::PendingKind::Finding)
+            .map(|p| {
+                let mut named: Vec<String> = p
+                    .missing
+                    .iter()
+                    .map(|field| sources.get(field).copied().unwrap_or(NO_SOURCE).to_string())
+                    .collect();
+                named.sort();
+                named.dedup();
+                (p.id.to_string(), named)
+            })
             .collect();
         let mut items: Vec<String> = fired
             .iter()
@@ -230,6 +266,7 @@ impl Profile {
             items,
             fired,
             pending,
+            pending_sources,
             sameness,
             first_month: plan.first_month,
             adoption: start_of(ADOPTION),
@@ -270,6 +307,12 @@ pub fn survey(
             .collect(),
         None => HashSet::new(),
     };
+    let sources: HashMap<&str, &str> = session
+        .rules()
+        .data_sources
+        .iter()
+        .map(|d| (d.field.as_str(), d.source.as_str()))
+        .collect();
     let profiles: Vec<Profile> = districts
         .par_iter()
         .map(|entry| {
@@ -277,6 +320,7 @@ pub fn survey(
             Ok(Profile::of(
                 &plan,
                 share(&sentences(&text), &reference_sentences),
+                &sources,
             ))
         })
         .collect::<Result<_, Diagnostic>>()?;
@@ -316,8 +360,32 @@ pub fn survey(
             &reference_sentences,
         )
     });
+    let mut by_source: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for p in &profiles {
+        for (finding, named) in &p.pending_sources {
+            for source in named {
+                let entry = by_source.entry(source).or_default();
+                entry.0 += 1;
+                entry.1.insert(finding);
+            }
+        }
+    }
+    let mut pending_by_source: Vec<SourceCount> = by_source
+        .into_iter()
+        .map(|(source, (pending, findings))| SourceCount {
+            source: source.to_string(),
+            pending,
+            findings: findings.len(),
+        })
+        .collect();
+    pending_by_source.sort_by(|a, b| {
+        b.pending
+            .cmp(&a.pending)
+            .then_with(|| a.source.cmp(&b.source))
+    });
     Ok(Survey {
         districts: profiles.len(),
+        pending_by_source,
         strategy_sets: sets.len(),
         largest_same_set: sets.values().copied().max().unwrap_or(0),
         findings_firing: findings.iter().filter(|f| f.fired > 0).count(),
@@ -615,6 +683,13 @@ impl Survey {
         let _ = writeln!(out, "\nfindings (fired / pending, in districts):");
         for f in &self.findings {
             let _ = writeln!(out, "  {:>5} / {:>5}  {}", f.fired, f.pending, f.id);
+        }
+        let _ = writeln!(
+            out,
+            "\npending findings by the source of the data that would settle them (finding-districts / findings):"
+        );
+        for s in &self.pending_by_source {
+            let _ = writeln!(out, "  {:>6} / {:>3}  {}", s.pending, s.findings, s.source);
         }
         let _ = writeln!(
             out,
