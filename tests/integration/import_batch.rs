@@ -728,7 +728,11 @@ fn california_outcome_files_import_with_their_years() {
     );
     // What would settle the rest, by source: the team's own knowledge most.
     let top = survey.pending_by_source.first().expect("sources");
-    assert_eq!(top.source, "the team itself", "{:?}", survey.pending_by_source);
+    assert_eq!(
+        top.source, "the team itself",
+        "{:?}",
+        survey.pending_by_source
+    );
     let counted: usize = survey.pending_by_source.iter().map(|s| s.findings).sum();
     assert!(counted >= survey.findings.iter().filter(|f| f.pending > 0).count());
     // 65.5 % of the findings were left pending without the outcome files.
