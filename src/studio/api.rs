@@ -758,7 +758,11 @@ pub async fn save(
 /// version compared with the page's, and the file replaced, so of two
 /// saves from one version of the page, the second finds the first's file
 /// and is refused (compare and swap).
-pub(super) fn save_now(studio: &Studio, path: &Path, request: &SaveRequest) -> Result<Response, Failure> {
+pub(super) fn save_now(
+    studio: &Studio,
+    path: &Path,
+    request: &SaveRequest,
+) -> Result<Response, Failure> {
     let lock = studio.folders.lock(path);
     let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
     let loaded = load(path)?;

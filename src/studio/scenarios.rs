@@ -220,15 +220,14 @@ fn side_of(
         ));
     };
     let Read { scenario, .. } = read(studio, shown)?;
-    let changed =
-        crate::overrides::apply(district, &scenario.overrides()).map_err(|list| {
-            let problems: Vec<String> = list.0.iter().map(said).collect();
-            Refusal::bad(format!(
-                "the scenario \u{201c}{}\u{201d} does not fit this district: {}",
-                scenario.name,
-                problems.join("; ")
-            ))
-        })?;
+    let changed = crate::overrides::apply(district, &scenario.overrides()).map_err(|list| {
+        let problems: Vec<String> = list.0.iter().map(said).collect();
+        Refusal::bad(format!(
+            "the scenario \u{201c}{}\u{201d} does not fit this district: {}",
+            scenario.name,
+            problems.join("; ")
+        ))
+    })?;
     Ok((changed, scenario.name, scenario.description))
 }
 
