@@ -647,6 +647,119 @@
     }
     out.textContent = data.ok ? `Saved as ${data.file}` : data.error || "not saved";
     out.classList.toggle("bad", !data.ok);
+    if (data.ok) refreshScenarios();
+  });
+
+  // The scenarios beside the district: listed, compared, applied, saved
+  // as a new district file, deleted.
+  const scenariosBody = document.getElementById("scenarios-body");
+  const scenariosStatus = document.getElementById("scenarios-status");
+  const compareResult = document.getElementById("compare-result");
+  const pickA = document.getElementById("compare-a");
+  const pickB = document.getElementById("compare-b");
+  function fillPicks() {
+    const items = Array.from(scenariosBody.querySelectorAll(".scenario-item[data-version]"))
+      .filter((item) => item.dataset.version);
+    const keep = [pickA.value, pickB.value];
+    pickA.length = 1;
+    pickB.length = 0;
+    for (const item of items) {
+      const name = item.querySelector(".scenario-name").textContent;
+      pickA.append(new Option(name, item.dataset.file));
+      pickB.append(new Option(name, item.dataset.file));
+    }
+    if (Array.from(pickA.options).some((o) => o.value === keep[0])) pickA.value = keep[0];
+    if (Array.from(pickB.options).some((o) => o.value === keep[1])) pickB.value = keep[1];
+    document.getElementById("compare-pick").hidden = items.length === 0;
+  }
+  fillPicks();
+  async function refreshScenarios() {
+    const response = await fetch("/api/scenarios?file=" + encodeURIComponent(file));
+    const data = await response.json().catch(() => ({ ok: false }));
+    if (!data.ok) return;
+    scenariosBody.innerHTML = data.html;
+    fillPicks();
+  }
+  async function compareScenarios(a, b) {
+    scenariosStatus.textContent = "Comparing…";
+    const { data } = await post("/api/scenarios/compare", { file, a: a || null, b });
+    if (!data.ok) {
+      scenariosStatus.textContent = data.error || "The two could not be compared.";
+      return;
+    }
+    compareResult.innerHTML = data.html;
+    scenariosStatus.textContent = data.same ? "The two give the same plan." : "Compared: what differs is below.";
+    compareResult.scrollIntoView({ block: "nearest" });
+  }
+  document.getElementById("compare-run").addEventListener("click", () => {
+    if (!pickB.value) return;
+    compareScenarios(pickA.value, pickB.value);
+  });
+  // What a scenario's button asks, confirmed beside it before it is done.
+  function confirmIn(item, question, withName, action) {
+    const box = item.querySelector(".scenario-confirm");
+    box.textContent = question + " ";
+    let nameInput = null;
+    if (withName) {
+      nameInput = document.createElement("input");
+      nameInput.type = "text";
+      nameInput.size = 24;
+      nameInput.setAttribute("aria-label", "The new district file's name");
+      nameInput.placeholder = item.dataset.file.split("/").pop().replace(/\.ron$/, "") + "-district.ron";
+      box.append(nameInput, " ");
+    }
+    const yes = document.createElement("button");
+    yes.type = "button";
+    yes.textContent = "Yes";
+    const no = document.createElement("button");
+    no.type = "button";
+    no.textContent = "Cancel";
+    box.append(yes, " ", no);
+    box.hidden = false;
+    (nameInput || yes).focus();
+    no.addEventListener("click", () => { box.hidden = true; });
+    yes.addEventListener("click", () => {
+      box.hidden = true;
+      action(nameInput ? nameInput.value.trim() || nameInput.placeholder : null);
+    });
+  }
+  scenariosBody.addEventListener("click", (event) => {
+    const item = event.target.closest(".scenario-item");
+    if (!item || event.target.tagName !== "BUTTON") return;
+    const scenario = item.dataset.file;
+    const name = item.querySelector(".scenario-name").textContent;
+    if (event.target.classList.contains("scenario-open")) {
+      pickA.value = "";
+      pickB.value = scenario;
+      compareScenarios(null, scenario);
+    } else if (event.target.classList.contains("scenario-apply")) {
+      confirmIn(item, `Write \u201c${name}\u201d into ${file}? Its comments and layout stay.`, false, async () => {
+        const { data } = await post("/api/scenarios/apply", { file, scenario, base });
+        if (!data.ok) {
+          scenariosStatus.textContent = data.error || (data.problems || []).map((p) => p.message).join(" ");
+          return;
+        }
+        scenariosStatus.textContent = `\u201c${name}\u201d is written into ${data.file}; the page shows the file as it is now.`;
+        base = data.base;
+        window.location.reload();
+      });
+    } else if (event.target.classList.contains("scenario-save-new")) {
+      confirmIn(item, `Save the district with \u201c${name}\u201d as a new file named`, true, async (newFile) => {
+        const { data } = await post("/api/scenarios/apply", { file, scenario, base, new_file: newFile });
+        scenariosStatus.textContent = data.ok
+          ? `Saved as ${data.file}. ${data.note ? data.note + " " : ""}This page still shows ${file}.`
+          : data.error || (data.problems || []).map((p) => p.message).join(" ");
+      });
+    } else if (event.target.classList.contains("scenario-delete")) {
+      confirmIn(item, `Delete \u201c${name}\u201d for good?`, false, async () => {
+        const { data } = await post("/api/scenarios/delete", { scenario, base: item.dataset.version });
+        scenariosStatus.textContent = data.ok ? `\u201c${name}\u201d is deleted.` : data.error || "Not deleted.";
+        if (data.ok) {
+          compareResult.textContent = "";
+          refreshScenarios();
+        }
+      });
+    }
   });
 
   // Saving the district: into the file (after a confirmation), or as a new one.

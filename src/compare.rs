@@ -49,6 +49,42 @@ pub struct PlanDiff {
     /// `whatif`); left out when none are listed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<InputChange>,
+    /// Strategies scheduled on both sides whose months differ (the
+    /// studio's comparison of scenarios); left out when none are listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub months_moved: Vec<Retimed>,
+    /// Goals whose target differs, or that are drafted on one side only
+    /// (the studio's comparison of scenarios); left out when none are listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals_changed: Vec<GoalChange>,
+}
+
+/// A strategy scheduled in other months.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Retimed {
+    /// The strategy's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its months in the baseline, as people write them
+    /// (`October of year 1 to March of year 2`).
+    pub from: String,
+    /// Its months in the changed plan.
+    pub to: String,
+}
+
+/// A goal whose target differs between the two sides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoalChange {
+    /// The goal's id.
+    pub id: String,
+    /// What it measures.
+    pub measure: String,
+    /// Its target in the baseline, in words (`45 % by 2026-27`), or
+    /// `null` when the baseline drafts no such goal.
+    pub before: Option<String>,
+    /// Its target in the changed plan, in words, or `null`.
+    pub after: Option<String>,
 }
 
 /// A district field that differs between the two sides of a comparison.
@@ -312,7 +348,102 @@ pub fn compare(
         newly_in_place: only(in_place_after.clone(), &in_place_before),
         no_longer_in_place: only(in_place_before, &in_place_after),
         inputs: Vec::new(),
+        months_moved: Vec::new(),
+        goals_changed: Vec::new(),
     }
+}
+
+/// The months of a plan as people write them: `October 2025` when the
+/// plan is dated, `October of year 1` when not.
+fn month_words(plan: &Plan<'_>, month: u32) -> String {
+    let year = plan
+        .start
+        .as_deref()
+        .and_then(|s| s.get(..4))
+        .and_then(|y| y.parse().ok());
+    let labels = crate::timing::month_labels(year, plan.first_month, month.max(1));
+    match labels.last() {
+        Some(label) => match label.year {
+            Some(y) => format!("{} {y}", label.name),
+            None => format!("{} of year {}", label.name, (month.max(1) - 1) / 12 + 1),
+        },
+        None => format!("month {month}"),
+    }
+}
+
+/// A strategy's months in words: one month, a span, or a span to the end.
+fn span_words(plan: &Plan<'_>, s: &crate::plan::Scheduled<'_>) -> String {
+    let start = month_words(plan, s.start_month);
+    if s.ongoing {
+        format!("from {start}, ongoing")
+    } else if s.end_month <= s.start_month {
+        start
+    } else {
+        format!("{start} to {}", month_words(plan, s.end_month))
+    }
+}
+
+/// A goal's target in words: `45 % by 2026-27`, `-80 points by 2026-27`.
+fn target_words(goal: &crate::plan::Goal<'_>) -> String {
+    use crate::rules::Unit;
+    let Some(target) = &goal.target else {
+        return "no target yet (its baseline is unknown)".to_string();
+    };
+    let number = |v: f64| {
+        let rounded = (v * 10.0).round() / 10.0;
+        format!("{rounded}")
+    };
+    let value = match goal.unit {
+        Unit::Share => format!("{} %", number(target.value * 100.0)),
+        Unit::Points => format!("{} points", number(target.value)),
+        Unit::Dollars => format!("${}", number(target.value)),
+        Unit::Count => number(target.value),
+    };
+    format!("{value} by {}", target.year)
+}
+
+/// Strategies scheduled on both sides in other months, and goals whose
+/// target differs: what a team reads when it compares two scenarios.
+fn timing_and_goals(baseline: &Plan<'_>, changed: &Plan<'_>) -> (Vec<Retimed>, Vec<GoalChange>) {
+    let mut months = Vec::new();
+    for after in changed.scheduled() {
+        let Some(before) = baseline.scheduled().find(|b| b.id == after.id) else {
+            continue;
+        };
+        let (from, to) = (span_words(baseline, before), span_words(changed, after));
+        if from != to {
+            months.push(Retimed {
+                id: after.id.to_string(),
+                title: after.title.as_str().unwrap_or(after.id).to_string(),
+                from,
+                to,
+            });
+        }
+    }
+    let mut goals = Vec::new();
+    let mut ids: Vec<&str> = baseline.goals.iter().map(|g| g.id).collect();
+    ids.extend(
+        changed
+            .goals
+            .iter()
+            .map(|g| g.id)
+            .filter(|id| !baseline.goals.iter().any(|g| g.id == *id)),
+    );
+    for id in ids {
+        let before = baseline.goals.iter().find(|g| g.id == id);
+        let after = changed.goals.iter().find(|g| g.id == id);
+        let (b, a) = (before.map(target_words), after.map(target_words));
+        if b != a {
+            let measure = before.or(after).map_or(id, |g| g.measure);
+            goals.push(GoalChange {
+                id: id.to_string(),
+                measure: measure.to_string(),
+                before: b,
+                after: a,
+            });
+        }
+    }
+    (months, goals)
 }
 
 /// What the marks of the text output mean, said once at its top.
@@ -333,6 +464,14 @@ impl PlanDiff {
     /// The same comparison, listing the district fields that differ.
     pub fn with_inputs(mut self, inputs: Vec<InputChange>) -> Self {
         self.inputs = inputs;
+        self
+    }
+
+    /// The same comparison, listing also the strategies whose months
+    /// differ and the goals whose targets differ between `baseline` and
+    /// `changed` (the plans it was made from).
+    pub fn with_months_and_goals(mut self, baseline: &Plan<'_>, changed: &Plan<'_>) -> Self {
+        (self.months_moved, self.goals_changed) = timing_and_goals(baseline, changed);
         self
     }
 
@@ -385,6 +524,12 @@ impl PlanDiff {
                 .iter()
                 .map(|i| format!("in place -{}", i.id)),
         );
+        out.extend(
+            self.months_moved
+                .iter()
+                .map(|m| format!("months {}: {} -> {}", m.id, m.from, m.to)),
+        );
+        out.extend(self.goals_changed.iter().map(|g| format!("goal {}", g.id)));
         out
     }
 
@@ -434,6 +579,20 @@ impl PlanDiff {
         );
         items(&mut out, "+", "in place", &self.newly_in_place);
         items(&mut out, "-", "in place", &self.no_longer_in_place);
+        out.extend(
+            self.months_moved
+                .iter()
+                .map(|m| format!("~ {}: {} instead of {}", m.title, m.to, m.from)),
+        );
+        out.extend(self.goals_changed.iter().map(|g| {
+            let words = |v: &Option<String>| v.clone().unwrap_or_else(|| "no such goal".into());
+            format!(
+                "~ goal: {}: {} instead of {}",
+                g.measure,
+                words(&g.after),
+                words(&g.before)
+            )
+        }));
         out
     }
 

@@ -824,6 +824,40 @@ District(
 )
 ";
 
+    #[test]
+    fn a_changed_decision_is_written_in_place_and_the_comments_in_the_map_stay() {
+        let file = r#"District(
+    id: "x",
+    name: "X",
+    kind: Unified,
+    enrollment: 1000,
+    students: (el_share: 0.2),
+    decisions: (
+        strategies: {
+            // agreed at the March meeting
+            "coach_eld": (owners: ["Ana"], notes: "two coaches"), // Ana leads
+            /* the board asked */ "audit_staffing": (keep: false, reason: "done last year"),
+        },
+        findings: {},
+    ),
+)
+"#;
+        let value = r#"(strategies: {"coach_eld": (owners: ["Ana", "Luis"], notes: "two coaches"), "audit_staffing": (keep: false, reason: "done last year")}, findings: {"low_reclass": (verdict: Confirmed)})"#;
+        let text = write_into(file, &[("decisions", value)]).expect("written");
+        let want = file.replace(r#"["Ana"]"#, r#"["Ana", "Luis"]"#).replace(
+            "findings: {}",
+            "findings: {\"low_reclass\": (verdict: Confirmed)}",
+        );
+        assert_eq!(text, want);
+        // A decision dropped: its entry goes, the comments beside others stay.
+        let value =
+            r#"(strategies: {"coach_eld": (owners: ["Ana"], notes: "two coaches")}, findings: {})"#;
+        let text = write_into(file, &[("decisions", value)]).expect("written");
+        assert!(text.contains("// agreed at the March meeting\n"), "{text}");
+        assert!(text.contains("// Ana leads"), "{text}");
+        assert!(!text.contains("\"audit_staffing\":"), "{text}");
+    }
+
     fn write_into(source: &str, changes: &[(&str, &str)]) -> Result<String, String> {
         let path = Path::new("x.ron");
         let district = District::parse(path, source).expect("fixture parses");

@@ -181,7 +181,8 @@ pub(crate) fn value_end(source: &str, start: usize) -> usize {
 /// The closing bracket matching the one at `open`.
 pub(crate) fn matching(source: &str, open: usize) -> Option<usize> {
     let end = value_end(source, open);
-    (end > open && matches!(source.as_bytes().get(end - 1), Some(b')' | b']'))).then(|| end - 1)
+    (end > open && matches!(source.as_bytes().get(end - 1), Some(b')' | b']' | b'}')))
+        .then(|| end - 1)
 }
 
 /// The length of the identifier starting at `i` (0 if none does).
@@ -193,13 +194,14 @@ pub(crate) fn ident_len(source: &str, i: usize) -> usize {
 }
 
 /// The bracket a value at `start` opens with, past a struct name
-/// (`Students(`) or a `Some(` around it; `None` for a bare value.
+/// (`Students(`) or a `Some(` around it, or a map's `{`; `None` for a
+/// bare value.
 pub(crate) fn bracket_of(source: &str, start: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut i = start;
     loop {
         match *bytes.get(i)? {
-            b'(' | b'[' => return Some(i),
+            b'(' | b'[' | b'{' => return Some(i),
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 let len = ident_len(source, i);
                 let after = skip_trivia(source, i + len);
@@ -298,7 +300,13 @@ pub(crate) fn entries(source: &str, open: usize, close: usize, keyed: bool) -> O
         let key_start = i;
         let mut key_end = i;
         if keyed {
-            key_end = i + ident_len(source, i);
+            // A record's field name, or a map's key written as a string
+            // (`"coach_eld": (…)` in the team's decisions).
+            key_end = if bytes.get(i) == Some(&b'"') {
+                string_end(bytes, i).min(close)
+            } else {
+                i + ident_len(source, i)
+            };
             let colon = skip_trivia(source, key_end);
             if key_end == i || bytes.get(colon) != Some(&b':') {
                 return None;

@@ -32,7 +32,7 @@ const FORMATS: [Format; 6] = [
     Format::Docx,
 ];
 
-type Changes = Vec<(String, String)>;
+pub(super) type Changes = Vec<(String, String)>;
 
 /// The most values a sweep on the page plans: more than a chart can show
 /// would only keep the server busy.
@@ -89,13 +89,13 @@ pub struct ScenarioRequest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SaveRequest {
-    file: String,
-    set: Changes,
+    pub(super) file: String,
+    pub(super) set: Changes,
     /// The version of the file the page was made from.
-    base: String,
+    pub(super) base: String,
     /// A new file's name, in the same folder; left out, the file itself.
     #[serde(default)]
-    new_file: Option<String>,
+    pub(super) new_file: Option<String>,
 }
 
 /// A download's query.
@@ -160,7 +160,7 @@ fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
 /// A page's query.
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
-    file: String,
+    pub(super) file: String,
 }
 
 fn overrides_of(set: &Changes) -> Vec<Override> {
@@ -173,7 +173,7 @@ fn overrides_of(set: &Changes) -> Vec<Override> {
 }
 
 /// The version of a file's bytes the page was made from.
-fn version(bytes: &[u8]) -> String {
+pub(super) fn version(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     bytes.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
@@ -181,15 +181,15 @@ fn version(bytes: &[u8]) -> String {
 
 /// A district file as read: its bytes (whose version a save checks), its
 /// text (without a byte-order mark) and the district.
-struct Loaded {
-    bytes: Vec<u8>,
-    text: String,
-    district: District,
+pub(super) struct Loaded {
+    pub(super) bytes: Vec<u8>,
+    pub(super) text: String,
+    pub(super) district: District,
 }
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
-fn load(path: &Path) -> Result<Loaded, Refusal> {
+pub(super) fn load(path: &Path) -> Result<Loaded, Refusal> {
     let bytes = crate::source::read_bounded(path, crate::limits::MAX_DISTRICT_BYTES, "files")
         .map_err(|d| Refusal::bad(said(&d)))?;
     let text =
@@ -204,7 +204,7 @@ fn load(path: &Path) -> Result<Loaded, Refusal> {
 
 /// `district` under `set`, or each problem beside the field it is about,
 /// in the words `--set` gives on the command line.
-fn apply(district: &District, set: &Changes) -> Result<District, Problems> {
+pub(super) fn apply(district: &District, set: &Changes) -> Result<District, Problems> {
     let overrides = overrides_of(set);
     overrides::apply(district, &overrides).map_err(|Diagnostics(list)| {
         let problems: Vec<_> = list
@@ -412,6 +412,7 @@ pub async fn page(
                     })
                 }).collect::<Vec<_>>()),
                 plan_html => fragment,
+                scenarios_html => super::scenarios::list_html(&studio, &query.file, &super::scenarios::beside(&studio, &path, &query.file))?,
                 formats => FORMATS.iter().map(|f| f.extension()).collect::<Vec<_>>(),
                 ..rules.template_values.clone()
             },
@@ -420,7 +421,7 @@ pub async fn page(
     Ok(Html(html).into_response())
 }
 
-fn plan_fragment(
+pub(super) fn plan_fragment(
     studio: &Studio,
     plan: &crate::plan::Plan<'_>,
     district: &District,
@@ -718,7 +719,7 @@ pub async fn scenario(
 
 /// A file at `relative` beside the district file at `path` (shown to the
 /// page as `shown`): where it is, and how the page names it.
-fn beside(path: &Path, shown: &str, relative: &Path) -> (PathBuf, String) {
+pub(super) fn beside(path: &Path, shown: &str, relative: &Path) -> (PathBuf, String) {
     let folder = path.parent().unwrap_or(Path::new("."));
     let shown_folder = Path::new(shown).parent().unwrap_or(Path::new(""));
     (
@@ -757,7 +758,11 @@ pub async fn save(
 /// version compared with the page's, and the file replaced, so of two
 /// saves from one version of the page, the second finds the first's file
 /// and is refused (compare and swap).
-fn save_now(studio: &Studio, path: &Path, request: &SaveRequest) -> Result<Response, Failure> {
+pub(super) fn save_now(
+    studio: &Studio,
+    path: &Path,
+    request: &SaveRequest,
+) -> Result<Response, Failure> {
     let lock = studio.folders.lock(path);
     let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
     let loaded = load(path)?;

@@ -166,18 +166,45 @@ impl Folders {
         result.map_err(|e| refusal(&e, shown))
     }
 
-    #[cfg(unix)]
-    fn write_at(&self, place: &Place, bytes: &[u8], how: Write) -> std::io::Result<()> {
-        use rustix::fs::{AtFlags, Mode, OFlags};
-        use rustix::io::Errno;
-        use std::io::Write as _;
+    /// Removes the file at `place`, the name itself and never a link's
+    /// target; `shown` names it in a refusal.
+    pub fn remove(&self, place: &Place, shown: &str) -> Result<(), Refusal> {
+        self.remove_at(place).map_err(|e| refusal(&e, shown))
+    }
 
+    #[cfg(unix)]
+    fn remove_at(&self, place: &Place) -> std::io::Result<()> {
+        let dir = self.open_dirs(place, false)?;
+        rustix::fs::unlinkat(&dir, place.name.as_os_str(), rustix::fs::AtFlags::empty())?;
+        let _ = rustix::fs::fsync(&dir);
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn remove_at(&self, place: &Place) -> std::io::Result<()> {
+        let root = &self.roots[place.root].path;
+        let parent = place.path.parent().unwrap_or(root);
+        if !std::fs::canonicalize(parent)?.starts_with(root) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "leads outside the folders",
+            ));
+        }
+        std::fs::remove_file(&place.path)
+    }
+
+    /// The directory `place` is in, opened from its folder one step at a
+    /// time with no link followed; missing ones made when `make`.
+    #[cfg(unix)]
+    fn open_dirs(&self, place: &Place, make: bool) -> std::io::Result<std::os::fd::OwnedFd> {
+        use rustix::fs::{Mode, OFlags};
+        use rustix::io::Errno;
         let root = &self.roots[place.root];
         let walk = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let mut dir = rustix::fs::openat(&root.dir, ".", walk, Mode::empty())?;
         for part in &place.dirs {
             let next = match rustix::fs::openat(&dir, part.as_os_str(), walk, Mode::empty()) {
-                Err(Errno::NOENT) => {
+                Err(Errno::NOENT) if make => {
                     match rustix::fs::mkdirat(&dir, part.as_os_str(), Mode::from_raw_mode(0o777)) {
                         Ok(()) | Err(Errno::EXIST) => {}
                         Err(e) => return Err(e.into()),
@@ -188,6 +215,16 @@ impl Folders {
             };
             dir = next;
         }
+        Ok(dir)
+    }
+
+    #[cfg(unix)]
+    fn write_at(&self, place: &Place, bytes: &[u8], how: Write) -> std::io::Result<()> {
+        use rustix::fs::{AtFlags, Mode};
+        use rustix::io::Errno;
+        use std::io::Write as _;
+
+        let dir = self.open_dirs(place, true)?;
         let (temporary, fd) = create_temporary(&dir)?;
         let mut cleanup = Unlink {
             dir: &dir,

@@ -69,6 +69,27 @@ pub fn is_fraction(path: &str) -> bool {
     kind_of(&key).0 == "fraction"
 }
 
+/// The question that asks for the field at `path` (a year of the history
+/// named after it: `… (2023-24)`); the path itself when the rules have none.
+pub fn question_of(rules: &RuleBase, path: &str) -> String {
+    let (key, year) = match path
+        .strip_prefix("history[")
+        .and_then(|rest| rest.split_once("]."))
+    {
+        Some((year, field)) => (format!("history.{field}"), Some(year)),
+        None => (path.to_string(), None),
+    };
+    let question = rules
+        .data_sources
+        .iter()
+        .find(|d| d.field == key)
+        .map_or(path, |d| d.question.as_str());
+    match year {
+        Some(year) => format!("{question} ({year})"),
+        None => question.to_string(),
+    }
+}
+
 /// A fraction (0.687) as the percentage people write (68.7), without the
 /// float noise of the multiplication.
 pub fn percent(fraction: f64) -> String {

@@ -16,6 +16,7 @@
 mod api;
 mod folders;
 mod form;
+mod scenarios;
 mod server;
 mod why;
 
@@ -212,6 +213,10 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/sweep", post(api::sweep))
         .route("/api/scenario", post(api::scenario))
         .route("/api/save", post(api::save))
+        .route("/api/scenarios", get(scenarios::list))
+        .route("/api/scenarios/compare", post(scenarios::compare_two))
+        .route("/api/scenarios/apply", post(scenarios::apply))
+        .route("/api/scenarios/delete", post(scenarios::delete))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(|request, next| {
             server::read_body(MAX_BODY_BYTES, request, next)

@@ -614,3 +614,292 @@ fn the_list_of_districts_passes_over_scenario_files_and_says_how_many() {
     assert!(!page.contains("el-growth.ron"), "{page}");
     assert!(page.contains("1 scenario file is not listed"), "{page}");
 }
+
+/// Puts the bundled scenario `name` (and a made-up one that changes the
+/// latest year's outcomes) in `scenarios/` beside the served districts.
+fn with_scenarios(studio: &Studio, names: &[&str]) {
+    let folder = studio.folder().join("scenarios");
+    std::fs::create_dir_all(&folder).expect("folder");
+    for name in names {
+        std::fs::copy(
+            Path::new(crate::support::ROOT)
+                .join("fixtures/scenarios")
+                .join(name),
+            folder.join(name),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        folder.join("outcomes-rise.ron"),
+        "// made up for the test\nScenario(name: \"Outcomes rise\", set: [(\"history[-1].reclassification_rate\", \"0.3\"), (\"history[-1].elpi_status\", \"0.7\")])\n",
+    )
+    .expect("scenario");
+}
+
+/// A fragment of the page without its "for the file" details.
+fn before_for_the_file(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<details class=\"for-file\"") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..]
+            .split_once("</details>")
+            .map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn scenarios_beside_a_district_are_listed_and_compared_in_plain_words() {
+    let studio = Studio::start();
+    with_scenarios(&studio, &["el-growth.ron", "coaching-investment.ron"]);
+    let (status, body) = studio.request("GET", "/api/scenarios?file=full-history.ron", &[], b"");
+    assert_eq!(status, 200, "{body}");
+    let listed: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let names: Vec<&str> = listed["scenarios"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["Coaching investment", "EL growth", "Outcomes rise"]);
+    // What a scenario changes, in words: the question and a percentage.
+    let growth = &listed["scenarios"][1];
+    assert_eq!(
+        growth["changes"][0]["question"],
+        "What share of students are English learners?"
+    );
+    assert_eq!(growth["changes"][0]["value"], "45 %");
+    let list = before_for_the_file(listed["html"].as_str().unwrap_or(""));
+    assert!(
+        list.contains("45 %") && !list.contains("students.el_share"),
+        "{list}"
+    );
+    // The district page lists them too.
+    let (_, page) = studio.request("GET", "/district?file=full-history.ron", &[], b"");
+    assert!(page.contains("Coaching investment"), "{page}");
+
+    // The district as it is against a scenario: findings, goals in words.
+    let (status, answer) = studio.post(
+        "/api/scenarios/compare",
+        &serde_json::json!({ "file": "full-history.ron", "b": "scenarios/outcomes-rise.ron" }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let diff = &answer["diff"];
+    assert!(
+        !diff["findings_removed"]
+            .as_array()
+            .expect("list")
+            .is_empty(),
+        "{answer}"
+    );
+    let goal = diff["goals_changed"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .find(|g| g["id"] == "reclassification_rate")
+        .unwrap_or_else(|| panic!("no goal change in {answer}"));
+    assert_ne!(goal["before"], goal["after"]);
+    assert!(
+        goal["after"].as_str().unwrap_or("").contains(" % by "),
+        "{goal}"
+    );
+    let html = answer["html"].as_str().expect("html");
+    let plain = before_for_the_file(html);
+    assert!(plain.contains("Outcomes rise") && plain.contains("the district as it is"));
+    assert!(
+        plain.contains("70 %") && plain.contains("(2023-24)"),
+        "{plain}"
+    );
+    for file_words in ["history[", "reclassification_rate", "0.7", "_"] {
+        assert!(!plain.contains(file_words), "{file_words:?} in {plain}");
+    }
+    assert!(html.contains("history[2023-24].elpi_status"), "{html}");
+
+    // Two scenarios: the answers that differ between them, and the plan.
+    let (status, answer) = studio.post(
+        "/api/scenarios/compare",
+        &serde_json::json!({
+            "file": "complete-team.ron",
+            "a": "scenarios/coaching-investment.ron",
+            "b": "scenarios/el-growth.ron",
+        }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let inputs: Vec<&str> = answer["diff"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    // The team's district already has the coaches the one imagines.
+    assert_eq!(
+        inputs,
+        [
+            "students.el_share",
+            "students.ever_el_share",
+            "students.newcomer_share_of_els"
+        ]
+    );
+    assert!(
+        !answer["diff"]["findings_added"]
+            .as_array()
+            .expect("list")
+            .is_empty(),
+        "{answer}"
+    );
+    assert_eq!(answer["same"], false);
+
+    // What is not a scenario beside the district is refused, in words.
+    for (b, code) in [
+        ("complete-team.ron", 422),
+        ("../complete-team.ron", 403),
+        ("/etc/passwd", 403),
+        ("scenarios/nothing.ron", 403),
+    ] {
+        let (status, answer) = studio.post(
+            "/api/scenarios/compare",
+            &serde_json::json!({ "file": "complete-team.ron", "b": b }),
+        );
+        assert_eq!(status, code, "{b}: {answer}");
+        assert!(answer["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    // A scenario that does not fit the district says which and why.
+    let (status, answer) = studio.post(
+        "/api/scenarios/compare",
+        &serde_json::json!({ "file": "no-history.ron", "b": "scenarios/outcomes-rise.ron" }),
+    );
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Outcomes rise"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn a_scenario_is_written_into_the_file_or_a_new_one_and_refused_when_stale() {
+    let studio = Studio::start();
+    with_scenarios(&studio, &["coaching-investment.ron"]);
+    let file = "leadership-turnover.ron";
+    let path = studio.folder().join(file);
+    let original = std::fs::read_to_string(&path).expect("fixture");
+    let base = version_of(&studio, file);
+    let scenario = "scenarios/coaching-investment.ron";
+    // As a new district file: the original untouched, the new one reads.
+    let (status, answer) = studio.post(
+        "/api/scenarios/apply",
+        &serde_json::json!({ "file": file, "scenario": scenario, "base": base, "new_file": "with-coaches.ron" }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), original);
+    let new = elplan::District::load(&studio.folder().join("with-coaches.ron")).expect("reads");
+    assert_eq!(new.staffing.instructional_coaches, Some(6));
+    assert_eq!(new.staffing.teacher_leaders, Some(8));
+    // Never over an existing file, nor outside the folder.
+    for (name, code) in [("tight-cap.ron", 409), ("../out.ron", 422)] {
+        let (status, answer) = studio.post(
+            "/api/scenarios/apply",
+            &serde_json::json!({ "file": file, "scenario": scenario, "base": base, "new_file": name }),
+        );
+        assert_eq!(status, code, "{name}: {answer}");
+    }
+    assert!(!studio.dir.path().join("out.ron").exists());
+    // Into the file: its comments kept.
+    let (status, answer) = studio.post(
+        "/api/scenarios/apply",
+        &serde_json::json!({ "file": file, "scenario": scenario, "base": base }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let saved = std::fs::read_to_string(&path).expect("file");
+    for line in original
+        .lines()
+        .filter(|l| l.trim_start().starts_with("//"))
+    {
+        assert!(saved.contains(line), "lost comment {line:?}:\n{saved}");
+    }
+    let district = elplan::District::load(&path).expect("saved file loads");
+    assert_eq!(district.staffing.instructional_coaches, Some(6));
+    // From a page made before that save: refused, nothing written.
+    let (status, answer) = studio.post(
+        "/api/scenarios/apply",
+        &serde_json::json!({ "file": file, "scenario": scenario, "base": base }),
+    );
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), saved);
+    // A district file is not a scenario to apply; a path out is refused.
+    let base = version_of(&studio, file);
+    for (scenario, code) in [("tight-cap.ron", 422), ("../../etc/passwd", 403)] {
+        let (status, answer) = studio.post(
+            "/api/scenarios/apply",
+            &serde_json::json!({ "file": file, "scenario": scenario, "base": base }),
+        );
+        assert_eq!(status, code, "{scenario}: {answer}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), saved);
+}
+
+#[test]
+fn a_scenario_is_deleted_inside_the_folders_only_and_never_a_district() {
+    let studio = Studio::start();
+    with_scenarios(&studio, &["el-growth.ron"]);
+    let listed = |studio: &Studio| -> serde_json::Value {
+        let (status, body) =
+            studio.request("GET", "/api/scenarios?file=complete-team.ron", &[], b"");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).expect("json")
+    };
+    let list = listed(&studio);
+    let growth = list["scenarios"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|s| s["file"] == "scenarios/el-growth.ron")
+        .expect("listed")
+        .clone();
+    let path = studio.folder().join("scenarios/el-growth.ron");
+    // Changed on disk since it was listed: refused, kept.
+    let text = std::fs::read_to_string(&path).expect("file");
+    std::fs::write(&path, format!("// edited\n{text}")).expect("edit");
+    let (status, answer) = studio.post(
+        "/api/scenarios/delete",
+        &serde_json::json!({ "scenario": "scenarios/el-growth.ron", "base": growth["version"] }),
+    );
+    assert_eq!(status, 409, "{answer}");
+    assert!(path.exists());
+    // A district file is never deleted; nothing outside the folder is.
+    let outside = studio.dir.path().join("outside.ron");
+    std::fs::write(
+        &outside,
+        "Scenario(name: \"x\", set: [(\"schools\", \"3\")])",
+    )
+    .expect("outside");
+    for (scenario, code) in [("complete-team.ron", 422), ("../outside.ron", 403)] {
+        let (status, answer) = studio.post(
+            "/api/scenarios/delete",
+            &serde_json::json!({ "scenario": scenario, "base": "0000000000000000" }),
+        );
+        assert_eq!(status, code, "{scenario}: {answer}");
+    }
+    assert!(studio.folder().join("complete-team.ron").exists() && outside.exists());
+    // At the version listed: deleted, and no longer listed.
+    let list = listed(&studio);
+    let version = list["scenarios"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|s| s["file"] == "scenarios/el-growth.ron")
+        .expect("listed")["version"]
+        .clone();
+    let (status, answer) = studio.post(
+        "/api/scenarios/delete",
+        &serde_json::json!({ "scenario": "scenarios/el-growth.ron", "base": version }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert!(!path.exists());
+    let list = listed(&studio);
+    assert!(!list.to_string().contains("el-growth"), "{list}");
+}

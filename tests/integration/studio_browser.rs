@@ -973,3 +973,72 @@ fn download(studio: &Studio, path: &str) -> Vec<u8> {
     }
     body
 }
+
+browser_test!(
+    two_scenarios_are_compared_side_by_side_with_their_differences,
+    scenarios_compared
+);
+
+async fn scenarios_compared(client: &Client, studio: &Studio) {
+    let folder = studio.folder().join("scenarios");
+    std::fs::create_dir_all(&folder).expect("folder");
+    for name in ["coaching-investment.ron", "el-growth.ron"] {
+        std::fs::copy(
+            std::path::Path::new(crate::support::ROOT)
+                .join("fixtures/scenarios")
+                .join(name),
+            folder.join(name),
+        )
+        .expect("copy");
+    }
+    open_district(client, studio).await;
+    let listed = text(client, "#scenarios-body").await;
+    assert!(
+        listed.contains("Coaching investment") && listed.contains("EL growth"),
+        "{listed}"
+    );
+    assert!(listed.contains("45 %"), "{listed}");
+    // Two scenarios, as a person picks them.
+    for (select, value) in [
+        ("#compare-a", "scenarios/coaching-investment.ron"),
+        ("#compare-b", "scenarios/el-growth.ron"),
+    ] {
+        client
+            .find(Locator::Css(select))
+            .await
+            .unwrap_or_else(|e| panic!("{select}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{select} {value}: {e}"));
+    }
+    click(client, "#compare-run").await;
+    let differences = eventually(
+        client,
+        "#compare-result",
+        "What differs from Coaching investment to EL growth",
+    )
+    .await;
+    assert!(
+        differences.contains("What share of students are English learners?"),
+        "{differences}"
+    );
+    assert!(differences.contains("45 %"), "{differences}");
+    assert!(
+        differences.contains("Only with EL growth: English learners are a large share of students"),
+        "{differences}"
+    );
+    assert!(!differences.contains("el_share"), "{differences}");
+    // One scenario opened against the district as it is.
+    click(
+        client,
+        ".scenario-item[data-file='scenarios/coaching-investment.ron'] .scenario-open",
+    )
+    .await;
+    let against = eventually(
+        client,
+        "#compare-result",
+        "What differs from the district as it is to Coaching investment",
+    )
+    .await;
+    assert!(against.contains("Coaching investment"), "{against}");
+}
