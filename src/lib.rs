@@ -24,6 +24,7 @@
 //!
 //! The pieces, in the order data flows through them:
 //! - [`district`]: the district file, its loading and validation;
+//!   [`decisions`]: the team's decisions as the file writes them;
 //!   [`overrides`] and [`scenario`]: changes made before planning;
 //!   [`ron_edit`]: changes written into a district file's own text;
 //! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
@@ -52,6 +53,8 @@ pub mod check;
 pub mod compare;
 mod condition;
 mod context;
+mod decision_warnings;
+pub mod decisions;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;

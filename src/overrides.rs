@@ -73,6 +73,9 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
         changed = serde_json::from_value(tree.clone())
             .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
     }
+    if changed.decisions == district.decisions {
+        changed.decisions.places = district.decisions.places.clone();
+    }
     changed.fill_defaults();
     let problems = changed.validate();
     if problems.is_empty() {

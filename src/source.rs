@@ -238,6 +238,135 @@ pub fn find_key(source: &str, from: usize, name: &str) -> Option<usize> {
     }
 }
 
+/// One `key: value` entry of a RON record or map, as byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// Where the key starts (a name, or a string for a map).
+    pub key_start: usize,
+    /// Where the key ends.
+    pub key_end: usize,
+    /// Where the value starts.
+    pub value_start: usize,
+    /// Where the value ends.
+    pub value_end: usize,
+}
+
+/// Past spaces and comments from `i`.
+pub(crate) fn skip_trivia(source: &str, mut i: usize) -> usize {
+    let bytes = source.as_bytes();
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i = match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'/'), Some(b'/')) => memchr_from(bytes, i, b'\n'),
+            (Some(b'/'), Some(b'*')) => skip_block_comment(bytes, i),
+            _ => return i,
+        };
+    }
+}
+
+/// The end of the RON value that starts at `start`: a string, raw string
+/// or character, a bracketed group with the name written before it
+/// (`Some(…)`, `Decisions(…)`), or a bare word or number.
+pub(crate) fn value_end(source: &str, start: usize) -> usize {
+    let bytes = source.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-');
+    match bytes.get(start) {
+        None => start,
+        Some(b'"' | b'\'') => skip_quoted(bytes, start),
+        Some(b'(' | b'[' | b'{') => group_end(bytes, start),
+        Some(b'r') if matches!(bytes.get(start + 1), Some(b'"' | b'#')) => {
+            skip_raw_string(bytes, start).unwrap_or(start + 1)
+        }
+        Some(_) => {
+            let word = start + bytes[start..].iter().take_while(|&&b| ident(b)).count();
+            let next = skip_trivia(source, word);
+            if word > start && bytes.get(next) == Some(&b'(') {
+                group_end(bytes, next)
+            } else {
+                word.max(start + 1)
+            }
+        }
+    }
+}
+
+/// The offset after the bracketed group opening at `open`, passing over
+/// strings, characters and comments inside it.
+fn group_end(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        i = match bytes[i] {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i + 1
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+                i + 1
+            }
+            b'"' | b'\'' => skip_quoted(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => memchr_from(bytes, i, b'\n'),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+            {
+                skip_raw_string(bytes, i).unwrap_or(i + 1)
+            }
+            _ => i + 1,
+        };
+    }
+    bytes.len()
+}
+
+/// The entries of the record or map whose value starts at `start`
+/// (`(a: 1, b: 2)`, `Name(…)`, `{"x": …}`); `None` where the value there
+/// is not one, or its text is not laid out as RON reads it.
+pub(crate) fn entries(source: &str, start: usize) -> Option<Vec<Entry>> {
+    let bytes = source.as_bytes();
+    let mut open = start;
+    if !matches!(bytes.get(open), Some(b'(' | b'{')) {
+        // A record written with its name: `Decisions( … )`.
+        let name = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        open = skip_trivia(source, start + name);
+        if name == 0 || bytes.get(open) != Some(&b'(') {
+            return None;
+        }
+    }
+    let close = group_end(bytes, open).checked_sub(1)?;
+    let mut out = Vec::new();
+    let mut i = skip_trivia(source, open + 1);
+    while i < close {
+        let key_end = value_end(source, i);
+        let colon = skip_trivia(source, key_end);
+        if bytes.get(colon) != Some(&b':') {
+            return None;
+        }
+        let value_start = skip_trivia(source, colon + 1);
+        let end = value_end(source, value_start);
+        out.push(Entry {
+            key_start: i,
+            key_end,
+            value_start,
+            value_end: end,
+        });
+        i = skip_trivia(source, end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_trivia(source, i + 1),
+            _ if i >= close => break,
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 /// The offset of the next `byte` at or after `from`, or the end.
 fn memchr_from(bytes: &[u8], from: usize, byte: u8) -> usize {
     bytes[from..]
