@@ -10,6 +10,7 @@
 //! word and style of the document in Rust, where consultants cannot change
 //! them; the parts below are the fixed packaging that every document has.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
@@ -74,7 +75,7 @@ pub fn picture(svg: &str, rid: &str) -> Result<Picture, String> {
     if let Some(family) = SANS_SERIF.into_iter().find(|f| installed(f)) {
         fonts.set_sans_serif_family(family);
     }
-    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let tree = resvg::usvg::Tree::from_str(&xml_safe(svg), &options).map_err(|e| e.to_string())?;
     let size = tree.size();
     let (w, h) = (size.width(), size.height());
     let mut pixmap = resvg::tiny_skia::Pixmap::new(
@@ -130,8 +131,34 @@ pub fn reference_styles(path: &Path) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
+/// `text` with every character XML 1.0 does not allow replaced by one it
+/// does, so that whatever a district file or the command line holds, the
+/// document opens: a vertical tab or form feed (Word's line and page
+/// breaks, pasted) becomes a space; any other control character but tab,
+/// line feed and carriage return (a NUL among them), and U+FFFE and
+/// U+FFFF, become U+FFFD, the replacement character, so a reader sees
+/// that something unreadable stood there.
+pub fn xml_safe(text: &str) -> Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if text.chars().all(allowed) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{b}' | '\u{c}' => ' ',
+                c if allowed(c) => c,
+                _ => char::REPLACEMENT_CHARACTER,
+            })
+            .collect(),
+    )
+}
+
 /// The document as the bytes of a .docx file. The same parts give the same
-/// bytes: every entry has the same fixed time.
+/// bytes: every entry has the same fixed time. Every part is made valid
+/// XML text ([`xml_safe`]) as it is packed.
 pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
@@ -143,11 +170,12 @@ pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> 
     };
     add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
     add("_rels/.rels", ROOT_RELS.as_bytes())?;
-    add("docProps/core.xml", parts.core.trim_start().as_bytes())?;
-    add("word/document.xml", parts.document.trim_start().as_bytes())?;
-    add("word/styles.xml", parts.styles.trim_start().as_bytes())?;
+    let xml = |part: &str| xml_safe(part.trim_start()).into_owned();
+    add("docProps/core.xml", xml(parts.core).as_bytes())?;
+    add("word/document.xml", xml(parts.document).as_bytes())?;
+    add("word/styles.xml", xml(parts.styles).as_bytes())?;
     add("word/settings.xml", SETTINGS.as_bytes())?;
-    add("word/footer1.xml", parts.footer.trim_start().as_bytes())?;
+    add("word/footer1.xml", xml(parts.footer).as_bytes())?;
     let mut rels = String::from(DOCUMENT_RELS_START);
     for (i, p) in pictures.iter().enumerate() {
         let name = format!("media/figure{}.png", i + 1);

@@ -219,3 +219,94 @@ fn a_reference_document_gives_its_styles() {
         shown(&output)
     );
 }
+
+/// Every XML part of a .docx file, by name, each checked well-formed.
+fn xml_parts(file: &std::path::Path) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(file).expect("open")).expect("zip");
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).expect("UTF-8");
+            if let Err(e) = roxmltree::Document::parse(&text) {
+                panic!("{name} is not XML: {e}");
+            }
+            parts.push((name, text));
+        }
+    }
+    parts
+}
+
+/// Issue 22 (8): a control character in the district name or in
+/// `--prepared-by` (U+0001, an escaped NUL, VT, FF) gave a .docx whose
+/// document.xml was not XML, and exit 0. Every string that reaches the
+/// document is now made valid XML: VT and FF become spaces, any other
+/// character XML forbids becomes U+FFFD; python-docx opens the document.
+#[test]
+#[cfg_attr(
+    not(docx_reader),
+    ignore = "needs python3 with python-docx (`pip install python-docx`); CI always runs it"
+)]
+fn control_characters_in_any_text_still_give_a_word_document_that_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(std::path::Path::new(ROOT).join(MENDOTA)).expect("fixture");
+    let district = dir.path().join("district.ron");
+    let hostile = r#"A\u{1}B\u{0}C\u{b}D\u{c}E\u{fffe}F\u{ffff}G\u{1f}H"#;
+    let text = text
+        .replace(
+            "name: \"Mendota Unified\"",
+            &format!("name: \"Mendota {hostile}\""),
+        )
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a district ends with )")
+        .to_string()
+        + &format!(
+            "    decisions: (strategies: {{\"form_improvement_team\": (owners: [\"{hostile}\"], notes: \"{hostile}\", status: \"{hostile}\")}}),\n)\n"
+        );
+    std::fs::write(&district, text).expect("write");
+    let file = dir.path().join("plan.docx");
+    elplan(&[
+        "plan",
+        &district.to_string_lossy(),
+        "--format",
+        "docx",
+        "--prepared-by",
+        "Ana\u{1}Ruiz\u{1b}",
+        "--prepared-for",
+        "The\u{7}Board",
+        "-o",
+        &file.to_string_lossy(),
+    ])
+    .ok();
+    let parts = xml_parts(&file);
+    let document = &parts
+        .iter()
+        .find(|(name, _)| name == "word/document.xml")
+        .expect("the body")
+        .1;
+    assert!(document.contains("Mendota A\u{fffd}B\u{fffd}C D E\u{fffd}F\u{fffd}G\u{fffd}H"));
+    assert!(document.contains("Ana\u{fffd}Ruiz\u{fffd}"));
+    let read = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, docx\nd = docx.Document(sys.argv[1])\nprint(d.core_properties.title)\nfor p in d.paragraphs[:6]: print(p.text)",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "python-docx cannot open it: {}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let facts = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        facts.contains("Prepared by: Ana\u{fffd}Ruiz\u{fffd}"),
+        "{facts}"
+    );
+    assert!(facts.contains("Prepared for: The\u{fffd}Board"), "{facts}");
+    assert!(facts.contains("Mendota A\u{fffd}B"), "{facts}");
+}
