@@ -310,3 +310,127 @@ fn control_characters_in_any_text_still_give_a_word_document_that_opens() {
     assert!(facts.contains("Prepared for: The\u{fffd}Board"), "{facts}");
     assert!(facts.contains("Mendota A\u{fffd}B"), "{facts}");
 }
+
+/// A copy of the .docx `from` with `styles` as its word/styles.xml and,
+/// when given, `rels` as word/_rels/styles.xml.rels.
+fn reference_with(from: &std::path::Path, to: &std::path::Path, styles: &[u8], rels: Option<&str>) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).expect("open")).expect("zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+        if entry.name() == "word/styles.xml" {
+            bytes = styles.to_vec();
+        }
+        out.start_file(entry.name(), options).expect("start");
+        std::io::Write::write_all(&mut out, &bytes).expect("write");
+    }
+    if let Some(rels) = rels {
+        out.start_file("word/_rels/styles.xml.rels", options)
+            .expect("start");
+        std::io::Write::write_all(&mut out, rels.as_bytes()).expect("write");
+    }
+    out.finish().expect("finish");
+}
+
+/// Issue 22 (9): a `--reference-docx` whose word/styles.xml was not XML,
+/// or over 16 MiB (silently cut), was copied as it was: exit 0 and a
+/// corrupt document. The reference is now checked before use: well-formed
+/// XML without a DTD, Word's styles, within the size limit, nothing that
+/// refers outside it; otherwise a diagnostic, exit 1 and no document.
+#[test]
+fn a_reference_document_is_checked_before_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = dir.path().join("plain.docx");
+    elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "-o",
+        &plain.to_string_lossy(),
+    ])
+    .ok();
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let styles = |body: &str| {
+        format!(r#"<?xml version="1.0"?><w:styles xmlns:w="{W}" xmlns:r="{R}">{body}</w:styles>"#)
+    };
+    let huge = styles(&format!("<!--{}-->", "x".repeat(17 * 1024 * 1024)));
+    let external = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="https://example.com/track.png" TargetMode="External"/></Relationships>"#;
+    let cases: [(&str, String, Option<&str>, &str); 6] = [
+        (
+            "not-xml",
+            format!(r#"<w:styles xmlns:w="{W}"><w:style>"#),
+            None,
+            "word/styles.xml is not well-formed XML",
+        ),
+        ("huge", huge, None, "word/styles.xml is 17825"),
+        (
+            "dtd",
+            format!(
+                r#"<?xml version="1.0"?><!DOCTYPE w:styles [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:styles xmlns:w="{W}">&x;</w:styles>"#
+            ),
+            None,
+            "declares a DTD",
+        ),
+        (
+            "not-styles",
+            format!(r#"<w:document xmlns:w="{W}"/>"#),
+            None,
+            "holds `document`, not Word's styles",
+        ),
+        (
+            "part-reference",
+            styles(r#"<w:style w:styleId="x"><w:pict r:id="rId7"/></w:style>"#),
+            None,
+            "refers to another part of the reference document (`r:id`",
+        ),
+        (
+            "external",
+            styles(""),
+            Some(external),
+            "refer to a file or address outside it (an external relationship)",
+        ),
+    ];
+    for (name, styles, rels, expected) in cases {
+        let reference = dir.path().join(format!("{name}.docx"));
+        reference_with(&plain, &reference, styles.as_bytes(), rels);
+        let out = dir.path().join(format!("{name}-plan.docx"));
+        let output = elplan(&[
+            "plan",
+            MENDOTA,
+            "--format",
+            "docx",
+            "--reference-docx",
+            &reference.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", shown(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{name}: {}",
+            shown(&output)
+        );
+        assert!(!out.exists(), "{name}: no document is written");
+    }
+    // Word's own styles still pass.
+    let reference = dir.path().join("good.docx");
+    reference_with(&plain, &reference, styles("").as_bytes(), None);
+    elplan(&[
+        "plan",
+        MENDOTA,
+        "--format",
+        "docx",
+        "--reference-docx",
+        &reference.to_string_lossy(),
+        "-o",
+        &dir.path().join("good-plan.docx").to_string_lossy(),
+    ])
+    .ok();
+}
