@@ -71,6 +71,7 @@ pub mod output;
 pub mod overrides;
 pub mod pdf;
 pub mod plan;
+mod print_job;
 pub mod render;
 pub mod ron_edit;
 mod rule_compile;

@@ -46,6 +46,9 @@ pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
+    if args.format == FormatArg::Pdf {
+        super::signals::stop_printing_on_signals();
+    }
     let session = Session::load(sources)?;
     let files = district_inputs(&args.inputs)?;
     let outcomes = elplan::batch::run(&session, &files, &args.out_dir, args.format.into())?;

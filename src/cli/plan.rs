@@ -80,6 +80,9 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         )
         .into());
     }
+    if format == elplan::render::Format::Pdf {
+        super::signals::stop_printing_on_signals();
+    }
     let session = Session::load(sources)?;
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;

@@ -695,3 +695,203 @@ fn a_sweep_keeps_only_the_breakpoints_not_every_plan() {
         "500 values peaked at {few} kB, 4,000 at {many} kB"
     );
 }
+
+/// A folder with a stand-in `chromium` (a shell script) that writes its
+/// process id, starts a helper as Chromium does, and then does `rest`.
+#[cfg(unix)]
+fn stand_in_browser(rest: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().expect("temp dir");
+    let script = bin.path().join("chromium");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nsleep 600 &\necho $! > \"$ELPLAN_TEST_MARK/helper.pid\"\necho $$ > \"$ELPLAN_TEST_MARK/browser.pid\"\n{rest}\n"
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    bin
+}
+
+/// Whether process `pid` still runs (a zombie, dead but not yet reaped by
+/// its new parent, does not).
+#[cfg(unix)]
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+    })
+}
+
+/// `elplan plan --format pdf` with the stand-in browser first on PATH and
+/// TMPDIR in a folder of its own: the run, the marks folder and TMPDIR.
+#[cfg(unix)]
+fn print_with(
+    bin: &Path,
+    out: &Path,
+) -> (std::process::Child, tempfile::TempDir, tempfile::TempDir) {
+    let marks = tempfile::tempdir().expect("temp dir");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(["plan", MENDOTA, "--format", "pdf", "-o"])
+        .arg(out)
+        .current_dir(ROOT)
+        .env("PATH", path)
+        .env("TMPDIR", tmp.path())
+        .env("ELPLAN_TEST_MARK", marks.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("elplan runs");
+    (child, marks, tmp)
+}
+
+/// Waits (at most a minute) until `file` exists, and reads it.
+#[cfg(unix)]
+fn wait_for(file: &Path) -> String {
+    for _ in 0..1200 {
+        if let Ok(text) = std::fs::read_to_string(file) {
+            if text.ends_with('\n') {
+                return text;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{} never appeared", file.display());
+}
+
+/// Issue 22 (15): SIGTERM (or Ctrl-C) during `--format pdf` left the
+/// browser running and its work folder (the plan's HTML, its PDF, a
+/// browser profile) in TMPDIR. Now the browser and every process it
+/// started are stopped, the folder removed, and elplan ends by the signal;
+/// no output file is written.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_a_pdf_print_stops_the_browser_and_removes_its_work_folder() {
+    use std::os::unix::process::ExitStatusExt;
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let bin = stand_in_browser("wait");
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out = out_dir.path().join("plan.pdf");
+        let (mut child, marks, tmp) = print_with(bin.path(), &out);
+        let browser = wait_for(&marks.path().join("browser.pid"));
+        let helper = wait_for(&marks.path().join("helper.pid"));
+        assert!(running(&browser) && running(&helper));
+        assert!(
+            !file_names(tmp.path()).is_empty(),
+            "the work folder is there"
+        );
+        // SAFETY: kill sends a signal to the child just spawned.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait().expect("elplan ends");
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        for _ in 0..100 {
+            if !running(&browser) && !running(&helper) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            !running(&browser),
+            "the browser still runs after signal {signal}"
+        );
+        assert!(
+            !running(&helper),
+            "its helper still runs after signal {signal}"
+        );
+        assert_eq!(
+            file_names(tmp.path()),
+            Vec::<String>::new(),
+            "TMPDIR is left clean"
+        );
+        assert_eq!(
+            file_names(out_dir.path()),
+            Vec::<String>::new(),
+            "no output"
+        );
+    }
+}
+
+/// The same clean-up when the browser fails: its helpers are stopped and
+/// its work folder removed.
+#[cfg(unix)]
+#[test]
+fn a_failed_pdf_print_stops_the_browsers_helpers_and_removes_its_work_folder() {
+    let bin = stand_in_browser("echo 'no display' >&2\nexit 3");
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = out_dir.path().join("plan.pdf");
+    let (child, marks, tmp) = print_with(bin.path(), &out);
+    let output = child.wait_with_output().expect("elplan ends");
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("could not print the plan"),
+        "{}",
+        shown(&output)
+    );
+    let helper = wait_for(&marks.path().join("helper.pid"));
+    assert!(!running(&helper), "the browser's helper still runs");
+    assert_eq!(
+        file_names(tmp.path()),
+        Vec::<String>::new(),
+        "TMPDIR is left clean"
+    );
+    assert!(!out.exists());
+}
+
+/// Issue 22 (20): a `chromium` on the PATH that cannot be run (not
+/// executable) was chosen and failed with "Permission denied", though a
+/// working one followed. As a shell does, it is now passed over.
+#[cfg(unix)]
+#[test]
+fn a_chromium_that_cannot_be_run_is_passed_over_on_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let not_runnable = tempfile::tempdir().expect("temp dir");
+    let script = not_runnable.path().join("chromium");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    // A working stand-in: it prints a (tiny) PDF where it is asked to.
+    let working = stand_in_browser(
+        "for a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.4\\n%%stand-in\\n' > \"${a#--print-to-pdf=}\";; esac; done",
+    );
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = out_dir.path().join("plan.pdf");
+    let marks = tempfile::tempdir().expect("temp dir");
+    let path = format!(
+        "{}:{}:{}",
+        not_runnable.path().display(),
+        working.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(["plan", MENDOTA, "--format", "pdf", "-o"])
+        .arg(&out)
+        .current_dir(ROOT)
+        .env("PATH", &path)
+        .env("ELPLAN_TEST_MARK", marks.path())
+        .output()
+        .expect("elplan runs");
+    assert!(output.status.success(), "{}", shown(&output));
+    assert!(std::fs::read(&out)
+        .expect("the PDF")
+        .starts_with(b"%PDF-1.4\n%stand-in"));
+    // Alone on the PATH, it is not taken for a browser at all.
+    let output = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        .args(["plan", MENDOTA, "--format", "pdf", "-o"])
+        .arg(&out)
+        .current_dir(ROOT)
+        .env("PATH", not_runnable.path())
+        .output()
+        .expect("elplan runs");
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output).contains("needs Chromium, and none is on the PATH"),
+        "{}",
+        shown(&output)
+    );
+}
