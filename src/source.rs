@@ -261,13 +261,31 @@ pub(crate) struct Entry {
     pub value_end: usize,
 }
 
+/// Whether RON reads `c` as a space (as `ron`'s parser does: a few
+/// Unicode spaces beside the ASCII ones).
+fn ron_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\n'
+            | '\r'
+            | '\x0B'
+            | '\x0C'
+            | '\u{85}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
 /// Past spaces and comments from `i`.
 pub(crate) fn skip_trivia(source: &str, mut i: usize) -> usize {
     let bytes = source.as_bytes();
     loop {
-        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
+        i += source.get(i..).map_or(0, |rest| {
+            rest.len() - rest.trim_start_matches(ron_space).len()
+        });
         i = match (bytes.get(i), bytes.get(i + 1)) {
             (Some(b'/'), Some(b'/')) => memchr_from(bytes, i, b'\n'),
             (Some(b'/'), Some(b'*')) => skip_block_comment(bytes, i),

@@ -223,24 +223,25 @@ fn a_decision_named_twice_is_an_error_naming_both_places() {
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
     assert!(output.stdout.is_empty(), "no plan: {}", shown(&output));
     let text = stderr(&output);
-    let first = place_of(&file, r#""coaching_model": (keep"#);
-    let second = place_of(&file, r#""coaching_model": (notes"#);
-    assert!(
-        text.contains(&format!(
-            "decisions.strategies: `coaching_model` is named twice (first at {first})"
-        )),
-        "{text}"
-    );
-    assert!(text.contains(&format!("--> {second}\n")), "{text}");
-    let first = place_of(&file, r#""high_poverty": (verdict: Disputed"#);
-    let second = place_of(&file, r#""high_poverty": (verdict: Confirmed"#);
-    assert!(
-        text.contains(&format!(
-            "decisions.findings: `high_poverty` is named twice (first at {first})"
-        )),
-        "{text}"
-    );
-    assert!(text.contains(&format!("--> {second}\n")), "{text}");
+    for (section, id, first, second) in [
+        ("strategies", "coaching_model", "(keep", "(notes"),
+        (
+            "findings",
+            "high_poverty",
+            "(verdict: Disputed",
+            "(verdict: Confirmed",
+        ),
+    ] {
+        let first = place_of(&file, &format!("\"{id}\": {first}"));
+        let second = place_of(&file, &format!("\"{id}\": {second}"));
+        assert!(
+            text.contains(&format!(
+                "decisions.{section}: `{id}` is named twice (first at {first})"
+            )),
+            "{text}"
+        );
+        assert!(text.contains(&format!("--> {second}\n")), "{text}");
+    }
 }
 
 /// Issue 22 (11): decisions the plan cannot use were dropped without a

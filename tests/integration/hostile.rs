@@ -578,21 +578,18 @@ fn peak_kb(pid: u32) -> u64 {
 #[test]
 fn a_sweep_is_counted_before_its_values_are_made() {
     let studio = crate::studio::Studio::start();
+    let sweep = |vary: &str| {
+        studio.post(
+            "/api/sweep",
+            &serde_json::json!({ "file": "leadership-turnover.ron", "vary": vary }),
+        )
+    };
     let zeros = "0".repeat(30_000);
-    let (status, answer) = studio.post(
-        "/api/sweep",
-        &serde_json::json!({ "file": "leadership-turnover.ron", "vary": "students.el_share=0..0.3:0.05" }),
-    );
+    let (status, answer) = sweep("students.el_share=0..0.3:0.05");
     assert_eq!(status, 200, "{answer}");
     let before = peak_kb(studio.pid());
     for _ in 0..5 {
-        let (status, answer) = studio.post(
-            "/api/sweep",
-            &serde_json::json!({
-                "file": "leadership-turnover.ron",
-                "vary": format!("students.el_share=0..1:0.0001{zeros}"),
-            }),
-        );
+        let (status, answer) = sweep(&format!("students.el_share=0..1:0.0001{zeros}"));
         assert_eq!(status, 422, "{answer}");
         assert!(
             answer["error"]
@@ -605,13 +602,7 @@ fn a_sweep_is_counted_before_its_values_are_made() {
     let grown = peak_kb(studio.pid()).saturating_sub(before);
     assert!(grown < 50_000, "five refusals took {grown} kB more");
     // A long STEP that makes few values plans them, each value short.
-    let (status, answer) = studio.post(
-        "/api/sweep",
-        &serde_json::json!({
-            "file": "leadership-turnover.ron",
-            "vary": format!("students.el_share=0..0.3:0.05{zeros}"),
-        }),
-    );
+    let (status, answer) = sweep(&format!("students.el_share=0..0.3:0.05{zeros}"));
     assert_eq!(status, 200, "{answer}");
     let points = answer["points"].as_array().expect("points");
     assert_eq!(points.len(), 7);

@@ -140,44 +140,23 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     );
 }
 
-/// A reference document's styles replace the default ones, as pandoc's
-/// --reference-doc; a file that is not a Word document is a diagnostic.
-#[test]
-fn a_reference_document_gives_its_styles() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let first = dir.path().join("first.docx");
+/// Mendota's draft as a Word document, written as `name` in `dir`.
+fn mendota_docx(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let file = dir.join(name);
     elplan(&[
         "plan",
         MENDOTA,
         "--format",
         "docx",
         "-o",
-        &first.to_string_lossy(),
+        &file.to_string_lossy(),
     ])
     .ok();
-    // The reference: the first document with its heading font changed.
-    let reference = dir.path().join("reference.docx");
-    {
-        let mut archive =
-            zip::ZipArchive::new(std::fs::File::open(&first).expect("open")).expect("zip");
-        let mut out = zip::ZipWriter::new(std::fs::File::create(&reference).expect("create"));
-        for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).expect("entry");
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
-            if entry.name() == "word/styles.xml" {
-                bytes = String::from_utf8(bytes)
-                    .expect("xml")
-                    .replace("Arial", "Verdana")
-                    .into_bytes();
-            }
-            out.start_file(entry.name(), zip::write::SimpleFileOptions::default())
-                .expect("start");
-            std::io::Write::write_all(&mut out, &bytes).expect("write");
-        }
-        out.finish().expect("finish");
-    }
-    let second = dir.path().join("second.docx");
+    file
+}
+
+/// Mendota's draft as a Word document in `out`, with `reference`'s styles.
+fn with_reference(reference: &std::path::Path, out: &std::path::Path) -> Elplan {
     elplan(&[
         "plan",
         MENDOTA,
@@ -186,32 +165,41 @@ fn a_reference_document_gives_its_styles() {
         "--reference-docx",
         &reference.to_string_lossy(),
         "-o",
-        &second.to_string_lossy(),
+        &out.to_string_lossy(),
     ])
-    .ok();
-    let mut archive =
-        zip::ZipArchive::new(std::fs::File::open(&second).expect("open")).expect("zip");
-    let mut styles = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("word/styles.xml").expect("styles"),
-        &mut styles,
-    )
-    .expect("read");
+}
+
+/// A reference document's styles replace the default ones, as pandoc's
+/// --reference-doc; a file that is not a Word document is a diagnostic.
+#[test]
+fn a_reference_document_gives_its_styles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = mendota_docx(dir.path(), "first.docx");
+    // The reference: the first document with its heading font changed.
+    let reference = dir.path().join("reference.docx");
+    let styles = xml_parts(&first)
+        .into_iter()
+        .find(|(name, _)| name == "word/styles.xml")
+        .expect("styles")
+        .1;
+    reference_with(
+        &first,
+        &reference,
+        styles.replace("Arial", "Verdana").as_bytes(),
+        None,
+    );
+    let second = dir.path().join("second.docx");
+    with_reference(&reference, &second).ok();
+    let styles = xml_parts(&second)
+        .into_iter()
+        .find(|(name, _)| name == "word/styles.xml")
+        .expect("styles")
+        .1;
     assert!(styles.contains("Verdana") && !styles.contains("Arial"));
 
     let not_word = dir.path().join("notes.docx");
     std::fs::write(&not_word, "just text").expect("write");
-    let output = elplan(&[
-        "plan",
-        MENDOTA,
-        "--format",
-        "docx",
-        "--reference-docx",
-        &not_word.to_string_lossy(),
-        "-o",
-        &dir.path().join("third.docx").to_string_lossy(),
-    ])
-    .run();
+    let output = with_reference(&not_word, &dir.path().join("third.docx")).run();
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
     assert!(
         stderr(&output).contains("not a Word document"),
@@ -344,16 +332,7 @@ fn reference_with(from: &std::path::Path, to: &std::path::Path, styles: &[u8], r
 #[test]
 fn a_reference_document_is_checked_before_use() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let plain = dir.path().join("plain.docx");
-    elplan(&[
-        "plan",
-        MENDOTA,
-        "--format",
-        "docx",
-        "-o",
-        &plain.to_string_lossy(),
-    ])
-    .ok();
+    let plain = mendota_docx(dir.path(), "plain.docx");
     const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
     const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     let styles = |body: &str| {
@@ -400,17 +379,7 @@ fn a_reference_document_is_checked_before_use() {
         let reference = dir.path().join(format!("{name}.docx"));
         reference_with(&plain, &reference, styles.as_bytes(), rels);
         let out = dir.path().join(format!("{name}-plan.docx"));
-        let output = elplan(&[
-            "plan",
-            MENDOTA,
-            "--format",
-            "docx",
-            "--reference-docx",
-            &reference.to_string_lossy(),
-            "-o",
-            &out.to_string_lossy(),
-        ])
-        .run();
+        let output = with_reference(&reference, &out).run();
         assert_eq!(output.status.code(), Some(1), "{name}: {}", shown(&output));
         assert!(
             stderr(&output).contains(expected),
@@ -422,15 +391,5 @@ fn a_reference_document_is_checked_before_use() {
     // Word's own styles still pass.
     let reference = dir.path().join("good.docx");
     reference_with(&plain, &reference, styles("").as_bytes(), None);
-    elplan(&[
-        "plan",
-        MENDOTA,
-        "--format",
-        "docx",
-        "--reference-docx",
-        &reference.to_string_lossy(),
-        "-o",
-        &dir.path().join("good-plan.docx").to_string_lossy(),
-    ])
-    .ok();
+    with_reference(&reference, &dir.path().join("good-plan.docx")).ok();
 }
