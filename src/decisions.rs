@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use crate::diagnostic::{Diagnostic, Place};
-use crate::source::{entries, find_key, skip_trivia, Entry};
+use crate::source::{entries, find_key, key_name, skip_trivia, Entry};
 
 /// The team's decisions about the draft, by strategy and finding id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -147,7 +147,7 @@ fn written(source: &str) -> Vec<Written> {
     };
     let value = skip_trivia(source, colon + 1);
     for part in entries(source, value).unwrap_or_default() {
-        let section = match &source[part.key_start..part.key_end] {
+        let section = match key_name(&source[part.key_start..part.key_end]) {
             "strategies" => Section::Strategies,
             "findings" => Section::Findings,
             _ => continue,
@@ -207,7 +207,7 @@ pub(crate) fn locate(source: &str, path: &str) -> Option<usize> {
     let inside = field.and_then(|field| {
         entries(source, w.entry.value_start)?
             .into_iter()
-            .find(|e| &source[e.key_start..e.key_end] == field)
+            .find(|e| key_name(&source[e.key_start..e.key_end]) == field)
     });
     Some(inside.map_or(w.entry.key_start, |e| e.key_start))
 }
@@ -234,13 +234,13 @@ mod tests {
 
     const SOURCE: &str = r#"District(
     name: "x", // decisions: not here
-    decisions: Decisions(
+    decisions: r#Decisions(
         strategies: {
             "a": (notes: "one, (two)"),
-            /* "b": */ r"b": (start_month: 3, end_month: 2),
+            /* "b": */ r"b": (start_month: 3, r#end_month: 2),
             "a": (keep: false),
         },
-        findings: { "f\u{6f}": (verdict: Disputed) },
+        r#findings: { "f\u{6f}": (verdict: Disputed) },
     ),
 )"#;
 
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn a_field_of_a_decision_is_located() {
         let at = locate(SOURCE, "strategies.b.end_month").expect("found");
-        assert!(SOURCE[at..].starts_with("end_month: 2"));
+        assert!(SOURCE[at..].starts_with("r#end_month: 2"));
         let at = locate(SOURCE, "findings.fo").expect("found");
         assert!(SOURCE[at..].starts_with("\"f\\u{6f}\""));
         assert_eq!(locate(SOURCE, "strategies.zz.notes"), None);

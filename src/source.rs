@@ -300,15 +300,23 @@ pub(crate) fn skip_trivia(source: &str, mut i: usize) -> usize {
 pub(crate) fn value_end(source: &str, start: usize) -> usize {
     let bytes = source.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-');
+    let raw_string = matches!(bytes.get(start..start + 2), Some(b"r\"" | b"r#"))
+        .then(|| skip_raw_string(bytes, start))
+        .flatten();
     match bytes.get(start) {
         None => start,
         Some(b'"' | b'\'') => skip_quoted(bytes, start),
         Some(b'(' | b'[' | b'{') => group_end(bytes, start),
-        Some(b'r') if matches!(bytes.get(start + 1), Some(b'"' | b'#')) => {
-            skip_raw_string(bytes, start).unwrap_or(start + 1)
-        }
+        _ if raw_string.is_some() => raw_string.unwrap_or(start + 1),
         Some(_) => {
-            let word = start + bytes[start..].iter().take_while(|&&b| ident(b)).count();
+            // A raw identifier (`r#name`) is a word too.
+            let name = start
+                + if bytes[start..].starts_with(b"r#") {
+                    2
+                } else {
+                    0
+                };
+            let word = name + bytes[name..].iter().take_while(|&&b| ident(b)).count();
             let next = skip_trivia(source, word);
             if word > start && bytes.get(next) == Some(&b'(') {
                 group_end(bytes, next)
@@ -358,12 +366,18 @@ pub(crate) fn entries(source: &str, start: usize) -> Option<Vec<Entry>> {
     let bytes = source.as_bytes();
     let mut open = start;
     if !matches!(bytes.get(open), Some(b'(' | b'{')) {
-        // A record written with its name: `Decisions( … )`.
-        let name = bytes[start..]
+        // A record written with its name: `Decisions( … )`, `r#Decisions(`.
+        let from = start
+            + if bytes[start..].starts_with(b"r#") {
+                2
+            } else {
+                0
+            };
+        let name = bytes[from..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
             .count();
-        open = skip_trivia(source, start + name);
+        open = skip_trivia(source, from + name);
         if name == 0 || bytes.get(open) != Some(&b'(') {
             return None;
         }
@@ -393,6 +407,12 @@ pub(crate) fn entries(source: &str, start: usize) -> Option<Vec<Entry>> {
         }
     }
     Some(out)
+}
+
+/// A record's key as written (`strategies`, `r#strategies`) as the name
+/// it stands for.
+pub(crate) fn key_name(key: &str) -> &str {
+    key.strip_prefix("r#").unwrap_or(key)
 }
 
 /// The offset of the next `byte` at or after `from`, or the end.
