@@ -7,7 +7,9 @@
 // `ca_data` says which; `browser` does the same for tests that need
 // headless Chromium and poppler's pdftoppm and pdftotext on PATH, and
 // `docx_reader` for python3 with python-docx, and `webdriver` for
-// ChromeDriver beside Chromium (all of which `.ci/run` installs).
+// ChromeDriver beside Chromium (all of which `.ci/run` installs);
+// `many_files` for a hard limit of open files that lets the studio's
+// slow-client test hold its 1,100 idle connections.
 use std::path::Path;
 
 fn main() {
@@ -49,6 +51,17 @@ fn main() {
     };
     if ci || python_docx() {
         println!("cargo:rustc-cfg=docx_reader");
+    }
+    println!("cargo:rustc-check-cfg=cfg(many_files)");
+    let hard_limit = std::process::Command::new("sh")
+        .args(["-c", "ulimit -Hn"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let enough =
+        hard_limit.is_some_and(|n| n == "unlimited" || n.parse().is_ok_and(|n: u64| n >= 1_300));
+    if ci || enough {
+        println!("cargo:rustc-cfg=many_files");
     }
 }
 

@@ -391,7 +391,7 @@
       return;
     }
     if (newFile) {
-      say(`Saved as ${data.file}. This page still shows ${file}.`);
+      say(`Saved as ${data.file}. ${data.note ? data.note + " " : ""}This page still shows ${file}.`);
       return;
     }
     // The file now holds the changes: they are the new starting point.

@@ -65,7 +65,7 @@ pub fn assemble<'r>(
     );
     let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
-    let also_considered = also_considered(rules, evaluation, &schedule, limits);
+    let also_considered = also_considered(rules, evaluation, &schedule);
     let set_aside = set_aside(rules, district, &schedule);
     let stages = stages(
         rules,
@@ -77,8 +77,7 @@ pub fn assemble<'r>(
     );
     let driver_diagram = driver_diagram(rules, &findings, &stages);
     let chapters = crate::chapters::chapters(rules, evaluation, &stages);
-    let mut data_request = data_request(rules, evaluation, &schedule);
-    ask_for_blanks(&mut data_request, &chapters);
+    let data_request = data_request(rules, evaluation, &schedule, &chapters);
     Plan {
         format: FORMAT,
         district: DistrictSummary {
@@ -150,12 +149,7 @@ fn also_considered<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
-    limits: Limits,
 ) -> Vec<AlsoConsidered<'r>> {
-    let selected = match limits.change_ideas {
-        Some(limit) => format!("the {limit} change ideas selected have a stronger claim"),
-        None => "the change ideas selected have a stronger claim".to_string(),
-    };
     let mut list: Vec<(u32, AlsoConsidered<'r>)> = rules
         .strategies
         .iter()
@@ -168,27 +162,24 @@ fn also_considered<'r>(
                 .copied()
                 .filter(|&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
                 .collect();
+            // What it would answer; the section's introduction says why the
+            // selected ones come first, so each line does not repeat it.
             // Written without `format!`: a plan has a dozen of these.
-            let mut why = String::with_capacity(96 + 48 * answers.len());
-            match answers.split_last() {
-                None => why.push_str("Not selected: "),
-                Some((last, rest)) => {
-                    why.push_str("It answers ");
-                    for (k, &f) in rest.iter().enumerate() {
-                        if k > 0 {
-                            why.push_str(", ");
-                        }
-                        quote(&mut why, &rules.findings[f].rule.title);
+            let mut why = String::with_capacity(48 * answers.len());
+            if let Some((last, rest)) = answers.split_last() {
+                why.push_str("It answers ");
+                for (k, &f) in rest.iter().enumerate() {
+                    if k > 0 {
+                        why.push_str(", ");
                     }
-                    if !rest.is_empty() {
-                        why.push_str(" and ");
-                    }
-                    quote(&mut why, &rules.findings[*last].rule.title);
-                    why.push_str("; ");
+                    quote(&mut why, &rules.findings[f].rule.title);
                 }
+                if !rest.is_empty() {
+                    why.push_str(" and ");
+                }
+                quote(&mut why, &rules.findings[*last].rule.title);
+                why.push('.');
             }
-            why.push_str(&selected);
-            why.push('.');
             let item = AlsoConsidered {
                 id: &s.rule.id,
                 title: &s.rule.title,
@@ -219,12 +210,13 @@ fn data_request<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
+    chapters: &[ChapterPlan<'r>],
 ) -> Vec<DataRequest<'r>> {
-    let mut waiting: Vec<[Vec<&'r str>; 3]> = vec![Default::default(); rules.names.len()];
+    // What waits on each name, as (name, list, id), gathered in one vector
+    // and grouped by name: the lists keep the order they were found in.
+    let mut waiting: Vec<(usize, usize, &'r str)> = Vec::with_capacity(256);
     let mut wait = |missing: &Missing, list: usize, id: &'r str| {
-        for name in missing.iter() {
-            waiting[name][list].push(id);
-        }
+        waiting.extend(missing.iter().map(|name| (name, list, id)));
     };
     for (outcome, f) in evaluation.findings.iter().zip(&rules.findings) {
         if let FindingOutcome::Unknown(missing) = outcome {
@@ -246,19 +238,26 @@ fn data_request<'r>(
             wait(missing, 2, &r.rule.id);
         }
     }
+    waiting.sort_by_key(|&(name, list, _)| (name, list));
     let mut request: Vec<(usize, DataRequest<'r>)> = waiting
-        .into_iter()
-        .enumerate()
-        .filter(|(_, lists)| lists.iter().any(|l| !l.is_empty()))
-        .map(|(name, [findings, strategies, requirements])| {
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let name = group[0].0;
+            let list = |k: usize| -> Vec<&'r str> {
+                group
+                    .iter()
+                    .filter(|&&(_, l, _)| l == k)
+                    .map(|&(_, _, id)| id)
+                    .collect()
+            };
             let source = rules.name_source[name].map(|i| &rules.data_sources[i]);
             let request = DataRequest {
                 field: &rules.names[name],
                 question: source.map(|s| s.question.as_str()),
                 source: source.map(|s| s.source.as_str()),
-                findings,
-                strategies,
-                requirements,
+                findings: list(0),
+                strategies: list(1),
+                requirements: list(2),
                 chapters: Vec::new(),
             };
             (name, request)
@@ -273,37 +272,36 @@ fn data_request<'r>(
             rules.name_rank[*name],
         )
     });
-    request.into_iter().map(|(_, r)| r).collect()
-}
-
-/// The chapters' blanks join the data request: a field already asked for
-/// names the chapters too; another is asked for after the rest, in the
-/// chapters' order.
-fn ask_for_blanks<'r>(request: &mut Vec<DataRequest<'r>>, chapters: &[ChapterPlan<'r>]) {
-    let mut at: std::collections::HashMap<&'r str, usize> = request
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.field, i))
-        .collect();
+    // The chapters' blanks join it: a field already asked for names the
+    // chapters too; another is asked for after the rest, in the chapters'
+    // order.
+    let mut at = vec![usize::MAX; rules.names.len()];
+    for (i, (name, _)) in request.iter().enumerate() {
+        at[*name] = i;
+    }
     for c in chapters {
         for b in &c.blanks {
-            match at.get(b.field) {
-                Some(&i) => request[i].chapters.push(c.id),
-                None => {
-                    at.insert(b.field, request.len());
-                    request.push(DataRequest {
-                        field: b.field,
-                        question: Some(b.question),
-                        source: b.source,
-                        findings: Vec::new(),
-                        strategies: Vec::new(),
-                        requirements: Vec::new(),
-                        chapters: vec![c.id],
-                    });
+            match at[b.name] {
+                usize::MAX => {
+                    at[b.name] = request.len();
+                    request.push((
+                        b.name,
+                        DataRequest {
+                            field: b.field,
+                            question: Some(b.question),
+                            source: b.source,
+                            findings: Vec::new(),
+                            strategies: Vec::new(),
+                            requirements: Vec::new(),
+                            chapters: vec![c.id],
+                        },
+                    ));
                 }
+                i => request[i].1.chapters.push(c.id),
             }
         }
     }
+    request.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Each stage's first month. With the calendar's adoption month, the

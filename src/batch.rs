@@ -70,6 +70,19 @@ pub fn district_files(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)
     Ok((files, skipped))
 }
 
+/// A progress bar over `districts` on standard error, when it is a
+/// terminal (a pipe or a file gets no bar).
+pub(crate) fn progress_bar(districts: usize) -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(districts as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} districts, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
 /// What `summary.csv` says of a planned district.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
@@ -115,14 +128,7 @@ pub fn run(
         Diagnostic::new(out_dir, format!("cannot create the output directory: {e}"))
     })?;
     let ext = format.extension();
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} districts, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let progress = progress_bar(files.len());
     let planned: Vec<(PathBuf, Planned)> = files
         .par_iter()
         .map(|file| {

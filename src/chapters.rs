@@ -68,6 +68,7 @@ pub(crate) fn chapters<'r>(
                             rules.data_sources[q].question.as_str()
                         }),
                         source: refs.questions[i].map(|q| rules.data_sources[q].source.as_str()),
+                        name: refs.paths[i],
                         label: fact.blank.as_deref().unwrap_or_else(|| {
                             refs.questions[i].map_or(fact.field.as_str(), |q| {
                                 rules.data_sources[q].question.as_str()

@@ -284,14 +284,16 @@ fn full_probe() -> District {
     let source = r#"District(
         id: "full-probe", name: "Full probe", kind: Unified, grades: (low: 0, high: 12), county: "Probe",
         cds_code: "00000000000000", data_year: "2023-24", enrollment: 5000, schools: 10, locale: Suburb,
-        accountability: (assistance: Differentiated, elpi_color: Orange),
+        accountability: (assistance: Differentiated, elpi_color: Orange,
+            assistance_history: [(year: "2023", status: Differentiated, el_priorities: [4, 5], ltel_priorities: [4])]),
         students: (el_share: 0.3, ever_el_share: 0.5, frpm_share: 0.7, ltel_share_of_els: 0.2,
             at_risk_share_of_els: 0.15, newcomer_share_of_els: 0.1,
             languages: [(name: "Spanish", share_of_els: 0.8), (name: "Vietnamese", share_of_els: 0.1), (name: "Arabic", share_of_els: 0.05)]),
         history: [
             (year: "2021-22", reclassification_rate: 0.10, elpi_status: 0.45, el_ela_dfs: -90.0, el_math_dfs: -100.0, el_chronic_absence: 0.3, el_graduation_rate: 0.8),
             (year: "2022-23", reclassification_rate: 0.09, elpi_status: 0.44, el_ela_dfs: -92.0, el_math_dfs: -104.0, el_chronic_absence: 0.25, el_graduation_rate: 0.81),
-            (year: "2023-24", reclassification_rate: 0.08, elpi_status: 0.43, el_ela_dfs: -95.0, el_math_dfs: -110.0, el_chronic_absence: 0.2, el_graduation_rate: 0.82),
+            (year: "2023-24", reclassification_rate: 0.08, elpi_status: 0.43, el_ela_dfs: -95.0, el_math_dfs: -110.0, el_chronic_absence: 0.2, el_graduation_rate: 0.82,
+                els: 1500, reclassified: 120, reclassification_estimate: true, elpi_takers: 1400, el_lowest: [Ela, Math, ChronicAbsence, Graduation, Suspension]),
         ],
         programs: (dual_language_schools: 1, newcomer_program: false, ltel_courses: false, designated_eld: Inconsistent,
             seal_of_biliteracy: false, observation_protocol: "OPAL", el_shadowing_done: false, progress_monitoring_system: false),

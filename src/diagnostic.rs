@@ -74,8 +74,8 @@ impl Diagnostic {
 
     /// Attaches the position of a byte offset in `source`.
     pub fn at_offset(self, source: &str, offset: usize) -> Self {
-        let place = Place::of(source, offset);
-        self.at(source, place.line, place.column)
+        let (line, column) = line_column(source, offset);
+        self.at(source, line, column)
     }
 
     /// Attaches a place kept from when the file was read.
@@ -247,6 +247,19 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The 1-based line and column (in characters) of a byte offset in
+/// `source`; an offset past the end is the end.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// Several diagnostics from one file or one run, reported together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -355,6 +368,14 @@ mod tests {
         let scanned = Diagnostic::new(Path::new("x"), "m").at(text, 2, 3);
         let indexed = Diagnostic::new(Path::new("x"), "m").at_indexed(&index, 2, 3);
         assert_eq!(scanned.to_string(), indexed.to_string());
+    }
+
+    #[test]
+    fn a_line_and_column_count_characters() {
+        let source = "ab\nçd: x";
+        assert_eq!(line_column(source, source.find('x').expect("x")), (2, 5));
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 999), (2, 6));
     }
 
     #[test]

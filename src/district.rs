@@ -128,6 +128,47 @@ pub struct Accountability {
     pub elpi_color: Option<Color>,
     /// The Dashboard year of that colour (`2024`).
     pub elpi_color_year: Option<String>,
+    /// The assistance of each Dashboard year, oldest first, and the
+    /// priority areas in which the EL and long-term EL groups met its
+    /// criteria.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assistance_history: Vec<AssistanceYear>,
+}
+
+/// One Dashboard year's assistance and the student groups behind it.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssistanceYear {
+    /// The Dashboard year (`2023`).
+    pub year: String,
+    /// The level of support that year; left out when the district had none.
+    pub status: Option<Assistance>,
+    /// The LCFF priority areas (4 achievement, 5 engagement, 6 climate,
+    /// 8 college and career) in which the EL group met the criteria for
+    /// assistance; empty when it met none, left out when unknown.
+    pub el_priorities: Option<Vec<u8>>,
+    /// The same for the long-term EL group (from 2024).
+    pub ltel_priorities: Option<Vec<u8>>,
+}
+
+/// A California School Dashboard indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Indicator {
+    /// English language arts.
+    Ela,
+    /// Mathematics.
+    Math,
+    /// English Learner Progress Indicator.
+    Elpi,
+    /// Chronic absence.
+    ChronicAbsence,
+    /// Graduation rate.
+    Graduation,
+    /// Suspension rate.
+    Suspension,
+    /// College and career.
+    CollegeCareer,
 }
 
 /// What California requires of an EL master plan, each met or not; left
@@ -250,6 +291,50 @@ pub struct YearOutcomes {
     pub el_chronic_absence: Option<f64>,
     /// ELs' four-year cohort graduation rate.
     pub el_graduation_rate: Option<f64>,
+    /// English learners counted that year (census day).
+    pub els: Option<u32>,
+    /// English learners reclassified that year.
+    pub reclassified: Option<u32>,
+    /// The reclassification rate divides by the same year's ELs, not the
+    /// prior fall's: an approximation.
+    pub reclassification_estimate: Option<bool>,
+    /// ELPAC takers the ELPI status rests on.
+    pub elpi_takers: Option<u32>,
+    /// English learners the ELA distance from standard rests on.
+    pub el_ela_tested: Option<u32>,
+    /// English learners the mathematics distance from standard rests on.
+    pub el_math_tested: Option<u32>,
+    /// English learners the chronic absence rate rests on.
+    pub el_chronic_enrolled: Option<u32>,
+    /// English learners in the graduation cohort.
+    pub el_graduation_cohort: Option<u32>,
+    /// The indicators on which the EL group was at the Dashboard's lowest
+    /// performance level (red) that year; left out when unknown.
+    pub el_lowest: Option<Vec<Indicator>>,
+}
+
+impl YearOutcomes {
+    /// A school year with nothing known yet.
+    pub fn empty(year: &str) -> YearOutcomes {
+        YearOutcomes {
+            year: year.to_string(),
+            reclassification_rate: None,
+            elpi_status: None,
+            el_ela_dfs: None,
+            el_math_dfs: None,
+            el_chronic_absence: None,
+            el_graduation_rate: None,
+            els: None,
+            reclassified: None,
+            reclassification_estimate: None,
+            elpi_takers: None,
+            el_ela_tested: None,
+            el_math_tested: None,
+            el_chronic_enrolled: None,
+            el_graduation_cohort: None,
+            el_lowest: None,
+        }
+    }
 }
 
 /// How designated ELD is delivered across the district.
@@ -696,6 +781,35 @@ impl District {
             v.range_f(&at("el_ela_dfs"), entry.el_ela_dfs, -400.0, 400.0);
             v.range_f(&at("el_math_dfs"), entry.el_math_dfs, -400.0, 400.0);
         }
+        let mut previous: Option<i32> = None;
+        for (i, entry) in self.accountability.assistance_history.iter().enumerate() {
+            let at = |field: &str| format!("accountability.assistance_history[{i}].{field}");
+            match entry.year.parse::<i32>() {
+                Ok(year) if (2000..=2100).contains(&year) => {
+                    if previous.is_some_and(|p| year <= p) {
+                        v.fail(at("year"), format!("{year} does not come after the year before it; list Dashboard years oldest first, each once"));
+                    }
+                    previous = Some(year);
+                }
+                _ => v.fail(
+                    at("year"),
+                    format!("`{}` is not a Dashboard year such as \"2023\"", entry.year),
+                ),
+            }
+            for (field, areas) in [
+                ("el_priorities", &entry.el_priorities),
+                ("ltel_priorities", &entry.ltel_priorities),
+            ] {
+                for area in areas.iter().flatten() {
+                    if !matches!(area, 4 | 5 | 6 | 8) {
+                        v.fail(
+                            at(field),
+                            format!("{area} is not an LCFF priority area that assistance counts (4, 5, 6 or 8)"),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn validate_programs(&self, v: &mut Validator) {
@@ -924,7 +1038,9 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "assistance_year",
             "elpi_color",
             "elpi_color_year",
+            "assistance_history",
         ],
+        "assistance_history" => &["year", "status", "el_priorities", "ltel_priorities"],
         "compliance" => &[
             "home_language_survey",
             "initial_elpac_30_days",
@@ -960,6 +1076,15 @@ pub fn field_names(section: &str) -> &'static [&'static str] {
             "el_math_dfs",
             "el_chronic_absence",
             "el_graduation_rate",
+            "els",
+            "reclassified",
+            "reclassification_estimate",
+            "elpi_takers",
+            "el_ela_tested",
+            "el_math_tested",
+            "el_chronic_enrolled",
+            "el_graduation_cohort",
+            "el_lowest",
         ],
         "programs" => &[
             "dual_language_schools",

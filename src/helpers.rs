@@ -301,18 +301,71 @@ fn as_number(value: &Value) -> Result<f64, Error> {
 
 /// 0.687 → "68.7 %".
 fn pct(value: Value) -> Result<String, Error> {
-    Ok(format!("{:.1} %", as_number(&value)? * 100.0))
+    let mut out = fixed(as_number(&value)? * 100.0, 1);
+    out.push_str(" %");
+    Ok(out)
 }
 
 /// A number with a fixed count of decimals: `-90.94 | num(1)` → "-90.9".
 fn num(value: Value, decimals: Option<usize>) -> Result<String, Error> {
-    Ok(format!("{:.*}", decimals.unwrap_or(0), as_number(&value)?))
+    Ok(fixed(as_number(&value)?, decimals.unwrap_or(0)))
+}
+
+/// `x` with `decimals` decimals, the same text as `format!("{x:.decimals$}")`
+/// (which rounds the exact binary value, half to even), without its exact
+/// decimal expansion where integer arithmetic gives the same digits: when
+/// the scaled value is not within a millionth of a half, the error of
+/// scaling cannot move the rounding. It is most of a plan's number work.
+fn fixed(x: f64, decimals: usize) -> String {
+    const EXACT: f64 = 9.0e15; // below 2^53: integers are exact
+    let scale = match decimals {
+        0 => 1.0,
+        1 => 10.0,
+        2 => 100.0,
+        _ => return format!("{x:.decimals$}"),
+    };
+    let scaled = (x * scale).abs();
+    let fraction = scaled - scaled.trunc();
+    if !scaled.is_finite() || scaled >= EXACT || (fraction - 0.5).abs() < 1e-6 {
+        return format!("{x:.decimals$}");
+    }
+    let units = scaled.round() as u64;
+    let mut out = String::with_capacity(24);
+    // "-0.0" as `format!` writes it for a negative value that rounds to 0.
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    push_digits(&mut out, units / scale as u64);
+    if decimals > 0 {
+        out.push('.');
+        let part = units % scale as u64;
+        if decimals == 2 && part < 10 {
+            out.push('0');
+        }
+        push_digits(&mut out, part);
+    }
+    out
+}
+
+/// Appends a whole number's digits, without the formatting machinery.
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// A whole number with thousands separators: 18450 → "18,450".
 fn thousands(value: Value) -> Result<String, Error> {
     let n = as_number(&value)?.round();
-    let digits = format!("{:.0}", n.abs());
+    let digits = fixed(n.abs(), 0);
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0.0 {
         out.push('-');
@@ -329,6 +382,46 @@ fn thousands(value: Value) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_decimals_read_as_format_writes_them() {
+        // Shares, rates, ties, negatives, huge and odd values.
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.25,
+            0.35,
+            2.5,
+            -2.5,
+            0.125,
+            1e300,
+            -1e-300,
+            9.5e15,
+            0.05,
+            0.15,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            123456.785,
+            -0.04,
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let unit = (seed >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(unit);
+            values.push(unit * 100.0);
+            values.push((unit - 0.5) * 2e6);
+            values.push((seed % 100_000) as f64 / 1000.0);
+        }
+        for x in values {
+            for d in 0..=3 {
+                assert_eq!(fixed(x, d), format!("{x:.d$}"), "{x:e} with {d} decimals");
+            }
+        }
+    }
 
     #[test]
     fn the_first_sentence_ends_where_the_next_begins() {

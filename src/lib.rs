@@ -26,7 +26,8 @@
 //! - [`district`]: the district file, its loading and validation;
 //!   [`decisions`]: the team's decisions as the file writes them;
 //!   [`overrides`] and [`scenario`]: changes made before planning;
-//!   [`ron_edit`]: changes written into a district file's own text;
+//!   [`ron_edit`]: changes written into a district file's own text (found
+//!   in it by [`ron_text`]);
 //! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
 //!   validated, compiled and resolved once (with its dependency graph);
 //! - [`session`]: one rule base and one template environment, the one way
@@ -36,6 +37,10 @@
 //!   [`graph_export`]: a rule base's health and shape; [`import`] and
 //!   [`batch`]: a whole state; [`studio`]: all of it as a local page
 //!   (`elplan serve`);
+//! - [`expectations`], [`rule_test`] and [`coverage`]: what a rule base's
+//!   plans must decide, checked (`elplan test`); [`outline`]: a plan's
+//!   decisions without its words; [`impact`]: what a rule change does to
+//!   the plans of many districts (`elplan impact`);
 //! - [`diagnostic`], [`source`], [`output`], [`limits`]: errors with
 //!   positions, reading files, writing them atomically, and the limits on
 //!   every input.
@@ -53,20 +58,24 @@ pub mod check;
 pub mod compare;
 mod condition;
 mod context;
+pub mod coverage;
 mod decision_warnings;
 pub mod decisions;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;
 mod engine;
+pub mod expectations;
 pub mod explain;
 mod figures;
 mod goals;
 mod graph;
 pub mod graph_export;
 mod helpers;
+pub mod impact;
 pub mod import;
 pub mod limits;
+pub mod outline;
 pub mod output;
 pub mod overrides;
 pub mod pdf;
@@ -74,9 +83,12 @@ pub mod plan;
 mod print_job;
 pub mod render;
 pub mod ron_edit;
+mod ron_positions;
+pub mod ron_text;
 mod rule_compile;
 pub mod rule_files;
 mod rule_resolve;
+pub mod rule_test;
 mod rule_validate;
 pub mod rulebase;
 pub mod rules;

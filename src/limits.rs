@@ -8,6 +8,10 @@ pub const MAX_DISTRICT_BYTES: usize = 1024 * 1024;
 /// Largest scenario file elplan reads.
 pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
 
+/// Largest expectation file (`*.expect.ron`) or expected-plan snapshot
+/// elplan reads.
+pub const MAX_EXPECTATION_BYTES: usize = 1024 * 1024;
+
 /// Largest rule file elplan reads.
 pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 

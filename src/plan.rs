@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::Value;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{Severity, StrategyKind};
 
@@ -178,7 +178,8 @@ pub struct Goal<'r> {
 }
 
 /// A value in a school year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GoalPoint {
     /// The value (a share as a fraction, or points).
     pub value: f64,
@@ -202,7 +203,7 @@ pub struct ComplianceItem<'r> {
 }
 
 /// Whether a requirement is met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplianceStatus {
     /// The district meets it.
@@ -214,6 +215,18 @@ pub enum ComplianceStatus {
     /// The requirement does not apply to the district (a DELAC where it
     /// has fewer than 51 English learners).
     NotApplicable,
+}
+
+impl ComplianceStatus {
+    /// The status as the plan JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplianceStatus::Met => "met",
+            ComplianceStatus::NotMet => "not_met",
+            ComplianceStatus::Confirm => "confirm",
+            ComplianceStatus::NotApplicable => "not_applicable",
+        }
+    }
 }
 
 /// The driver diagram: the aim, the areas it depends on (primary
@@ -336,7 +349,7 @@ pub struct StagePlan<'r> {
 }
 
 /// Why a strategy is in the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Its own condition holds.
@@ -429,7 +442,7 @@ pub struct InPlace<'r> {
 }
 
 /// Why a strategy in the plan was deferred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeferReason {
     /// Past the last stage under `max_initiatives_per_stage`.
@@ -438,6 +451,17 @@ pub enum DeferReason {
     OnlyForDeferred,
     /// It could not start within the planning horizon.
     Horizon,
+}
+
+impl DeferReason {
+    /// The reason as the plan JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeferReason::Capacity => "capacity",
+            DeferReason::OnlyForDeferred => "only_for_deferred",
+            DeferReason::Horizon => "horizon",
+        }
+    }
 }
 
 /// A strategy in the plan that did not fit.
@@ -490,6 +514,9 @@ pub struct Blank<'r> {
     /// Where the answer is found.
     #[serde(skip)]
     pub source: Option<&'r str>,
+    /// The field as an index in the rule base's names.
+    #[serde(skip)]
+    pub(crate) name: usize,
 }
 
 /// A chosen change idea the plan does not select, and why.

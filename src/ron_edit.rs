@@ -1,16 +1,25 @@
 //! Writing a set of changes into a district file's own text, keeping every
-//! comment, blank line and layout choice of the person who wrote it.
+//! comment, blank line, line ending and layout choice of the person who
+//! wrote it.
 //!
-//! Each change replaces one value in place, inserts a field into its
-//! section (or the section into the district), or removes a field set back
-//! to unknown. The result is then read back: unless it reads as exactly the
+//! Each change touches only the bytes of what changed: a value replaced in
+//! place; in a list (home languages, the improvement team) only the items
+//! added, removed or changed, and in a changed record only its changed
+//! fields; a field inserted into its section (or the section into the
+//! district); a field set back to unknown removed, its comments left in its
+//! place. The result is then read back: unless it reads as exactly the
 //! district the changes describe, nothing is returned, so a layout this
-//! module does not understand can cost a save, never a user's data.
+//! module does not understand can cost a save, never a user's data. Where
+//! the text is is found by [`crate::ron_text`].
 
 use std::path::Path;
 
 use crate::district::District;
 use crate::overrides::{self, Override};
+use crate::ron_text::{
+    bracket_of, comments_in, content_end, entries, indentation, inner_indentation, line_end,
+    line_ending, line_start, matching, root_open, same, Entry,
+};
 
 /// `source` (the text of `file`, which reads as `original`) with `changes`
 /// written into it; an error in words when the changes cannot be written
@@ -21,6 +30,12 @@ pub fn write_changes(
     original: &District,
     changes: &[Override],
 ) -> Result<String, String> {
+    // An old Mac file ends its lines with a carriage return alone: edited
+    // as if they were line feeds (as it is read), and given back as it was.
+    if source.contains('\r') && !source.contains('\n') {
+        let unix = source.replace('\r', "\n");
+        return write_changes(file, &unix, original, changes).map(|t| t.replace('\n', "\r"));
+    }
     let expected = overrides::apply(original, changes).map_err(|d| d.to_string())?;
     let mut text = source.to_string();
     let mut district = original.clone();
@@ -44,59 +59,491 @@ pub fn write_changes(
     Ok(text)
 }
 
+/// `district` written afresh, as people write a district file: sections
+/// in brackets, `Some` left implicit, defaults the loader fills in left out.
+/// For a new file when the old one's layout cannot take a change.
+pub fn district_text(district: &District) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .indentor("    ".to_string())
+        .struct_names(false)
+        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let mut district = district.clone();
+    if district.grades == district.kind.default_grades() {
+        district.grades = None;
+    }
+    if district.resources.horizon_years == Some(crate::district::DEFAULT_HORIZON_YEARS) {
+        district.resources.horizon_years = None;
+    }
+    // Serializing a district cannot fail: it has no maps with non-string keys.
+    let body = ron::ser::to_string_pretty(&district, config).unwrap_or_default();
+    // Nested sections are bare tuples, as people write them; the file is a `District(…)`.
+    match body.find("\n(") {
+        Some(at) => format!("{}\nDistrict({}", &body[..at], &body[at + 2..]),
+        None => format!("District{body}"),
+    }
+}
+
+/// `district` written afresh ([`district_text`]) under a comment saying
+/// `note` (made one line), read back as the district before it is returned.
+pub fn write_afresh(file: &Path, district: &District, note: &str) -> Result<String, String> {
+    let text = format!(
+        "// {}\n{}\n",
+        crate::ron_text::comment_text(note),
+        district_text(district)
+    );
+    let mut read_back = District::parse(file, &text)
+        .map_err(|d| format!("the new file would not read back ({d}); nothing was saved"))?;
+    read_back.fill_defaults();
+    let mut want = district.clone();
+    want.fill_defaults();
+    if read_back != want {
+        return Err(
+            "the district cannot be written afresh as it is; nothing was saved".to_string(),
+        );
+    }
+    Ok(text)
+}
+
+/// A change to the text: the bytes from `start` to `end` become `text`
+/// (an insertion where they are equal).
+#[derive(Debug)]
+struct Edit {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+impl Edit {
+    fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            start: at,
+            end: at,
+            text: text.into(),
+        }
+    }
+}
+
+/// `source` with `edits` made; `None` if two of them overlap.
+fn apply_edits(source: &str, mut edits: Vec<Edit>) -> Option<String> {
+    // Insertions go before a replacement starting at the same place.
+    edits.sort_by_key(|e| (e.start, e.end > e.start));
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        if edit.start < at || edit.end < edit.start {
+            return None;
+        }
+        out.push_str(&source[at..edit.start]);
+        out.push_str(&edit.text);
+        at = edit.end;
+    }
+    out.push_str(&source[at..]);
+    Some(out)
+}
+
 /// One change written into `source`.
 fn write_one(source: &str, district: &District, change: &Override) -> Result<String, String> {
     let unknown = change.value.trim() == "None";
+    let value = change.value.trim();
     let (parents, key) = text_path(district, change)?;
-    let Some(mut span) = section(source, &parents) else {
-        if unknown {
-            return Ok(source.to_string());
+    let layout =
+        || "the file's layout around this change is not one elplan can write into".to_string();
+    let edits = match section(source, &parents) {
+        None if unknown => return Ok(source.to_string()),
+        None => {
+            // The section itself is missing: add it to the district with the field.
+            let (name, outer) = parents
+                .split_last()
+                .ok_or("the district file has no `District( … )`")?;
+            let (open, close) = section(source, outer)
+                .and_then(|s| s.record)
+                .ok_or("cannot find the enclosing section")?;
+            let nested = match &name.new_entry {
+                Some(year) => format!("{}: [(year: \"{year}\", {key}: {value})]", name.name),
+                None => format!("{}: ({key}: {value})", name.name),
+            };
+            insert_field(source, open, close, &nested)
         }
-        // The section itself is missing: add it to the district with the field.
-        let (name, outer) = parents
-            .split_last()
-            .ok_or("the district file has no `District( … )`")?;
-        let outer_span = section(source, outer).ok_or("cannot find the enclosing section")?;
-        let nested = match &name.new_entry {
-            Some(year) => format!(
-                "{}: [(year: \"{year}\", {key}: {})]",
-                name.name, change.value
-            ),
-            None => format!("{}: ({key}: {})", name.name, change.value),
-        };
-        return Ok(insert_field(source, outer_span, &nested));
-    };
-    if let Some(entry) = parents.last().and_then(|p| p.new_entry.as_ref()) {
-        // A history year the file lacks: a new entry in the list.
-        let text = format!("(year: \"{entry}\", {key}: {})", change.value);
-        span.inner_end = span.insert_at.unwrap_or(span.inner_end);
-        return Ok(insert_field(source, span, &text));
-    }
-    match find_field(source, span, key) {
-        Some((start, value_start, value_end)) => {
+        Some(Section {
+            list: Some((open, close, before)),
+            ..
+        }) => {
             if unknown {
-                Ok(remove_field(source, start, value_end))
-            } else {
-                let mut out = String::with_capacity(source.len() + change.value.len());
-                out.push_str(&source[..value_start]);
-                out.push_str(&change.value);
-                out.push_str(&source[value_end..]);
-                Ok(out)
+                return Ok(source.to_string());
+            }
+            // A history year the file lacks: a new entry in the list.
+            let Some(year) = parents.last().and_then(|p| p.new_entry.as_ref()) else {
+                return Err(layout());
+            };
+            let items = entries(source, open, close, false).ok_or_else(layout)?;
+            let text = format!("(year: \"{year}\", {key}: {value})");
+            let edits = match before.and_then(|i| items.get(i)) {
+                Some(item) => vec![insert_before(source, open, close, item, &[text])],
+                None => insert_at_end(source, open, close, &items, &[], &[text]),
+            };
+            edits
+        }
+        Some(Section {
+            record: Some((open, close)),
+            ..
+        }) => match find_field(source, open, close, key) {
+            Some(field) if unknown => vec![remove_field(source, &field)],
+            Some(field) => {
+                let mut edits = Vec::new();
+                edit_value(source, field.start, field.end, value, &mut edits);
+                edits
+            }
+            None if unknown => return Ok(source.to_string()),
+            None => insert_field(source, open, close, &format!("{key}: {value}")),
+        },
+        Some(_) => return Err(layout()),
+    };
+    apply_edits(source, edits).ok_or_else(layout)
+}
+
+/// Edits that make the value at `start..end` read as `new`, touching only
+/// what differs: a list item by item, a record field by field, anything
+/// else whole (its comments kept before it).
+fn edit_value(source: &str, start: usize, end: usize, new: &str, edits: &mut Vec<Edit>) {
+    if same(&source[start..end], new) {
+        return;
+    }
+    let brackets = bracket_of(source, start).zip(bracket_of(new, 0));
+    if let Some((open, new_open)) = brackets {
+        let closes = matching(source, open).zip(matching(new, new_open));
+        if let Some((close, new_close)) = closes {
+            let kind = source.as_bytes()[open];
+            if close < end && kind == new.as_bytes()[new_open] {
+                let old = (open, close);
+                let fresh = (new, new_open, new_close);
+                let mut inner = Vec::new();
+                let written = match kind {
+                    b'[' => edit_list(source, old, fresh, &mut inner),
+                    _ => edit_record(source, old, fresh, &mut inner),
+                };
+                if written.is_some() {
+                    edits.extend(inner);
+                    return;
+                }
             }
         }
-        None if unknown => Ok(source.to_string()),
-        None => Ok(insert_field(
-            source,
-            span,
-            &format!("{key}: {}", change.value),
-        )),
+    }
+    edits.push(Edit {
+        start,
+        end,
+        text: with_comments(source, start, end, new),
+    });
+}
+
+/// `new`, preceded by the comments of the text it replaces at
+/// `start..end`, so that none is lost.
+fn with_comments(source: &str, start: usize, end: usize, new: &str) -> String {
+    let mut out = kept_comments(source, start, end, false);
+    out.push_str(new);
+    out
+}
+
+/// The comments in `start..end`, to stand where that text was: each on a
+/// line of its own (`own_lines`), or one after another, a `//` comment
+/// ending its line.
+fn kept_comments(source: &str, start: usize, end: usize, own_lines: bool) -> String {
+    let eol = line_ending(source, start);
+    let indent = indentation(source, start);
+    comments_in(source, start, end)
+        .into_iter()
+        .map(|c| {
+            if own_lines {
+                format!("{indent}{c}{eol}")
+            } else if c.starts_with("//") {
+                format!("{c}{eol}{indent}")
+            } else {
+                format!("{c} ")
+            }
+        })
+        .collect()
+}
+
+/// What to do with each item of a list to make it another: keep it, change
+/// it into an item of the new list, remove it, or insert a new one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Keep,
+    Change(usize, usize),
+    Remove(usize),
+    Insert(usize),
+}
+
+/// The steps from the items `old` to the items `new` (their texts without
+/// layout): the longest run of items both share is kept, and between kept
+/// items, old ones are changed into new ones in turn, the rest removed or
+/// inserted.
+fn align(old: &[String], new: &[String]) -> Vec<Step> {
+    let (n, m) = (old.len(), new.len());
+    // The longest common subsequence, by dynamic programming: lists in a
+    // district file are short; a huge one keeps only its common ends.
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    if n.saturating_mul(m) <= 250_000 {
+        let mut table = vec![0u32; (n + 1) * (m + 1)];
+        let at = |i: usize, j: usize| i * (m + 1) + j;
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                table[at(i, j)] = if old[i] == new[j] {
+                    table[at(i + 1, j + 1)] + 1
+                } else {
+                    table[at(i + 1, j)].max(table[at(i, j + 1)])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n && j < m {
+            if old[i] == new[j] {
+                kept.push((i, j));
+                i += 1;
+                j += 1;
+            } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+    } else {
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let suffix = old[prefix..]
+            .iter()
+            .rev()
+            .zip(new[prefix..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        kept.extend((0..prefix).map(|k| (k, k)));
+        kept.extend((0..suffix).rev().map(|k| (n - 1 - k, m - 1 - k)));
+    }
+    let mut steps = Vec::with_capacity(n.max(m));
+    let (mut i, mut j) = (0, 0);
+    for (ki, kj) in kept.into_iter().chain([(n, m)]) {
+        let (removed, inserted) = (ki - i, kj - j);
+        let changed = removed.min(inserted);
+        steps.extend((0..changed).map(|k| Step::Change(i + k, j + k)));
+        steps.extend((changed..removed).map(|k| Step::Remove(i + k)));
+        steps.extend((changed..inserted).map(|k| Step::Insert(j + k)));
+        if ki < n {
+            steps.push(Step::Keep);
+        }
+        (i, j) = (ki + 1, kj + 1);
+    }
+    steps
+}
+
+/// The list at `old` (its brackets) made the list `new` (its text and
+/// brackets) item by item: items kept keep their bytes and comments.
+fn edit_list(
+    source: &str,
+    (open, close): (usize, usize),
+    (new, new_open, new_close): (&str, usize, usize),
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    let items = entries(source, open, close, false)?;
+    let fresh = entries(new, new_open, new_close, false)?;
+    let text = |e: &Entry| crate::ron_text::bare(&source[e.start..e.end]);
+    let new_text = |e: &Entry| crate::ron_text::bare(&new[e.start..e.end]);
+    let steps = align(
+        &items.iter().map(text).collect::<Vec<_>>(),
+        &fresh.iter().map(new_text).collect::<Vec<_>>(),
+    );
+    let removed: Vec<bool> = {
+        let mut removed = vec![false; items.len()];
+        for step in &steps {
+            if let Step::Remove(i) = step {
+                removed[*i] = true;
+            }
+        }
+        removed
+    };
+    let mut waiting: Vec<String> = Vec::new();
+    let mut next_old = 0;
+    for step in steps {
+        let old_index = match step {
+            Step::Keep => Some(next_old),
+            Step::Change(i, _) | Step::Remove(i) => Some(i),
+            Step::Insert(j) => {
+                let item = &fresh[j];
+                waiting.push(new[item.start..item.end].to_string());
+                None
+            }
+        };
+        let Some(i) = old_index else { continue };
+        if !waiting.is_empty() {
+            edits.push(insert_before(
+                source,
+                open,
+                close,
+                &items[i],
+                &std::mem::take(&mut waiting),
+            ));
+        }
+        match step {
+            Step::Change(i, j) => {
+                let (item, to) = (&items[i], &fresh[j]);
+                edit_value(source, item.start, item.end, &new[to.start..to.end], edits);
+            }
+            Step::Remove(i) => edits.push(remove_item(source, &items, i, &removed)),
+            _ => {}
+        }
+        next_old = i + 1;
+    }
+    if !waiting.is_empty() {
+        edits.extend(insert_at_end(
+            source, open, close, &items, &removed, &waiting,
+        ));
+    }
+    Some(())
+}
+
+/// The record at `old` (its brackets) made the record `new` field by
+/// field: a field of both with another value gets it, a field only `new`
+/// has takes the place of one only the old record has, or joins the end;
+/// an old field `new` lacks is removed.
+fn edit_record(
+    source: &str,
+    (open, close): (usize, usize),
+    (new, new_open, new_close): (&str, usize, usize),
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    let old = entries(source, open, close, true)?;
+    let fresh = entries(new, new_open, new_close, true)?;
+    let key = |text: &str, e: &Entry| text[e.key_start..e.key_end].to_string();
+    let mut added = Vec::new();
+    for field in &fresh {
+        let value = &new[field.start..field.end];
+        match old.iter().find(|o| key(source, o) == key(new, field)) {
+            Some(o) => edit_value(source, o.start, o.end, value, edits),
+            None => added.push(format!("{}: {value}", key(new, field))),
+        }
+    }
+    let gone: Vec<&Entry> = old
+        .iter()
+        .filter(|o| !fresh.iter().any(|f| key(new, f) == key(source, o)))
+        .collect();
+    let mut added = added.into_iter();
+    for field in gone {
+        match added.next() {
+            Some(text) => edits.push(Edit {
+                start: field.key_start,
+                end: field.end,
+                text: with_comments(source, field.key_start, field.end, &text),
+            }),
+            None => edits.push(remove_field(source, field)),
+        }
+    }
+    let rest: Vec<String> = added.collect();
+    if !rest.is_empty() {
+        edits.extend(insert_field(source, open, close, &rest.join(", ")));
+    }
+    Some(())
+}
+
+/// Inserts `texts` as items before `item` of the list at `open..close`:
+/// each on a line of its own where the item starts its line.
+fn insert_before(source: &str, open: usize, close: usize, item: &Entry, texts: &[String]) -> Edit {
+    let start = line_start(source, item.start);
+    let own_line = start > open && source[start..item.start].trim().is_empty();
+    let multi_line = source[open..close].contains('\n');
+    if own_line && multi_line {
+        let indent = &source[start..item.start];
+        let eol = line_ending(source, item.start);
+        let text: String = texts.iter().map(|t| format!("{indent}{t},{eol}")).collect();
+        Edit::insert(start, text)
+    } else {
+        let text: String = texts.iter().map(|t| format!("{t}, ")).collect();
+        Edit::insert(item.start, text)
+    }
+}
+
+/// Inserts `texts` as the last items of the list at `open..close` (whose
+/// `items` marked `removed` go): on lines of their own in a list that
+/// spans lines, after a comma the last item gets if it has none.
+fn insert_at_end(
+    source: &str,
+    open: usize,
+    close: usize,
+    items: &[Entry],
+    removed: &[bool],
+    texts: &[String],
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let last_kept = items
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, _)| !removed.get(*i).copied().unwrap_or(false))
+        .map(|(_, item)| item);
+    if source[open..close].contains('\n') {
+        if let Some(item) = last_kept.filter(|item| item.comma.is_none()) {
+            edits.push(Edit::insert(item.end, ","));
+        }
+        let tail = open + 1 + source[open + 1..close].trim_end().len();
+        let eol = line_ending(source, close);
+        let indent = inner_indentation(source, close, items);
+        let text: String = texts.iter().map(|t| format!("{eol}{indent}{t},")).collect();
+        edits.push(Edit::insert(tail, text));
+    } else {
+        let at = content_end(source, open + 1, close);
+        let lead = match source.as_bytes()[at - 1] {
+            b'[' | b'(' => "",
+            b',' => " ",
+            _ => ", ",
+        };
+        edits.push(Edit::insert(at, format!("{lead}{}", texts.join(", "))));
+    }
+    edits
+}
+
+/// Removes item `index` of `items` (the items marked `removed` go too)
+/// with its comma; its line when it stood alone on it. A comment beside it
+/// stays.
+fn remove_item(source: &str, items: &[Entry], index: usize, removed: &[bool]) -> Edit {
+    let item = &items[index];
+    let mut start = item.start;
+    let mut end = item.after();
+    let spaces = |from: usize| {
+        from + source[from..]
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()
+    };
+    if item.comma.is_some() {
+        end = spaces(end);
+    } else if let Some(before) = index.checked_sub(1).filter(|&b| !removed[b]) {
+        // The last item: the comma before it goes with it when only spaces
+        // lie between.
+        if let Some(comma) = items[before].comma {
+            if source[comma + 1..item.start]
+                .trim_matches([' ', '\t'])
+                .is_empty()
+            {
+                start = comma;
+            }
+        }
+    }
+    let first = line_start(source, start);
+    let last = line_end(source, end);
+    if source[first..start].trim().is_empty() && source[end..last].trim().is_empty() && first > 0 {
+        return Edit {
+            start: first,
+            end: (last + 1).min(source.len()),
+            text: kept_comments(source, start, end, true),
+        };
+    }
+    Edit {
+        start,
+        end,
+        text: kept_comments(source, start, end, false),
     }
 }
 
 /// One step of a path into the text: a field name, and for the history
 /// the index of an entry (or the year of one to add).
 #[derive(Debug, Clone)]
-struct Step {
+struct PathStep {
     name: String,
     index: Option<usize>,
     new_entry: Option<String>,
@@ -107,17 +554,13 @@ struct Step {
 fn text_path<'c>(
     district: &District,
     change: &'c Override,
-) -> Result<(Vec<Step>, &'c str), String> {
-    let root = Step {
-        name: String::new(),
-        index: None,
-        new_entry: None,
-    };
-    let step = |name: &str| Step {
+) -> Result<(Vec<PathStep>, &'c str), String> {
+    let step = |name: &str| PathStep {
         name: name.to_string(),
         index: None,
         new_entry: None,
     };
+    let root = step("");
     if let Some(rest) = change.path.strip_prefix("history[") {
         let (selector, field) = rest
             .split_once("].")
@@ -157,281 +600,115 @@ fn text_path<'c>(
     })
 }
 
-/// Where a parenthesised section's contents are: between `open` and
-/// `inner_end` (the closing bracket). For a list, `insert_at` is where a
-/// new entry goes.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    open: usize,
-    inner_end: usize,
-    insert_at: Option<usize>,
+/// Where a path leads in the text: a record's brackets, or for a history
+/// year to add, the list's brackets and the entry it goes before.
+#[derive(Debug, Clone, Copy, Default)]
+struct Section {
+    record: Option<(usize, usize)>,
+    list: Option<(usize, usize, Option<usize>)>,
 }
 
-/// The span of the section `steps` leads to (the district itself for the
-/// root step alone).
-fn section(source: &str, steps: &[Step]) -> Option<Span> {
-    let root_at = source.find("District")?;
-    let open = root_at + source[root_at..].find('(')?;
-    let mut span = Span {
-        open,
-        inner_end: matching(source, open)?,
-        insert_at: None,
-    };
+/// The section `steps` lead to (the district itself for the root step
+/// alone).
+fn section(source: &str, steps: &[PathStep]) -> Option<Section> {
+    let open = root_open(source)?;
+    let mut record = (open, matching(source, open)?);
     for step in steps.iter().skip(1) {
-        let (_, value_start, value_end) = find_field(source, span, &step.name)?;
-        let open = value_start;
-        let bracket = *source.as_bytes().get(open)?;
-        if step.new_entry.is_some() || step.index.is_some() {
+        let field = find_field(source, record.0, record.1, &step.name)?;
+        let open = bracket_of(source, field.start)?;
+        let close = matching(source, open)?;
+        let bracket = source.as_bytes()[open];
+        if step.new_entry.is_some() {
+            return (bracket == b'[').then_some(Section {
+                record: None,
+                list: Some((open, close, step.index)),
+            });
+        }
+        if let Some(index) = step.index {
             if bracket != b'[' {
                 return None;
             }
-            let entries = entries(source, open, value_end - 1);
-            if step.new_entry.is_some() {
-                return Some(Span {
-                    open,
-                    inner_end: value_end - 1,
-                    insert_at: step.index.and_then(|i| entries.get(i).copied()),
-                });
-            }
-            let at = *entries.get(step.index?)?;
-            span = Span {
-                open: at,
-                inner_end: matching(source, at)?,
-                insert_at: None,
-            };
+            let entry = *entries(source, open, close, false)?.get(index)?;
+            let at = bracket_of(source, entry.start)?;
+            record = (at, matching(source, at)?);
         } else {
             if bracket != b'(' {
                 return None;
             }
-            span = Span {
-                open,
-                inner_end: value_end - 1,
-                insert_at: None,
-            };
+            record = (open, close);
         }
     }
-    Some(span)
+    Some(Section {
+        record: Some(record),
+        list: None,
+    })
 }
 
-/// The opening bracket of each parenthesised entry of the list opened at
-/// `open` and closed at `close`.
-fn entries(source: &str, open: usize, close: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut i = open + 1;
-    while i < close {
-        i = skip_trivia(source, i);
-        if i >= close {
-            break;
-        }
-        if source.as_bytes().get(i) == Some(&b'(') {
-            out.push(i);
-        }
-        i = value_end(source, i).max(i + 1);
-        i = skip_trivia(source, i);
-        if source.as_bytes().get(i) == Some(&b',') {
-            i += 1;
-        }
+/// The field `name` directly inside the record at `open..close`.
+fn find_field(source: &str, open: usize, close: usize, name: &str) -> Option<Entry> {
+    entries(source, open, close, true)?
+        .into_iter()
+        .find(|e| &source[e.key_start..e.key_end] == name)
+}
+
+/// `field` inserted into the record at `open..close` as its last entry,
+/// on a line of its own in the record's indentation when the record spans
+/// lines. The comma the last field lacks goes right after its value, not
+/// after a comment behind it.
+fn insert_field(source: &str, open: usize, close: usize, field: &str) -> Vec<Edit> {
+    let last = content_end(source, open + 1, close);
+    let tail = open + 1 + source[open + 1..close].trim_end().len();
+    let needs_comma = last > open + 1 && source.as_bytes()[last - 1] != b',';
+    let mut edits = Vec::new();
+    if needs_comma {
+        edits.push(Edit::insert(last, ","));
     }
-    out
-}
-
-/// The field `name` directly inside `span`: where its key starts and where
-/// its value starts and ends.
-fn find_field(source: &str, span: Span, name: &str) -> Option<(usize, usize, usize)> {
-    let mut i = span.open + 1;
-    while i < span.inner_end {
-        i = skip_trivia(source, i);
-        if i >= span.inner_end {
-            return None;
-        }
-        let key_start = i;
-        let key_len = source[i..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        let key = &source[i..i + key_len];
-        i = skip_trivia(source, i + key_len);
-        if source.as_bytes().get(i) != Some(&b':') {
-            return None;
-        }
-        let value_start = skip_trivia(source, i + 1);
-        let end = value_end(source, value_start);
-        if key == name {
-            return Some((key_start, value_start, end));
-        }
-        i = skip_trivia(source, end);
-        if source.as_bytes().get(i) == Some(&b',') {
-            i += 1;
-        }
-    }
-    None
-}
-
-/// Past spaces and comments from `i`.
-fn skip_trivia(source: &str, mut i: usize) -> usize {
-    let bytes = source.as_bytes();
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        match (bytes.get(i), bytes.get(i + 1)) {
-            (Some(b'/'), Some(b'/')) => {
-                i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            (Some(b'/'), Some(b'*')) => {
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    if bytes[i..].starts_with(b"/*") {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i..].starts_with(b"*/") {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            _ => return i,
-        }
-    }
-}
-
-/// The end of the value starting at `start`: past a bracketed group or a
-/// string, or up to the `,` or closing bracket that ends a bare value.
-fn value_end(source: &str, start: usize) -> usize {
-    let bytes = source.as_bytes();
-    let mut i = start;
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => i = string_end(bytes, i),
-            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
-                if depth == 0 {
-                    break;
-                }
-                i = skip_trivia(source, i);
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b')' | b']' | b'}' => {
-                if depth == 0 {
-                    break;
-                }
-                depth -= 1;
-                i += 1;
-                if depth == 0 {
-                    // A bracketed value ends at its closing bracket, unless
-                    // it is a named one (`Some(…)`) read as a whole.
-                    break;
-                }
-            }
-            b',' if depth == 0 => break,
-            b'\n' if depth == 0 => break,
-            _ => i += 1,
-        }
-    }
-    // Trailing spaces belong to the layout, not the value.
-    let mut end = i;
-    while end > start && bytes[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    end
-}
-
-/// Past the string literal opening at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> usize {
-    i += 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// The closing bracket matching the one at `open`.
-fn matching(source: &str, open: usize) -> Option<usize> {
-    let end = value_end(source, open);
-    (end > open && matches!(source.as_bytes().get(end - 1), Some(b')' | b']'))).then(|| end - 1)
-}
-
-/// `field` inserted into the section `span` as its last entry, on a line of
-/// its own in the section's indentation when the section spans lines.
-fn insert_field(source: &str, span: Span, field: &str) -> String {
-    let inner = &source[span.open + 1..span.inner_end];
-    let at = span.inner_end;
-    let before = source[..at].trim_end();
-    let needs_comma = !before.ends_with(',') && !before.ends_with(['(', '[']);
-    let mut out = String::with_capacity(source.len() + field.len() + 16);
-    if inner.contains('\n') {
-        // The indentation of the section's last line with content.
-        let indent = inner
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| &l[..l.len() - l.trim_start().len()])
-            .unwrap_or("    ");
-        let last = before.len();
-        out.push_str(&source[..last]);
-        if needs_comma {
-            out.push(',');
-        }
-        out.push('\n');
-        out.push_str(indent);
-        out.push_str(field);
-        out.push(',');
-        out.push_str(&source[last..]);
+    if source[open + 1..close].contains('\n') {
+        let eol = line_ending(source, close);
+        let fields = entries(source, open, close, true).unwrap_or_default();
+        let indent = inner_indentation(source, close, &fields);
+        edits.push(Edit::insert(tail, format!("{eol}{indent}{field},")));
     } else {
-        let last = before.len();
-        out.push_str(&source[..last]);
-        if needs_comma {
-            out.push_str(", ");
-        }
-        out.push_str(field);
-        out.push_str(&source[last..]);
+        let lead = if tail > open + 1 { " " } else { "" };
+        edits.push(Edit::insert(tail, format!("{lead}{field}")));
     }
-    out
+    edits
 }
 
-/// The field from `start` to `value_end` removed, with its comma and, when
-/// it stood alone on its line, the line.
-fn remove_field(source: &str, start: usize, value_end: usize) -> String {
-    let bytes = source.as_bytes();
-    let mut end = value_end;
-    let after = skip_spaces(bytes, end);
-    if bytes.get(after) == Some(&b',') {
+/// The field `field` removed, with its comma and, when it stood alone on
+/// its line, the line; a comment inside its value stays in its place.
+fn remove_field(source: &str, field: &Entry) -> Edit {
+    let start = field.key_start;
+    let skip_spaces = |from: usize| {
+        from + source[from..]
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()
+    };
+    let mut end = field.end;
+    let after = skip_spaces(end);
+    if source.as_bytes().get(after) == Some(&b',') {
         end = after + 1;
     }
-    let line_start = source[..start].rfind('\n').map_or(0, |n| n + 1);
-    let alone_before = source[line_start..start].trim().is_empty();
-    let rest_end = source[end..].find('\n').map_or(source.len(), |n| end + n);
-    let alone_after = source[end..rest_end].trim().is_empty();
-    if alone_before && alone_after && line_start > 0 {
-        let mut out = source[..line_start].to_string();
-        out.push_str(source.get(rest_end + 1..).unwrap_or(""));
-        return out;
+    let first = line_start(source, start);
+    let last = line_end(source, end);
+    let alone = source[first..start].trim().is_empty() && source[end..last].trim().is_empty();
+    if alone && first > 0 {
+        return Edit {
+            start: first,
+            end: (last + 1).min(source.len()),
+            text: kept_comments(source, start, end, true),
+        };
     }
-    let mut out = source[..start].trim_end_matches([' ', '\t']).to_string();
-    if !out.ends_with(['(', '[', '\n']) {
-        out.push(' ');
+    let kept = kept_comments(source, start, end, false);
+    let start = source[..start].trim_end_matches([' ', '\t']).len();
+    let end = skip_spaces(end);
+    let mut text = String::new();
+    if !source[..start].ends_with(['(', '[', '\n']) {
+        text.push(' ');
     }
-    out.push_str(source[end..].trim_start_matches([' ', '\t']));
-    out
-}
-
-fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-        i += 1;
-    }
-    i
+    text.push_str(&kept);
+    Edit { start, end, text }
 }
 
 #[cfg(test)]
@@ -457,16 +734,7 @@ District(
 "#;
 
     fn write(changes: &[(&str, &str)]) -> Result<String, String> {
-        let path = Path::new("x.ron");
-        let district = District::parse(path, FILE).expect("fixture parses");
-        let changes: Vec<Override> = changes
-            .iter()
-            .map(|(p, v)| Override {
-                path: p.to_string(),
-                value: v.to_string(),
-            })
-            .collect();
-        write_changes(path, FILE, &district, &changes)
+        write_into(FILE, changes)
     }
 
     #[test]
@@ -514,6 +782,273 @@ District(
         let text = write(&[("history[2021-22].elpi_status", "0.4")]).unwrap();
         let earlier = text.find("2021-22").unwrap();
         assert!(earlier < text.find("2022-23").unwrap(), "{text}");
+    }
+
+    const LISTS: &str = "District(
+    id: \"x\",
+    name: \"X Unified\",
+    kind: Unified,
+    enrollment: 1000,
+    students: (
+        el_share: 0.2,
+        languages: [
+            (name: \"Spanish\", share_of_els: 0.8), // census
+            /* from the 2023 survey */ (name: \"Hmong\", share_of_els: 0.1),
+        ],
+    ),
+    leadership: (
+        improvement_team: [
+            Teachers, // grade-level leads
+            // the principals join in spring
+            Principals,
+        ],
+        partners: [ContentExpert /* the county office */],
+    ),
+)
+";
+
+    fn write_into(source: &str, changes: &[(&str, &str)]) -> Result<String, String> {
+        let path = Path::new("x.ron");
+        let district = District::parse(path, source).expect("fixture parses");
+        let changes: Vec<Override> = changes
+            .iter()
+            .map(|(p, v)| Override {
+                path: p.to_string(),
+                value: v.to_string(),
+            })
+            .collect();
+        write_changes(path, source, &district, &changes)
+    }
+
+    /// Every comment of `before` is in `after`, as often.
+    fn keeps_comments(before: &str, after: &str) {
+        let found = crate::ron_text::comments(after);
+        for comment in crate::ron_text::comments(before) {
+            let want = crate::ron_text::comments(before)
+                .iter()
+                .filter(|c| **c == comment)
+                .count();
+            let got = found.iter().filter(|c| **c == comment).count();
+            assert!(got >= want, "lost {comment:?}:\n{after}");
+        }
+    }
+
+    #[test]
+    fn a_changed_list_keeps_the_comments_inside_it() {
+        let lists = [
+            (
+                "leadership.improvement_team",
+                "[Teachers, Principals, DistrictStaff]",
+            ),
+            ("leadership.improvement_team", "[Principals]"),
+            ("leadership.improvement_team", "[DistrictStaff, Teachers]"),
+            ("leadership.improvement_team", "[]"),
+            ("leadership.improvement_team", "None"),
+            ("leadership.partners", "[ContentExpert, ProcessExpert]"),
+            ("leadership.partners", "[ProcessExpert]"),
+            (
+                "students.languages",
+                r#"[(name: "Spanish", share_of_els: 0.85), (name: "Hmong", share_of_els: 0.1)]"#,
+            ),
+            (
+                "students.languages",
+                r#"[(name: "Spanish", share_of_els: 0.8), (name: "Hmong", share_of_els: 0.1), (name: "Mixteco")]"#,
+            ),
+            (
+                "students.languages",
+                r#"[(name: "Hmong", share_of_els: 0.1)]"#,
+            ),
+            (
+                "students.languages",
+                r#"[(name: "Spanish"), (name: "Hmong", share_of_els: 0.1)]"#,
+            ),
+        ];
+        for (path, value) in lists {
+            let text = write_into(LISTS, &[(path, value)])
+                .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
+            keeps_comments(LISTS, &text);
+        }
+        // Only the changed value's bytes change.
+        let text = write_into(
+            LISTS,
+            &[(
+                "students.languages",
+                r#"[(name: "Spanish", share_of_els: 0.85), (name: "Hmong", share_of_els: 0.1)]"#,
+            )],
+        )
+        .unwrap();
+        assert_eq!(text, LISTS.replace("0.8)", "0.85)"));
+        let text = write_into(
+            LISTS,
+            &[(
+                "leadership.improvement_team",
+                "[Teachers, Principals, DistrictStaff]",
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            LISTS.replace(
+                "            Principals,\n",
+                "            Principals,\n            DistrictStaff,\n"
+            )
+        );
+        let text = write_into(LISTS, &[("leadership.improvement_team", "[Principals]")]).unwrap();
+        assert_eq!(
+            text,
+            LISTS.replace(
+                "            Teachers, // grade-level leads\n",
+                "            // grade-level leads\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_removed_item_or_field_leaves_its_comments() {
+        let file = LISTS.replace(
+            "            Teachers, // grade-level leads\n",
+            "            Teachers /* since 2021 */ , // grade-level leads\n",
+        );
+        for (path, value) in [
+            ("leadership.improvement_team", "[Principals]"),
+            ("leadership.improvement_team", "None"),
+            ("students.languages", "[]"),
+            (
+                "students.languages",
+                r#"[(name: "Hmong", share_of_els: 0.1)]"#,
+            ),
+        ] {
+            let text = write_into(&file, &[(path, value)]).unwrap();
+            keeps_comments(&file, &text);
+        }
+    }
+
+    #[test]
+    fn an_old_mac_file_stays_cr_only() {
+        let cr = FILE.replace('\n', "\r");
+        let text = write_into(
+            &cr,
+            &[("students.ltel_share_of_els", "0.2"), ("locale", "Rural")],
+        )
+        .unwrap();
+        assert!(!text.contains('\n'), "{text:?}");
+        assert!(text.contains("\r    locale: Rural,\r)"), "{text:?}");
+    }
+
+    #[test]
+    fn a_crlf_file_stays_crlf() {
+        let crlf = FILE.replace('\n', "\r\n");
+        let text = write_into(
+            &crlf,
+            &[
+                ("students.ltel_share_of_els", "0.2"),
+                ("staffing.instructional_coaches", "3"),
+                ("history[2024-25].elpi_status", "0.4"),
+                ("history[2021-22].elpi_status", "0.4"),
+                ("schools", "None"),
+                ("leadership.improvement_team", "[Teachers, Principals]"),
+            ],
+        )
+        .unwrap();
+        assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+        let crlf = LISTS.replace('\n', "\r\n");
+        let text = write_into(
+            &crlf,
+            &[(
+                "leadership.improvement_team",
+                "[Teachers, Principals, DistrictStaff]",
+            )],
+        )
+        .unwrap();
+        assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+    }
+
+    #[test]
+    fn a_header_comment_naming_the_district_is_not_the_district() {
+        let file = format!("// Fresno County District (2024-25 data)\n{FILE}");
+        let text = write_into(
+            &file,
+            &[("staffing.instructional_coaches", "3"), ("schools", "5")],
+        )
+        .unwrap();
+        assert!(text.starts_with("// Fresno County District (2024-25 data)\n"));
+        assert!(text.contains("schools: 5,"), "{text}");
+    }
+
+    #[test]
+    fn a_last_field_with_a_comment_and_no_comma_takes_a_new_field() {
+        let file = FILE.replace(
+            "        /* frpm from the UPC file */ frpm_share: 0.5,\n",
+            "        frpm_share: 0.5 // from the UPC file\n",
+        );
+        let text = write_into(&file, &[("students.ltel_share_of_els", "0.2")]).unwrap();
+        assert!(
+            text.contains(
+                "frpm_share: 0.5, // from the UPC file\n        ltel_share_of_els: 0.2,\n    ),"
+            ),
+            "{text}"
+        );
+        let file = file.replace("    ],\n)", "    ] // all years\n)");
+        let text = write_into(&file, &[("locale", "Rural")]).unwrap();
+        assert!(
+            text.contains("    ], // all years\n    locale: Rural,\n)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_history_year_goes_before_a_later_one_on_one_line() {
+        let file = FILE.replace(
+            "history: [\n        (year: \"2022-23\", reclassification_rate: 0.1),\n        (year: \"2023-24\", reclassification_rate: 0.08),\n    ],",
+            "history: [(year: \"2022-23\", reclassification_rate: 0.1), (year: \"2023-24\", reclassification_rate: 0.08)],",
+        );
+        let text = write_into(&file, &[("history[2021-22].elpi_status", "0.4")]).unwrap();
+        assert!(
+            text.contains("history: [(year: \"2021-22\", elpi_status: 0.4), (year: \"2022-23\""),
+            "{text}"
+        );
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// Any new improvement team and list of home languages, written
+        /// into a file with comments inside both lists (LF or CRLF): read
+        /// back as the changed district, every comment kept, no bare line
+        /// feed in a CRLF file.
+        #[test]
+        fn any_new_lists_keep_every_comment_and_the_line_endings(
+            team in proptest::sample::subsequence(vec!["Teachers", "Principals", "DistrictStaff"], 0..=3)
+                .prop_shuffle(),
+            names in proptest::sample::subsequence(vec!["Spanish", "Hmong", "Mixteco", "Punjabi", "Arabic"], 0..=5)
+                .prop_shuffle(),
+            shares in proptest::collection::vec(proptest::option::of(0u32..=20), 5),
+            crlf in proptest::bool::ANY,
+        ) {
+            use proptest::prop_assert;
+            let source = if crlf { LISTS.replace('\n', "\r\n") } else { LISTS.to_string() };
+            let team = format!("[{}]", team.join(", "));
+            let languages: Vec<String> = names
+                .iter()
+                .zip(&shares)
+                .map(|(name, share)| match share {
+                    Some(s) => format!("(name: \"{name}\", share_of_els: {})", f64::from(*s) / 100.0),
+                    None => format!("(name: \"{name}\")"),
+                })
+                .collect();
+            let languages = format!("[{}]", languages.join(", "));
+            let changes = [
+                ("leadership.improvement_team", team.as_str()),
+                ("students.languages", languages.as_str()),
+            ];
+            let text = write_into(&source, &changes);
+            prop_assert!(text.is_ok(), "{changes:?}: {text:?}");
+            let text = text.unwrap_or_default();
+            keeps_comments(&source, &text);
+            if crlf {
+                prop_assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -425,6 +425,7 @@ impl RuleBase {
                 )
             })
             .collect();
+        let name_rank = ranks(&names);
         Ok(RuleBase {
             instructional,
             chapter_refs,
@@ -451,7 +452,7 @@ impl RuleBase {
             state,
             path_count,
             path_steps: path_steps(&names[..path_count]),
-            name_rank: ranks(&names),
+            name_rank,
             name_source,
             names,
             strategy_batch,

@@ -27,6 +27,25 @@ pub struct ImportArgs {
     /// history, the ELPI colour and the long-term EL estimate (repeatable)
     #[arg(long, value_name = "FILE")]
     elpi: Vec<PathBuf>,
+    /// A DataQuest EL reclassification file (`filesreclass19.txt`, school
+    /// rows), for each year's ELs and reclassified students; its year comes
+    /// from its name (repeatable: with the year before, the rate is CDE's)
+    #[arg(long, value_name = "FILE")]
+    reclass: Vec<PathBuf>,
+    /// A CDE differentiated assistance file by student group, for each
+    /// year's assistance and the EL and long-term EL groups' priority
+    /// areas (repeatable)
+    #[arg(long, value_name = "CSV")]
+    assistance: Vec<PathBuf>,
+    /// A CDE "Low Performing LEAs" file by student group, for the
+    /// indicators on which ELs were at the lowest level (repeatable)
+    #[arg(long, value_name = "CSV")]
+    lowperf: Vec<PathBuf>,
+    /// A Dashboard indicator download under its own name (`eladownload2024.txt`,
+    /// `mathdownload…`, `chronicdownload…`, `graddownload…`, `elpidownload…`),
+    /// for the EL group's values and group sizes (repeatable)
+    #[arg(long, value_name = "FILE")]
+    dashboard: Vec<PathBuf>,
     /// Replace district files that already exist in the output directory
     #[arg(long)]
     force: bool,
@@ -49,6 +68,19 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
             tables.elpi.entry(code).or_default().merge(district);
         }
         table_failures.extend(failures);
+    }
+    type Reader =
+        fn(&mut elplan::import::Outcomes, &std::path::Path) -> Result<Vec<Diagnostic>, Diagnostic>;
+    let readers: [(&[PathBuf], Reader); 4] = [
+        (&args.reclass, elplan::import::Outcomes::read_reclass),
+        (&args.assistance, elplan::import::Outcomes::read_assistance),
+        (&args.lowperf, elplan::import::Outcomes::read_lowperf),
+        (&args.dashboard, elplan::import::Outcomes::read_dashboard),
+    ];
+    for (paths, read) in readers {
+        for path in paths {
+            table_failures.extend(read(&mut tables.outcomes, path).map_err(Diagnostics::from)?);
+        }
     }
     let result = elplan::import::import(&args.csv, &tables).map_err(Diagnostics::from)?;
     std::fs::create_dir_all(&args.out_dir).map_err(|e| {

@@ -14,6 +14,7 @@ mod check;
 mod compare;
 mod explain;
 mod graph;
+mod impact;
 mod import;
 mod new;
 mod output;
@@ -22,11 +23,12 @@ mod serve;
 mod signals;
 mod survey;
 mod sweep;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use elplan::Diagnostics;
 
@@ -71,6 +73,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the rule base's dependency graph
     Graph(graph::GraphArgs),
+    /// Run expectation files (*.expect.ron) against a rule base: what its plans must decide
+    Test(test::TestArgs),
+    /// What a changed rule base (--rules NEW) does to the plans of many districts
+    Impact(impact::ImpactArgs),
     /// Plan many districts at once and write one plan each plus summary.csv
     Batch(batch::BatchArgs),
     /// How the plans of many districts vary: strategy sets, findings, pending data, alike plans
@@ -87,6 +93,14 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let sources = cli.sources.resolve();
+    if matches!(cli.command, Command::Impact(_)) && sources.rules.is_none() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "elplan impact needs the changed rule base: --rules NEW",
+            )
+            .exit();
+    }
     let outcome = match &cli.command {
         Command::Plan(args) => plan::run(&sources, args),
         Command::Explain(args) => explain::run(&sources, args),
@@ -96,6 +110,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::run(&sources, args),
         Command::Check(args) => check::run(&sources, args),
         Command::Graph(args) => graph::run(&sources, args),
+        Command::Test(args) => test::run(&sources, args),
+        Command::Impact(args) => impact::run(&sources, args),
         Command::Batch(args) => batch::run(&sources, args),
         Command::Survey(args) => survey::run(&sources, args),
         Command::Import(args) => import::run(args),

@@ -2,7 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -13,12 +13,14 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::folders::Write;
 use super::{form, said, Refusal, Studio};
 use crate::compare::{compare, input_changes, PlanDiff};
 use crate::diagnostic::Diagnostics;
 use crate::district::District;
 use crate::overrides::{self, Override};
 use crate::render::{Format, RenderOptions};
+use crate::ron_text::comment_text;
 
 /// The formats a plan downloads in: every format of `elplan plan`.
 const FORMATS: [Format; 6] = [
@@ -121,18 +123,34 @@ fn overrides_of(set: &Changes) -> Vec<Override> {
         .collect()
 }
 
-/// The version of a file's text the page was made from.
-fn version(text: &str) -> String {
+/// The version of a file's bytes the page was made from.
+fn version(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
+    bytes.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
 
-fn load(path: &Path) -> Result<(String, District), Refusal> {
-    let text = crate::source::read_text(path, crate::limits::MAX_DISTRICT_BYTES)
+/// A district file as read: its bytes (whose version a save checks), its
+/// text (without a byte-order mark) and the district.
+struct Loaded {
+    bytes: Vec<u8>,
+    text: String,
+    district: District,
+}
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn load(path: &Path) -> Result<Loaded, Refusal> {
+    let bytes = crate::source::read_bounded(path, crate::limits::MAX_DISTRICT_BYTES, "files")
         .map_err(|d| Refusal::bad(said(&d)))?;
+    let text =
+        crate::source::text_from_bytes(path, bytes.clone()).map_err(|d| Refusal::bad(said(&d)))?;
     let district = District::parse(path, &text).map_err(|d| Refusal::bad(d.to_string()))?;
-    Ok((text, district))
+    Ok(Loaded {
+        bytes,
+        text,
+        district,
+    })
 }
 
 /// `district` under `set`, or each problem beside the field it is about,
@@ -189,18 +207,16 @@ impl IntoResponse for Failure {
 /// district under a request's changes.
 struct Opened {
     path: PathBuf,
-    text: String,
     district: District,
     changed: District,
 }
 
 fn open(studio: &Studio, file: &str, set: &Changes) -> Result<Opened, Failure> {
     let path = studio.resolve(file)?;
-    let (text, district) = load(&path)?;
+    let district = load(&path)?.district;
     let changed = apply(&district, set)?;
     Ok(Opened {
         path,
-        text,
         district,
         changed,
     })
@@ -234,8 +250,8 @@ pub async fn index(State(studio): State<Arc<Studio>>) -> Response {
                 .resolve(shown)
                 .map_err(|r| r.message)
                 .and_then(|path| load(&path).map_err(|r| r.message));
-            match loaded {
-                Ok((_, d)) => json!({ "file": shown, "name": d.name, "county": d.county }),
+            match loaded.map(|l| l.district) {
+                Ok(d) => json!({ "file": shown, "name": d.name, "county": d.county }),
                 Err(problem) => {
                     json!({ "file": shown, "name": null, "county": null, "problem": problem })
                 }
@@ -271,7 +287,9 @@ pub async fn page(
     let path = studio.resolve(&query.file)?;
     let session = &studio.session;
     let rules = session.rules();
-    let (text, district) = match load(&path) {
+    let Loaded {
+        bytes, district, ..
+    } = match load(&path) {
         Ok(loaded) => loaded,
         // A file that does not read as a district: its diagnostic, as a page.
         Err(refusal) => {
@@ -299,7 +317,7 @@ pub async fn page(
             "elplan serve",
             context! {
                 file => &query.file,
-                base => version(&text),
+                base => version(&bytes),
                 district => Serde(&district),
                 sections => Serde(&sections),
                 history => Serde(&history),
@@ -539,25 +557,43 @@ pub async fn scenario(
         pretty,
     )
     .map_err(|e| Refusal::bad(format!("cannot write the scenario: {e}")))?;
+    // Text from the district file goes into comments on one line each.
     let text = format!(
         "// A what-if for {}, saved from the elplan studio.\n// Try it: elplan whatif {} --scenario scenarios/{slug}.ron\n{body}\n",
-        district.name,
-        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        comment_text(&district.name),
+        comment_text(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()),
     );
     let (target, shown) = beside(
         &path,
         &request.file,
         &Path::new("scenarios").join(format!("{slug}.ron")),
     );
-    if let Some(scenarios) = target.parent() {
-        std::fs::create_dir_all(scenarios)
-            .map_err(|e| Refusal::bad(format!("cannot make the scenarios folder: {e}")))?;
-    }
     // Read back before writing: what is saved must load as a scenario.
+    if text.len() > crate::limits::MAX_SCENARIO_BYTES {
+        return Err(Refusal::bad(format!(
+            "the scenario would be {} bytes; elplan reads scenario files of at most {} bytes, so nothing was saved",
+            text.len(),
+            crate::limits::MAX_SCENARIO_BYTES
+        ))
+        .into());
+    }
     crate::source::parse_ron::<crate::scenario::Scenario>(&target, &text)
         .map_err(|d| Refusal::bad(said(&d)))?;
-    write(&target, text.as_bytes(), !request.replace)?;
-    Ok(Json(json!({ "ok": true, "file": shown })).into_response())
+    let how = if request.replace {
+        Write::Replace
+    } else {
+        Write::New
+    };
+    let work = studio.clone();
+    tokio::task::spawn_blocking(move || {
+        let place = work.folders.place(&target, &shown)?;
+        let lock = work.folders.lock(&place.path);
+        let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        work.folders.write(&place, text.as_bytes(), how, &shown)?;
+        Ok(Json(json!({ "ok": true, "file": shown })).into_response())
+    })
+    .await
+    .map_err(|e| Refusal::bad(format!("the save stopped: {e}")))?
 }
 
 /// A file at `relative` beside the district file at `path` (shown to the
@@ -584,63 +620,127 @@ fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Writes whole or not at all; a new file never replaces one.
-fn write(target: &Path, bytes: &[u8], new_only: bool) -> Result<(), Refusal> {
-    let result = if new_only {
-        crate::output::write_new(target, bytes)
-    } else {
-        crate::output::write_atomic(target, bytes)
-    };
-    result.map_err(|d| Refusal {
-        status: if d.message.contains("already exists") {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
-        message: said(&d),
-    })
-}
-
 /// Writes the changes into the district file's own text (keeping its
 /// comments), or into a new file beside it.
 pub async fn save(
     State(studio): State<Arc<Studio>>,
     Json(request): Json<SaveRequest>,
 ) -> Result<Response, Failure> {
-    let Opened {
-        path,
-        text,
-        district,
-        ..
-    } = open(&studio, &request.file, &request.set)?;
-    if version(&text) != request.base {
+    let path = studio.resolve(&request.file)?;
+    let work = studio.clone();
+    tokio::task::spawn_blocking(move || save_now(&work, &path, &request))
+        .await
+        .map_err(|e| Refusal::bad(format!("the save stopped: {e}")))?
+}
+
+/// A save, as one step: under the file's lock, the file is read, its
+/// version compared with the page's, and the file replaced, so of two
+/// saves from one version of the page, the second finds the first's file
+/// and is refused (compare and swap).
+fn save_now(studio: &Studio, path: &Path, request: &SaveRequest) -> Result<Response, Failure> {
+    let lock = studio.folders.lock(path);
+    let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
+    let loaded = load(path)?;
+    if version(&loaded.bytes) != request.base {
         return Err(Failure::Refused(Refusal {
             status: StatusCode::CONFLICT,
-            message: "the file changed on disk since this page was opened; nothing was saved. Reload the page to see the file as it is now".to_string(),
+            message: "the file changed on disk since this page was opened (or another save came first); nothing was saved. Reload the page to see the file as it is now".to_string(),
         }));
     }
-    let written =
-        crate::ron_edit::write_changes(&path, &text, &district, &overrides_of(&request.set))
-            .map_err(Refusal::bad)?;
-    let (target, shown) = match &request.new_file {
-        None => (path.clone(), request.file.clone()),
+    let changed = apply(&loaded.district, &request.set)?;
+    let (target, shown, how) = match &request.new_file {
+        None => (path.to_path_buf(), request.file.clone(), Write::Replace),
         Some(name) => {
-            let name = name.trim();
-            let plain = !name.is_empty()
-                && Path::new(name).components().count() == 1
-                && !name.starts_with('.')
-                && name.ends_with(".ron");
-            if !plain {
-                return Err(Refusal::bad(
-                    "a new file's name is a plain file name ending in .ron, such as `district-2025.ron`",
-                )
-                .into());
-            }
-            beside(&path, &request.file, Path::new(name))
+            let name = new_file_name(name)?;
+            let (target, shown) = beside(path, &request.file, Path::new(name));
+            (target, shown, Write::New)
         }
     };
-    write(&target, written.as_bytes(), request.new_file.is_some())?;
-    Ok(Json(json!({ "ok": true, "file": shown, "base": version(&written) })).into_response())
+    let changes = overrides_of(&request.set);
+    let (text, note) = match crate::ron_edit::write_changes(
+        path,
+        &loaded.text,
+        &loaded.district,
+        &changes,
+    ) {
+        Ok(text) => (text, None),
+        // A new file need not keep the old one's layout: written afresh.
+        Err(_) if how == Write::New => {
+            let header = format!(
+                    "{}, written afresh by the elplan studio from {}, whose layout could not take the changes; its comments are in that file.",
+                    changed.name, request.file,
+                );
+            let text =
+                crate::ron_edit::write_afresh(&target, &changed, &header).map_err(Refusal::bad)?;
+            let note = format!(
+                "It is written afresh: the comments of {} are not in it.",
+                request.file
+            );
+            (text, Some(note))
+        }
+        Err(why) => return Err(Refusal::bad(why).into()),
+    };
+    // A byte-order mark stays.
+    let mut bytes = Vec::with_capacity(text.len() + BOM.len());
+    if loaded.bytes.starts_with(BOM) {
+        bytes.extend_from_slice(BOM);
+    }
+    bytes.extend_from_slice(text.as_bytes());
+    readable(&target, &bytes)?;
+    let place = studio.folders.place(&target, &shown)?;
+    studio.folders.write(&place, &bytes, how, &shown)?;
+    Ok(
+        Json(json!({ "ok": true, "file": shown, "base": version(&bytes), "note": note }))
+            .into_response(),
+    )
+}
+
+/// A new file's name, as the page gave it: a plain `.ron` file name that
+/// listings and shells show as it is.
+fn new_file_name(name: &str) -> Result<&str, Refusal> {
+    let name = name.trim();
+    if let Some((at, c)) = name
+        .chars()
+        .enumerate()
+        .find(|(_, c)| crate::ron_text::is_control_or_bidi(*c))
+    {
+        return Err(Refusal::bad(format!(
+            "a new file's name may not hold control or text-direction characters (U+{:04X} at character {}); use letters, digits, dashes and dots, such as `district-2025.ron`",
+            c as u32,
+            at + 1
+        )));
+    }
+    let plain = !name.is_empty()
+        && Path::new(name).components().count() == 1
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.')
+        && name.ends_with(".ron");
+    if !plain {
+        return Err(Refusal::bad(
+            "a new file's name is a plain file name ending in .ron, such as `district-2025.ron`",
+        ));
+    }
+    Ok(name)
+}
+
+/// Refuses what elplan could not read back as a district file: past the
+/// read limit, or not a district (checked as `elplan plan` reads it).
+fn readable(target: &Path, bytes: &[u8]) -> Result<(), Refusal> {
+    let limit = crate::limits::MAX_DISTRICT_BYTES;
+    if bytes.len() > limit {
+        return Err(Refusal::bad(format!(
+            "the saved file would be {} bytes, and elplan reads district files of at most {limit} bytes; nothing was saved",
+            bytes.len()
+        )));
+    }
+    let text = crate::source::text_from_bytes(target, bytes.to_vec())
+        .map_err(|d| Refusal::bad(said(&d)))?;
+    District::parse(target, &text).map_err(|d| {
+        Refusal::bad(format!(
+            "the saved file would not read back ({d}); nothing was saved"
+        ))
+    })?;
+    Ok(())
 }
 
 /// The plan under changes, in one of the formats of `elplan plan`.

@@ -8,12 +8,15 @@
 //!
 //! A local server is reachable by every page the user's browser opens, so
 //! `guard` refuses any request not addressed to this server by name
-//! (DNS rebinding) or sent from another site (CSRF), and [`Studio::resolve`]
-//! keeps every file read or written inside the folders given on the
-//! command line.
+//! (DNS rebinding) or sent from another site (CSRF), and `folders` keeps
+//! every file read or written inside the folders given on the command line,
+//! at the moment of writing. `server` bounds how long a client may take and
+//! how many connections are open.
 
 mod api;
+mod folders;
 mod form;
+mod server;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ use axum::Router;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::session::Session;
+use folders::Folders;
+pub use server::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS};
 
 /// The largest request body the studio reads (a what-if is a few fields).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -35,9 +40,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// What the studio serves: one session, and the folders it may touch.
 pub struct Studio {
     session: Session,
-    /// The folders given on the command line (a file's folder for a file),
-    /// canonical.
-    roots: Vec<PathBuf>,
+    /// The folders given on the command line (a file's folder for a file).
+    folders: Folders,
     /// What was given: a folder (listed afresh each time, so a file saved
     /// as new appears) or one file, as shown.
     given: Vec<Given>,
@@ -79,9 +83,11 @@ impl Studio {
                 roots.push(root);
             }
         }
+        let folders = Folders::new(roots)
+            .map_err(|(root, e)| Diagnostic::new(&root, format!("cannot open the folder: {e}")))?;
         Ok(Studio {
             session,
-            roots,
+            folders,
             given,
             port,
         })
@@ -120,22 +126,7 @@ impl Studio {
     /// given; nothing else, however it is spelt (`..`, an absolute path, a
     /// link leading out).
     pub fn resolve(&self, shown: &str) -> Result<PathBuf, Refusal> {
-        let relative = Path::new(shown);
-        let plain = relative
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if shown.is_empty() || !plain {
-            return Err(Refusal::outside(shown));
-        }
-        for root in &self.roots {
-            let candidate = root.join(relative);
-            if let Ok(real) = std::fs::canonicalize(&candidate) {
-                if real.starts_with(root) && real.is_file() {
-                    return Ok(real);
-                }
-            }
-        }
-        Err(Refusal::outside(shown))
+        self.folders.resolve(shown)
     }
 
     /// The names this server answers to, as `Host` carries them.
@@ -161,6 +152,16 @@ impl Refusal {
         Refusal {
             status: StatusCode::FORBIDDEN,
             message: format!("`{shown}` is not a file in the folders this studio was started with"),
+        }
+    }
+
+    /// A write that would land outside the folders (through a link).
+    fn leads_out(shown: &str) -> Refusal {
+        Refusal {
+            status: StatusCode::FORBIDDEN,
+            message: format!(
+                "`{shown}` leads outside the folders this studio was started with; nothing was written"
+            ),
         }
     }
 
@@ -202,6 +203,9 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/api/scenario", post(api::scenario))
         .route("/api/save", post(api::save))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(|request, next| {
+            server::read_body(MAX_BODY_BYTES, request, next)
+        }))
         .layer(middleware::from_fn_with_state(studio.clone(), guard))
         .with_state(studio)
 }
@@ -263,11 +267,10 @@ fn check_request(studio: &Studio, method: &Method, headers: &HeaderMap) -> Resul
 
 /// Serves `studio` on `listener` until Ctrl-C.
 pub async fn serve(studio: Arc<Studio>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(studio))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    server::serve(router(studio), listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 /// The address the studio listens on by default: this machine only.

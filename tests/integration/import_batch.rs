@@ -298,6 +298,156 @@ fn a_bad_district_does_not_stop_the_batch() {
     );
 }
 
+/// The EL group's own outcomes from the four outcome layouts, on small
+/// hand-written tables: suppressed and blank cells, tiny groups, state and
+/// school (charter) rows that must not count, a bad assistance code.
+#[test]
+fn import_reads_the_el_groups_outcomes_with_their_years_and_group_sizes() {
+    use elplan::district::{Assistance, Indicator};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().to_string_lossy().to_string();
+    let output = elplan(&[
+        "import",
+        "fixtures/import/district_areas_sample.csv",
+        "--out-dir",
+        &out,
+        "--elpi",
+        "fixtures/import/elpi_2024_sample.csv",
+        "--reclass",
+        "fixtures/import/filesreclass19_sample.txt",
+        "--assistance",
+        "fixtures/import/assistance_sample.csv",
+        "--lowperf",
+        "fixtures/import/lowperf_sample.csv",
+        "--dashboard",
+        "fixtures/import/eladownload2024_sample.txt",
+        "--dashboard",
+        "fixtures/import/chronicdownload2024_sample.txt",
+    ])
+    .run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("assistance_sample.csv")
+            && stderr.contains("line 4")
+            && stderr.contains("`Z`"),
+        "a bad priority-area code names its file and line: {stderr}"
+    );
+    let load = |name: &str| {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).expect("read");
+        (elplan::District::load(&path).expect("load"), text)
+    };
+    let (bayview, text) = load("bayview-unified.ron");
+    let year = |y: &str| {
+        bayview
+            .history
+            .iter()
+            .find(|h| h.year == y)
+            .unwrap_or_else(|| panic!("{y} in {:?}", bayview.history))
+    };
+    // Reclassification: the school rows summed, the same year's ELs.
+    let reclass = year("2018-19");
+    assert_eq!((reclass.els, reclass.reclassified), (Some(2976), Some(272)));
+    assert_eq!(reclass.reclassification_rate, Some(0.0914));
+    assert_eq!(reclass.reclassification_estimate, Some(true));
+    // The Dashboard's lowest levels: the EL row only, not the SWD row nor
+    // the charter school's row.
+    assert_eq!(
+        year("2022-23").el_lowest,
+        Some(vec![Indicator::Ela, Indicator::Suspension])
+    );
+    // Dashboard downloads: the EL district row, with the students behind it.
+    let dashboard = year("2023-24");
+    assert_eq!(dashboard.el_ela_dfs, Some(-84.5));
+    assert_eq!(dashboard.el_ela_tested, Some(1260));
+    assert_eq!(dashboard.el_chronic_absence, Some(0.246));
+    assert_eq!(dashboard.el_chronic_enrolled, Some(2810));
+    assert!(
+        dashboard
+            .el_lowest
+            .as_ref()
+            .is_some_and(|l| l.contains(&Indicator::Ela)),
+        "a red colour is the lowest level: {:?}",
+        dashboard.el_lowest
+    );
+    // Assistance by year, and the groups behind it in the report year.
+    let assistance = &bayview.accountability.assistance_history;
+    let years: Vec<&str> = assistance.iter().map(|a| a.year.as_str()).collect();
+    assert_eq!(years, ["2019", "2023", "2024"]);
+    let latest = assistance.last().expect("2024");
+    assert_eq!(latest.el_priorities.as_deref(), Some(&[4, 5][..]));
+    assert_eq!(latest.ltel_priorities.as_deref(), Some(&[4, 5, 6][..]));
+    assert_eq!(
+        assistance[0].el_priorities, None,
+        "2019's groups are not in this file"
+    );
+    assert_eq!(
+        bayview.accountability.assistance,
+        Some(Assistance::Differentiated)
+    );
+    assert_eq!(
+        bayview.accountability.assistance_year.as_deref(),
+        Some("2024")
+    );
+    for source in [
+        "EL reclassification (school rows summed) 2018-19",
+        "an approximation",
+        "Low Performing LEAs by student group",
+        "differentiated assistance eligibility by student group 2024",
+        "ELA download 2024",
+    ] {
+        assert!(text.contains(source), "{source} named in the file:\n{text}");
+    }
+    // Valle, Rio: a tiny group's suppressed values stay unknown; not in the
+    // low-performance file, so no group was at the lowest level.
+    let (valle, _) = load("valle-rio-elementary.ron");
+    let of = |y: &str| valle.history.iter().find(|h| h.year == y);
+    assert_eq!(of("2018-19").and_then(|h| h.els), Some(12));
+    assert_eq!(
+        of("2022-23").and_then(|h| h.el_lowest.clone()),
+        Some(vec![])
+    );
+    assert_eq!(of("2023-24").and_then(|h| h.el_ela_dfs), None);
+    assert_eq!(of("2023-24").and_then(|h| h.el_chronic_absence), None);
+    let valle_assistance = valle
+        .accountability
+        .assistance_history
+        .last()
+        .expect("2024");
+    assert_eq!(valle_assistance.el_priorities.as_deref(), Some(&[][..]));
+    assert_eq!(valle.accountability.assistance, Some(Assistance::General));
+}
+
+/// A file whose year or indicator its name does not give is refused,
+/// naming the file.
+#[test]
+fn an_outcome_file_without_its_year_or_indicator_in_its_name_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (option, name) in [
+        ("--reclass", "reclass.txt"),
+        ("--dashboard", "download.txt"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, "cds,rtype\n").expect("write");
+        let output = elplan(&[
+            "import",
+            "fixtures/import/district_areas_sample.csv",
+            "--out-dir",
+            &dir.path().join("out").to_string_lossy(),
+            option,
+            &file.to_string_lossy(),
+        ])
+        .run();
+        assert_eq!(output.status.code(), Some(1), "{option}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(name) && stderr.contains("from its name"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
+}
+
 /// The public tables beside the project, read as `elplan import` reads them.
 fn california_tables(data: &Path) -> elplan::import::Tables {
     let mut tables = elplan::import::Tables {
@@ -320,15 +470,9 @@ fn california_tables(data: &Path) -> elplan::import::Tables {
     tables
 }
 
-/// The real CDE data of 944 California districts (`../shared/data/ca`):
-/// every row imports with every public fact, every district plans, and
-/// the plans differ from district to district.
-#[test]
-#[cfg_attr(
-    not(ca_data),
-    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
-)]
-fn all_944_california_districts_import_and_plan() {
+/// The district files `elplan import` writes from the CDE data in
+/// `../shared/data/ca`: (file name, text), every row imported.
+pub(crate) fn california_district_files() -> Vec<(PathBuf, String)> {
     let data = Path::new(ROOT).join("../shared/data/ca");
     assert!(
         data.join("district_areas_2018-19.csv").exists(),
@@ -338,12 +482,30 @@ fn all_944_california_districts_import_and_plan() {
     let result =
         elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
     assert!(result.failures.is_empty(), "{:?}", result.failures);
-    assert_eq!(result.districts.len(), 944);
+    result
+        .districts
+        .iter()
+        .map(|imported| {
+            let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
+            (PathBuf::from(format!("{}.ron", imported.district.id)), text)
+        })
+        .collect()
+}
+
+/// The real CDE data of 944 California districts (`../shared/data/ca`):
+/// every row imports with every public fact, every district plans, and
+/// the plans differ from district to district.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn all_944_california_districts_import_and_plan() {
+    let files = california_district_files();
+    assert_eq!(files.len(), 944);
     let mut districts = Vec::new();
     let mut with_history = 0;
-    for imported in &result.districts {
-        let text = elplan::import::to_ron(imported, Path::new("district_areas_2018-19.csv"));
-        let path = PathBuf::from(format!("{}.ron", imported.district.id));
+    for (path, text) in files {
         let district = elplan::District::parse(&path, &text).expect("an imported file loads");
         with_history += usize::from(!district.history.is_empty());
         districts.push((path, district));
@@ -469,6 +631,109 @@ fn all_944_california_districts_import_and_plan() {
     );
 }
 
+/// The EL group's outcome files beside the District Areas table
+/// (`../shared/data/ca`): assistance by student group, lowest levels and
+/// reclassification counts, each with its year; and what they decide over
+/// the 944 plans.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn california_outcome_files_import_with_their_years() {
+    use elplan::district::{Assistance, Indicator};
+    let data = Path::new(ROOT).join("../shared/data/ca");
+    let mut tables = california_tables(&data);
+    let outcomes = &mut tables.outcomes;
+    let mut failures = outcomes
+        .read_reclass(&data.join("reclass_2018-19_school.txt"))
+        .expect("reclass");
+    for year in ["2019", "2023", "2024"] {
+        let file = data.join(format!("assistance_by_group_{year}.csv"));
+        failures.extend(outcomes.read_assistance(&file).expect("assistance"));
+    }
+    failures.extend(
+        outcomes
+            .read_lowperf(&data.join("lowperf_groups_2023.csv"))
+            .expect("lowperf"),
+    );
+    assert!(failures.is_empty(), "{failures:?}");
+    let result =
+        elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
+    assert!(result.failures.is_empty(), "{:?}", result.failures);
+    let find = |id: &str| {
+        &result
+            .districts
+            .iter()
+            .find(|d| d.district.id == id)
+            .unwrap_or_else(|| panic!("{id} imported"))
+            .district
+    };
+    let la = find("los-angeles-unified");
+    let year = |d: &elplan::District, y: &str| {
+        d.accountability
+            .assistance_history
+            .iter()
+            .find(|a| a.year == y)
+            .cloned()
+            .unwrap_or_else(|| panic!("{y}"))
+    };
+    // In assistance in 2019 for other groups, in 2023 for its English learners.
+    let la_2019 = year(la, "2019");
+    assert_eq!(la_2019.status, Some(Assistance::Differentiated));
+    assert_eq!(la_2019.el_priorities.as_deref(), Some(&[][..]));
+    assert_eq!(year(la, "2023").el_priorities.as_deref(), Some(&[4, 5][..]));
+    assert_eq!(la.accountability.assistance_year.as_deref(), Some("2024"));
+    let reclass = la
+        .history
+        .iter()
+        .find(|h| h.year == "2018-19")
+        .expect("2018-19");
+    assert_eq!(
+        (reclass.reclassified, reclass.els),
+        (Some(32_647), Some(123_579))
+    );
+    assert_eq!(reclass.reclassification_estimate, Some(true));
+    let vineland = find("vineland-elementary");
+    let lowest = vineland
+        .history
+        .iter()
+        .find(|h| h.year == "2022-23")
+        .and_then(|h| h.el_lowest.clone())
+        .expect("2022-23 lowest levels");
+    assert!(lowest.contains(&Indicator::Ela), "{lowest:?}");
+    let districts: Vec<(PathBuf, elplan::District)> = result
+        .districts
+        .iter()
+        .map(|i| {
+            (
+                PathBuf::from(format!("{}.ron", i.district.id)),
+                i.district.clone(),
+            )
+        })
+        .collect();
+    let options = elplan::survey::SurveyOptions {
+        alike: 5,
+        date: Some("2026-08-01".to_string()),
+        reference: None,
+    };
+    let survey = elplan::survey::survey(session(), &districts, &options).expect("survey");
+    eprintln!("{}", survey.to_text());
+    // 15 findings fired somewhere with the District Areas, CALPADS and
+    // ELPI files alone; the outcome files decide six more.
+    assert!(
+        survey.findings_firing >= 21,
+        "findings that fire somewhere: {}",
+        survey.findings_firing
+    );
+    // 65.5 % of the findings were left pending without the outcome files.
+    assert!(
+        survey.mean_pending_share <= 0.54,
+        "mean pending share: {}",
+        survey.mean_pending_share
+    );
+}
+
 /// Three rows with the same name (and county) are three districts: none is
 /// dropped, each gets an id of its own.
 #[test]
@@ -588,4 +853,52 @@ fn thousands_of_bad_rows_are_reported_by_the_first_and_a_count() {
     );
     assert!(text.contains("5000 rows could not be imported"));
     assert!(text.lines().count() < 300, "{} lines", text.lines().count());
+}
+
+/// Text from a table (a cell, the table's file name) goes into the
+/// comments beside the values: a line break or a direction mark in it stays
+/// inside its comment, and the file reads back (issue 22, 17).
+#[test]
+fn a_line_break_in_a_table_name_or_cell_stays_inside_an_imported_comment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table =
+        std::fs::read_to_string(Path::new(ROOT).join("fixtures/import/district_areas_sample.csv"))
+            .expect("sample")
+            .replace(
+                "\"21 - Suburban, Large\"",
+                "\"21 - Suburban,\nLarge\u{202e}\"",
+            );
+    let csv = dir.path().join("district areas\n2018-19.csv");
+    std::fs::write(&csv, table).expect("write");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("folder");
+    elplan(&[
+        "import",
+        &csv.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    let path = out.join("bayview-unified.ron");
+    let text = std::fs::read_to_string(&path).expect("imported");
+    let district = elplan::District::load(&path).unwrap_or_else(|d| panic!("{d}\n{text}"));
+    assert_eq!(district.locale, Some(elplan::district::Locale::Suburb));
+    assert!(
+        text.starts_with("// Imported by elplan from district areas 2018-19.csv, line"),
+        "{text}"
+    );
+    let locale = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("locale:"))
+        .expect("locale");
+    assert!(
+        locale.ends_with("LocaleDistrict 21 - Suburban, Large "),
+        "{locale:?}"
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\n' && elplan::ron_text::is_control_or_bidi(c)),
+        "{text:?}"
+    );
 }

@@ -25,11 +25,30 @@ pub struct Studio {
 impl Studio {
     /// A studio over a copy of `fixtures/cases`.
     pub fn start() -> Studio {
+        Studio::start_with_files(None)
+    }
+
+    /// A studio that may hold at most `files` open files (descriptors),
+    /// where given.
+    pub fn start_with_files(files: Option<u64>) -> Studio {
         let dir = tempfile::tempdir().expect("temp dir");
         let served = dir.path().join("districts");
         std::fs::create_dir(&served).expect("folder");
         copy_dir(&Path::new(ROOT).join("fixtures/cases"), &served);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_elplan"))
+        let mut command = match files {
+            None => Command::new(env!("CARGO_BIN_EXE_elplan")),
+            Some(n) => {
+                // The shell lowers its own limit, then becomes elplan.
+                let mut shell = Command::new("sh");
+                shell.args([
+                    "-c",
+                    &format!("ulimit -n {n} && exec \"$0\" \"$@\""),
+                    env!("CARGO_BIN_EXE_elplan"),
+                ]);
+                shell
+            }
+        };
+        let mut child = command
             .args(["serve", "districts", "--port", "0"])
             .current_dir(dir.path())
             .stdout(Stdio::piped())
@@ -248,7 +267,7 @@ fn an_oversized_body_is_refused() {
 }
 
 /// The page's version of a file, as the page carries it for a save.
-fn version_of(studio: &Studio, file: &str) -> String {
+pub fn version_of(studio: &Studio, file: &str) -> String {
     let (_, page) = studio.request("GET", &format!("/district?file={file}"), &[], b"");
     let at = page.find("data-base=\"").expect("data-base") + "data-base=\"".len();
     page[at..at + 16].to_string()

@@ -18,9 +18,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod outcomes;
+
+pub use outcomes::{DistrictOutcomes, Outcomes};
+
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
+use crate::ron_text::comment_text;
 
 /// The District Areas columns an import needs.
 const COLUMNS: [&str; 10] = [
@@ -58,6 +63,9 @@ pub struct Tables {
     pub elpi: HashMap<String, ElpiDistrict>,
     /// Each district's own counts, from a CALPADS LEA file.
     pub lea: Option<LeaCounts>,
+    /// The EL group's outcomes: reclassification, assistance, lowest
+    /// levels, Dashboard indicators.
+    pub outcomes: Outcomes,
 }
 
 /// Schools per district, directly funded charters left out.
@@ -681,12 +689,38 @@ fn district_from_row(
             ),
         );
     }
-    let locale_cell = cell("LocaleDistrict");
+    place_and_support(
+        &mut district,
+        [cell("LocaleDistrict"), cell("AssistStatus")],
+        &areas,
+        &mut note,
+    );
+    if let Some(elpi) = tables.elpi.get(&code) {
+        apply_elpi(&mut district, elpi, &mut note);
+    }
+    // The outcome files' assistance of later years replaces District Areas'.
+    outcomes::apply(&mut district, &code, &tables.outcomes, &mut notes);
+    let problems = district.validate();
+    if let Some(p) = problems.first() {
+        return Err(format!("{name}: {}: {}", p.path, p.message));
+    }
+    district.fill_defaults();
+    Ok((district, notes))
+}
+
+/// The district's locale and, from District Areas, its assistance, each
+/// with its source.
+fn place_and_support(
+    district: &mut District,
+    [locale_cell, assist_cell]: [&str; 2],
+    areas: &str,
+    note: &mut impl FnMut(&str, String),
+) {
     district.locale = locale(locale_cell);
     if district.locale.is_some() {
         note("locale", format!("{areas}: LocaleDistrict {locale_cell}"));
     }
-    district.accountability.assistance = assistance(cell("AssistStatus"));
+    district.accountability.assistance = assistance(assist_cell);
     if district.accountability.assistance.is_some() {
         // The Dashboard of a school year is released the December after it.
         district.accountability.assistance_year =
@@ -696,15 +730,6 @@ fn district_from_row(
             format!("{areas}: AssistStatus"),
         );
     }
-    if let Some(elpi) = tables.elpi.get(&code) {
-        apply_elpi(&mut district, elpi, &mut note);
-    }
-    let problems = district.validate();
-    if let Some(p) = problems.first() {
-        return Err(format!("{name}: {}: {}", p.path, p.message));
-    }
-    district.fill_defaults();
-    Ok((district, notes))
 }
 
 /// Enrollment, EL share and FRPM share from the district's LEA row;
@@ -777,13 +802,9 @@ fn apply_elpi(district: &mut District, elpi: &ElpiDistrict, note: &mut impl FnMu
         .status
         .iter()
         .map(|(year, &status)| YearOutcomes {
-            year: year.clone(),
-            reclassification_rate: None,
             elpi_status: Some(status),
-            el_ela_dfs: None,
-            el_math_dfs: None,
-            el_chronic_absence: None,
-            el_graduation_rate: None,
+            elpi_takers: elpi.takers.get(year).and_then(|t| t.els).map(|n| n as u32),
+            ..YearOutcomes::empty(year)
         })
         .collect();
     if !district.history.is_empty() {
@@ -834,32 +855,15 @@ fn thousands(count: f64) -> String {
 /// A district file for people: a comment saying where it came from, then
 /// the fields, `Some` left implicit.
 pub fn to_ron(imported: &Imported, source: &Path) -> String {
-    let config = ron::ser::PrettyConfig::new()
-        .indentor("    ".to_string())
-        .struct_names(false)
-        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let mut district = imported.district.clone();
-    // Defaults the loader fills in again are left out of the file.
-    if district.grades == district.kind.default_grades() {
-        district.grades = None;
-    }
-    if district.resources.horizon_years == Some(crate::district::DEFAULT_HORIZON_YEARS) {
-        district.resources.horizon_years = None;
-    }
-    // Serializing a district cannot fail: it has no maps with non-string keys.
-    let body = ron::ser::to_string_pretty(&district, config).unwrap_or_default();
-    // Nested sections are bare tuples, as people write them; the file is a `District(…)`.
-    let body = match body.find("\n(") {
-        Some(at) => format!("{}\nDistrict({}", &body[..at], &body[at + 2..]),
-        None => body,
-    };
+    let body = crate::ron_edit::district_text(&imported.district);
     let file = source.file_name().map_or_else(
         || source.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
     );
     format!(
-        "// Imported by elplan from {file}, line {}. Fields left out are unknown.\n\
+        "// Imported by elplan from {}, line {}. Fields left out are unknown.\n\
          // Beside each value: where it comes from. Estimates say so.\n{}\n",
+        comment_text(&file),
         imported.line,
         annotate(&body, &imported.notes)
     )
@@ -888,7 +892,7 @@ fn annotate(body: &str, notes: &Notes) -> String {
             path.push(key);
             if let Some(note) = notes.get(&path.join(".")) {
                 out.push_str("  // ");
-                out.push_str(note);
+                out.push_str(&comment_text(note));
             }
         }
         out.push('\n');
