@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use crate::diagnostic::{Diagnostic, Place};
-use crate::source::{entries, find_key, key_name, skip_trivia, Entry};
+use crate::ron_positions::{self, Located};
+use crate::source::find_key;
 
 /// The team's decisions about the draft, by strategy and finding id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -128,38 +129,40 @@ impl Places {
     }
 }
 
-/// One decision's entry in the file: its id and where key and value are.
+/// One decision's entry in the file: its id, where its key starts, and
+/// its value.
 struct Written {
     section: Section,
     id: String,
-    entry: Entry,
+    key_start: usize,
+    value: Located,
 }
 
 /// Every decision entry of `source`, in file order; empty where the file
-/// has no `decisions` (or a layout RON would not read).
+/// has no `decisions`.
 fn written(source: &str) -> Vec<Written> {
+    let root = ron_positions::locate(source);
+    let Some(decisions) = root.field("decisions") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    let Some(key) = find_key(source, 0, "decisions") else {
-        return out;
-    };
-    let Some(colon) = source[key..].find(':').map(|i| key + i) else {
-        return out;
-    };
-    let value = skip_trivia(source, colon + 1);
-    for part in entries(source, value).unwrap_or_default() {
-        let section = match key_name(&source[part.key_start..part.key_end]) {
-            "strategies" => Section::Strategies,
-            "findings" => Section::Findings,
-            _ => continue,
+    for section in [Section::Strategies, Section::Findings] {
+        let Some(map) = decisions.field(section.name()) else {
+            continue;
         };
-        for entry in entries(source, part.value_start).unwrap_or_default() {
+        for (key, value) in map.keys.iter().zip(&map.items) {
             // The id as RON reads the key, escapes and all.
-            let key = &source[entry.key_start..entry.key_end];
-            if let Ok(id) = ron::from_str::<String>(key) {
-                out.push(Written { section, id, entry });
+            if let Ok(id) = ron::from_str::<String>(&source[key.start..key.end]) {
+                out.push(Written {
+                    section,
+                    id,
+                    key_start: key.start,
+                    value: value.clone(),
+                });
             }
         }
     }
+    out.sort_by_key(|w| w.key_start);
     out
 }
 
@@ -170,7 +173,7 @@ pub fn places(file: &Path, source: &str) -> (Places, Vec<Diagnostic>) {
     let mut places = BTreeMap::new();
     let mut twice = Vec::new();
     for w in written(source) {
-        let place = Place::of(source, w.entry.key_start);
+        let place = Place::of(source, w.key_start);
         match places.get(&(w.section, w.id.clone())) {
             Some(first) => twice.push(
                 Diagnostic::new(
@@ -204,12 +207,16 @@ pub(crate) fn locate(source: &str, path: &str) -> Option<usize> {
     let w = written(source)
         .into_iter()
         .find(|w| w.section.name() == section && w.id == id)?;
-    let inside = field.and_then(|field| {
-        entries(source, w.entry.value_start)?
-            .into_iter()
-            .find(|e| key_name(&source[e.key_start..e.key_end]) == field)
-    });
-    Some(inside.map_or(w.entry.key_start, |e| e.key_start))
+    // The field's key, as other diagnostics point at a key.
+    let key = field
+        .filter(|field| w.value.field(field).is_some())
+        .and_then(|field| find_key(source, w.value.start, field))
+        .filter(|&at| at < w.value.end)
+        .map(|at| match source[..at].ends_with("r#") {
+            true => at - 2,
+            false => at,
+        });
+    Some(key.unwrap_or(w.key_start))
 }
 
 /// Whether `name` is a field of a strategy's or a finding's decision.
