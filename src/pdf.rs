@@ -47,15 +47,12 @@ fn executable(path: &Path) -> bool {
     }
     #[cfg(unix)]
     {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-            return false;
-        };
-        // SAFETY: access only reads the NUL-terminated path it is given.
-        unsafe { libc::access(c_path.as_ptr(), libc::X_OK) == 0 }
+        rustix::fs::access(path, rustix::fs::Access::EXEC_OK).is_ok()
     }
     #[cfg(not(unix))]
-    true
+    {
+        true
+    }
 }
 
 /// Prints `html` (a self-contained page) to PDF bytes; `shown` names the

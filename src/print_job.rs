@@ -151,12 +151,8 @@ fn remove(dir: &Path) {
 /// Kills the process group `group`.
 fn kill_group(group: u32) {
     #[cfg(unix)]
-    if let Ok(group) = i32::try_from(group) {
-        // SAFETY: kill only sends a signal; a negative id names the group
-        // the browser was started as the leader of.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
-        }
+    if let Some(group) = leader(group) {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
     }
 }
 
@@ -195,8 +191,13 @@ fn group_runs(group: u32) -> bool {
 /// Whether a process of `group` exists.
 #[cfg(all(unix, not(target_os = "linux")))]
 fn group_runs(group: u32) -> bool {
-    // SAFETY: signal 0 only asks whether the group exists.
-    i32::try_from(group).is_ok_and(|group| unsafe { libc::kill(-group, 0) } == 0)
+    leader(group).is_some_and(|group| rustix::process::test_kill_process_group(group).is_ok())
+}
+
+/// The process id of a group's leader, as the system takes it.
+#[cfg(unix)]
+fn leader(group: u32) -> Option<rustix::process::Pid> {
+    rustix::process::Pid::from_raw(i32::try_from(group).ok()?)
 }
 
 #[cfg(not(unix))]
