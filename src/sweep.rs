@@ -167,10 +167,14 @@ fn range_count(start: f64, end: f64, step: f64) -> f64 {
     ((end - start) / step + 1e-9).floor() + 1.0
 }
 
-/// A number as written, cut to its first and last digits when long: a
-/// message quotes it, not all 30,000 digits of it.
+/// A number as written, cut to its first and last digits when it is
+/// longer than a message can quote: not all 30,000 digits of it.
 fn shorten(text: &str) -> String {
+    const QUOTED: usize = 64;
     let text = text.trim();
+    if text.chars().count() <= QUOTED {
+        return text.to_string();
+    }
     match (
         text.char_indices().nth(12),
         text.char_indices().rev().nth(5),
@@ -461,6 +465,8 @@ mod tests {
         assert_eq!(points.get(10_000), "1.000000000000000");
         let huge = format!("x=0..1:1{zeros}").parse::<Vary>().unwrap_err();
         assert!(huge.len() < 200, "{huge}");
+        let short = "x=1..0:0.1".parse::<Vary>().unwrap_err();
+        assert!(short.starts_with("`x=1..0:0.1`: END"), "{short}");
         assert!(format!("x=0..1:0.{zeros}1").parse::<Vary>().is_err());
         assert!("x=-1e308..1e308:1".parse::<Vary>().is_err());
     }
