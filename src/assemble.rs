@@ -140,6 +140,7 @@ pub fn assemble<'r>(
         set_aside,
         also_considered,
         chapters,
+        warnings: Vec::new(),
     }
 }
 

@@ -109,10 +109,12 @@ pub struct Outcome {
     pub counts: Option<Counts>,
     /// Why it was not planned.
     pub error: Option<String>,
+    /// The team decisions its plan cannot use.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A district planned and rendered, or why not.
-type Planned = Result<(District, Vec<u8>, Counts), String>;
+type Planned = Result<(District, Vec<u8>, Counts, Vec<Diagnostic>), String>;
 
 /// Plans every file and writes `<id>.<ext>` into `out_dir`, then
 /// `summary.csv`. Returns each district's outcome, in file order.
@@ -142,7 +144,8 @@ pub fn run(
                     deferred: plan.deferred.len(),
                     pending: plan.pending.len(),
                 };
-                Ok((district, text, counts))
+                let warnings = plan.warnings.iter().map(|w| w.diagnostic(file)).collect();
+                Ok((district, text, counts, warnings))
             })();
             if let Some(bar) = &progress {
                 bar.inc(1);
@@ -164,7 +167,7 @@ pub fn run(
     let mut writes = Vec::new();
     for (file, result) in planned {
         outcomes.push(match result {
-            Ok((district, text, counts)) => {
+            Ok((district, text, counts, warnings)) => {
                 if seen.insert(district.id.clone()) {
                     writes.push((out_dir.join(format!("{}.{ext}", district.id)), text));
                     Outcome {
@@ -173,6 +176,7 @@ pub fn run(
                         name: district.name,
                         counts: Some(counts),
                         error: None,
+                        warnings,
                     }
                 } else {
                     let error = Some(format!(
@@ -185,6 +189,7 @@ pub fn run(
                         name: district.name,
                         counts: None,
                         error,
+                        warnings,
                     }
                 }
             }
@@ -194,6 +199,7 @@ pub fn run(
                 file,
                 counts: None,
                 error: Some(error.trim_end().to_string()),
+                warnings: Vec::new(),
             },
         });
     }

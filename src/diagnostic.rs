@@ -54,19 +54,7 @@ impl Diagnostic {
             return self;
         }
         self.position = Some((line, column.max(1)));
-        // Control characters (a NUL in a binary file) are not sent to a terminal.
-        self.source_line = source.lines().nth(line - 1).map(|l| {
-            l.chars()
-                .map(|c| {
-                    if c.is_control() && c != '\t' {
-                        '\u{fffd}'
-                    } else {
-                        c
-                    }
-                })
-                .collect::<String>()
-                .into_boxed_str()
-        });
+        self.source_line = source.lines().nth(line - 1).map(for_terminal);
         self
     }
 
@@ -90,6 +78,13 @@ impl Diagnostic {
         self.at(source, line, column)
     }
 
+    /// Attaches a place kept from when the file was read.
+    pub fn at_place(mut self, place: &Place) -> Self {
+        self.position = Some((place.line.max(1), place.column.max(1)));
+        self.source_line = Some(for_terminal(&place.text));
+        self
+    }
+
     /// The same problem as a warning.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
@@ -106,6 +101,59 @@ impl Diagnostic {
     pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint.map(String::into_boxed_str);
         self
+    }
+}
+
+/// A source line as a terminal is shown it: control characters (a NUL in a
+/// binary file) are not sent to a terminal.
+fn for_terminal(line: &str) -> Box<str> {
+    line.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .into_boxed_str()
+}
+
+/// A position in a file with the text of its line: kept when a file is
+/// read, for a diagnostic made later without the file at hand (a team
+/// decision about an id the rule base lacks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The line's text.
+    pub text: Box<str>,
+}
+
+impl Place {
+    /// The place of byte `offset` in `source`.
+    pub fn of(source: &str, offset: usize) -> Place {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i);
+        Place {
+            line: before.matches('\n').count() + 1,
+            column: source[line_start..offset].chars().count() + 1,
+            text: source[line_start..line_end].trim_end_matches('\r').into(),
+        }
+    }
+
+    /// `file:line:column`, as a diagnostic shows a place.
+    pub fn shown(&self, file: &Path) -> String {
+        format!("{}:{}:{}", file.display(), self.line, self.column)
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+pub use crate::decisions::{Decisions, FindingDecision, StrategyDecision, Verdict};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 
 /// A district file: the district's context, as the planner reads it.
@@ -72,69 +73,6 @@ pub struct District {
     /// plan made again keeps them.
     #[serde(default, skip_serializing_if = "Decisions::is_empty")]
     pub decisions: Decisions,
-}
-
-/// The team's decisions about the draft, by strategy and finding id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Decisions {
-    /// Per strategy id: set aside, owners, months, notes, status.
-    #[serde(default)]
-    pub strategies: std::collections::BTreeMap<String, StrategyDecision>,
-    /// Per finding id: confirmed or disputed, with a note.
-    #[serde(default)]
-    pub findings: std::collections::BTreeMap<String, FindingDecision>,
-}
-
-impl Decisions {
-    /// Whether no decision is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.strategies.is_empty() && self.findings.is_empty()
-    }
-}
-
-/// What the team decided about one strategy.
-#[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StrategyDecision {
-    /// `false`: set aside (with a `reason`); the plan lists it and flags
-    /// what needed it.
-    pub keep: Option<bool>,
-    /// Why it is set aside.
-    pub reason: Option<String>,
-    /// Named owners (people), shown beside the rule base's roles.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owners: Vec<String>,
-    /// The plan month it should start in (1 = the plan's first month).
-    pub start_month: Option<u32>,
-    /// The plan month it should end in, with `start_month`: pinned months.
-    pub end_month: Option<u32>,
-    /// The team's own notes, shown under the strategy.
-    pub notes: Option<String>,
-    /// Where the work stands (`planned`, `started`, `done`, …), for the
-    /// workplan sheet.
-    pub status: Option<String>,
-}
-
-/// What the team decided about one finding.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FindingDecision {
-    /// Whether the team confirms the finding or disputes it.
-    pub verdict: Verdict,
-    /// Why.
-    pub note: Option<String>,
-}
-
-/// A team's verdict on a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Verdict {
-    /// The team agrees with it.
-    Confirmed,
-    /// The team disputes it (the note says why); the plan still shows it.
-    Disputed,
 }
 
 /// The NCES locale of a district.
@@ -640,18 +578,31 @@ impl District {
     pub fn parse(path: &Path, source: &str) -> Result<District, Diagnostics> {
         let mut district: District = crate::source::parse_ron(path, source)?;
         district.fill_defaults();
+        // An id named twice in `decisions` reads as its last entry alone:
+        // the file is scanned for the entries RON passed over.
+        let twice = if district.decisions.is_empty() {
+            Vec::new()
+        } else {
+            let (places, twice) = crate::decisions::places(path, source);
+            district.decisions.places = places;
+            twice
+        };
         let problems = district.validate();
-        if problems.is_empty() {
+        if problems.is_empty() && twice.is_empty() {
             return Ok(district);
         }
         // Each problem is placed by a search of the file: a file with
         // thousands of bad entries is reported by its first ones and a count.
         const SHOWN: usize = 50;
-        let more = problems.len().saturating_sub(SHOWN);
-        let mut shown: Vec<Diagnostic> = problems
+        let more = (problems.len() + twice.len()).saturating_sub(SHOWN);
+        let mut shown: Vec<Diagnostic> = twice
             .into_iter()
+            .chain(
+                problems
+                    .into_iter()
+                    .map(|p| p.into_diagnostic(path, source)),
+            )
             .take(SHOWN)
-            .map(|p| p.into_diagnostic(path, source))
             .collect();
         if more > 0 {
             shown.push(Diagnostic::new(
@@ -1011,6 +962,10 @@ pub fn parse_school_year(year: &str) -> Option<u32> {
 /// Best-effort byte offset of a field path (`students.el_share`,
 /// `history[2].year`) in RON source, for pointing at it in a diagnostic.
 pub(crate) fn locate_field(source: &str, path: &str) -> Option<usize> {
+    // A decision's id is a map key, which may hold any character.
+    if let Some(below) = path.strip_prefix("decisions.") {
+        return crate::decisions::locate(source, below);
+    }
     let mut offset = 0;
     for segment in path.split('.') {
         let (name, index) = match segment.split_once('[') {

@@ -10,6 +10,7 @@
 //! word and style of the document in Rust, where consultants cannot change
 //! them; the parts below are the fixed packaging that every document has.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 use zip::write::SimpleFileOptions;
 
 use crate::diagnostic::Diagnostic;
+use crate::limits::MAX_REFERENCE_BYTES;
 
 /// Pixels per SVG unit when a figure is rendered to a picture: sharp at
 /// print size (about 150 dpi across a landscape page).
@@ -39,9 +41,6 @@ const SANS_SERIF: [&str; 5] = [
     "DejaVu Sans",
     "Noto Sans",
 ];
-
-/// Largest reference document read.
-const MAX_REFERENCE_BYTES: usize = 16 * 1024 * 1024;
 
 /// A figure rendered for the document: its relationship id, its size on
 /// the page in EMU, and its PNG bytes.
@@ -74,7 +73,7 @@ pub fn picture(svg: &str, rid: &str) -> Result<Picture, String> {
     if let Some(family) = SANS_SERIF.into_iter().find(|f| installed(f)) {
         fonts.set_sans_serif_family(family);
     }
-    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let tree = resvg::usvg::Tree::from_str(&xml_safe(svg), &options).map_err(|e| e.to_string())?;
     let size = tree.size();
     let (w, h) = (size.width(), size.height());
     let mut pixmap = resvg::tiny_skia::Pixmap::new(
@@ -112,26 +111,154 @@ pub struct Parts<'a> {
     pub core: &'a str,
 }
 
-/// The `word/styles.xml` of a reference document.
+/// WordprocessingML's namespace: the root of `word/styles.xml` is its
+/// `styles`.
+const WORDPROCESSINGML: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// The namespace of references to other parts of a package (`r:id`).
+const RELATIONSHIPS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// The `word/styles.xml` of a reference document, checked before it is
+/// used: the file and its styles within [`MAX_REFERENCE_BYTES`] (refused
+/// past it, never cut), well-formed XML without a DTD (so no entity can
+/// reach outside the file), a `w:styles` root, and nothing that refers
+/// outside the styles: no external relationship, no `r:` reference to a
+/// part the draft does not carry.
 pub fn reference_styles(path: &Path) -> Result<String, Diagnostic> {
     let fail = |message: String| Diagnostic::new(path, message);
     let bytes = crate::source::read_bounded(path, MAX_REFERENCE_BYTES, "reference documents")?;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| fail(format!("not a Word document (.docx): {e}")))?;
-    let mut styles = archive
-        .by_name("word/styles.xml")
-        .map_err(|_| fail("the reference document has no word/styles.xml".to_string()))?;
-    let mut text = String::new();
-    styles
-        .by_ref()
-        .take(MAX_REFERENCE_BYTES as u64)
-        .read_to_string(&mut text)
-        .map_err(|e| fail(format!("cannot read its styles: {e}")))?;
+    let text = {
+        let styles = archive
+            .by_name("word/styles.xml")
+            .map_err(|_| fail("the reference document has no word/styles.xml".to_string()))?;
+        let too_big = |size: String| {
+            fail(format!(
+                "the reference document's word/styles.xml is {size} bytes; elplan takes styles of at most {MAX_REFERENCE_BYTES} bytes"
+            ))
+        };
+        if styles.size() > MAX_REFERENCE_BYTES as u64 {
+            return Err(too_big(styles.size().to_string()));
+        }
+        let mut bytes = Vec::new();
+        styles
+            .take(MAX_REFERENCE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read its styles: {e}")))?;
+        if bytes.len() > MAX_REFERENCE_BYTES {
+            return Err(too_big(format!("over {MAX_REFERENCE_BYTES}")));
+        }
+        String::from_utf8(bytes).map_err(|_| {
+            fail("the reference document's word/styles.xml is not UTF-8 text".to_string())
+                .with_hint("save the reference document again with Word or LibreOffice")
+        })?
+    };
+    check_styles(&text).map_err(|problem| {
+        fail(format!(
+            "the reference document's word/styles.xml {problem}"
+        ))
+        .with_hint("use a document saved by Word or LibreOffice, or leave out --reference-docx")
+    })?;
+    if let Ok(mut rels) = archive.by_name("word/_rels/styles.xml.rels") {
+        let mut bytes = Vec::new();
+        (&mut rels)
+            .take(MAX_REFERENCE_BYTES as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read its styles' relationships: {e}")))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let rels = parse_xml(&text).map_err(|e| {
+            fail(format!(
+                "the reference document's word/_rels/styles.xml.rels is not well-formed XML: {e}"
+            ))
+        })?;
+        let external = rels.descendants().any(|n| {
+            n.attribute("TargetMode")
+                .is_some_and(|m| m.eq_ignore_ascii_case("external"))
+        });
+        if external {
+            return Err(fail(
+                "the reference document's styles refer to a file or address outside it (an external relationship); elplan takes styles only from the document itself".to_string(),
+            ));
+        }
+    }
     Ok(text)
 }
 
+/// `text` read as XML within the limits for a reference document.
+fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            nodes_limit: crate::limits::MAX_REFERENCE_NODES,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+}
+
+/// What is wrong with a reference document's styles, in words that follow
+/// "the reference document's word/styles.xml".
+fn check_styles(text: &str) -> Result<(), String> {
+    let doc = parse_xml(text).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => {
+            "declares a DTD, which Word never writes and elplan does not read (it could reach outside the file)".to_string()
+        }
+        roxmltree::Error::NodesLimitReached => format!(
+            "holds more than {} XML nodes",
+            crate::limits::MAX_REFERENCE_NODES
+        ),
+        e => format!("is not well-formed XML: {e}"),
+    })?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "styles" || root.tag_name().namespace() != Some(WORDPROCESSINGML) {
+        return Err(format!(
+            "holds `{}`, not Word's styles (`w:styles`)",
+            root.tag_name().name()
+        ));
+    }
+    let refers = doc.descendants().find_map(|n| {
+        n.attributes()
+            .find(|a| a.namespace() == Some(RELATIONSHIPS))
+            .map(|a| (n.range(), a.name().to_string()))
+    });
+    if let Some((range, name)) = refers {
+        let at = doc.text_pos_at(range.start);
+        return Err(format!(
+            "refers to another part of the reference document (`r:{name}` at {at}), which the draft does not carry"
+        ));
+    }
+    Ok(())
+}
+
+/// `text` with every character XML 1.0 does not allow replaced by one it
+/// does, so that whatever a district file or the command line holds, the
+/// document opens: a vertical tab or form feed (Word's line and page
+/// breaks, pasted) becomes a space; any other control character but tab,
+/// line feed and carriage return (a NUL among them), and U+FFFE and
+/// U+FFFF, become U+FFFD, the replacement character, so a reader sees
+/// that something unreadable stood there.
+pub fn xml_safe(text: &str) -> Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if text.chars().all(allowed) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{b}' | '\u{c}' => ' ',
+                c if allowed(c) => c,
+                _ => char::REPLACEMENT_CHARACTER,
+            })
+            .collect(),
+    )
+}
+
 /// The document as the bytes of a .docx file. The same parts give the same
-/// bytes: every entry has the same fixed time.
+/// bytes: every entry has the same fixed time. Every part is made valid
+/// XML text ([`xml_safe`]) as it is packed.
 pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
@@ -143,11 +270,12 @@ pub fn pack(parts: &Parts<'_>, pictures: &[Picture]) -> Result<Vec<u8>, String> 
     };
     add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
     add("_rels/.rels", ROOT_RELS.as_bytes())?;
-    add("docProps/core.xml", parts.core.trim_start().as_bytes())?;
-    add("word/document.xml", parts.document.trim_start().as_bytes())?;
-    add("word/styles.xml", parts.styles.trim_start().as_bytes())?;
+    let xml = |part: &str| xml_safe(part.trim_start()).into_owned();
+    add("docProps/core.xml", xml(parts.core).as_bytes())?;
+    add("word/document.xml", xml(parts.document).as_bytes())?;
+    add("word/styles.xml", xml(parts.styles).as_bytes())?;
     add("word/settings.xml", SETTINGS.as_bytes())?;
-    add("word/footer1.xml", parts.footer.trim_start().as_bytes())?;
+    add("word/footer1.xml", xml(parts.footer).as_bytes())?;
     let mut rels = String::from(DOCUMENT_RELS_START);
     for (i, p) in pictures.iter().enumerate() {
         let name = format!("media/figure{}.png", i + 1);

@@ -24,6 +24,7 @@
 //!
 //! The pieces, in the order data flows through them:
 //! - [`district`]: the district file, its loading and validation;
+//!   [`decisions`]: the team's decisions as the file writes them;
 //!   [`overrides`] and [`scenario`]: changes made before planning;
 //!   [`ron_edit`]: changes written into a district file's own text (found
 //!   in it by [`ron_text`]);
@@ -58,6 +59,8 @@ pub mod compare;
 mod condition;
 mod context;
 pub mod coverage;
+mod decision_warnings;
+pub mod decisions;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;
@@ -77,6 +80,7 @@ pub mod output;
 pub mod overrides;
 pub mod pdf;
 pub mod plan;
+mod print_job;
 pub mod render;
 pub mod ron_edit;
 mod ron_positions;

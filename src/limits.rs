@@ -18,6 +18,14 @@ pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Largest template file elplan reads.
 pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
 
+/// Largest reference document (`--reference-docx`) elplan reads, and
+/// the largest `word/styles.xml` it takes from one.
+pub const MAX_REFERENCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most XML nodes a reference document's styles may hold: a hundred
+/// times Word's own, and a bound on the memory checking them takes.
+pub const MAX_REFERENCE_NODES: u32 = 2_000_000;
+
 /// Largest table `elplan import` reads.
 pub const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
 

@@ -1,11 +1,15 @@
 //! `--set PATH=VALUE`: changing one district field before planning.
 //!
 //! The value is RON (`0.45`, `true`, `Novice`, `[Teachers, Principals]`). The
-//! district is turned into a JSON tree, the field is replaced, and the tree
-//! is read back as a district, so an override meets the same types, ranges
-//! and consistency checks as the district file itself.
+//! district is turned into a JSON tree, the field's place is marked, and the
+//! tree is read back as a district with the value at the mark read by RON
+//! as the field's own type: an override meets the same types, ranges and
+//! consistency checks as the district file itself, in the same words
+//! (`NaN`, `1e400` and a 400-digit count, which JSON cannot hold, too).
 
 use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::{did_you_mean, fold, Diagnostic, Diagnostics};
 use crate::district::{self, District};
@@ -79,30 +83,260 @@ pub fn apply_unchecked(
     overrides: &[Override],
 ) -> Result<District, Diagnostics> {
     let origin = |o: &Override| format!("--set {o}");
+    let mut changed = typed(district, overrides)?;
+    changed.fill_defaults();
+    Ok(changed)
+}
+
+/// The district with `overrides` in place, before its values are checked:
+/// each value is read by RON as the field's own type, as the district file
+/// would be, so `NaN`, `1e400` or a 400-digit count meet the same words
+/// as in the file. Where the field wants text, a bare word is that text
+/// (`--set county=Fresno`).
+fn typed(district: &District, overrides: &[Override]) -> Result<District, Diagnostic> {
+    let origin = |o: &Override| format!("--set {o}");
     let mut tree = serde_json::to_value(district)
         .map_err(|e| Diagnostic::new(Path::new("--set"), format!("cannot apply overrides: {e}")))?;
-    let mut changed = district.clone();
-    for o in overrides {
+    let mut values: Vec<String> = Vec::with_capacity(overrides.len());
+    for (i, o) in overrides.iter().enumerate() {
         let here = origin(o);
         let here = Path::new(&here);
         check_path(&o.path).map_err(|hint| {
             Diagnostic::new(here, format!("`{}` is not a district field", o.path))
                 .with_optional_hint(hint)
         })?;
-        let value: serde_json::Value = crate::source::ron_options()
-            .from_str(&quote_identifiers(&o.value))
-            .map_err(|e| {
-                Diagnostic::new(
-                    here,
-                    format!("`{}` is not a RON value: {}", o.value, e.code),
-                )
-            })?;
-        set(&mut tree, &o.path, value).map_err(|message| Diagnostic::new(here, message))?;
-        changed = serde_json::from_value(tree.clone())
-            .map_err(|e| Diagnostic::new(here, format!("{}: {e}", o.path)))?;
+        set(
+            &mut tree,
+            &o.path,
+            serde_json::json!({ OVERRIDE: i }),
+            &values,
+        )
+        .map_err(|message| Diagnostic::new(here, message))?;
+        values.push(o.value.clone());
     }
-    changed.fill_defaults();
-    Ok(changed)
+    // The error each value met as written, before its bare words were
+    // read as text.
+    let mut first: Vec<Option<ron::Error>> = vec![None; values.len()];
+    loop {
+        let failed = std::cell::Cell::new(None);
+        let node = Node {
+            value: &tree,
+            values: &values,
+            failed: &failed,
+        };
+        let error = match District::deserialize(node) {
+            Ok(mut changed) => {
+                if changed.decisions == district.decisions {
+                    changed.decisions.places = district.decisions.places.clone();
+                }
+                return Ok(changed);
+            }
+            Err(error) => error,
+        };
+        let i = failed.get().unwrap_or(overrides.len() - 1);
+        let bare = quote_identifiers(&overrides[i].value);
+        let error = match first[i].take() {
+            Some(original) => original,
+            None if bare != overrides[i].value => {
+                // Read once more with its bare words as text.
+                first[i] = Some(error);
+                values[i] = bare;
+                continue;
+            }
+            None => error,
+        };
+        let o = &overrides[i];
+        return Err(
+            Diagnostic::new(Path::new(&origin(o)), format!("{}: {error}", o.path))
+                .with_optional_hint(crate::source::ron_hint(&error, &o.value)),
+        );
+    }
+}
+
+/// The key that marks where an override's value goes in the district's
+/// tree: `{OVERRIDE: i}` stands for the RON text of override `i`. No
+/// district field or decision holds a number under a key, so the mark
+/// cannot be mistaken for the district's own data.
+const OVERRIDE: &str = "\u{0}override";
+
+/// A district's tree (JSON) read as the district it describes, each
+/// override's place read from the override's RON text by RON itself.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    value: &'a serde_json::Value,
+    values: &'a [String],
+    /// The override whose value could not be read, once one fails.
+    failed: &'a std::cell::Cell<Option<usize>>,
+}
+
+impl<'de> Node<'de> {
+    /// The override that stands here, if one does.
+    fn mark(&self) -> Option<usize> {
+        match self.value {
+            serde_json::Value::Object(map) if map.len() == 1 => {
+                usize::try_from(map.get(OVERRIDE)?.as_u64()?).ok()
+            }
+            _ => None,
+        }
+    }
+
+    fn at(self, value: &'de serde_json::Value) -> Node<'de> {
+        Node { value, ..self }
+    }
+
+    /// Reads override `i`'s text with `read`, all of it.
+    fn read<T>(
+        self,
+        i: usize,
+        read: impl FnOnce(&mut ron::Deserializer<'de>) -> Result<T, ron::Error>,
+    ) -> Result<T, ron::Error> {
+        let text = self.values.get(i).map_or("", String::as_str);
+        let result = ron::Deserializer::from_str_with_options(text, &crate::source::ron_options())
+            .map_err(|e| e.code)
+            .and_then(|mut de| {
+                let value = read(&mut de)?;
+                de.end()?;
+                Ok(value)
+            });
+        if result.is_err() && self.failed.get().is_none() {
+            self.failed.set(Some(i));
+        }
+        result
+    }
+}
+
+fn from_json(error: serde_json::Error) -> ron::Error {
+    ron::Error::Message(error.to_string())
+}
+
+/// A method of [`Node`] as a deserializer: an override's place is read by
+/// RON with the same method; a record or list is walked; any other value
+/// is read from the tree.
+macro_rules! read_as {
+    ($($method:ident $(($($arg:ident: $ty:ty),*))?;)*) => {$(
+        fn $method<V: serde::de::Visitor<'de>>(
+            self,
+            $($($arg: $ty,)*)?
+            visitor: V,
+        ) -> Result<V::Value, ron::Error> {
+            if let Some(i) = self.mark() {
+                return self.read(i, |de| serde::Deserializer::$method(de, $($($arg,)*)? visitor));
+            }
+            match self.value {
+                serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                    self.walk(visitor)
+                }
+                other => other.$method($($($arg,)*)? visitor).map_err(from_json),
+            }
+        }
+    )*};
+}
+
+impl<'de> Node<'de> {
+    fn walk<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, ron::Error> {
+        use serde::de::value::{MapDeserializer, SeqDeserializer};
+        match self.value {
+            serde_json::Value::Object(map) => {
+                let mut entries =
+                    MapDeserializer::new(map.iter().map(|(k, v)| (k.as_str(), self.at(v))));
+                let value = visitor.visit_map(&mut entries)?;
+                entries.end()?;
+                Ok(value)
+            }
+            serde_json::Value::Array(items) => {
+                let mut items = SeqDeserializer::new(items.iter().map(|v| self.at(v)));
+                let value = visitor.visit_seq(&mut items)?;
+                items.end()?;
+                Ok(value)
+            }
+            other => other.deserialize_any(visitor).map_err(from_json),
+        }
+    }
+}
+
+impl<'de> serde::de::IntoDeserializer<'de, ron::Error> for Node<'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Node<'de> {
+    type Error = ron::Error;
+
+    read_as! {
+        deserialize_any;
+        deserialize_bool;
+        deserialize_i8;
+        deserialize_i16;
+        deserialize_i32;
+        deserialize_i64;
+        deserialize_u8;
+        deserialize_u16;
+        deserialize_u32;
+        deserialize_u64;
+        deserialize_f32;
+        deserialize_f64;
+        deserialize_char;
+        deserialize_str;
+        deserialize_string;
+        deserialize_bytes;
+        deserialize_byte_buf;
+        deserialize_unit;
+        deserialize_seq;
+        deserialize_map;
+        deserialize_identifier;
+        deserialize_ignored_any;
+        deserialize_unit_struct(name: &'static str);
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ron::Error> {
+        match (self.mark(), self.value) {
+            (Some(i), _) => self.read(i, |de| serde::Deserializer::deserialize_option(de, visitor)),
+            (None, serde_json::Value::Null) => visitor.visit_none(),
+            (None, _) => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ron::Error> {
+        match self.mark() {
+            Some(i) => self.read(i, |de| {
+                serde::Deserializer::deserialize_newtype_struct(de, name, visitor)
+            }),
+            None => visitor.visit_newtype_struct(self),
+        }
+    }
+}
+
+/// The value of override `i` as a JSON tree, where a later override
+/// changes a field inside it: read as before this module read every value
+/// (bare words as text), which holds every value a district can take.
+fn unmark(at: &mut serde_json::Value, values: &[String]) -> Result<(), String> {
+    let Some(i) = (Node {
+        value: at,
+        values,
+        failed: &std::cell::Cell::new(None),
+    })
+    .mark() else {
+        return Ok(());
+    };
+    let text = values.get(i).map_or("", String::as_str);
+    *at = crate::source::ron_options()
+        .from_str(&quote_identifiers(text))
+        .map_err(|e| format!("`{text}` is not a RON value: {}", e.code))?;
+    Ok(())
 }
 
 /// Whether the field at `path` takes a value of the type of `value` (RON):
@@ -114,10 +348,7 @@ pub fn takes_type(district: &District, path: &str, value: &str) -> bool {
         path: path.to_string(),
         value: value.to_string(),
     };
-    match apply(district, std::slice::from_ref(&set)) {
-        Ok(_) => true,
-        Err(d) => d.0.iter().all(|d| !d.message.contains("invalid type")),
-    }
+    typed(district, std::slice::from_ref(&set)).is_ok()
 }
 
 /// Quotes bare words (`Novice`, `[Teachers, Principals]`) so enum variants
@@ -233,10 +464,17 @@ fn history_entry(path: &str) -> Option<(Year<'_>, &str)> {
 }
 
 /// Sets the field `path` of the district tree to `value`; a history year
-/// named by `history[2023-24]` that the district lacks is added in its place.
-fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) -> Result<(), String> {
+/// named by `history[2023-24]` that the district lacks is added in its
+/// place. An earlier override's value that the path leads into is made a
+/// tree first.
+fn set(
+    tree: &mut serde_json::Value,
+    path: &str,
+    value: serde_json::Value,
+    values: &[String],
+) -> Result<(), String> {
     if let Some((year, field)) = history_entry(path) {
-        let entries = history_of(tree)
+        let entries = history_of(tree, values)?
             .ok_or_else(|| format!("`{path}`: the district has no place for a history"))?;
         let index = match year {
             Year::FromLatest(n) => entries.len().checked_sub(n).ok_or_else(|| {
@@ -266,6 +504,7 @@ fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) -> Re
                 }
             }
         };
+        unmark(&mut entries[index], values)?;
         if let serde_json::Value::Object(map) = &mut entries[index] {
             map.insert(field.to_string(), value);
         }
@@ -274,6 +513,7 @@ fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) -> Re
     let mut at = tree;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {
+        unmark(at, values)?;
         if !at.is_object() {
             *at = serde_json::Value::Object(Default::default());
         }
@@ -292,15 +532,21 @@ fn set(tree: &mut serde_json::Value, path: &str, value: serde_json::Value) -> Re
 }
 
 /// The district tree's history list, made a list if it is not one.
-fn history_of(tree: &mut serde_json::Value) -> Option<&mut Vec<serde_json::Value>> {
-    let history = tree
-        .as_object_mut()?
+fn history_of<'t>(
+    tree: &'t mut serde_json::Value,
+    values: &[String],
+) -> Result<Option<&'t mut Vec<serde_json::Value>>, String> {
+    let Some(map) = tree.as_object_mut() else {
+        return Ok(None);
+    };
+    let history = map
         .entry("history".to_string())
         .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    unmark(history, values)?;
     if !history.is_array() {
         *history = serde_json::Value::Array(Vec::new());
     }
-    history.as_array_mut()
+    Ok(history.as_array_mut())
 }
 
 #[cfg(test)]

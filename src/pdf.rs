@@ -2,10 +2,19 @@
 //! page numbers, from plan.html's print styles) and printed by headless
 //! Chromium, found on the PATH. Chromium is the one program that lays out
 //! CSS paged media this well; nothing in pure Rust does yet.
+//!
+//! The browser runs in a process group of its own with its work folder
+//! (`print_job`): when a print ends, fails or times out, the whole group is
+//! stopped and the folder removed, and a program stopping on a signal ends
+//! every print still running with [`stop_all`] (`elplan` does on SIGINT,
+//! SIGTERM and SIGHUP).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::print_job::Job;
+pub use crate::print_job::{stop_all, stopping};
 
 use crate::diagnostic::Diagnostic;
 
@@ -20,14 +29,30 @@ const BROWSERS: [&str; 4] = [
 /// How long one print may take before it is stopped.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The first browser of [`BROWSERS`] on the PATH.
+/// The first browser of [`BROWSERS`] on the PATH that can be run: as a
+/// shell does, a file there that is not executable is passed over.
 fn browser() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     BROWSERS.iter().find_map(|name| {
         std::env::split_paths(&path)
             .map(|dir| dir.join(name))
-            .find(|candidate| candidate.is_file())
+            .find(|candidate| executable(candidate))
     })
+}
+
+/// Whether `path` is a file this process may run.
+fn executable(path: &Path) -> bool {
+    if !path.is_file() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        rustix::fs::access(path, rustix::fs::Access::EXEC_OK).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
 }
 
 /// Prints `html` (a self-contained page) to PDF bytes; `shown` names the
@@ -39,18 +64,19 @@ pub fn print(html: &str, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
             "install it (Debian and Ubuntu: `apt-get install chromium`), or write --format html and print that",
         )
     })?;
-    let work =
-        tempfile::tempdir().map_err(|e| fail(format!("cannot make a work directory: {e}")))?;
-    let page = work.path().join("plan.html");
-    let pdf = work.path().join("plan.pdf");
+    let mut job = Job::new().map_err(|e| fail(format!("cannot make a work folder: {e}")))?;
+    let work = job.path().to_path_buf();
+    let page = work.join("plan.html");
+    let pdf = work.join("plan.pdf");
     std::fs::write(&page, html)
         .map_err(|e| fail(format!("cannot write the page to print: {e}")))?;
     // The browser's messages go to a file: a pipe nobody reads while it
     // prints could fill and stall it.
-    let log_path = work.path().join("browser.log");
+    let log_path = work.join("browser.log");
     let log = std::fs::File::create(&log_path)
         .map_err(|e| fail(format!("cannot make a work file: {e}")))?;
-    let mut child = Command::new(&browser)
+    let mut command = Command::new(&browser);
+    command
         .args([
             "--headless",
             "--no-sandbox",
@@ -59,29 +85,34 @@ pub fn print(html: &str, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // No crash reporter: it would run outside the browser's
+            // process group and outlive it.
+            "--disable-crash-reporter",
+            "--disable-breakpad",
             "--no-pdf-header-footer",
         ])
         .arg(format!(
             "--user-data-dir={}",
-            work.path().join("profile").display()
+            work.join("profile").display()
         ))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(url(&page))
+        // The browser's own temporary files (its singleton socket) go in
+        // the work folder too, and leave with it.
+        .env("TMPDIR", &work)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(log.try_clone().map_or_else(|_| Stdio::null(), Stdio::from))
-        .spawn()
+        .stderr(log.try_clone().map_or_else(|_| Stdio::null(), Stdio::from));
+    job.start(command)
         .map_err(|e| fail(format!("cannot start {}: {e}", browser.display())))?;
     let started = Instant::now();
     let status = loop {
-        match child.try_wait() {
+        match job.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() < TIMEOUT => {
                 std::thread::sleep(Duration::from_millis(20))
             }
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
                 return Err(fail(format!(
                     "{} did not finish printing within {} s",
                     browser.display(),

@@ -68,6 +68,41 @@ pub struct Plan<'r> {
     /// The master plan's chapters, each from the district's file, the law,
     /// the gaps and the change ideas that close them.
     pub chapters: Vec<ChapterPlan<'r>>,
+    /// The team's decisions this plan cannot use, each with why; left out
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A team decision the plan cannot use (`warnings`): a detail of a
+/// strategy set aside or not scheduled, a verdict on a finding that did
+/// not fire.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    /// The decision's path in the district file (`decisions.strategies.x`).
+    pub about: String,
+    /// What is not used, and why, in words.
+    pub message: String,
+    /// The line of the decision in the district file, when known.
+    pub line: Option<usize>,
+    /// Its column.
+    pub column: Option<usize>,
+    /// Where it stands, for a diagnostic.
+    #[serde(skip)]
+    pub place: Option<crate::diagnostic::Place>,
+}
+
+impl Warning {
+    /// The warning as a diagnostic about `file` (the district file).
+    pub fn diagnostic(&self, file: &std::path::Path) -> crate::diagnostic::Diagnostic {
+        let diagnostic =
+            crate::diagnostic::Diagnostic::new(file, format!("{}: {}", self.about, self.message))
+                .warning();
+        match &self.place {
+            Some(place) => diagnostic.at_place(place),
+            None => diagnostic,
+        }
+    }
 }
 
 /// A strategy the team set aside.

@@ -94,6 +94,16 @@ pub struct RenderOptions {
     pub reference_docx: Option<PathBuf>,
 }
 
+impl RenderOptions {
+    /// The year and month of the draft's date, month 1 of its plan.
+    pub fn start(&self) -> Option<(i32, u32)> {
+        self.date
+            .as_deref()
+            .and_then(parse_date)
+            .map(|(year, month, _)| (year, month))
+    }
+}
+
 /// Parses a `YYYY-MM-DD` date into (year, month, day).
 pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
     let mut parts = date.split('-');

@@ -19,6 +19,8 @@ pub(crate) struct Located {
     pub fields: Vec<(String, Located)>,
     /// A list's items, a tuple's or tuple variant's members, a map's values.
     pub items: Vec<Located>,
+    /// A map's keys, each beside its value in `items`.
+    pub keys: Vec<Located>,
 }
 
 impl Located {
@@ -43,13 +45,35 @@ impl Located {
 /// (RON itself refuses to read anything this deep).
 const MAX_DEPTH: usize = 256;
 
-/// The tree of the first value of `source`.
+/// The tree of the first value of `source`, past any `#![enable(…)]`
+/// attributes before it.
 pub(crate) fn locate(source: &str) -> Located {
     let mut reader = Reader {
         text: source.as_bytes(),
         at: 0,
     };
+    loop {
+        reader.skip_blank();
+        let attribute = match reader.text.get(reader.at..reader.at + 3) {
+            Some(b"#![") => 2,
+            Some([b'#', b'[', _]) => 1,
+            _ => break,
+        };
+        reader.at += attribute;
+        reader.skip_group();
+    }
     reader.value(0)
+}
+
+/// The length of the character RON reads as a space at the start of
+/// `text` (a few Unicode spaces beside the ASCII ones), or 0.
+fn space_len(text: &[u8]) -> usize {
+    match text {
+        [b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c, ..] => 1,
+        [0xc2, 0x85, ..] => 2,
+        [0xe2, 0x80, 0x8e | 0x8f | 0xa8 | 0xa9, ..] => 3,
+        _ => 0,
+    }
 }
 
 struct Reader<'a> {
@@ -66,8 +90,8 @@ impl Reader<'_> {
     /// `/* */`, which RON nests).
     fn skip_blank(&mut self) {
         loop {
-            while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
-                self.at += 1;
+            while self.at < self.text.len() && space_len(&self.text[self.at..]) > 0 {
+                self.at += space_len(&self.text[self.at..]);
             }
             match (self.peek(), self.text.get(self.at + 1)) {
                 (Some(b'/'), Some(b'/')) => {
@@ -162,10 +186,12 @@ impl Reader<'_> {
                             let value = self.value(depth + 1);
                             self.skip_blank();
                             if close == b'}' && self.peek() == Some(b':') {
-                                // A map entry: its value stands for it.
+                                // A map entry: its value stands for it,
+                                // its key beside it.
                                 self.at += 1;
                                 let entry = self.value(depth + 1);
                                 node.items.push(entry);
+                                node.keys.push(value);
                             } else {
                                 node.items.push(value);
                             }
@@ -215,19 +241,28 @@ impl Reader<'_> {
         self.skip_blank();
         if self.peek() == Some(b':') && self.text.get(self.at + 1) != Some(&b':') {
             self.at += 1;
-            Some(String::from_utf8_lossy(&self.text[start..end]).into_owned())
+            // A raw identifier (`r#type:`) names the field `type`.
+            let name = self.text[start..end]
+                .strip_prefix(b"r#")
+                .unwrap_or(&self.text[start..end]);
+            Some(String::from_utf8_lossy(name).into_owned())
         } else {
             self.at = start;
             None
         }
     }
 
-    /// Past an identifier or number; its length in bytes.
+    /// Past an identifier (a raw one, `r#name`, too) or number; its
+    /// length in bytes.
     fn word(&mut self) -> usize {
         let start = self.at;
+        if self.text[self.at..].starts_with(b"r#") {
+            self.at += 2;
+        }
         while self.peek().is_some_and(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-') || !b.is_ascii()
-        }) {
+        }) && space_len(&self.text[self.at..]) == 0
+        {
             self.at += 1;
         }
         self.at - start
@@ -292,6 +327,20 @@ mod tests {
         assert_eq!(&source[id.start..id.end], "\"c\"");
         assert_eq!(scheduled.field("months").expect("months").items.len(), 2);
         assert_eq!(cases.item(1).expect("raw").text(source), "r#\"raw \" ]\"#");
+    }
+
+    #[test]
+    fn map_keys_raw_identifiers_attributes_and_unicode_spaces_are_read() {
+        let source = "#![enable(implicit_some)]\nr#Decisions(\u{2028}r#strategies: {\"a\": (notes: \"x\"), r\"b\"\u{85}: ()},\n)";
+        let root = locate(source);
+        assert!(source[root.start..].starts_with("r#Decisions("));
+        let map = root.field("strategies").expect("a raw field name");
+        assert_eq!(map.keys.len(), 2);
+        assert_eq!(&source[map.keys[1].start..map.keys[1].end], "r\"b\"");
+        assert_eq!(
+            map.items[0].field("notes").expect("notes").text(source),
+            "\"x\""
+        );
     }
 
     #[test]

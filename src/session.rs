@@ -91,55 +91,51 @@ impl Session {
         plan.driver_diagram.aim =
             self.renderer
                 .aim(evaluation.district, &plan.goals, &self.rules)?;
+        if !district.decisions.is_empty() {
+            plan.warnings = crate::decision_warnings::unused(district, &plan);
+        }
         Ok(plan)
     }
 
     /// Every id in the district's decisions names a strategy or finding of
-    /// the rule base.
+    /// the rule base; the first that does not is a diagnostic at its entry.
     fn check_decisions(&self, district: &District, file: &Path) -> Result<(), Diagnostic> {
-        let strategies = district
-            .decisions
+        use crate::decisions::Section;
+        let decisions = &district.decisions;
+        let strategies = decisions
             .strategies
             .keys()
-            .map(|id| ("strategies", id));
-        let findings = district
-            .decisions
-            .findings
-            .keys()
-            .map(|id| ("findings", id));
-        for (kind, id) in strategies.chain(findings) {
-            let known = if kind == "strategies" {
-                self.rules.strategy(id).is_some()
-            } else {
-                self.rules.finding(id).is_some()
+            .map(|id| (Section::Strategies, id));
+        let findings = decisions.findings.keys().map(|id| (Section::Findings, id));
+        for (section, id) in strategies.chain(findings) {
+            let ids: Vec<&str> = match section {
+                Section::Strategies if self.rules.strategy(id).is_none() => self
+                    .rules
+                    .strategies
+                    .iter()
+                    .map(|s| s.rule.id.as_str())
+                    .collect(),
+                Section::Findings if self.rules.finding(id).is_none() => self
+                    .rules
+                    .findings
+                    .iter()
+                    .map(|f| f.rule.id.as_str())
+                    .collect(),
+                _ => continue,
             };
-            if !known {
-                let ids: Vec<&str> = if kind == "strategies" {
-                    self.rules
-                        .strategies
-                        .iter()
-                        .map(|s| s.rule.id.as_str())
-                        .collect()
-                } else {
-                    self.rules
-                        .findings
-                        .iter()
-                        .map(|f| f.rule.id.as_str())
-                        .collect()
-                };
-                return Err(Diagnostic::new(
-                    file,
-                    format!(
-                        "decisions.{kind}: `{id}` is not a {} of the rule base",
-                        if kind == "strategies" {
-                            "strategy"
-                        } else {
-                            "finding"
-                        }
-                    ),
-                )
-                .with_optional_hint(crate::diagnostic::did_you_mean(id, ids)));
-            }
+            let diagnostic = Diagnostic::new(
+                file,
+                format!(
+                    "decisions.{}: `{id}` is not a {} of the rule base",
+                    section.name(),
+                    section.what()
+                ),
+            )
+            .with_optional_hint(crate::diagnostic::did_you_mean(id, ids));
+            return Err(match decisions.places.get(section, id) {
+                Some(place) => diagnostic.at_place(place),
+                None => diagnostic,
+            });
         }
         Ok(())
     }
@@ -184,12 +180,7 @@ impl Session {
         format: Format,
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let start = options
-            .date
-            .as_deref()
-            .and_then(crate::render::parse_date)
-            .map(|(year, month, _)| (year, month));
-        let plan = self.plan_dated(district, file, start)?;
+        let plan = self.plan_dated(district, file, options.start())?;
         self.document(format, &plan, district, file, options)
     }
 }

@@ -20,7 +20,13 @@ fn field_before(source: &str, line: usize, column: usize) -> Option<&str> {
         .char_indices()
         .nth(column.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
-    let before = text[..end].trim_end().strip_suffix(':')?.trim_end();
+    // A sign is part of the value (`enrollment: -3` is reported after it).
+    let before = text[..end]
+        .trim_end()
+        .trim_end_matches(['-', '+'])
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
     // The key is the run of identifier characters just before the colon.
     let start = before
         .char_indices()
@@ -138,28 +144,32 @@ fn common_mistake(line: &str) -> Option<&'static str> {
     }
 }
 
-fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -> Diagnostic {
+/// The hint for a RON error whose text is `line`: the nearest valid name,
+/// or the common mistake the line shows.
+pub(crate) fn ron_hint(code: &ron::error::Error, line: &str) -> Option<String> {
     use ron::error::Error as E;
-    let hint = match &error.code {
+    match code {
         E::NoSuchStructField {
             expected, found, ..
-        } => Some(
-            did_you_mean(found, expected.iter().copied())
-                .unwrap_or_else(|| format!("expected one of: {}", expected.join(", "))),
-        ),
-        E::NoSuchEnumVariant {
+        }
+        | E::NoSuchEnumVariant {
             expected, found, ..
         } => Some(
             did_you_mean(found, expected.iter().copied())
                 .unwrap_or_else(|| format!("expected one of: {}", expected.join(", "))),
         ),
         E::MissingStructField { field, .. } => Some(format!("add `{field}: …`")),
-        _ => source
-            .lines()
-            .nth(error.span.start.line.saturating_sub(1))
-            .and_then(common_mistake)
-            .map(str::to_string),
-    };
+        _ => common_mistake(line).map(str::to_string),
+    }
+}
+
+fn ron_diagnostic(path: &Path, source: &str, error: &ron::error::SpannedError) -> Diagnostic {
+    use ron::error::Error as E;
+    let line = source
+        .lines()
+        .nth(error.span.start.line.saturating_sub(1))
+        .unwrap_or_default();
+    let hint = ron_hint(&error.code, line);
     let start = error.span.start;
     let message = match (&error.code, field_before(source, start.line, start.col)) {
         (

@@ -1,6 +1,7 @@
 //! `elplan batch`: many districts planned at once, one plan each plus
 //! `summary.csv`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -66,9 +67,19 @@ pub fn skipped_scenarios(scenarios: &[PathBuf]) -> Option<String> {
 }
 
 pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
+    if args.format == FormatArg::Pdf {
+        super::signals::stop_printing_on_signals();
+    }
     let session = Session::load(sources)?;
     let files = district_inputs(&args.inputs)?;
     let outcomes = elplan::batch::run(&session, &files, &args.out_dir, args.format.into())?;
+    let warnings: Vec<Diagnostic> = outcomes
+        .iter()
+        .flat_map(|o| o.warnings.iter().cloned())
+        .collect();
+    if !warnings.is_empty() {
+        let _ = write!(std::io::stderr().lock(), "{}", Diagnostics(warnings));
+    }
     let failed: Vec<String> = outcomes
         .iter()
         .filter_map(|o| o.error.as_ref().map(|e| format!("{e}\n")))

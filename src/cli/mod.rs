@@ -20,6 +20,7 @@ mod new;
 mod output;
 mod plan;
 mod serve;
+mod signals;
 mod survey;
 mod sweep;
 mod test;
@@ -117,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&sources, args),
         Command::Serve(args) => serve::run(&sources, args),
     };
+    signals::wait_if_stopping();
     match outcome {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Failure) => ExitCode::FAILURE,

@@ -8,6 +8,15 @@ use elplan::Diagnostics;
 
 use super::args::ReportFormat;
 
+/// Prints on standard error each team decision `plan` cannot use, as a
+/// warning at its place in `file`.
+pub fn warn(plan: &elplan::Plan<'_>, file: &Path) {
+    if !plan.warnings.is_empty() {
+        let warnings = plan.warnings.iter().map(|w| w.diagnostic(file)).collect();
+        let _ = write!(std::io::stderr().lock(), "{}", Diagnostics(warnings));
+    }
+}
+
 /// Writes `text` to `output` atomically, or to standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     emit_bytes(output, text.as_bytes())

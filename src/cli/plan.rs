@@ -80,6 +80,9 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         )
         .into());
     }
+    if format == elplan::render::Format::Pdf {
+        super::signals::stop_printing_on_signals();
+    }
     let session = Session::load(sources)?;
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;
@@ -89,8 +92,12 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         prepared_by: args.prepared_by.clone(),
         reference_docx: args.reference_docx.clone(),
     };
+    let plan = session
+        .plan_dated(&district, &args.district, options.start())
+        .map_err(Diagnostics::from)?;
+    super::output::warn(&plan, &args.district);
     let document = session
-        .draft(&district, &args.district, format, &options)
+        .document(format, &plan, &district, &args.district, &options)
         .map_err(Diagnostics::from)?;
     super::output::emit_bytes(args.output.as_deref(), &document)?;
     Ok(Status::Success)

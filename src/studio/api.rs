@@ -582,13 +582,16 @@ fn chart(
     vary: &crate::sweep::Vary,
 ) -> Result<serde_json::Value, String> {
     let session = &studio.session;
-    let values = vary.values(district)?;
-    if values.len() > MAX_CHART_POINTS {
+    // Counted before any value is made: a range too long for a chart is
+    // refused at no cost, however long its numbers are written.
+    let points = vary.points(district)?;
+    if points.len() > MAX_CHART_POINTS {
         return Err(format!(
             "{} values are more than a chart can show; a sweep on this page takes at most {MAX_CHART_POINTS} (a larger step, or `elplan sweep`)",
-            values.len()
+            points.len()
         ));
     }
+    let values: Vec<String> = points.iter().collect();
     let sweep = crate::sweep::sweep(session, district, path, vary).map_err(|d| d.to_string())?;
     let first_valid = values
         .iter()

@@ -486,3 +486,65 @@ fn cr_only_line_endings_are_read() {
     let draft = elplan(&["plan", "-"]).stdin(district).ok();
     assert!(draft.contains("**X**"), "{draft}");
 }
+
+/// Issue 22 (19): `--set students.el_share=NaN` (or `inf`, `1e400`, a
+/// 400-digit enrollment) said "invalid type: null, expected f64": the
+/// value went through JSON, which has no such numbers. A `--set` value is
+/// now read by RON as the field's own type, as the district file is, and
+/// meets the same checks: the same words as the same value in the file.
+#[test]
+fn set_values_meet_the_words_of_the_district_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(Path::new(ROOT).join(MENDOTA)).expect("fixture");
+    let digits = "9".repeat(400);
+    let cases = [
+        ("students.el_share", "el_share: 0.687", "NaN"),
+        ("students.el_share", "el_share: 0.687", "inf"),
+        ("students.el_share", "el_share: 0.687", "-inf"),
+        ("students.el_share", "el_share: 0.687", "1e400"),
+        ("students.el_share", "el_share: 0.687", "lots"),
+        ("students.el_share", "el_share: 0.687", "True"),
+        ("enrollment", "enrollment: 3146", digits.as_str()),
+        ("enrollment", "enrollment: 3146", "5000000000"),
+        ("enrollment", "enrollment: 3146", "-3"),
+        ("schools", "schools: 7", "\"seven\""),
+    ];
+    // The words after the field's name, and the hint.
+    let words = |output: &Output| -> (String, Option<String>) {
+        let text = stderr(output);
+        let first = text.lines().next().unwrap_or_default();
+        let said = first
+            .split_once(": ")
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map(|(_, said)| said.to_string())
+            .unwrap_or_else(|| panic!("no message: {text}"));
+        let hint = text
+            .lines()
+            .find(|l| l.contains("= hint:"))
+            .map(str::to_string);
+        (said, hint)
+    };
+    for (path, written, value) in cases {
+        let field = path.rsplit('.').next().expect("a field");
+        let file = dir.path().join("district.ron");
+        std::fs::write(&file, text.replace(written, &format!("{field}: {value}"))).expect("write");
+        let from_file = elplan(&["plan", &file.to_string_lossy()]).run();
+        let from_set = elplan(&["plan", MENDOTA, "--set", &format!("{path}={value}")]).run();
+        for output in [&from_file, &from_set] {
+            assert_eq!(output.status.code(), Some(1), "{value}: {}", shown(output));
+            assert!(!stderr(output).contains("null"), "{}", shown(output));
+        }
+        assert_eq!(
+            words(&from_file),
+            words(&from_set),
+            "{path}={value}\n{}\n{}",
+            shown(&from_file),
+            shown(&from_set)
+        );
+    }
+    let said = stderr(&elplan(&["plan", MENDOTA, "--set", "students.el_share=NaN"]).run());
+    assert!(
+        said.starts_with("error: students.el_share: NaN is out of range 0..=1\n  --> --set students.el_share=NaN\n"),
+        "{said}"
+    );
+}

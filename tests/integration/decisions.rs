@@ -185,3 +185,203 @@ fn bad_decisions_are_diagnosed() {
         assert!(stderr(&output).contains(expected), "{}", shown(&output));
     }
 }
+
+/// The line and column of `needle` in `file`, as a diagnostic shows them.
+fn place_of(file: &str, needle: &str) -> String {
+    let text = std::fs::read_to_string(file).expect("the district file");
+    let at = text.find(needle).expect("in the file");
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        + 1;
+    format!("{file}:{line}:{column}")
+}
+
+/// Issue 22 (7): a strategy or finding named twice in `decisions` read as
+/// its later entry alone, and the team's set-aside and verdict vanished.
+/// Now it is an error that names both places.
+#[test]
+fn a_decision_named_twice_is_an_error_naming_both_places() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = with_decisions(
+        dir.path(),
+        r#"(
+        strategies: {
+            "coaching_model": (keep: false, reason: "The county coaches us"),
+            "pdsa_cycles": (start_month: 9),
+            "coaching_model": (notes: "Ask the county"),
+        },
+        findings: {
+            "high_poverty": (verdict: Disputed, note: "CEP schools"),
+            "high_poverty": (verdict: Confirmed),
+        },
+    )"#,
+    );
+    let output = elplan(&["plan", &file, "--format", "json"]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(output.stdout.is_empty(), "no plan: {}", shown(&output));
+    let text = stderr(&output);
+    for (section, id, first, second) in [
+        ("strategies", "coaching_model", "(keep", "(notes"),
+        (
+            "findings",
+            "high_poverty",
+            "(verdict: Disputed",
+            "(verdict: Confirmed",
+        ),
+    ] {
+        let first = place_of(&file, &format!("\"{id}\": {first}"));
+        let second = place_of(&file, &format!("\"{id}\": {second}"));
+        assert!(
+            text.contains(&format!(
+                "decisions.{section}: `{id}` is named twice (first at {first})"
+            )),
+            "{text}"
+        );
+        assert!(text.contains(&format!("--> {second}\n")), "{text}");
+    }
+}
+
+/// Issue 22 (11): decisions the plan cannot use were dropped without a
+/// word. Each is now a warning in the plan JSON (`warnings`) and on
+/// standard error, at its place in the file; the plan is still made.
+#[test]
+fn decisions_that_cannot_apply_are_warned_in_the_plan_and_on_stderr() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = with_decisions(
+        dir.path(),
+        r#"(
+        strategies: {
+            "coaching_model": (keep: false, reason: "County coaches", owners: ["Ana Ruiz"], start_month: 3, status: "planned"),
+            "newcomer_program": (notes: "Ask the county office"),
+            "form_improvement_team": (reason: "Kept because the board asked"),
+            "el_roadmap_study": (notes: "Used: it is scheduled"),
+        },
+        findings: {
+            "high_ltel_rate": (verdict: Disputed, note: "Our count is lower"),
+            "high_poverty": (verdict: Confirmed),
+            "large_district": (verdict: Confirmed),
+        },
+    )"#,
+    );
+    let output = elplan(&["plan", &file, "--format", "json"]).run();
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let warnings = plan["warnings"].as_array().expect("warnings");
+    let about: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| {
+            (
+                w["about"].as_str().expect("about"),
+                w["message"].as_str().expect("message"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        about,
+        [
+            (
+                "decisions.strategies.coaching_model",
+                "set aside (keep: false), so its owners, start_month and status are not used"
+            ),
+            (
+                "decisions.strategies.form_improvement_team",
+                "not set aside, so its reason is not used: a reason goes with keep: false"
+            ),
+            (
+                "decisions.strategies.newcomer_program",
+                "not scheduled in this plan (it waits on data the file lacks), so its notes are not used"
+            ),
+            (
+                "decisions.findings.high_ltel_rate",
+                "not among this plan's findings (it waits on data the file lacks), so the team's verdict and note are not shown"
+            ),
+            (
+                "decisions.findings.large_district",
+                "not among this plan's findings (it does not fire for this district), so the team's verdict is not shown"
+            ),
+        ]
+    );
+    // Each at the line and column of its entry, there and on standard error.
+    let text = stderr(&output);
+    for (w, needle) in warnings.iter().zip([
+        r#""coaching_model""#,
+        r#""form_improvement_team""#,
+        r#""newcomer_program""#,
+        r#""high_ltel_rate""#,
+        r#""large_district""#,
+    ]) {
+        let place = place_of(&file, needle);
+        assert!(
+            place.ends_with(&format!(":{}:{}", w["line"], w["column"])),
+            "{place}: {w}"
+        );
+        assert!(
+            text.contains(&format!(
+                "warning: {}: {}\n  --> {place}\n",
+                w["about"].as_str().expect("about"),
+                w["message"].as_str().expect("message")
+            )),
+            "{text}"
+        );
+    }
+    // A plan without such decisions has no `warnings` at all.
+    let clean = elplan(&["plan", MENDOTA, "--format", "json"]).run();
+    assert!(stderr(&clean).is_empty(), "{}", shown(&clean));
+    let clean: serde_json::Value = serde_json::from_slice(&clean.stdout).expect("JSON");
+    assert!(clean.get("warnings").is_none());
+}
+
+/// Issue 22 (18): a diagnostic about decisions (an unknown id, a month out
+/// of range, an end before its start, a set-aside without its reason) gave
+/// no line or column, unlike every other district diagnostic. Each now
+/// points at the entry or its field, also under `--set`.
+#[test]
+fn every_decisions_diagnostic_has_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (decisions, expected, at) in [
+        (
+            r#"(strategies: {"coaching_modl": (notes: "x")})"#,
+            "decisions.strategies: `coaching_modl` is not a strategy of the rule base",
+            r#""coaching_modl""#,
+        ),
+        (
+            r#"(findings: {"high_povrty": (verdict: Confirmed)})"#,
+            "decisions.findings: `high_povrty` is not a finding of the rule base",
+            r#""high_povrty""#,
+        ),
+        (
+            r#"(strategies: {"coaching_model": (notes: "n", keep: false)})"#,
+            "decisions.strategies.coaching_model.reason: a strategy set aside (keep: false) needs the team's reason",
+            r#""coaching_model""#,
+        ),
+        (
+            r#"(strategies: {"coaching_model": (notes: "n", start_month: 30)})"#,
+            "decisions.strategies.coaching_model.start_month: 30 is not a month of the plan",
+            "start_month: 30",
+        ),
+        (
+            r#"(strategies: {"coaching_model": (start_month: 5, end_month: 3)})"#,
+            "decisions.strategies.coaching_model.end_month: month 3 is before the start month 5",
+            "end_month: 3",
+        ),
+    ] {
+        let file = with_decisions(dir.path(), decisions);
+        for set in [None, Some("students.frpm_share=0.5")] {
+            let mut args = vec!["plan", file.as_str()];
+            args.extend(set.iter().flat_map(|s| ["--set", *s]));
+            let output = elplan(&args).run();
+            assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+            let text = stderr(&output);
+            assert!(text.contains(expected), "{text}");
+            if set.is_none() || expected.starts_with("decisions.strategies: ")
+                || expected.starts_with("decisions.findings: ")
+            {
+                let place = place_of(&file, at);
+                assert!(text.contains(&format!("--> {place}\n")), "{text}");
+            }
+        }
+    }
+}

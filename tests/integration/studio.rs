@@ -68,6 +68,11 @@ impl Studio {
         Studio { child, host, dir }
     }
 
+    /// The studio's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The served folder.
     pub fn folder(&self) -> PathBuf {
         self.dir.path().join("districts")

@@ -140,44 +140,23 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     );
 }
 
-/// A reference document's styles replace the default ones, as pandoc's
-/// --reference-doc; a file that is not a Word document is a diagnostic.
-#[test]
-fn a_reference_document_gives_its_styles() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let first = dir.path().join("first.docx");
+/// Mendota's draft as a Word document, written as `name` in `dir`.
+fn mendota_docx(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let file = dir.join(name);
     elplan(&[
         "plan",
         MENDOTA,
         "--format",
         "docx",
         "-o",
-        &first.to_string_lossy(),
+        &file.to_string_lossy(),
     ])
     .ok();
-    // The reference: the first document with its heading font changed.
-    let reference = dir.path().join("reference.docx");
-    {
-        let mut archive =
-            zip::ZipArchive::new(std::fs::File::open(&first).expect("open")).expect("zip");
-        let mut out = zip::ZipWriter::new(std::fs::File::create(&reference).expect("create"));
-        for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).expect("entry");
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
-            if entry.name() == "word/styles.xml" {
-                bytes = String::from_utf8(bytes)
-                    .expect("xml")
-                    .replace("Arial", "Verdana")
-                    .into_bytes();
-            }
-            out.start_file(entry.name(), zip::write::SimpleFileOptions::default())
-                .expect("start");
-            std::io::Write::write_all(&mut out, &bytes).expect("write");
-        }
-        out.finish().expect("finish");
-    }
-    let second = dir.path().join("second.docx");
+    file
+}
+
+/// Mendota's draft as a Word document in `out`, with `reference`'s styles.
+fn with_reference(reference: &std::path::Path, out: &std::path::Path) -> Elplan {
     elplan(&[
         "plan",
         MENDOTA,
@@ -186,36 +165,231 @@ fn a_reference_document_gives_its_styles() {
         "--reference-docx",
         &reference.to_string_lossy(),
         "-o",
-        &second.to_string_lossy(),
+        &out.to_string_lossy(),
     ])
-    .ok();
-    let mut archive =
-        zip::ZipArchive::new(std::fs::File::open(&second).expect("open")).expect("zip");
-    let mut styles = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("word/styles.xml").expect("styles"),
-        &mut styles,
-    )
-    .expect("read");
+}
+
+/// A reference document's styles replace the default ones, as pandoc's
+/// --reference-doc; a file that is not a Word document is a diagnostic.
+#[test]
+fn a_reference_document_gives_its_styles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = mendota_docx(dir.path(), "first.docx");
+    // The reference: the first document with its heading font changed.
+    let reference = dir.path().join("reference.docx");
+    let styles = xml_parts(&first)
+        .into_iter()
+        .find(|(name, _)| name == "word/styles.xml")
+        .expect("styles")
+        .1;
+    reference_with(
+        &first,
+        &reference,
+        styles.replace("Arial", "Verdana").as_bytes(),
+        None,
+    );
+    let second = dir.path().join("second.docx");
+    with_reference(&reference, &second).ok();
+    let styles = xml_parts(&second)
+        .into_iter()
+        .find(|(name, _)| name == "word/styles.xml")
+        .expect("styles")
+        .1;
     assert!(styles.contains("Verdana") && !styles.contains("Arial"));
 
     let not_word = dir.path().join("notes.docx");
     std::fs::write(&not_word, "just text").expect("write");
-    let output = elplan(&[
-        "plan",
-        MENDOTA,
-        "--format",
-        "docx",
-        "--reference-docx",
-        &not_word.to_string_lossy(),
-        "-o",
-        &dir.path().join("third.docx").to_string_lossy(),
-    ])
-    .run();
+    let output = with_reference(&not_word, &dir.path().join("third.docx")).run();
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
     assert!(
         stderr(&output).contains("not a Word document"),
         "{}",
         shown(&output)
     );
+}
+
+/// Every XML part of a .docx file, by name, each checked well-formed.
+fn xml_parts(file: &std::path::Path) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(file).expect("open")).expect("zip");
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).expect("UTF-8");
+            if let Err(e) = roxmltree::Document::parse(&text) {
+                panic!("{name} is not XML: {e}");
+            }
+            parts.push((name, text));
+        }
+    }
+    parts
+}
+
+/// Issue 22 (8): a control character in the district name or in
+/// `--prepared-by` (U+0001, an escaped NUL, VT, FF) gave a .docx whose
+/// document.xml was not XML, and exit 0. Every string that reaches the
+/// document is now made valid XML: VT and FF become spaces, any other
+/// character XML forbids becomes U+FFFD; python-docx opens the document.
+#[test]
+#[cfg_attr(
+    not(docx_reader),
+    ignore = "needs python3 with python-docx (`pip install python-docx`); CI always runs it"
+)]
+fn control_characters_in_any_text_still_give_a_word_document_that_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(std::path::Path::new(ROOT).join(MENDOTA)).expect("fixture");
+    let district = dir.path().join("district.ron");
+    let hostile = r#"A\u{1}B\u{0}C\u{b}D\u{c}E\u{fffe}F\u{ffff}G\u{1f}H"#;
+    let text = text
+        .replace(
+            "name: \"Mendota Unified\"",
+            &format!("name: \"Mendota {hostile}\""),
+        )
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a district ends with )")
+        .to_string()
+        + &format!(
+            "    decisions: (strategies: {{\"form_improvement_team\": (owners: [\"{hostile}\"], notes: \"{hostile}\", status: \"{hostile}\")}}),\n)\n"
+        );
+    std::fs::write(&district, text).expect("write");
+    let file = dir.path().join("plan.docx");
+    elplan(&[
+        "plan",
+        &district.to_string_lossy(),
+        "--format",
+        "docx",
+        "--prepared-by",
+        "Ana\u{1}Ruiz\u{1b}",
+        "--prepared-for",
+        "The\u{7}Board",
+        "-o",
+        &file.to_string_lossy(),
+    ])
+    .ok();
+    let parts = xml_parts(&file);
+    let document = &parts
+        .iter()
+        .find(|(name, _)| name == "word/document.xml")
+        .expect("the body")
+        .1;
+    assert!(document.contains("Mendota A\u{fffd}B\u{fffd}C D E\u{fffd}F\u{fffd}G\u{fffd}H"));
+    assert!(document.contains("Ana\u{fffd}Ruiz\u{fffd}"));
+    let read = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, docx\nd = docx.Document(sys.argv[1])\nprint(d.core_properties.title)\nfor p in d.paragraphs[:6]: print(p.text)",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "python-docx cannot open it: {}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let facts = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        facts.contains("Prepared by: Ana\u{fffd}Ruiz\u{fffd}"),
+        "{facts}"
+    );
+    assert!(facts.contains("Prepared for: The\u{fffd}Board"), "{facts}");
+    assert!(facts.contains("Mendota A\u{fffd}B"), "{facts}");
+}
+
+/// A copy of the .docx `from` with `styles` as its word/styles.xml and,
+/// when given, `rels` as word/_rels/styles.xml.rels.
+fn reference_with(from: &std::path::Path, to: &std::path::Path, styles: &[u8], rels: Option<&str>) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).expect("open")).expect("zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+        if entry.name() == "word/styles.xml" {
+            bytes = styles.to_vec();
+        }
+        out.start_file(entry.name(), options).expect("start");
+        std::io::Write::write_all(&mut out, &bytes).expect("write");
+    }
+    if let Some(rels) = rels {
+        out.start_file("word/_rels/styles.xml.rels", options)
+            .expect("start");
+        std::io::Write::write_all(&mut out, rels.as_bytes()).expect("write");
+    }
+    out.finish().expect("finish");
+}
+
+/// Issue 22 (9): a `--reference-docx` whose word/styles.xml was not XML,
+/// or over 16 MiB (silently cut), was copied as it was: exit 0 and a
+/// corrupt document. The reference is now checked before use: well-formed
+/// XML without a DTD, Word's styles, within the size limit, nothing that
+/// refers outside it; otherwise a diagnostic, exit 1 and no document.
+#[test]
+fn a_reference_document_is_checked_before_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = mendota_docx(dir.path(), "plain.docx");
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let styles = |body: &str| {
+        format!(r#"<?xml version="1.0"?><w:styles xmlns:w="{W}" xmlns:r="{R}">{body}</w:styles>"#)
+    };
+    let huge = styles(&format!("<!--{}-->", "x".repeat(17 * 1024 * 1024)));
+    let external = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="https://example.com/track.png" TargetMode="External"/></Relationships>"#;
+    let cases: [(&str, String, Option<&str>, &str); 6] = [
+        (
+            "not-xml",
+            format!(r#"<w:styles xmlns:w="{W}"><w:style>"#),
+            None,
+            "word/styles.xml is not well-formed XML",
+        ),
+        ("huge", huge, None, "word/styles.xml is 17825"),
+        (
+            "dtd",
+            format!(
+                r#"<?xml version="1.0"?><!DOCTYPE w:styles [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:styles xmlns:w="{W}">&x;</w:styles>"#
+            ),
+            None,
+            "declares a DTD",
+        ),
+        (
+            "not-styles",
+            format!(r#"<w:document xmlns:w="{W}"/>"#),
+            None,
+            "holds `document`, not Word's styles",
+        ),
+        (
+            "part-reference",
+            styles(r#"<w:style w:styleId="x"><w:pict r:id="rId7"/></w:style>"#),
+            None,
+            "refers to another part of the reference document (`r:id`",
+        ),
+        (
+            "external",
+            styles(""),
+            Some(external),
+            "refer to a file or address outside it (an external relationship)",
+        ),
+    ];
+    for (name, styles, rels, expected) in cases {
+        let reference = dir.path().join(format!("{name}.docx"));
+        reference_with(&plain, &reference, styles.as_bytes(), rels);
+        let out = dir.path().join(format!("{name}-plan.docx"));
+        let output = with_reference(&reference, &out).run();
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", shown(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{name}: {}",
+            shown(&output)
+        );
+        assert!(!out.exists(), "{name}: no document is written");
+    }
+    // Word's own styles still pass.
+    let reference = dir.path().join("good.docx");
+    reference_with(&plain, &reference, styles("").as_bytes(), None);
+    with_reference(&reference, &dir.path().join("good-plan.docx")).ok();
 }
