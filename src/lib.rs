@@ -58,6 +58,7 @@ pub mod compare;
 mod condition;
 mod context;
 pub mod coverage;
+pub mod date;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;

@@ -94,24 +94,7 @@ pub struct RenderOptions {
     pub reference_docx: Option<PathBuf>,
 }
 
-/// Parses a `YYYY-MM-DD` date into (year, month, day).
-pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&day).then_some((year, month, day))
-}
+pub use crate::date::parse_date;
 
 /// The months of `plan`, labelled as documents show them: by calendar
 /// month and year when the plan is dated, by number otherwise.
