@@ -77,6 +77,7 @@ pub mod outline;
 pub mod output;
 pub mod overrides;
 pub mod pdf;
+pub mod pdf_outline;
 pub mod plan;
 pub mod render;
 pub mod ron_edit;

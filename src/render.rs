@@ -225,7 +225,27 @@ impl Renderer {
         rules: &RuleBase,
         options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
-        self.render_with(format, plan, district, rules, options, Value::UNDEFINED)
+        self.render_with(format, plan, district, rules, options, context! {})
+    }
+
+    /// The page to print for `--format pdf` once a first print has shown
+    /// on which page each heading stands (`headings`, in order): the
+    /// template's `pages` gives each heading's title its page (its first
+    /// place, if the title is used twice).
+    pub fn render_paged(
+        &self,
+        plan: &Plan<'_>,
+        district: &District,
+        rules: &RuleBase,
+        options: &RenderOptions,
+        headings: &[(String, usize)],
+    ) -> Result<String, Diagnostic> {
+        let mut pages = std::collections::BTreeMap::new();
+        for (title, page) in headings {
+            pages.entry(title.as_str()).or_insert(*page);
+        }
+        let extra = context! { pages => pages };
+        self.render_with(Format::Pdf, plan, district, rules, options, extra)
     }
 
     /// A Word document of `plan` ([`crate::docx`]): the figures rendered
@@ -279,8 +299,10 @@ impl Renderer {
         }
         let [driver_pages, timeline_pages] = pages;
         let sizes = context! {
-            driver_diagram => driver_pages,
-            timeline => timeline_pages,
+            pictures => context! {
+                driver_diagram => driver_pages,
+                timeline => timeline_pages,
+            },
         };
         let body = self.render_with(Format::Docx, plan, district, rules, options, sizes)?;
         let styles = match &options.reference_docx {
@@ -311,7 +333,8 @@ impl Renderer {
         district: &District,
         rules: &RuleBase,
         options: &RenderOptions,
-        pictures: Value,
+        // What one format adds: Word's pictures, the printed pages.
+        extra: Value,
     ) -> Result<String, Diagnostic> {
         let Some(name) = format.template() else {
             return Ok(match format {
@@ -350,9 +373,9 @@ impl Renderer {
             print => format == Format::Pdf,
             prepared_for => options.prepared_for.as_deref(),
             prepared_by => options.prepared_by.as_deref(),
-            pictures,
             ..rules.template_values.clone()
         };
+        let context = minijinja::value::merge_maps([context, extra]);
         render_capped(&template, context, MAX_OUTPUT_BYTES)
             .map_err(|e| template_diagnostic(&shown(name), None, &e))
     }

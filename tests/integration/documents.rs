@@ -1,7 +1,8 @@
 //! One content in Word and PDF: for every bundled fixture the Word file
 //! (read by python-docx) and the PDF (its tagged structure, read by
 //! poppler's `pdfinfo -struct-text`) carry the same section headings in
-//! the same order and the same number of rows in each table.
+//! the same order and the same number of rows in each table; and the PDF's
+//! contents give the page each heading stands on.
 
 use std::path::Path;
 use std::process::Command;
@@ -55,6 +56,42 @@ def pdf(path):
 print("\n".join(word(sys.argv[1]) if sys.argv[2] == "word" else pdf(sys.argv[1])))
 "#;
 
+/// The text of one page of a PDF, as pdftotext lays it out.
+fn page_text(pdf: &Path, page: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "{}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every entry of the contents (page 2) ends in a page number, and that
+/// page begins a line with the entry's heading.
+fn contents_pages_hold_their_headings(pdf: &Path) {
+    let contents = page_text(pdf, 2);
+    let entries: Vec<(String, usize)> = contents
+        .lines()
+        .filter_map(|line| {
+            let (number, rest) = line.trim().split_once(". ")?;
+            number.parse::<usize>().ok()?;
+            let (title, page) = rest.trim().rsplit_once(' ')?;
+            Some((title.trim().to_string(), page.parse().ok()?))
+        })
+        .collect();
+    assert!(entries.len() >= 12, "{}: {contents}", pdf.display());
+    for (title, page) in entries {
+        let text = page_text(pdf, page);
+        assert!(
+            text.lines().any(|l| l.trim() == title),
+            "{}: {title:?} is not on page {page}",
+            pdf.display()
+        );
+    }
+}
+
 fn outline(file: &Path, kind: &str) -> String {
     let read = Command::new("python3")
         .args(["-c", OUTLINE])
@@ -75,7 +112,8 @@ fn outline(file: &Path, kind: &str) -> String {
     not(all(browser, docx_reader)),
     ignore = "needs chromium and poppler-utils on PATH and python3 with python-docx; CI always runs it"
 )]
-fn word_and_pdf_carry_the_same_sections_and_tables_for_every_fixture() {
+fn word_and_pdf_carry_the_same_sections_and_tables_and_the_pdf_contents_their_pages_for_every_fixture(
+) {
     let dir = tempfile::tempdir().expect("temp dir");
     let groups: Vec<String> = ["calli", "cases", "elin"]
         .iter()
@@ -98,6 +136,7 @@ fn word_and_pdf_carry_the_same_sections_and_tables_for_every_fixture() {
         let pdf = outline(&dir.path().join("pdf").join(format!("{id}.pdf")), "pdf");
         assert!(word.lines().count() > 10, "{id}: {word}");
         assert_eq!(word, pdf, "{id}: Word (left) and PDF (right) differ");
+        contents_pages_hold_their_headings(&dir.path().join("pdf").join(format!("{id}.pdf")));
         compared += 1;
     }
     assert_eq!(compared, fixtures().len());
