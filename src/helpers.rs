@@ -35,6 +35,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("mermaid", mermaid);
     env.add_filter("md", md);
     env.add_filter("first_sentence", first_sentence);
+    env.add_filter("long_date", crate::date::long_date);
     env.add_function("state_for", state_for);
 }
 

@@ -82,7 +82,6 @@ pub fn apply_unchecked(
     district: &District,
     overrides: &[Override],
 ) -> Result<District, Diagnostics> {
-    let origin = |o: &Override| format!("--set {o}");
     let mut changed = typed(district, overrides)?;
     changed.fill_defaults();
     Ok(changed)

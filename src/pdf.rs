@@ -90,6 +90,9 @@ pub fn print(html: &str, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
             "--disable-crash-reporter",
             "--disable-breakpad",
             "--no-pdf-header-footer",
+            // Bookmarks from the headings, which also tell
+            // crate::pdf_outline where each heading fell.
+            "--generate-pdf-document-outline",
         ])
         .arg(format!(
             "--user-data-dir={}",

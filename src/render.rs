@@ -104,24 +104,7 @@ impl RenderOptions {
     }
 }
 
-/// Parses a `YYYY-MM-DD` date into (year, month, day).
-pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&day).then_some((year, month, day))
-}
+pub use crate::date::parse_date;
 
 /// The months of `plan`, labelled as documents show them: by calendar
 /// month and year when the plan is dated, by number otherwise.
@@ -263,7 +246,27 @@ impl Renderer {
         rules: &RuleBase,
         options: &RenderOptions,
     ) -> Result<String, Diagnostic> {
-        self.render_with(format, plan, district, rules, options, Value::UNDEFINED)
+        self.render_with(format, plan, district, rules, options, context! {})
+    }
+
+    /// The page to print for `--format pdf` once a first print has shown
+    /// on which page each heading stands (`headings`, in order): the
+    /// template's `pages` gives each heading's title its page (its first
+    /// place, if the title is used twice).
+    pub fn render_paged(
+        &self,
+        plan: &Plan<'_>,
+        district: &District,
+        rules: &RuleBase,
+        options: &RenderOptions,
+        headings: &[(String, usize)],
+    ) -> Result<String, Diagnostic> {
+        let mut pages = std::collections::BTreeMap::new();
+        for (title, page) in headings {
+            pages.entry(title.as_str()).or_insert(*page);
+        }
+        let extra = context! { pages => pages };
+        self.render_with(Format::Pdf, plan, district, rules, options, extra)
     }
 
     /// A Word document of `plan` ([`crate::docx`]): the figures rendered
@@ -317,8 +320,10 @@ impl Renderer {
         }
         let [driver_pages, timeline_pages] = pages;
         let sizes = context! {
-            driver_diagram => driver_pages,
-            timeline => timeline_pages,
+            pictures => context! {
+                driver_diagram => driver_pages,
+                timeline => timeline_pages,
+            },
         };
         let body = self.render_with(Format::Docx, plan, district, rules, options, sizes)?;
         let styles = match &options.reference_docx {
@@ -349,7 +354,8 @@ impl Renderer {
         district: &District,
         rules: &RuleBase,
         options: &RenderOptions,
-        pictures: Value,
+        // What one format adds: Word's pictures, the printed pages.
+        extra: Value,
     ) -> Result<String, Diagnostic> {
         let Some(name) = format.template() else {
             return Ok(match format {
@@ -388,9 +394,9 @@ impl Renderer {
             print => format == Format::Pdf,
             prepared_for => options.prepared_for.as_deref(),
             prepared_by => options.prepared_by.as_deref(),
-            pictures,
             ..rules.template_values.clone()
         };
+        let context = minijinja::value::merge_maps([context, extra]);
         render_capped(&template, context, MAX_OUTPUT_BYTES)
             .map_err(|e| template_diagnostic(&shown(name), None, &e))
     }

@@ -166,9 +166,31 @@ impl Session {
     ) -> Result<Vec<u8>, Diagnostic> {
         match format {
             Format::Docx => self.renderer.docx(plan, district, &self.rules, options),
-            Format::Pdf => crate::pdf::print(&self.render(format, plan, district, options)?, file),
+            Format::Pdf => self.printed(plan, district, file, options),
             _ => Ok(self.render(format, plan, district, options)?.into_bytes()),
         }
+    }
+
+    /// The PDF of a plan, printed twice: the first print shows where each
+    /// heading fell (its outline, [`crate::pdf_outline`]), the second
+    /// carries those pages in its contents. Headings the first print does
+    /// not place go without a page number.
+    fn printed(
+        &self,
+        plan: &Plan<'_>,
+        district: &District,
+        file: &Path,
+        options: &RenderOptions,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let first = crate::pdf::print(&self.render(Format::Pdf, plan, district, options)?, file)?;
+        let pages = crate::pdf_outline::heading_pages(&first);
+        if pages.is_empty() {
+            return Ok(first);
+        }
+        let html = self
+            .renderer
+            .render_paged(plan, district, &self.rules, options, &pages)?;
+        crate::pdf::print(&html, file)
     }
 
     /// Plans `district` and makes the draft in `format`; a dated draft

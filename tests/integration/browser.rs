@@ -111,7 +111,7 @@ fn the_pdf_has_a_cover_page_numbers_and_renders() {
         "DRAFT",
         "Prepared by",
         "County office EL team",
-        "2025-08-01",
+        "August 1, 2025",
     ] {
         assert!(
             cover.contains(expected),

@@ -115,7 +115,7 @@ fn a_date_dates_the_draft_and_its_timeline() {
             ..RenderOptions::default()
         },
     );
-    assert!(dated.contains("· 2026-09-15</p>"));
+    assert!(dated.contains("· September 15, 2026</p>"));
     assert!(
         dated.contains(">Sep<") && dated.contains(">2026<") && dated.contains(">2028<"),
         "month ticks follow the calendar"

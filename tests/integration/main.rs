@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod commands;
 mod decisions;
+mod documents;
 mod domain;
 mod files;
 mod hostile;

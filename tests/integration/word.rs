@@ -13,6 +13,8 @@ d = docx.Document(sys.argv[1])
 for p in d.paragraphs:
     if p.style.name.startswith("Heading"):
         print("heading", p.style.name[-1], p.text)
+    elif p.style.name == "toc 1":
+        print("contents", p.text)
     elif p.text.startswith("To complete: "):
         print("blank", p.text)
 for t in d.tables:
@@ -131,6 +133,29 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         assert!(points >= 8.0, "a label prints at {points} pt");
     }
     assert!(facts.contains("landscape 1"), "{facts}");
+    // The contents list every section, as the headings say them, without
+    // Word having to fill them in.
+    let sections: Vec<&str> = facts
+        .lines()
+        .filter_map(|l| l.strip_prefix("heading 1 "))
+        .collect();
+    let contents: Vec<&str> = facts
+        .lines()
+        .filter_map(|l| l.strip_prefix("contents "))
+        .map(|l| l.split_once(". ").map_or(l, |(_, title)| title))
+        .collect();
+    assert_eq!(contents, sections);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).expect("open")).expect("zip");
+    let mut settings = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/settings.xml").expect("settings"),
+        &mut settings,
+    )
+    .expect("read");
+    assert!(
+        !settings.contains("updateFields"),
+        "Word would ask to update fields"
+    );
     assert!(facts.contains("cover without footer True"), "{facts}");
     // Same input, same bytes.
     elplan(&args).ok();
