@@ -921,7 +921,7 @@ async fn figures_and_cover(client: &Client, studio: &Studio) {
     )
     .expect("read");
     for said in [
-        "2026-09-01",
+        "September 1, 2026",
         "The Board of Education",
         "Ana Ruiz, EL director",
     ] {
