@@ -86,18 +86,21 @@ async fn planned(client: &Client, n: usize) {
 
 async fn text(client: &Client, css: &str) -> String {
     // The plan is replaced as it is replanned: an element found just
-    // before may be gone when read, and is found again.
-    for _ in 0..5 {
-        let element = client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"));
-        if let Ok(text) = element.text().await {
-            return text;
+    // before may be gone when read, or gone for a moment while it is
+    // drawn again (a why-card after a replan), and is found again.
+    let mut last = String::new();
+    for _ in 0..40 {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => {
+                if let Ok(text) = element.text().await {
+                    return text;
+                }
+            }
+            Err(e) => last = e.to_string(),
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{css}: replaced five times while being read")
+    panic!("{css}: not found or replaced while being read for two seconds: {last}")
 }
 
 /// Clicks the element `css` finds.
