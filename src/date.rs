@@ -23,22 +23,8 @@ pub fn parse_date(date: &str) -> Option<(i32, u32, u32)> {
 /// A `YYYY-MM-DD` date as people in the US write it: `August 1, 2025`.
 /// Anything else is returned as it is.
 pub fn long_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match parse_date(date) {
-        Some((year, month, day)) => MONTHS
+        Some((year, month, day)) => crate::timing::MONTH_NAMES
             .get(month as usize - 1)
             .map_or_else(|| date.to_string(), |name| format!("{name} {day}, {year}")),
         None => date.to_string(),

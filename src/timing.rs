@@ -182,7 +182,7 @@ pub fn time(
 }
 
 /// The English names of the calendar months.
-const MONTH_NAMES: [&str; 12] = [
+pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -167,6 +167,16 @@ pub fn read_table(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
+/// A tab when the header row has one (the Dashboard's and DataQuest's
+/// text downloads), else a comma.
+fn delimiter_of(text: &str) -> u8 {
+    if text.lines().next().is_some_and(|l| l.contains('\t')) {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -398,12 +408,7 @@ pub type ElpiFile = (HashMap<String, ElpiDistrict>, Vec<Diagnostic>);
 /// long-term EL groups' takers.
 pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
     let text = read_table(path)?;
-    let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut rows = reader(&text, delimiter);
+    let mut rows = reader(&text, delimiter_of(&text));
     let columns = headers(path, &mut rows)?;
     let column = |name: &str| required(&columns, path, "the ELPI file", name);
     let (cds, rtype, status, year) = (

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use super::{headers, number, read_table, readable, reader, required, share, Notes};
+use super::{delimiter_of, headers, number, read_table, readable, reader, required, share, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::district::{Assistance, AssistanceYear, District, Indicator, YearOutcomes};
 
@@ -133,12 +133,7 @@ impl Outcomes {
                 .with_hint("name it with its year, as CDE does (`filesreclass19.txt`) or as `reclass_2018-19.txt`")
         })?;
         let text = read_table(path)?;
-        let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
-            b'\t'
-        } else {
-            b','
-        };
-        let mut rows = reader(&text, delimiter);
+        let mut rows = reader(&text, delimiter_of(&text));
         let columns = headers(path, &mut rows)?;
         let column = |name: &str| required(&columns, path, "the reclassification file", name);
         let (cds, els, reclass) = (column("CDS")?, column("EL")?, column("Reclass")?);
@@ -211,11 +206,8 @@ impl Outcomes {
                 continue;
             };
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
-            let Ok(report_year) = cell(report).parse::<i32>() else {
-                failures.push(Diagnostic::new(
-                    path,
-                    format!("line {line}: ReportYear `{}` is not a year", cell(report)),
-                ));
+            let Some(report_year) = year_of(cell(report), "ReportYear", line, path, &mut failures)
+            else {
                 continue;
             };
             let areas = |i: usize| -> Result<Vec<u8>, String> {
@@ -293,11 +285,8 @@ impl Outcomes {
                 continue;
             };
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
-            let Ok(dashboard) = cell(year).parse::<i32>() else {
-                failures.push(Diagnostic::new(
-                    path,
-                    format!("line {line}: reportingyear `{}` is not a year", cell(year)),
-                ));
+            let Some(dashboard) = year_of(cell(year), "reportingyear", line, path, &mut failures)
+            else {
                 continue;
             };
             let school = school_year(dashboard);
@@ -361,12 +350,7 @@ impl Outcomes {
                 .with_hint("keep the Dashboard's own file names: eladownload2024.txt, mathdownload…, elpidownload…, chronicdownload…, graddownload…, suspdownload…, ccidownload…")
         })?;
         let text = read_table(path)?;
-        let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
-            b'\t'
-        } else {
-            b','
-        };
-        let mut rows = reader(&text, delimiter);
+        let mut rows = reader(&text, delimiter_of(&text));
         let columns = headers(path, &mut rows)?;
         let what = "the Dashboard file";
         let (cds, rtype, group, status, year) = (
@@ -392,11 +376,8 @@ impl Outcomes {
             {
                 continue;
             }
-            let Ok(dashboard) = cell(year).parse::<i32>() else {
-                failures.push(Diagnostic::new(
-                    path,
-                    format!("line {line}: reportingyear `{}` is not a year", cell(year)),
-                ));
+            let Some(dashboard) = year_of(cell(year), "reportingyear", line, path, &mut failures)
+            else {
                 continue;
             };
             years.insert(dashboard);
@@ -442,6 +423,24 @@ impl Outcomes {
         );
         Ok(failures)
     }
+}
+
+/// A year cell (`2023`), or `None` with the row named in `failures`.
+fn year_of(
+    cell: &str,
+    column: &str,
+    line: u64,
+    path: &Path,
+    failures: &mut Vec<Diagnostic>,
+) -> Option<i32> {
+    let year = cell.parse::<i32>().ok();
+    if year.is_none() {
+        failures.push(Diagnostic::new(
+            path,
+            format!("line {line}: {column} `{cell}` is not a year"),
+        ));
+    }
+    year
 }
 
 /// The priority areas of an assistance code: `A` = 4, 5, 6 … `K` = 4, 5,
