@@ -128,8 +128,9 @@ fn months(plan: &Plan<'_>) -> Vec<MonthLabel> {
     month_labels(year, plan.first_month, plan.horizon_months)
 }
 
-/// The template environment: every template parsed once, ready to render
-/// any number of plans.
+/// The template environment: every template parsed at most once (a
+/// directory's all at once, the embedded ones when first needed), ready to
+/// render any number of plans.
 #[derive(Debug)]
 pub struct Renderer {
     env: Environment<'static>,
@@ -137,11 +138,49 @@ pub struct Renderer {
     origin: PathBuf,
 }
 
+/// The template environment every renderer starts from: the syntax, the
+/// limits, the escaping and the helpers, no template yet.
+fn environment(origin: &Path) -> Result<Environment<'static>, Diagnostic> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_fuel(Some(TEMPLATE_FUEL));
+    env.set_recursion_limit(TEMPLATE_RECURSION);
+    let syntax = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| Diagnostic::new(origin, e.to_string()))?;
+    env.set_syntax(syntax);
+    // SVG is XML: the figure templates escape as HTML does.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".svg") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::default_auto_escape_callback(name)
+        }
+    });
+    crate::helpers::register(&mut env);
+    Ok(env)
+}
+
 impl Renderer {
     /// The default templates, compiled into the binary.
+    ///
+    /// They are parsed when a draft first needs them (a Markdown draft
+    /// never parses the Word and PDF templates): they are part of the
+    /// build, and the tests check every one of them as
+    /// [`Renderer::from_files`] checks a directory's.
     pub fn embedded() -> Result<Renderer, Diagnostics> {
         let origin = PathBuf::from("<embedded templates>");
-        Renderer::from_files(origin.clone(), Renderer::embedded_files(&origin))
+        let mut env = environment(&origin)?;
+        env.set_loader(|name| {
+            Ok(DEFAULT_TEMPLATES
+                .get_file(format!("{name}{SUFFIX}"))
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_owned))
+        });
+        Ok(Renderer { env, origin })
     }
 
     /// The default templates as [`Renderer::from_files`] takes them.
@@ -193,26 +232,7 @@ impl Renderer {
         origin: PathBuf,
         files: Vec<(PathBuf, String, String)>,
     ) -> Result<Renderer, Diagnostics> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
-        env.set_fuel(Some(TEMPLATE_FUEL));
-        env.set_recursion_limit(TEMPLATE_RECURSION);
-        let syntax = SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .map_err(|e| Diagnostic::new(&origin, e.to_string()))?;
-        env.set_syntax(syntax);
-        // SVG is XML: the figure templates escape as HTML does.
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".svg") {
-                minijinja::AutoEscape::Html
-            } else {
-                minijinja::default_auto_escape_callback(name)
-            }
-        });
-        crate::helpers::register(&mut env);
+        let mut env = environment(&origin)?;
         let mut problems = Vec::new();
         for (path, file_name, text) in files {
             let Some(name) = file_name.strip_suffix(SUFFIX) else {
@@ -590,5 +610,31 @@ fn template_diagnostic(path: &Path, source: Option<&str>, error: &minijinja::Err
             d
         }
         _ => diagnostic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded templates are parsed lazily, so nothing at start-up
+    /// would say that one is broken: they must pass every check a
+    /// template directory's files pass.
+    #[test]
+    fn embedded_templates_pass_the_directory_checks() {
+        let origin = PathBuf::from("<embedded templates>");
+        let files = Renderer::embedded_files(&origin);
+        assert!(files.len() > 10, "the templates are embedded");
+        let checked = Renderer::from_files(origin, files);
+        assert!(checked.is_ok(), "{:?}", checked.err());
+    }
+
+    /// A lazily loaded template is found under the same name as an eagerly
+    /// added one, and an unknown one is an error, not an empty draft.
+    #[test]
+    fn embedded_templates_load_by_name() {
+        let renderer = Renderer::embedded().expect("environment");
+        assert!(renderer.env.get_template("plan.md").is_ok());
+        assert!(renderer.env.get_template("plan.nothing").is_err());
     }
 }
