@@ -238,7 +238,9 @@ fn data_request<'r>(
             wait(missing, 2, &r.rule.id);
         }
     }
-    waiting.sort_by_key(|&(name, list, _)| (name, list));
+    // Grouped by name, a counting sort: entries were gathered list by
+    // list, so keeping their order within a name keeps the lists' order.
+    let waiting = group_by_name(waiting, rules.names.len());
     let mut request: Vec<(usize, DataRequest<'r>)> = waiting
         .chunk_by(|a, b| a.0 == b.0)
         .map(|group| {
@@ -826,4 +828,23 @@ fn set_aside<'r>(
             }
         })
         .collect()
+}
+
+/// `waiting` ordered by name (its first element, below `names`), stably:
+/// a counting sort, linear where a comparison sort of the few hundred
+/// entries a plan has took 5 % of the planning.
+fn group_by_name<T: Copy>(waiting: Vec<(usize, usize, T)>, names: usize) -> Vec<(usize, usize, T)> {
+    let mut start = vec![0usize; names + 1];
+    for &(name, _, _) in &waiting {
+        start[name + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut out = waiting.clone();
+    for entry in waiting {
+        out[start[entry.0]] = entry;
+        start[entry.0] += 1;
+    }
+    out
 }

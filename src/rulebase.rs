@@ -475,10 +475,10 @@ impl RuleBase {
 
     /// The names in a set of missing data, in alphabetical order.
     pub(crate) fn names_of(&self, missing: &Missing) -> Vec<&str> {
-        let mut names = Vec::with_capacity(missing.len());
-        names.extend(missing.iter().map(|i| self.names[i].as_str()));
-        names.sort_unstable();
-        names
+        let mut order: Vec<usize> = missing.iter().collect();
+        // By rank, which is alphabetical: numbers compare faster than names.
+        order.sort_unstable_by_key(|&i| self.name_rank[i]);
+        order.into_iter().map(|i| self.names[i].as_str()).collect()
     }
 
     /// The strategy with this id.
