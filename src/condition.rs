@@ -196,12 +196,6 @@ impl Missing {
         }
     }
 
-    /// How many names the set has.
-    pub fn len(&self) -> usize {
-        let words = std::iter::once(&self.first).chain(&self.rest);
-        words.map(|w| w.count_ones() as usize).sum()
-    }
-
     /// Whether the set has no name.
     pub fn is_empty(&self) -> bool {
         self.first == 0 && self.rest.is_empty()
