@@ -1006,133 +1006,42 @@ pub(crate) fn locate_field(source: &str, path: &str) -> Option<usize> {
     Some(offset)
 }
 
-/// The field names of the district file, section by section, for hints.
+/// The field names of the district file, section by section, for hints:
+/// read from the serde structs themselves (ron names the fields a struct
+/// expects when it meets one it does not know), once per process.
 pub fn field_names(section: &str) -> &'static [&'static str] {
-    match section {
-        "" => &[
-            "id",
-            "name",
-            "kind",
-            "grades",
-            "county",
-            "cds_code",
-            "data_year",
-            "enrollment",
-            "schools",
-            "locale",
-            "accountability",
-            "students",
-            "history",
-            "programs",
-            "staffing",
-            "leadership",
-            "family",
-            "resources",
-            "goals",
-            "compliance",
-            "decisions",
-        ],
-        "grades" => &["low", "high"],
-        "accountability" => &[
-            "assistance",
-            "assistance_year",
-            "elpi_color",
-            "elpi_color_year",
-            "assistance_history",
-        ],
-        "assistance_history" => &["year", "status", "el_priorities", "ltel_priorities"],
-        "compliance" => &[
-            "home_language_survey",
-            "initial_elpac_30_days",
-            "summative_elpac_annual",
-            "program_options",
-            "reclassification_criteria",
-            "rfep_monitoring",
-            "teacher_el_authorization",
-            "lcap_el_actions",
-            "parent_notification",
-            "primary_language_assessment",
-            "translation",
-            "iep_language_goals",
-        ],
-        "students" => &[
-            "el_share",
-            "ever_el_share",
-            "frpm_share",
-            "ltel_share_of_els",
-            "ltel_year",
-            "ltel_els_counted",
-            "ewd_share_of_els",
-            "sife_share_of_els",
-            "at_risk_share_of_els",
-            "newcomer_share_of_els",
-            "languages",
-        ],
-        "history" => &[
-            "year",
-            "reclassification_rate",
-            "elpi_status",
-            "el_ela_dfs",
-            "el_math_dfs",
-            "el_chronic_absence",
-            "el_graduation_rate",
-            "els",
-            "reclassified",
-            "reclassification_estimate",
-            "elpi_takers",
-            "el_ela_tested",
-            "el_math_tested",
-            "el_chronic_enrolled",
-            "el_graduation_cohort",
-            "el_lowest",
-        ],
-        "programs" => &[
-            "dual_language_schools",
-            "newcomer_program",
-            "ltel_courses",
-            "designated_eld",
-            "seal_of_biliteracy",
-            "observation_protocol",
-            "el_shadowing_done",
-            "progress_monitoring_system",
-            "designated_eld_minutes",
-            "integrated_eld",
-            "reclassification_measure",
-        ],
-        "staffing" => &[
-            "teachers",
-            "bilingual_authorized_teachers",
-            "instructional_coaches",
-            "teacher_leaders",
-            "el_coordinator",
-        ],
-        "leadership" => &[
-            "changes_last_3_years",
-            "improvement_science",
-            "el_expertise",
-            "improvement_team",
-            "district_leadership_team",
-            "improvement_network",
-            "partners",
-        ],
-        "family" => &["elac_active", "delac_active"],
-        "resources" => &[
-            "budget",
-            "protected_team_time",
-            "horizon_years",
-            "max_initiatives_per_stage",
-        ],
-        "goals" => &[
-            "expand_dual_language_to",
-            "raise_reclassification",
-            "reduce_ltel",
-            "find_root_causes",
-            "strengthen_designated_eld",
-            "engage_families",
-            "build_teacher_leadership",
-        ],
-        _ => &[],
+    static SECTIONS: std::sync::OnceLock<Vec<(&'static str, &'static [&'static str])>> =
+        std::sync::OnceLock::new();
+    fn fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+        match crate::source::ron_options().from_str::<T>("(zz_no_such_field: 0)") {
+            Err(e) => match e.code {
+                ron::error::Error::NoSuchStructField { expected, .. } => expected,
+                _ => &[],
+            },
+            Ok(_) => &[],
+        }
     }
+    let sections = SECTIONS.get_or_init(|| {
+        vec![
+            ("", fields::<District>()),
+            ("grades", fields::<Grades>()),
+            ("accountability", fields::<Accountability>()),
+            ("assistance_history", fields::<AssistanceYear>()),
+            ("compliance", fields::<Compliance>()),
+            ("students", fields::<Students>()),
+            ("history", fields::<YearOutcomes>()),
+            ("programs", fields::<Programs>()),
+            ("staffing", fields::<Staffing>()),
+            ("leadership", fields::<Leadership>()),
+            ("family", fields::<Family>()),
+            ("resources", fields::<Resources>()),
+            ("goals", fields::<Goals>()),
+        ]
+    });
+    sections
+        .iter()
+        .find(|(name, _)| *name == section)
+        .map_or(&[], |(_, fields)| fields)
 }
 
 /// The values an enum-valued field (or list of enums) takes, as serde reads
@@ -1223,8 +1132,9 @@ mod tests {
         assert!(src[at..].starts_with("year: \"2017-18\""));
     }
 
-    /// `field_names` must match the serde structs: ron reports the fields a
-    /// struct expects when it meets an unknown one.
+    /// `field_names` must give each section the fields of the struct the
+    /// district file has there: ron reports the fields a struct expects
+    /// when it meets an unknown one.
     #[test]
     fn field_names_match_the_district_structs() {
         let sections = [
@@ -1240,6 +1150,10 @@ mod tests {
             ("goals", "District(goals: (zzz: 1))"),
             ("accountability", "District(accountability: (zzz: 1))"),
             ("compliance", "District(compliance: (zzz: 1))"),
+            (
+                "assistance_history",
+                "District(accountability: (assistance_history: [(zzz: 1)]))",
+            ),
         ];
         for (section, source) in sections {
             let error = crate::source::ron_options()
@@ -1247,6 +1161,7 @@ mod tests {
                 .expect_err("an unknown field is an error");
             match error.code {
                 ron::error::Error::NoSuchStructField { expected, .. } => {
+                    assert!(!expected.is_empty(), "section `{section}`");
                     assert_eq!(field_names(section), expected, "section `{section}`");
                 }
                 other => panic!("section `{section}`: unexpected error {other}"),

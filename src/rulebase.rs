@@ -320,29 +320,14 @@ impl RuleBase {
         let split = crate::rule_compile::compile(&rules, &locate, &files.origin)?;
         let resolved = crate::rule_resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
-        // `state.<id>` is a series' latest value.
-        let state: BTreeMap<String, f64> = crate::rule_compile::series(&rules)
-            .into_iter()
-            .filter_map(|(id, entries)| Some((id, crate::helpers::pick_year(&entries, "")?.1)))
-            .collect();
-        let state = Value::from(minijinja::value::Serde(&state));
+        let state = latest_state(&rules);
         use crate::rule_resolve::index;
         let derived_index = index(rules.derived.iter().map(|d| &d.id));
         let finding_index = index(rules.findings.iter().map(|f| &f.id));
         let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
         let path_count = resolved.paths.len();
         let mut names = resolved.paths;
-        let mut needs = |declared: &[String]| {
-            let mut set = Missing::new();
-            for name in declared {
-                let i = names.iter().position(|n| n == name).unwrap_or_else(|| {
-                    names.push(name.clone());
-                    names.len() - 1
-                });
-                set.insert(i);
-            }
-            set
-        };
+        let mut needs = |declared: &[String]| needs_of(&mut names, declared);
         let derived = rules
             .derived
             .into_iter()
@@ -370,39 +355,18 @@ impl RuleBase {
             .zip(split.requirements)
             .map(|(rule, met_when)| CompiledRequirement { rule, met_when })
             .collect();
-        let mut addresses = resolved.addresses.into_iter();
-        let mut goal_reads = resolved.goal_reads.into_iter();
-        let mut requires = rules.requires.into_iter();
-        let strategies: Vec<CompiledStrategy> = rules
-            .strategies
-            .into_iter()
-            .zip(rules.stage_of)
-            .zip(split.when.into_iter().zip(split.in_place))
-            .map(|((rule, stage), (when, in_place))| CompiledStrategy {
-                texts: StrategyTexts::new(&rule),
-                tie: rule.tied_to.as_ref().and_then(|event| {
-                    let events = &rules.calendar.events;
-                    let event = events.iter().find(|e| &e.id == event)?;
-                    Some(Tie::new(event, rule.duration))
-                }),
-                rule,
-                stage,
-                requires: requires.next().unwrap_or_default(),
-                addresses: addresses.next().unwrap_or_default(),
-                goal_reads: goal_reads.next().unwrap_or_default(),
-                when,
-                in_place,
-            })
-            .collect();
+        let strategies = compile_strategies(
+            (rules.strategies, rules.stage_of, rules.requires),
+            (split.when, split.in_place),
+            resolved.addresses,
+            resolved.goal_reads,
+            &rules.calendar,
+        );
         // The batch list pays only where some strategy condition is more than
         // the engine decides itself.
-        let strategy_batch = split.batch.filter(|_| {
-            strategies.iter().any(|s: &CompiledStrategy| {
-                std::iter::once(&s.when)
-                    .chain(&s.in_place)
-                    .any(|logic| !cheap(&resolved.leaves, logic))
-            })
-        });
+        let strategy_batch = split
+            .batch
+            .filter(|_| !all_cheap(&strategies, &resolved.leaves));
         let name_source = names
             .iter()
             .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
@@ -415,16 +379,7 @@ impl RuleBase {
         for (refs, paths) in chapter_refs.iter_mut().zip(resolved.fact_paths) {
             refs.paths = paths;
         }
-        let instructional = strategies
-            .iter()
-            .map(|s: &CompiledStrategy| {
-                let id = &s.rule.id;
-                (
-                    rules.policy.instructional.contains(id),
-                    rules.policy.instructional_fallback.as_ref() == Some(id),
-                )
-            })
-            .collect();
+        let instructional = instructional(&strategies, &rules.policy);
         let name_rank = ranks(&names);
         Ok(RuleBase {
             instructional,
@@ -596,6 +551,87 @@ fn template_values(rules: &crate::rule_validate::Validated) -> Value {
 }
 
 /// Whether the engine decides every leaf of `logic` itself.
+/// A rule's declared `needs` as a set of names, each added to `names`
+/// the first time it is met.
+fn needs_of(names: &mut Vec<String>, declared: &[String]) -> Missing {
+    let mut set = Missing::new();
+    for name in declared {
+        let i = names.iter().position(|n| n == name).unwrap_or_else(|| {
+            names.push(name.clone());
+            names.len() - 1
+        });
+        set.insert(i);
+    }
+    set
+}
+
+/// The strategies as written (with their stages and prerequisites), their
+/// conditions compiled (`when`, `in_place_when`), and what resolving found
+/// (the findings each addresses, the goals each reads), as one record each.
+fn compile_strategies(
+    (written, stage_of, requires): (Vec<Strategy>, Vec<usize>, Vec<Vec<usize>>),
+    (when, in_place): (Vec<Logic>, Vec<Option<Logic>>),
+    addresses: Vec<Vec<usize>>,
+    goal_reads: Vec<Vec<(Option<usize>, usize)>>,
+    calendar: &Calendar,
+) -> Vec<CompiledStrategy> {
+    let mut addresses = addresses.into_iter();
+    let mut goal_reads = goal_reads.into_iter();
+    let mut requires = requires.into_iter();
+    written
+        .into_iter()
+        .zip(stage_of)
+        .zip(when.into_iter().zip(in_place))
+        .map(|((rule, stage), (when, in_place))| CompiledStrategy {
+            texts: StrategyTexts::new(&rule),
+            tie: rule.tied_to.as_ref().and_then(|event| {
+                let event = calendar.events.iter().find(|e| &e.id == event)?;
+                Some(Tie::new(event, rule.duration))
+            }),
+            rule,
+            stage,
+            requires: requires.next().unwrap_or_default(),
+            addresses: addresses.next().unwrap_or_default(),
+            goal_reads: goal_reads.next().unwrap_or_default(),
+            when,
+            in_place,
+        })
+        .collect()
+}
+
+/// `state.<id>`: each reference series' latest value.
+fn latest_state(rules: &crate::rule_validate::Validated) -> Value {
+    let state: BTreeMap<String, f64> = crate::rule_compile::series(rules)
+        .into_iter()
+        .filter_map(|(id, entries)| Some((id, crate::helpers::pick_year(&entries, "")?.1)))
+        .collect();
+    Value::from(minijinja::value::Serde(&state))
+}
+
+/// Whether every strategy condition is one the engine decides itself.
+fn all_cheap(strategies: &[CompiledStrategy], leaves: &[Leaf]) -> bool {
+    strategies.iter().all(|s| {
+        std::iter::once(&s.when)
+            .chain(&s.in_place)
+            .all(|logic| cheap(leaves, logic))
+    })
+}
+
+/// Each strategy: an instructional change idea, and the instructional
+/// fallback, as `policy.ron` names them.
+fn instructional(strategies: &[CompiledStrategy], policy: &Policy) -> Vec<(bool, bool)> {
+    strategies
+        .iter()
+        .map(|s| {
+            let id = &s.rule.id;
+            (
+                policy.instructional.contains(id),
+                policy.instructional_fallback.as_ref() == Some(id),
+            )
+        })
+        .collect()
+}
+
 fn cheap(leaves: &[Leaf], logic: &Logic) -> bool {
     let mut ids = Vec::new();
     logic.leaves(&mut ids);
