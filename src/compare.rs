@@ -234,6 +234,28 @@ fn scheduled<'a>(plan: &'a Plan<'_>) -> BTreeMap<&'a str, (&'a str, String, Stri
         .collect()
 }
 
+/// Items by id and title, owned.
+fn items<'a>(list: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Item> {
+    list.map(|(id, title)| Item {
+        id: id.to_string(),
+        title: title.to_string(),
+    })
+    .collect()
+}
+
+/// A plan's pending strategies and findings, owned.
+fn pending_of(plan: &Plan<'_>) -> Vec<PendingChange> {
+    plan.pending
+        .iter()
+        .map(|p| PendingChange {
+            id: p.id.to_string(),
+            kind: p.kind,
+            title: p.title.to_string(),
+            missing: p.missing.iter().map(|m| m.to_string()).collect(),
+        })
+        .collect()
+}
+
 /// Compares `baseline` with `changed`.
 pub fn compare(
     baseline: &Plan<'_>,
@@ -289,43 +311,16 @@ pub fn compare(
         })
         .collect();
 
-    let deferred = |plan: &Plan<'_>| -> Vec<Item> {
-        plan.deferred
-            .iter()
-            .map(|d| Item {
-                id: d.id.to_string(),
-                title: d.title.to_string(),
-            })
-            .collect()
-    };
-    let in_place = |plan: &Plan<'_>| -> Vec<Item> {
-        plan.in_place
-            .iter()
-            .map(|d| Item {
-                id: d.id.to_string(),
-                title: d.title.to_string(),
-            })
-            .collect()
-    };
-    let pending = |plan: &Plan<'_>| -> Vec<PendingChange> {
-        plan.pending
-            .iter()
-            .map(|p| PendingChange {
-                id: p.id.to_string(),
-                kind: p.kind,
-                title: p.title.to_string(),
-                missing: p.missing.iter().map(|m| m.to_string()).collect(),
-            })
-            .collect()
-    };
     let only = |a: Vec<Item>, b: &[Item]| {
         a.into_iter()
             .filter(|x| !b.iter().any(|y| y.id == x.id))
             .collect::<Vec<_>>()
     };
+    let deferred = |plan: &Plan<'_>| items(plan.deferred.iter().map(|d| (d.id, d.title)));
+    let in_place = |plan: &Plan<'_>| items(plan.in_place.iter().map(|d| (d.id, d.title)));
     let (deferred_before, deferred_after) = (deferred(baseline), deferred(changed));
     let (in_place_before, in_place_after) = (in_place(baseline), in_place(changed));
-    let (pending_before, pending_after) = (pending(baseline), pending(changed));
+    let (pending_before, pending_after) = (pending_of(baseline), pending_of(changed));
     let only_pending = |a: &[PendingChange], b: &[PendingChange]| {
         a.iter()
             .filter(|x| !b.iter().any(|y| y.id == x.id))

@@ -120,7 +120,6 @@ fn evaluate_with(
 
     let mut derived: Vec<Result<Value, Missing>> = vec![Err(Missing::new()); rules.derived.len()];
     let mut findings = vec![FindingOutcome::NotFired; rules.findings.len()];
-    let mut strategies = Vec::with_capacity(rules.strategies.len());
     for &node in &rules.order {
         let evaluator = LeafEvaluator {
             rules,
@@ -166,20 +165,7 @@ fn evaluate_with(
                 findings[i] = match truth {
                     Truth::True => {
                         finding_slots.set(i, Value::from(true));
-                        let evidence = rules
-                            .env()
-                            .get_template(&rules.findings[i].evidence)
-                            .and_then(|t| crate::render::render_sentence(&t, scope.clone()))
-                            .map_err(|e| {
-                                rule_error(
-                                    &rule.origin,
-                                    &format!("{}, `evidence`", what()),
-                                    &rule.evidence,
-                                    &e,
-                                    file,
-                                )
-                            })?;
-                        FindingOutcome::Fired(evidence.trim().to_string())
+                        FindingOutcome::Fired(evidence(rules, i, &scope, file)?)
                     }
                     Truth::False => {
                         finding_slots.set(i, Value::from(false));
@@ -204,6 +190,45 @@ fn evaluate_with(
         findings: &findings,
         shortcuts,
     };
+    let (strategies, requirements) = decide_strategies(&evaluator, file)?;
+    Ok(Evaluation {
+        derived,
+        findings,
+        strategies,
+        requirements,
+        district: district_value,
+        scope,
+        fields,
+    })
+}
+
+/// The evidence sentence of finding `i`, which fired, from its template.
+fn evidence(rules: &RuleBase, i: usize, scope: &Value, file: &Path) -> Result<String, Diagnostic> {
+    let rule = &rules.findings[i].rule;
+    let evidence = rules
+        .env()
+        .get_template(&rules.findings[i].evidence)
+        .and_then(|t| crate::render::render_sentence(&t, scope.clone()))
+        .map_err(|e| {
+            rule_error(
+                &rule.origin,
+                &format!("finding `{}`, `evidence`", rule.id),
+                &rule.evidence,
+                &e,
+                file,
+            )
+        })?;
+    Ok(evidence.trim().to_string())
+}
+
+/// Each strategy's `when` and `in_place_when`, and each requirement's
+/// `met_when`, once the derived values and findings are settled.
+fn decide_strategies(
+    evaluator: &LeafEvaluator<'_>,
+    file: &Path,
+) -> Result<(Vec<StrategyOutcome>, Vec<Truth>), Diagnostic> {
+    let rules = evaluator.rules;
+    let mut strategies = Vec::with_capacity(rules.strategies.len());
     let batch = evaluator.batch();
     for (compiled, [when_decided, in_place_decided]) in rules.strategies.iter().zip(&batch) {
         let rule = &compiled.rule;
@@ -242,15 +267,7 @@ fn evaluate_with(
         })?;
         requirements.push(truth);
     }
-    Ok(Evaluation {
-        derived,
-        findings,
-        strategies,
-        requirements,
-        district: district_value,
-        scope,
-        fields,
-    })
+    Ok((strategies, requirements))
 }
 
 /// The context with the derived values and findings `evaluation`

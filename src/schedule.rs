@@ -170,54 +170,20 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits
     // needs to the next stage; past the last stage they are deferred.
     let mut deferred = vec![None; n];
     if let Some(cap) = cap {
-        for stage in 0..stage_count {
-            let here: Vec<usize> = members
-                .iter()
-                .copied()
-                .filter(|&i| stage_of[i] == stage)
-                .collect();
-            let counted = here.iter().filter(|&&i| counts[i]).count();
-            if counted <= cap {
-                continue;
-            }
-            // Only a strategy nothing else in the stage needs can move; a
-            // prerequisite is as urgent as its dependents, so the least
-            // urgent movable one goes first.
-            let mut needed = vec![0usize; n];
-            for &i in &here {
-                needed[i] = dependents[i]
-                    .iter()
-                    .filter(|&&d| stage_of[d] == stage)
-                    .count();
-            }
-            let key = |i: usize| Reverse((slots[i].priority, Reverse(candidates[i].id), i));
-            let mut movable: BinaryHeap<_> = here
-                .iter()
-                .copied()
-                .filter(|&i| needed[i] == 0 && counts[i])
-                .map(key)
-                .collect();
-            let mut count = counted;
-            while count > cap {
-                let Some(Reverse((_, _, moved))) = movable.pop() else {
-                    break;
-                };
-                count -= 1;
-                if stage + 1 < stage_count {
-                    stage_of[moved] = stage + 1;
-                } else {
-                    deferred[moved] = Some(DeferReason::Capacity);
-                }
-                for &p in candidates[moved].requires {
-                    if in_plan[p] && stage_of[p] == stage && deferred[p].is_none() {
-                        needed[p] -= 1;
-                        if needed[p] == 0 && counts[p] {
-                            movable.push(key(p));
-                        }
-                    }
-                }
-            }
-        }
+        let plan = Members {
+            candidates,
+            members: &members,
+            dependents: &dependents,
+            in_plan: &in_plan,
+            counts: &counts,
+        };
+        apply_cap(
+            &plan,
+            &slots,
+            (cap, stage_count),
+            &mut stage_of,
+            &mut deferred,
+        );
     }
     // Whatever was pulled in only for deferred strategies is deferred too;
     // dependents come before their prerequisites in reverse order.
@@ -248,6 +214,135 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits
     Schedule { slots, stages }
 }
 
+/// The plan's members and how they depend on each other, as the cap sees
+/// them.
+struct Members<'p, 'c> {
+    candidates: &'p [Candidate<'c>],
+    members: &'p [usize],
+    /// Plan members that require each candidate.
+    dependents: &'p [Vec<usize>],
+    in_plan: &'p [bool],
+    /// Whether each candidate counts against the cap.
+    counts: &'p [bool],
+}
+
+/// Holds each stage to `cap` counted strategies: the least urgent ones
+/// nothing in the stage needs move to the next stage (`stage_of`), and
+/// past the last stage are deferred (`deferred`).
+fn apply_cap(
+    plan: &Members<'_, '_>,
+    slots: &[Slot],
+    (cap, stage_count): (usize, usize),
+    stage_of: &mut [usize],
+    deferred: &mut [Option<DeferReason>],
+) {
+    let n = plan.candidates.len();
+    for stage in 0..stage_count {
+        let here: Vec<usize> = plan
+            .members
+            .iter()
+            .copied()
+            .filter(|&i| stage_of[i] == stage)
+            .collect();
+        let counted = here.iter().filter(|&&i| plan.counts[i]).count();
+        if counted <= cap {
+            continue;
+        }
+        // Only a strategy nothing else in the stage needs can move; a
+        // prerequisite is as urgent as its dependents, so the least
+        // urgent movable one goes first.
+        let mut needed = vec![0usize; n];
+        for &i in &here {
+            needed[i] = plan.dependents[i]
+                .iter()
+                .filter(|&&d| stage_of[d] == stage)
+                .count();
+        }
+        let key = |i: usize| Reverse((slots[i].priority, Reverse(plan.candidates[i].id), i));
+        let mut movable: BinaryHeap<_> = here
+            .iter()
+            .copied()
+            .filter(|&i| needed[i] == 0 && plan.counts[i])
+            .map(key)
+            .collect();
+        let mut count = counted;
+        while count > cap {
+            let Some(Reverse((_, _, moved))) = movable.pop() else {
+                break;
+            };
+            count -= 1;
+            if stage + 1 < stage_count {
+                stage_of[moved] = stage + 1;
+            } else {
+                deferred[moved] = Some(DeferReason::Capacity);
+            }
+            for &p in plan.candidates[moved].requires {
+                if plan.in_plan[p] && stage_of[p] == stage && deferred[p].is_none() {
+                    needed[p] -= 1;
+                    if needed[p] == 0 && plan.counts[p] {
+                        movable.push(key(p));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Slot {
+    /// A candidate's slot before choosing: placed by the team's decision.
+    fn new(c: &Candidate<'_>) -> Slot {
+        Slot {
+            placement: match c.decision {
+                Decision::InPlace => Placement::InPlace,
+                Decision::Pending => Placement::Pending,
+                Decision::SetAside => Placement::SetAside,
+                Decision::Chosen | Decision::NotChosen => Placement::Out,
+            },
+            reason: None,
+            required_by: Vec::new(),
+            priority: c.priority,
+        }
+    }
+}
+
+impl Candidate<'_> {
+    /// The team's goals (or the requirements) it claims a place for.
+    fn goals(&self) -> &[usize] {
+        match &self.claim {
+            Claim::Goal(goals) | Claim::Requirement(goals) => goals.as_slice(),
+            Claim::Finding => &[],
+        }
+    }
+}
+
+/// For each candidate, the goals for which it is only a step toward
+/// another of `ideas` of the same goal (a staffing audit before a
+/// dual-language expansion): it does not count as that goal's idea.
+fn steps_toward(candidates: &[Candidate<'_>], ideas: &[usize]) -> Vec<Vec<usize>> {
+    let n = candidates.len();
+    let mut step_toward: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &k in ideas {
+        let mine = candidates[k].goals();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut work: Vec<usize> = candidates[k].requires.to_vec();
+        let mut seen = vec![false; n];
+        while let Some(p) = work.pop() {
+            if std::mem::replace(&mut seen[p], true) {
+                continue;
+            }
+            for g in candidates[p].goals() {
+                if mine.contains(g) && !step_toward[p].contains(g) {
+                    step_toward[p].push(*g);
+                }
+            }
+            work.extend_from_slice(candidates[p].requires);
+        }
+    }
+    step_toward
+}
+
 /// Choice and prerequisite closure: a slot per candidate, with the reason
 /// each plan member is in the plan and what requires it, and which
 /// candidates are plan members.
@@ -263,20 +358,7 @@ pub fn schedule(candidates: &[Candidate<'_>], stage_count: usize, limits: Limits
 /// are *also considered*.
 fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>) {
     let n = candidates.len();
-    let mut slots: Vec<Slot> = candidates
-        .iter()
-        .map(|c| Slot {
-            placement: match c.decision {
-                Decision::InPlace => Placement::InPlace,
-                Decision::Pending => Placement::Pending,
-                Decision::SetAside => Placement::SetAside,
-                Decision::Chosen | Decision::NotChosen => Placement::Out,
-            },
-            reason: None,
-            required_by: Vec::new(),
-            priority: c.priority,
-        })
-        .collect();
+    let mut slots: Vec<Slot> = candidates.iter().map(Slot::new).collect();
     let mut in_plan = vec![false; n];
     let chosen = |i: usize| candidates[i].decision == Decision::Chosen && !candidates[i].fallback;
     let process: Vec<usize> = (0..n)
@@ -300,33 +382,8 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
                 .filter(|&i| candidates[i].fallback && candidates[i].decision == Decision::Chosen),
         );
     }
-    let goals_of = |i: usize| match &candidates[i].claim {
-        Claim::Goal(goals) | Claim::Requirement(goals) => goals.as_slice(),
-        Claim::Finding => &[],
-    };
-    // The goals for which an idea is only a step toward another idea of
-    // the same goal (a staffing audit before a dual-language expansion):
-    // it does not count as that goal's idea.
-    let mut step_toward: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &k in &ideas {
-        let mine = goals_of(k);
-        if mine.is_empty() {
-            continue;
-        }
-        let mut work: Vec<usize> = candidates[k].requires.to_vec();
-        let mut seen = vec![false; n];
-        while let Some(p) = work.pop() {
-            if std::mem::replace(&mut seen[p], true) {
-                continue;
-            }
-            for g in goals_of(p) {
-                if mine.contains(g) && !step_toward[p].contains(g) {
-                    step_toward[p].push(*g);
-                }
-            }
-            work.extend_from_slice(candidates[p].requires);
-        }
-    }
+    let goals_of = |i: usize| candidates[i].goals();
+    let step_toward = steps_toward(candidates, &ideas);
     let limit = limits.change_ideas.unwrap_or(usize::MAX);
     let mut considered = Vec::new();
     let mut done = vec![false; n];
