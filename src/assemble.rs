@@ -108,40 +108,46 @@ pub fn assemble<'r>(
             &evaluation.district,
             crate::goals::end_school_year(district, start, rules.calendar.year_starts, months),
         ),
-        compliance: rules
-            .requirements
-            .iter()
-            .zip(&evaluation.requirements)
-            .map(|(r, truth)| {
-                let applies = r.rule.applies_if.as_ref().is_none_or(|id| {
-                    let value = rules
-                        .derived
-                        .iter()
-                        .position(|d| &d.rule.id == id)
-                        .and_then(|j| evaluation.derived[j].as_ref().ok());
-                    value.is_none_or(|v| v.is_true())
-                });
-                let (status, missing) = match truth {
-                    _ if !applies => (ComplianceStatus::NotApplicable, Vec::new()),
-                    Truth::True => (ComplianceStatus::Met, Vec::new()),
-                    Truth::False => (ComplianceStatus::NotMet, Vec::new()),
-                    Truth::Unknown(m) => (ComplianceStatus::Confirm, rules.names_of(m)),
-                };
-                ComplianceItem {
-                    id: &r.rule.id,
-                    requirement: &r.rule.requirement,
-                    basis: &r.rule.basis,
-                    status,
-                    missing,
-                }
-            })
-            .collect(),
+        compliance: compliance(rules, evaluation),
         data_request,
         set_aside,
         also_considered,
         chapters,
         warnings: Vec::new(),
     }
+}
+
+/// The requirements checklist: each requirement met, not met, to confirm
+/// (with what would settle it) or not applicable.
+fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<ComplianceItem<'r>> {
+    rules
+        .requirements
+        .iter()
+        .zip(&evaluation.requirements)
+        .map(|(r, truth)| {
+            let applies = r.rule.applies_if.as_ref().is_none_or(|id| {
+                let value = rules
+                    .derived
+                    .iter()
+                    .position(|d| &d.rule.id == id)
+                    .and_then(|j| evaluation.derived[j].as_ref().ok());
+                value.is_none_or(|v| v.is_true())
+            });
+            let (status, missing) = match truth {
+                _ if !applies => (ComplianceStatus::NotApplicable, Vec::new()),
+                Truth::True => (ComplianceStatus::Met, Vec::new()),
+                Truth::False => (ComplianceStatus::NotMet, Vec::new()),
+                Truth::Unknown(m) => (ComplianceStatus::Confirm, rules.names_of(m)),
+            };
+            ComplianceItem {
+                id: &r.rule.id,
+                requirement: &r.rule.requirement,
+                basis: &r.rule.basis,
+                status,
+                missing,
+            }
+        })
+        .collect()
 }
 
 /// The chosen change ideas the plan does not select, each with why.
