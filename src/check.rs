@@ -279,37 +279,16 @@ fn stage_inversions(
     }
 }
 
+/// The full probe's file among the bundled fixtures.
+const FULL_PROBE: &str = "probe/full-probe.ron";
+
 /// A district with every field filled.
 fn full_probe() -> District {
-    let source = r#"District(
-        id: "full-probe", name: "Full probe", kind: Unified, grades: (low: 0, high: 12), county: "Probe",
-        cds_code: "00000000000000", data_year: "2023-24", enrollment: 5000, schools: 10, locale: Suburb,
-        accountability: (assistance: Differentiated, elpi_color: Orange,
-            assistance_history: [(year: "2023", status: Differentiated, el_priorities: [4, 5], ltel_priorities: [4])]),
-        students: (el_share: 0.3, ever_el_share: 0.5, frpm_share: 0.7, ltel_share_of_els: 0.2,
-            at_risk_share_of_els: 0.15, newcomer_share_of_els: 0.1,
-            languages: [(name: "Spanish", share_of_els: 0.8), (name: "Vietnamese", share_of_els: 0.1), (name: "Arabic", share_of_els: 0.05)]),
-        history: [
-            (year: "2021-22", reclassification_rate: 0.10, elpi_status: 0.45, el_ela_dfs: -90.0, el_math_dfs: -100.0, el_chronic_absence: 0.3, el_graduation_rate: 0.8),
-            (year: "2022-23", reclassification_rate: 0.09, elpi_status: 0.44, el_ela_dfs: -92.0, el_math_dfs: -104.0, el_chronic_absence: 0.25, el_graduation_rate: 0.81),
-            (year: "2023-24", reclassification_rate: 0.08, elpi_status: 0.43, el_ela_dfs: -95.0, el_math_dfs: -110.0, el_chronic_absence: 0.2, el_graduation_rate: 0.82,
-                els: 1500, reclassified: 120, reclassification_estimate: true, elpi_takers: 1400, el_lowest: [Ela, Math, ChronicAbsence, Graduation, Suspension]),
-        ],
-        programs: (dual_language_schools: 1, newcomer_program: false, ltel_courses: false, designated_eld: Inconsistent,
-            seal_of_biliteracy: false, observation_protocol: "OPAL", el_shadowing_done: false, progress_monitoring_system: false),
-        staffing: (teachers: 300, bilingual_authorized_teachers: 20, instructional_coaches: 2, teacher_leaders: 0, el_coordinator: false),
-        leadership: (changes_last_3_years: 2, improvement_science: Novice, el_expertise: Novice,
-            improvement_team: [Teachers, DistrictStaff], district_leadership_team: false, partners: [],
-            improvement_network: false),
-        family: (elac_active: true, delac_active: false),
-        resources: (budget: Low, protected_team_time: false, horizon_years: 3, max_initiatives_per_stage: 10),
-        goals: (expand_dual_language_to: 4, raise_reclassification: true, reduce_ltel: true, find_root_causes: true,
-            strengthen_designated_eld: true, engage_families: true, build_teacher_leadership: true),
-        compliance: (home_language_survey: true, initial_elpac_30_days: true, summative_elpac_annual: true,
-            program_options: false, reclassification_criteria: true, rfep_monitoring: true,
-            teacher_el_authorization: true, lcap_el_actions: true),
-    )"#;
-    District::parse(Path::new("<full probe district>"), source).unwrap_or_else(|_| minimal_probe())
+    let source = BUNDLED_FIXTURES
+        .get_file(FULL_PROBE)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default();
+    District::parse(Path::new(FULL_PROBE), source).unwrap_or_else(|_| minimal_probe())
 }
 
 /// A district with only the required fields.
@@ -487,6 +466,34 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field the district file has is filled in the full probe, so
+    /// that every rule reading it is tried on a value.
+    #[test]
+    fn the_full_probe_fills_every_field() {
+        let probe = minijinja::Value::from(minijinja::value::Serde(full_probe()));
+        let missing: Vec<String> = district::field_paths()
+            .into_iter()
+            .filter(|path| {
+                let (root, field) = path.split_once('.').unwrap_or((path, ""));
+                let mut value = probe.get_attr(root).unwrap_or_default();
+                if root == "history" {
+                    value = value
+                        .get_item(&minijinja::Value::from(-1))
+                        .unwrap_or_default();
+                }
+                // The team's decisions are not data a rule reads.
+                if root == "decisions" {
+                    return false;
+                }
+                if !field.is_empty() {
+                    value = value.get_attr(field).unwrap_or_default();
+                }
+                value.is_undefined() || value.is_none()
+            })
+            .collect();
+        assert_eq!(missing, Vec::<String>::new());
+    }
 
     #[test]
     fn the_full_probe_is_a_valid_district_with_every_section() {
