@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::condition::Truth;
 use crate::context::lookup;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
@@ -168,8 +168,13 @@ pub fn explain(
     let evaluation = engine::evaluate(rules, district, file)?;
     let plan = crate::assemble::assemble(rules, district, &evaluation, None);
     let tracer = Tracer::new(rules, district, &evaluation);
-    let rule_error =
-        |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
+    let rule_error = |e: minijinja::Error| {
+        Diagnostic::of(
+            ErrorKind::RuleBase,
+            file,
+            format!("cannot explain `{id}`: {e}"),
+        )
+    };
     if let Some(&i) = rules.finding_index.get(id) {
         let f = &rules.findings[i].rule;
         let logic = &rules.findings[i].when;
@@ -239,7 +244,8 @@ pub fn explain(
             .iter()
             .map(|f| f.rule.title.as_str())
             .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::of(
+            ErrorKind::Argument,
             file,
             format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
         )

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions, Renderer};
@@ -88,9 +88,10 @@ impl Session {
         self.check_decisions(district, file)?;
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
-        plan.driver_diagram.aim =
-            self.renderer
-                .aim(evaluation.district, &plan.goals, &self.rules)?;
+        plan.driver_diagram.aim = self
+            .renderer
+            .aim(evaluation.district, &plan.goals, &self.rules)
+            .map_err(|d| d.in_layer(ErrorKind::Template))?;
         if !district.decisions.is_empty() {
             plan.warnings = crate::decision_warnings::unused(district, &plan);
         }
@@ -123,7 +124,8 @@ impl Session {
                     .collect(),
                 _ => continue,
             };
-            let diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::of(
+                ErrorKind::Decisions,
                 file,
                 format!(
                     "decisions.{}: `{id}` is not a {} of the rule base",
@@ -150,6 +152,7 @@ impl Session {
     ) -> Result<String, Diagnostic> {
         self.renderer
             .render(format, plan, district, &self.rules, options)
+            .map_err(|d| d.in_layer(ErrorKind::Template))
     }
 
     /// A plan of `district` as a document in `format`: the rendered text,
@@ -165,7 +168,10 @@ impl Session {
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
         match format {
-            Format::Docx => self.renderer.docx(plan, district, &self.rules, options),
+            Format::Docx => self
+                .renderer
+                .docx(plan, district, &self.rules, options)
+                .map_err(|d| d.in_layer(ErrorKind::Template)),
             Format::Pdf => self.printed(plan, district, file, options),
             _ => Ok(self.render(format, plan, district, options)?.into_bytes()),
         }
@@ -189,7 +195,8 @@ impl Session {
         }
         let html = self
             .renderer
-            .render_paged(plan, district, &self.rules, options, &pages)?;
+            .render_paged(plan, district, &self.rules, options, &pages)
+            .map_err(|d| d.in_layer(ErrorKind::Template))?;
         crate::pdf::print(&html, file)
     }
 
@@ -207,17 +214,22 @@ impl Session {
     }
 }
 
-/// The rule base `sources` names, compiled.
+/// The rule base `sources` names, compiled; what stops it is
+/// [`ErrorKind::RuleBase`] unless it is a file that cannot be read.
 pub fn load_rules(sources: &Sources) -> Result<RuleBase, Diagnostics> {
     match &sources.rules {
         Some(dir) => RuleBase::load(dir),
         None => RuleBase::embedded(),
     }
+    .map_err(|d| d.in_layer(ErrorKind::RuleBase))
 }
 
-fn load_renderer(sources: &Sources) -> Result<Renderer, Diagnostics> {
+/// The templates `sources` names, parsed; what stops them is
+/// [`ErrorKind::Template`] unless it is a file that cannot be read.
+pub fn load_renderer(sources: &Sources) -> Result<Renderer, Diagnostics> {
     match &sources.templates {
         Some(dir) => Renderer::load(dir),
         None => Renderer::embedded(),
     }
+    .map_err(|d| d.in_layer(ErrorKind::Template))
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions};
@@ -420,7 +420,8 @@ fn reference(
     };
     match districts.iter().position(|(_, d)| d.id == id) {
         Some(index) => Ok(Some((index, ReferenceBy::Given))),
-        None => Err(Diagnostic::new(
+        None => Err(Diagnostic::of(
+            ErrorKind::Argument,
             Path::new("--reference"),
             format!("`{id}` is not the id of a district surveyed"),
         )

@@ -6,7 +6,7 @@ use clap::Args;
 
 use elplan::render::RenderOptions;
 use elplan::session::{Session, Sources};
-use elplan::{Diagnostic, Diagnostics, District};
+use elplan::{Diagnostic, Diagnostics, District, ErrorKind};
 
 use super::args::{ChangeArgs, FormatArg};
 use super::Status;
@@ -66,7 +66,8 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
         return Err(Diagnostics::from(
-            Diagnostic::new(
+            Diagnostic::of(
+                ErrorKind::Argument,
                 &args.district,
                 format!(
                     "a {} is not text for a terminal",
@@ -115,9 +116,16 @@ pub fn load_district(path: &Path) -> Result<District, Diagnostics> {
         &mut std::io::Read::take(std::io::stdin().lock(), limit as u64 + 1),
         &mut bytes,
     )
-    .map_err(|e| Diagnostic::new(shown, format!("cannot read standard input: {e}")))?;
+    .map_err(|e| {
+        Diagnostic::of(
+            ErrorKind::Io,
+            shown,
+            format!("cannot read standard input: {e}"),
+        )
+    })?;
     if bytes.len() > limit {
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::of(
+            ErrorKind::Limit,
             shown,
             format!("input is over {limit} bytes, too large for a district file"),
         )

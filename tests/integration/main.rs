@@ -10,6 +10,7 @@ mod commands;
 mod decisions;
 mod documents;
 mod domain;
+mod error_kinds;
 mod files;
 mod hostile;
 mod html;
