@@ -15,7 +15,7 @@ use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
 use crate::rule_resolve::Ref;
 use crate::rulebase::RuleBase;
-use crate::session::Session;
+use crate::session::{Planned, Session};
 
 /// The `format` field of explanation JSON.
 pub const FORMAT: &str = "elplan.explain/1";
@@ -279,11 +279,56 @@ pub fn explain(
     file: &Path,
     wanted: &str,
 ) -> Result<Explanation, Diagnostic> {
-    let rules = session.rules();
+    Explainer::new(session, district, file)?.explain(wanted)
+}
+
+/// A district planned through the session, as `elplan plan` plans it
+/// (decisions checked, aim worded), ready to explain any of its findings
+/// and strategies.
+#[derive(Debug)]
+pub struct Explainer<'s> {
+    rules: &'s RuleBase,
+    district: &'s District,
+    file: &'s Path,
+    planned: Planned<'s>,
+}
+
+impl<'s> Explainer<'s> {
+    /// Plans `district` (undated); `file` names it in diagnostics.
+    pub fn new(
+        session: &'s Session,
+        district: &'s District,
+        file: &'s Path,
+    ) -> Result<Explainer<'s>, Diagnostic> {
+        Ok(Explainer {
+            rules: session.rules(),
+            district,
+            file,
+            planned: session.planned(district, file, None)?,
+        })
+    }
+
+    /// The plan the explanations are of.
+    pub fn plan(&self) -> &Plan<'s> {
+        &self.planned.plan
+    }
+
+    /// Explains the finding or strategy `wanted`, by id or title.
+    pub fn explain(&self, wanted: &str) -> Result<Explanation, Diagnostic> {
+        explain_planned(self.rules, self.district, self.file, &self.planned, wanted)
+    }
+}
+
+fn explain_planned(
+    rules: &RuleBase,
+    district: &District,
+    file: &Path,
+    planned: &Planned<'_>,
+    wanted: &str,
+) -> Result<Explanation, Diagnostic> {
+    let Planned { plan, evaluation } = planned;
     let id = resolve_id(rules, wanted).unwrap_or(wanted);
-    let evaluation = engine::evaluate(rules, district, file)?;
-    let plan = crate::assemble::assemble(rules, district, &evaluation, None);
-    let tracer = Tracer::new(rules, district, &evaluation);
+    let tracer = Tracer::new(rules, district, evaluation);
     let rule_error = |e: minijinja::Error| {
         Diagnostic::of(
             ErrorKind::RuleBase,
@@ -321,7 +366,7 @@ pub fn explain(
             status,
             stage: None,
             condition: f.when.clone(),
-            parts: parts(rules, district, &evaluation, logic).map_err(rule_error)?,
+            parts: parts(rules, district, evaluation, logic).map_err(rule_error)?,
             in_place_condition: None,
             in_place_parts: Vec::new(),
             reads: reads(&tracer, &[logic]),
@@ -369,7 +414,7 @@ pub fn explain(
     };
     let compiled = &rules.strategies[i];
     let s = &compiled.rule;
-    let (status, stage) = strategy_status(&plan, id);
+    let (status, stage) = strategy_status(plan, id);
     let outcome = &evaluation.strategies[i];
     let missing = match (&outcome.when, status) {
         (Truth::Unknown(m), Status::Pending) => owned(rules.names_of(m)),
@@ -379,7 +424,7 @@ pub fn explain(
     let in_place_parts = match &compiled.in_place {
         Some(logic) => {
             conditions.push(logic);
-            parts(rules, district, &evaluation, logic).map_err(rule_error)?
+            parts(rules, district, evaluation, logic).map_err(rule_error)?
         }
         None => Vec::new(),
     };
@@ -397,7 +442,7 @@ pub fn explain(
         status,
         stage,
         condition: s.when.clone(),
-        parts: parts(rules, district, &evaluation, &compiled.when).map_err(rule_error)?,
+        parts: parts(rules, district, evaluation, &compiled.when).map_err(rule_error)?,
         in_place_condition: s.in_place_when.clone(),
         in_place_parts,
         reads: reads(&tracer, &conditions),
@@ -411,7 +456,7 @@ pub fn explain(
             .into_iter()
             .map(|j| rules.strategies[j].rule.id.clone())
             .collect(),
-        decision: strategy_decision(&plan, district, id),
+        decision: strategy_decision(plan, district, id),
         because: {
             let mut because = tracer.trace(&compiled.when, 0);
             if let Some(logic) = &compiled.in_place {
@@ -423,7 +468,7 @@ pub fn explain(
             }
             because
         },
-        deferral: deferral(rules, &plan, district, id),
+        deferral: deferral(rules, plan, district, id),
     })
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
+use crate::engine::Evaluation;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions, Renderer};
 use crate::rulebase::RuleBase;
@@ -22,6 +23,16 @@ pub struct Sources {
     pub rules: Option<PathBuf>,
     /// A template directory replacing the embedded templates.
     pub templates: Option<PathBuf>,
+}
+
+/// A plan and the evaluation it was made from: each rule's result, which
+/// `explain` reads beside the plan.
+#[derive(Debug)]
+pub struct Planned<'s> {
+    /// The plan, as `plan` makes it.
+    pub plan: Plan<'s>,
+    /// Every rule's result for the district.
+    pub evaluation: Evaluation,
 }
 
 /// A compiled rule base and a template environment, ready to plan any
@@ -84,18 +95,29 @@ impl Session {
         file: &Path,
         start: Option<(i32, u32)>,
     ) -> Result<Plan<'_>, Diagnostic> {
+        Ok(self.planned(district, file, start)?.plan)
+    }
+
+    /// Plans `district` as [`Session::plan_dated`] does, and keeps the
+    /// evaluation the plan was made from.
+    pub fn planned(
+        &self,
+        district: &District,
+        file: &Path,
+        start: Option<(i32, u32)>,
+    ) -> Result<Planned<'_>, Diagnostic> {
         let start = start.filter(|&(_, month)| (1..=12).contains(&month));
         self.check_decisions(district, file)?;
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
         plan.driver_diagram.aim = self
             .renderer
-            .aim(evaluation.district, &plan.goals, &self.rules)
+            .aim(evaluation.district.clone(), &plan.goals, &self.rules)
             .map_err(|d| d.in_layer(ErrorKind::Template))?;
         if !district.decisions.is_empty() {
             plan.warnings = crate::decision_warnings::unused(district, &plan);
         }
-        Ok(plan)
+        Ok(Planned { plan, evaluation })
     }
 
     /// Every id in the district's decisions names a strategy or finding of

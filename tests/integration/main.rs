@@ -11,6 +11,7 @@ mod decisions;
 mod documents;
 mod domain;
 mod error_kinds;
+mod explain_plan;
 mod files;
 mod hostile;
 mod html;
