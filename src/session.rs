@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::engine::Evaluation;
@@ -222,17 +223,23 @@ impl Session {
         crate::pdf::print(&html, file)
     }
 
-    /// Plans `district` and makes the draft in `format`; a dated draft
-    /// (`options.date`) starts its plan in that month.
+    /// Plans `district` and makes the draft in `format`; a draft dated
+    /// `date` starts its plan in that month and carries the date (in place
+    /// of any `options.date`).
     pub fn draft(
         &self,
         district: &District,
         file: &Path,
         format: Format,
+        date: Option<Date>,
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let plan = self.plan_dated(district, file, options.start())?;
-        self.document(format, &plan, district, file, options)
+        let plan = self.plan_dated(district, file, date.map(Date::year_month))?;
+        let options = RenderOptions {
+            date: date.map(|d| d.to_string()),
+            ..options.clone()
+        };
+        self.document(format, &plan, district, file, &options)
     }
 }
 

@@ -16,6 +16,7 @@ use serde_json::json;
 use super::folders::Write;
 use super::{form, said, why, Refusal, Studio};
 use crate::compare::{compare, input_changes, PlanDiff};
+use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::district::District;
 use crate::overrides::{self, Override};
@@ -121,21 +122,22 @@ pub struct DownloadQuery {
 const MAX_COVER_NAME: usize = 200;
 
 /// The cover a download asks for, checked: a real date, names of one line.
-fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
+fn cover(query: &DownloadQuery) -> Result<(Option<Date>, RenderOptions), Refusal> {
     let given = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     };
-    let date = given(&query.date);
-    if let Some(date) = &date {
-        if crate::render::parse_date(date).is_none() {
-            return Err(Refusal::bad(format!(
-                "the cover's date `{date}` is not a date like 2026-09-01"
-            )));
-        }
-    }
+    let date = given(&query.date)
+        .map(|date| {
+            date.parse::<Date>().map_err(|_| {
+                Refusal::bad(format!(
+                    "the cover's date `{date}` is not a date like 2026-09-01"
+                ))
+            })
+        })
+        .transpose()?;
     let name = |v: &Option<String>, what: &str| -> Result<Option<String>, Refusal> {
         let v = given(v);
         if let Some(text) = &v {
@@ -149,12 +151,12 @@ fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
         }
         Ok(v)
     };
-    Ok(RenderOptions {
-        date,
+    let options = RenderOptions {
         prepared_for: name(&query.prepared_for, "who the plan is prepared for")?,
         prepared_by: name(&query.prepared_by, "who prepared the plan")?,
         ..RenderOptions::default()
-    })
+    };
+    Ok((date, options))
 }
 
 /// A page's query.
@@ -874,7 +876,7 @@ pub async fn download(
         .into_iter()
         .find(|f| f.extension() == query.format)
         .ok_or_else(|| Refusal::bad(format!("no format `{}`", query.format)))?;
-    let options = cover(&query)?;
+    let (date, options) = cover(&query)?;
     let set: Changes = match &query.changes {
         Some(json) if !json.is_empty() => serde_json::from_str(json)
             .map_err(|e| Refusal::bad(format!("the changes are not readable: {e}")))?,
@@ -889,11 +891,12 @@ pub async fn download(
     );
     let work = studio.clone();
     let file: PathBuf = path.clone();
-    let bytes =
-        tokio::task::spawn_blocking(move || work.session.draft(&changed, &file, format, &options))
-            .await
-            .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
-            .map_err(|d| Refusal::of(&d))?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        work.session.draft(&changed, &file, format, date, &options)
+    })
+    .await
+    .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
+    .map_err(|d| Refusal::of(&d))?;
     let kind = match format {
         Format::Md => "text/markdown; charset=utf-8",
         Format::Html => "text/html; charset=utf-8",
