@@ -342,23 +342,16 @@ mod status {
 
     #[test]
     fn a_status_comes_from_the_problem_kind() {
-        let refusal = |kind| Refusal::of(&Diagnostic::of(kind, std::path::Path::new("x"), "m"));
-        assert_eq!(refusal(ErrorKind::Conflict).status, StatusCode::CONFLICT);
-        assert_eq!(
-            refusal(ErrorKind::District).status,
-            StatusCode::UNPROCESSABLE_ENTITY
-        );
-        assert_eq!(
-            refusal(ErrorKind::Decisions).status,
-            StatusCode::UNPROCESSABLE_ENTITY
-        );
-        assert_eq!(
-            refusal(ErrorKind::Template).status,
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
-        assert_eq!(
-            refusal(ErrorKind::RuleBase).status,
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
+        let expected = [
+            (ErrorKind::Conflict, StatusCode::CONFLICT),
+            (ErrorKind::District, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorKind::Decisions, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorKind::Template, StatusCode::INTERNAL_SERVER_ERROR),
+            (ErrorKind::RuleBase, StatusCode::INTERNAL_SERVER_ERROR),
+        ];
+        for (kind, status) in expected {
+            let problem = Diagnostic::of(kind, std::path::Path::new("x"), "m");
+            assert_eq!(Refusal::of(&problem).status, status, "{kind:?}");
+        }
     }
 }

@@ -65,23 +65,19 @@ fn a_bad_change_or_scenario_is_a_district_error() {
 #[test]
 fn a_decision_about_an_id_the_rules_lack_is_a_decisions_error() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let text = std::fs::read_to_string(Path::new(ROOT).join(MENDOTA)).expect("fixture");
-    let body = text.trim_end().strip_suffix(')').expect("ends with )");
-    let path = dir.path().join("mendota.ron");
-    std::fs::write(
-        &path,
-        format!("{body}    decisions: (strategies: {{\"no_such_strategy\": (keep: false)}}),\n)\n"),
-    )
-    .expect("write");
-    let district = District::load(&path).expect_err("set aside without a reason");
+    let file = with_decisions(
+        dir.path(),
+        r#"(strategies: {"no_such_strategy": (keep: false)})"#,
+    );
+    let district = District::load(Path::new(&file)).expect_err("set aside without a reason");
     assert_eq!(district.kind(), Some(ErrorKind::Decisions));
-    std::fs::write(
-        &path,
-        format!("{body}    decisions: (strategies: {{\"no_such_strategy\": (keep: false, reason: \"x\")}}),\n)\n"),
-    )
-    .expect("write");
-    let district = District::load(&path).expect("loads");
-    let error = session().plan(&district, &path).expect_err("unknown id");
+    let file = with_decisions(
+        dir.path(),
+        r#"(strategies: {"no_such_strategy": (keep: false, reason: "x")})"#,
+    );
+    let path = Path::new(&file);
+    let district = District::load(path).expect("loads");
+    let error = session().plan(&district, path).expect_err("unknown id");
     assert_eq!(error.kind, ErrorKind::Decisions);
 }
 

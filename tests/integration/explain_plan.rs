@@ -64,19 +64,14 @@ fn explain_gives_the_months_decisions_and_aim_that_plan_gives() {
 #[test]
 fn explain_refuses_a_decision_about_an_unknown_id_as_plan_does() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let text = std::fs::read_to_string(Path::new(ROOT).join(MENDOTA)).expect("fixture");
-    let body = text.trim_end().strip_suffix(')').expect("ends with )");
-    let path = dir.path().join("mendota.ron");
-    std::fs::write(
-        &path,
-        format!(
-            "{body}    decisions: (findings: {{\"no_such_finding\": (verdict: Disputed)}}),\n)\n"
-        ),
-    )
-    .expect("write");
-    let district = District::load(&path).expect("loads");
-    let planned = session().plan(&district, &path).expect_err("unknown id");
-    let explained = elplan::explain::explain(session(), &district, &path, "high_poverty")
+    let file = with_decisions(
+        dir.path(),
+        r#"(findings: {"no_such_finding": (verdict: Disputed)})"#,
+    );
+    let path = Path::new(&file);
+    let district = District::load(path).expect("loads");
+    let planned = session().plan(&district, path).expect_err("unknown id");
+    let explained = elplan::explain::explain(session(), &district, path, "high_poverty")
         .expect_err("unknown id");
     assert_eq!(explained.kind, ErrorKind::Decisions);
     assert_eq!(explained, planned);
