@@ -326,9 +326,7 @@ fn explain_planned(
     planned: &Planned<'_>,
     wanted: &str,
 ) -> Result<Explanation, Diagnostic> {
-    let Planned { plan, evaluation } = planned;
     let id = resolve_id(rules, wanted).unwrap_or(wanted);
-    let tracer = Tracer::new(rules, district, evaluation);
     let rule_error = |e: minijinja::Error| {
         Diagnostic::of(
             ErrorKind::RuleBase,
@@ -337,81 +335,105 @@ fn explain_planned(
         )
     };
     if let Some(&i) = rules.finding_index.get(id) {
-        let f = &rules.findings[i].rule;
-        let logic = &rules.findings[i].when;
-        let (status, missing, evidence) = match &evaluation.findings[i] {
-            FindingOutcome::Fired(e) => (Status::Fired, Vec::new(), Some(e.clone())),
-            FindingOutcome::NotFired => (Status::NotFired, Vec::new(), None),
-            FindingOutcome::Unknown(m) => (Status::Unknown, owned(rules.names_of(m)), None),
-        };
-        let leads_to = rules
-            .strategies
-            .iter()
-            .filter(|s| s.addresses.contains(&i))
-            .map(|s| s.rule.id.clone())
-            .collect();
-        let led_by = rules
-            .reads(logic)
-            .into_iter()
-            .filter_map(|r| match r {
-                Ref::Finding(j) => Some(rules.findings[j].rule.id.clone()),
-                _ => None,
-            })
-            .collect();
-        return Ok(Explanation {
-            format: FORMAT,
-            id: id.to_string(),
-            kind: Explained::Finding,
-            title: f.title.clone(),
-            status,
-            stage: None,
-            condition: f.when.clone(),
-            parts: parts(rules, district, evaluation, logic).map_err(rule_error)?,
-            in_place_condition: None,
-            in_place_parts: Vec::new(),
-            reads: reads(&tracer, &[logic]),
-            missing,
-            evidence,
-            led_by,
-            leads_to,
-            requires: Vec::new(),
-            required_by: Vec::new(),
-            because: tracer.trace(logic, 0),
-            deferral: None,
-            decision: district.decisions.findings.get(id).map(|d| {
-                let verdict = match d.verdict {
-                    crate::district::Verdict::Confirmed => "confirms",
-                    crate::district::Verdict::Disputed => "disputes",
-                };
-                let note = d
-                    .note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default();
-                format!(
-                    "the team {verdict} it{note}; the plan shows the verdict beside the finding"
-                )
-            }),
-        });
+        return explain_finding(rules, district, planned, i).map_err(rule_error);
     }
-    let Some(&i) = rules.strategy_index.get(id) else {
-        let ids = rules
-            .findings
-            .iter()
-            .map(|f| f.rule.id.as_str())
-            .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
-        let titles = rules
-            .findings
-            .iter()
-            .map(|f| f.rule.title.as_str())
-            .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
-        return Err(Diagnostic::of(
-            ErrorKind::Argument,
-            file,
-            format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
-        )
-        .with_optional_hint(did_you_mean(id, ids.chain(titles))));
+    if let Some(&i) = rules.strategy_index.get(id) {
+        return explain_strategy(rules, district, planned, i).map_err(rule_error);
+    }
+    let ids = rules
+        .findings
+        .iter()
+        .map(|f| f.rule.id.as_str())
+        .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
+    let titles = rules
+        .findings
+        .iter()
+        .map(|f| f.rule.title.as_str())
+        .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
+    Err(Diagnostic::of(
+        ErrorKind::Argument,
+        file,
+        format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
+    )
+    .with_optional_hint(did_you_mean(id, ids.chain(titles))))
+}
+
+/// Why finding `i` fired or not.
+fn explain_finding(
+    rules: &RuleBase,
+    district: &District,
+    planned: &Planned<'_>,
+    i: usize,
+) -> Result<Explanation, minijinja::Error> {
+    let Planned { evaluation, .. } = planned;
+    let id = rules.findings[i].rule.id.as_str();
+    let tracer = Tracer::new(rules, district, evaluation);
+    let f = &rules.findings[i].rule;
+    let logic = &rules.findings[i].when;
+    let (status, missing, evidence) = match &evaluation.findings[i] {
+        FindingOutcome::Fired(e) => (Status::Fired, Vec::new(), Some(e.clone())),
+        FindingOutcome::NotFired => (Status::NotFired, Vec::new(), None),
+        FindingOutcome::Unknown(m) => (Status::Unknown, owned(rules.names_of(m)), None),
     };
+    let leads_to = rules
+        .strategies
+        .iter()
+        .filter(|s| s.addresses.contains(&i))
+        .map(|s| s.rule.id.clone())
+        .collect();
+    let led_by = rules
+        .reads(logic)
+        .into_iter()
+        .filter_map(|r| match r {
+            Ref::Finding(j) => Some(rules.findings[j].rule.id.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(Explanation {
+        format: FORMAT,
+        id: id.to_string(),
+        kind: Explained::Finding,
+        title: f.title.clone(),
+        status,
+        stage: None,
+        condition: f.when.clone(),
+        parts: parts(rules, district, evaluation, logic)?,
+        in_place_condition: None,
+        in_place_parts: Vec::new(),
+        reads: reads(&tracer, &[logic]),
+        missing,
+        evidence,
+        led_by,
+        leads_to,
+        requires: Vec::new(),
+        required_by: Vec::new(),
+        because: tracer.trace(logic, 0),
+        deferral: None,
+        decision: district.decisions.findings.get(id).map(|d| {
+            let verdict = match d.verdict {
+                crate::district::Verdict::Confirmed => "confirms",
+                crate::district::Verdict::Disputed => "disputes",
+            };
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            format!("the team {verdict} it{note}; the plan shows the verdict beside the finding")
+        }),
+    })
+}
+
+/// Why strategy `i` is where it is in the plan, or not in it.
+fn explain_strategy(
+    rules: &RuleBase,
+    district: &District,
+    planned: &Planned<'_>,
+    i: usize,
+) -> Result<Explanation, minijinja::Error> {
+    let Planned { plan, evaluation } = planned;
+    let id = rules.strategies[i].rule.id.as_str();
+    let tracer = Tracer::new(rules, district, evaluation);
     let compiled = &rules.strategies[i];
     let s = &compiled.rule;
     let (status, stage) = strategy_status(plan, id);
@@ -424,7 +446,7 @@ fn explain_planned(
     let in_place_parts = match &compiled.in_place {
         Some(logic) => {
             conditions.push(logic);
-            parts(rules, district, evaluation, logic).map_err(rule_error)?
+            parts(rules, district, evaluation, logic)?
         }
         None => Vec::new(),
     };
@@ -442,7 +464,7 @@ fn explain_planned(
         status,
         stage,
         condition: s.when.clone(),
-        parts: parts(rules, district, evaluation, &compiled.when).map_err(rule_error)?,
+        parts: parts(rules, district, evaluation, &compiled.when)?,
         in_place_condition: s.in_place_when.clone(),
         in_place_parts,
         reads: reads(&tracer, &conditions),
