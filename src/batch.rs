@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::render::{Format, RenderOptions};
 use crate::rulebase::RuleBase;
@@ -48,8 +48,13 @@ pub fn district_files(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)
         }
         let mut stack = vec![input.clone()];
         while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir)
-                .map_err(|e| Diagnostic::new(&dir, format!("cannot read the directory: {e}")))?;
+            let entries = std::fs::read_dir(&dir).map_err(|e| {
+                Diagnostic::of(
+                    ErrorKind::Io,
+                    &dir,
+                    format!("cannot read the directory: {e}"),
+                )
+            })?;
             let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
             entries.sort();
             for path in entries {
@@ -108,13 +113,13 @@ pub struct Outcome {
     /// What its plan holds, when it was planned.
     pub counts: Option<Counts>,
     /// Why it was not planned.
-    pub error: Option<String>,
+    pub error: Option<Diagnostics>,
     /// The team decisions its plan cannot use.
     pub warnings: Vec<Diagnostic>,
 }
 
 /// A district planned and rendered, or why not.
-type Planned = Result<(District, Vec<u8>, Counts, Vec<Diagnostic>), String>;
+type Planned = Result<(District, Vec<u8>, Counts, Vec<Diagnostic>), Diagnostics>;
 
 /// Plans every file and writes `<id>.<ext>` into `out_dir`, then
 /// `summary.csv`. Returns each district's outcome, in file order.
@@ -125,7 +130,11 @@ pub fn run(
     format: Format,
 ) -> Result<Vec<Outcome>, Diagnostics> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
-        Diagnostic::new(out_dir, format!("cannot create the output directory: {e}"))
+        Diagnostic::of(
+            ErrorKind::Io,
+            out_dir,
+            format!("cannot create the output directory: {e}"),
+        )
     })?;
     let ext = format.extension();
     let progress = progress_bar(files.len());
@@ -133,11 +142,10 @@ pub fn run(
         .par_iter()
         .map(|file| {
             let result = (|| {
-                let district = District::load(file).map_err(|d| d.to_string())?;
-                let plan = session.plan(&district, file).map_err(|d| d.to_string())?;
-                let text = session
-                    .document(format, &plan, &district, file, &RenderOptions::default())
-                    .map_err(|d| d.to_string())?;
+                let district = District::load(file)?;
+                let plan = session.plan(&district, file)?;
+                let text =
+                    session.document(format, &plan, &district, file, &RenderOptions::default())?;
                 let counts = Counts {
                     findings: plan.findings.len(),
                     stages: plan.stages.iter().map(|s| s.strategies.len()).collect(),
@@ -179,10 +187,14 @@ pub fn run(
                         warnings,
                     }
                 } else {
-                    let error = Some(format!(
-                        "duplicate id `{}`: another district file already has it",
-                        district.id
-                    ));
+                    let error = Some(Diagnostics::from(Diagnostic::of(
+                        ErrorKind::Conflict,
+                        &file,
+                        format!(
+                            "duplicate id `{}`: another district file already has it",
+                            district.id
+                        ),
+                    )));
                     Outcome {
                         file,
                         id: district.id,
@@ -198,7 +210,7 @@ pub fn run(
                 name: String::new(),
                 file,
                 counts: None,
-                error: Some(error.trim_end().to_string()),
+                error: Some(error),
                 warnings: Vec::new(),
             },
         });
@@ -247,12 +259,9 @@ fn summary(rules: &RuleBase, outcomes: &[Outcome]) -> String {
                 row.extend(std::iter::repeat_n(String::new(), rules.stages.len() + 3));
                 let first = o
                     .error
-                    .as_deref()
-                    .unwrap_or("")
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches("error: ");
+                    .as_ref()
+                    .and_then(|e| e.0.first())
+                    .map_or("", |d| d.message.lines().next().unwrap_or(""));
                 row.push(cell(&format!("error: {first}")));
             }
         }

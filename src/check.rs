@@ -17,7 +17,7 @@ use include_dir::{include_dir, Dir};
 use serde::Serialize;
 
 use crate::condition::{Logic, Truth};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::district::{self, District};
 use crate::engine::{self, FindingOutcome};
 use crate::rule_compile::evidence_template;
@@ -98,8 +98,13 @@ pub fn fixtures_in(dir: &Path) -> Result<Fixtures, Diagnostic> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(at) = stack.pop() {
-        let entries = std::fs::read_dir(&at)
-            .map_err(|e| Diagnostic::new(&at, format!("cannot read the fixture directory: {e}")))?;
+        let entries = std::fs::read_dir(&at).map_err(|e| {
+            Diagnostic::of(
+                ErrorKind::Io,
+                &at,
+                format!("cannot read the fixture directory: {e}"),
+            )
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -127,7 +132,7 @@ pub fn check(files: RuleFiles, fixtures: Option<&Fixtures>) -> Report {
     let mut diagnostics = Vec::new();
     let mut coverage = None;
     match RuleBase::from_files(files) {
-        Err(problems) => diagnostics.extend(problems.0),
+        Err(problems) => diagnostics.extend(problems.in_layer(ErrorKind::RuleBase).0),
         Ok(rules) => {
             let at = |origin: &Origin, needle: &str, message: String| {
                 locate(&sources, origin, needle, message)
@@ -162,7 +167,7 @@ fn locate(
     needle: &str,
     message: String,
 ) -> Diagnostic {
-    let d = Diagnostic::new(&origin.file, message);
+    let d = Diagnostic::of(ErrorKind::RuleBase, &origin.file, message);
     let Some(source) = sources.get(&origin.file) else {
         return d;
     };
@@ -239,7 +244,8 @@ fn unsourced(rules: &RuleBase, file: &std::path::Path, out: &mut Vec<Diagnostic>
     for (name, source) in rules.names.iter().zip(&rules.name_source) {
         if source.is_none() {
             out.push(
-                Diagnostic::new(
+                Diagnostic::of(
+                    ErrorKind::RuleBase,
                     file,
                     format!("the rules read `{name}`, but no data source says where to find it"),
                 )

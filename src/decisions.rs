@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::diagnostic::{Diagnostic, Place};
+use crate::diagnostic::{Diagnostic, ErrorKind, Place};
 use crate::ron_positions::{self, Located};
 use crate::source::find_key;
 
@@ -176,7 +176,8 @@ pub fn places(file: &Path, source: &str) -> (Places, Vec<Diagnostic>) {
         let place = Place::of(source, w.key_start);
         match places.get(&(w.section, w.id.clone())) {
             Some(first) => twice.push(
-                Diagnostic::new(
+                Diagnostic::of(
+                    ErrorKind::Decisions,
                     file,
                     format!(
                         "decisions.{}: `{}` is named twice (first at {}); the later entry would replace the earlier one",

@@ -2,7 +2,9 @@
 //!
 //! A [`Diagnostic`] carries the file, an optional line and column, the
 //! offending line of source, a message and an optional hint. It renders like
-//! a compiler error, with a caret under the position. This module does not
+//! a compiler error, with a caret under the position. Its [`ErrorKind`]
+//! says which layer the problem is in, for callers that answer differently
+//! by kind (the studio's status codes, batch's report). This module does not
 //! decide what is an error; the loaders do.
 
 use std::fmt;
@@ -18,9 +20,51 @@ pub enum Severity {
     Error,
 }
 
+/// Which layer a problem is in: what a caller matches on, never the
+/// message's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A district file or a change to one (`--set`, a scenario, `--vary`):
+    /// not RON, an unknown field, a value out of range.
+    District,
+    /// The team's decisions in a district file: an id the rule base lacks,
+    /// an entry named twice.
+    Decisions,
+    /// The rule base: its files, their checks, a rule that fails to evaluate.
+    RuleBase,
+    /// Templates and the documents they make: reading, parsing, rendering,
+    /// a Word reference document.
+    Template,
+    /// A CDE table `elplan import` reads.
+    Import,
+    /// A rule test's expectation files (`elplan test`).
+    Expectations,
+    /// A file or folder that cannot be read or written: missing, a
+    /// directory, a device, not UTF-8 text, empty.
+    Io,
+    /// Input over one of elplan's size limits ([`crate::limits`]).
+    Limit,
+    /// Something already there: a file not to overwrite, an id another
+    /// district has, an output that is one of the run's inputs.
+    Conflict,
+    /// What a command was asked names nothing: an id to explain, a
+    /// `--reference` district, no district files among the inputs, an id
+    /// `elplan new` cannot take.
+    Argument,
+    /// A PDF could not be printed: no Chromium, or Chromium failed.
+    Printing,
+    /// Made by [`Diagnostic::new`], in code that leaves the kind to its
+    /// layer's boundary ([`Diagnostic::in_layer`]): the template and
+    /// rule-file loaders.
+    Unclassified,
+}
+
 /// One problem found in a user-supplied file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// Which layer the problem is in.
+    #[serde(skip)]
+    pub kind: ErrorKind,
     /// Error or warning.
     pub severity: Severity,
     /// The file the problem is in.
@@ -36,9 +80,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error in `file`, not yet placed at a line.
-    pub fn new(file: &Path, message: impl Into<String>) -> Self {
+    /// An error of `kind` in `file`, not yet placed at a line.
+    pub fn of(kind: ErrorKind, file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
+            kind,
             severity: Severity::Error,
             file: file.to_path_buf(),
             position: None,
@@ -46,6 +91,22 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// An error in `file` whose kind its layer gives later
+    /// ([`Diagnostic::in_layer`]); [`Diagnostic::of`] names it at once.
+    pub fn new(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic::of(ErrorKind::Unclassified, file, message)
+    }
+
+    /// The same problem, of `kind` unless it already has one: a layer's
+    /// boundary classifies what its inside left open, and keeps what a
+    /// lower layer said (a rule file that cannot be read stays [`ErrorKind::Io`]).
+    pub fn in_layer(mut self, kind: ErrorKind) -> Self {
+        if self.kind == ErrorKind::Unclassified {
+            self.kind = kind;
+        }
+        self
     }
 
     /// Attaches a 1-based position and the matching line of `source`.
@@ -278,6 +339,19 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+impl Diagnostics {
+    /// Every problem, of `kind` unless it already has one
+    /// ([`Diagnostic::in_layer`]).
+    pub fn in_layer(self, kind: ErrorKind) -> Self {
+        Diagnostics(self.0.into_iter().map(|d| d.in_layer(kind)).collect())
+    }
+
+    /// The kind of the first problem: what stopped the run.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        self.0.first().map(|d| d.kind)
+    }
+}
+
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
         Diagnostics(vec![diagnostic])
@@ -388,5 +462,19 @@ mod tests {
             d.to_string(),
             "error: oops\n  --> x.ron:2:3\n  |\n2 |   bad: 1,\n  |   ^\n  = hint: fix it\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod kinds {
+    use super::*;
+
+    #[test]
+    fn a_layer_classifies_only_what_its_inside_left_open() {
+        let open = Diagnostic::new(Path::new("rules"), "x");
+        assert_eq!(open.kind, ErrorKind::Unclassified);
+        assert_eq!(open.in_layer(ErrorKind::RuleBase).kind, ErrorKind::RuleBase);
+        let unreadable = Diagnostic::of(ErrorKind::Io, Path::new("rules/areas.ron"), "x");
+        assert_eq!(unreadable.in_layer(ErrorKind::RuleBase).kind, ErrorKind::Io);
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 pub use crate::decisions::{Decisions, FindingDecision, StrategyDecision, Verdict};
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
 
 /// A district file: the district's context, as the planner reads it.
 /// Optional fields left out are unknown, never false or zero.
@@ -576,7 +576,8 @@ impl District {
 
     /// Parses and validates district RON; `path` names it in diagnostics.
     pub fn parse(path: &Path, source: &str) -> Result<District, Diagnostics> {
-        let mut district: District = crate::source::parse_ron(path, source)?;
+        let mut district: District =
+            crate::source::parse_ron(path, source).map_err(|d| d.in_layer(ErrorKind::District))?;
         district.fill_defaults();
         // An id named twice in `decisions` reads as its last entry alone:
         // the file is scanned for the entries RON passed over.
@@ -605,7 +606,8 @@ impl District {
             .take(SHOWN)
             .collect();
         if more > 0 {
-            shown.push(Diagnostic::new(
+            shown.push(Diagnostic::of(
+                ErrorKind::District,
                 path,
                 format!("… and {more} more problems like these"),
             ));
@@ -889,9 +891,16 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// The problem as a diagnostic placed at the field in `source`.
+    /// The problem as a diagnostic placed at the field in `source`: a
+    /// problem in `decisions` is the team's, any other the district's.
     pub fn into_diagnostic(self, file: &Path, source: &str) -> Diagnostic {
-        let diagnostic = Diagnostic::new(file, format!("{}: {}", self.path, self.message));
+        let in_decisions = self.path.split(['.', '[']).next() == Some("decisions");
+        let kind = if in_decisions {
+            ErrorKind::Decisions
+        } else {
+            ErrorKind::District
+        };
+        let diagnostic = Diagnostic::of(kind, file, format!("{}: {}", self.path, self.message));
         match locate_field(source, &self.path) {
             Some(offset) => diagnostic.at_offset(source, offset),
             None => diagnostic,

@@ -17,7 +17,7 @@ use std::path::Path;
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::limits::MAX_REFERENCE_BYTES;
 
 /// Pixels per SVG unit when a figure is rendered to a picture: sharp at
@@ -125,7 +125,7 @@ const RELATIONSHIPS: &str = "http://schemas.openxmlformats.org/officeDocument/20
 /// outside the styles: no external relationship, no `r:` reference to a
 /// part the draft does not carry.
 pub fn reference_styles(path: &Path) -> Result<String, Diagnostic> {
-    let fail = |message: String| Diagnostic::new(path, message);
+    let fail = |message: String| Diagnostic::of(ErrorKind::Template, path, message);
     let bytes = crate::source::read_bounded(path, MAX_REFERENCE_BYTES, "reference documents")?;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| fail(format!("not a Word document (.docx): {e}")))?;

@@ -369,7 +369,12 @@ fn rule_error(
         "rule error in {what}: `{expression}` failed for district {}: {detail}",
         district.display()
     );
-    let mut diagnostic = Diagnostic::new(&origin.file, message).with_hint(
+    let mut diagnostic = Diagnostic::of(
+        crate::diagnostic::ErrorKind::RuleBase,
+        &origin.file,
+        message,
+    )
+    .with_hint(
         "this is a bug in the rule base: only missing district data may leave a rule undecided",
     );
     if origin.line > 0 {

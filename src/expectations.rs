@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
 use crate::plan::{ComplianceStatus, Reason};
 use crate::ron_positions::{locate, Located};
 use crate::rulebase::RuleBase;
@@ -202,7 +202,8 @@ pub fn find(input: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
         .map(|f| f.strip_prefix(".").map(Path::to_path_buf).unwrap_or(f))
         .collect();
     if found.is_empty() {
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::of(
+            ErrorKind::Expectations,
             input,
             format!("no expectation files (*{SUFFIX}) in this folder or below it"),
         )
@@ -354,7 +355,7 @@ impl Reader<'_> {
 
     fn problem(&mut self, node: &Located, message: String, hint: Option<String>) {
         self.problems.push(
-            Diagnostic::new(self.path, message)
+            Diagnostic::of(ErrorKind::Expectations, self.path, message)
                 .at_offset(self.source, node.start)
                 .with_optional_hint(hint),
         );
@@ -542,7 +543,8 @@ impl ExpectationFile {
     /// district folders it gives.
     pub fn load(path: &Path, rules: &RuleBase) -> Result<ExpectationFile, Diagnostics> {
         let source = crate::source::read_text(path, crate::limits::MAX_EXPECTATION_BYTES)?;
-        let written: Written = crate::source::parse_ron(path, &source)?;
+        let written: Written = crate::source::parse_ron(path, &source)
+            .map_err(|d| d.in_layer(ErrorKind::Expectations))?;
         let tree = locate(&source);
         let here = path.parent().unwrap_or(Path::new("."));
         let folders: Vec<PathBuf> = if written.districts.is_empty() {

@@ -9,13 +9,13 @@ use serde::Serialize;
 
 use crate::condition::Truth;
 use crate::context::lookup;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
 use crate::rule_resolve::Ref;
 use crate::rulebase::RuleBase;
-use crate::session::Session;
+use crate::session::{Planned, Session};
 
 /// The `format` field of explanation JSON.
 pub const FORMAT: &str = "elplan.explain/1";
@@ -27,13 +27,12 @@ pub struct Explanation {
     pub format: &'static str,
     /// The rule's id.
     pub id: String,
-    /// "finding" or "strategy".
-    pub kind: &'static str,
+    /// A finding or a strategy.
+    pub kind: Explained,
     /// Its title.
     pub title: String,
-    /// Finding: fired, not fired, unknown. Strategy: chosen, pulled in, in
-    /// place, deferred, pending, not chosen.
-    pub status: String,
+    /// What became of it for this district.
+    pub status: Status,
     /// The stage a scheduled strategy is in.
     pub stage: Option<String>,
     /// Its condition as written.
@@ -70,11 +69,72 @@ pub struct Explanation {
     pub deferral: Option<Deferral>,
 }
 
+/// What an explanation is of (`kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Explained {
+    /// A finding of the rule base.
+    Finding,
+    /// A strategy of the rule base.
+    Strategy,
+}
+
+/// What became of a finding or a strategy (`status`), in the words the
+/// explanation's JSON and templates use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Status {
+    /// A finding whose condition holds.
+    #[serde(rename = "fired")]
+    Fired,
+    /// A finding whose condition does not hold.
+    #[serde(rename = "not fired")]
+    NotFired,
+    /// A finding the district's data cannot decide.
+    #[serde(rename = "unknown")]
+    Unknown,
+    /// A strategy whose condition holds, scheduled.
+    #[serde(rename = "chosen")]
+    Chosen,
+    /// A strategy scheduled because a scheduled one requires it.
+    #[serde(rename = "pulled in")]
+    PulledIn,
+    /// A strategy the district already has.
+    #[serde(rename = "in place")]
+    InPlace,
+    /// A strategy the team set aside (`decisions`).
+    #[serde(rename = "set aside")]
+    SetAside,
+    /// A strategy that did not fit in the plan.
+    #[serde(rename = "deferred")]
+    Deferred,
+    /// A strategy the district's data cannot decide.
+    #[serde(rename = "pending")]
+    Pending,
+    /// A strategy whose condition does not hold.
+    #[serde(rename = "not chosen")]
+    NotChosen,
+}
+
+/// What a trace names (`kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Traced {
+    /// A finding (`findings.x`).
+    Finding,
+    /// A derived value (`derived.x`).
+    Derived,
+    /// A field of the district file.
+    Field,
+    /// A state reference value (`state.x`).
+    State,
+}
+
 /// One thing a condition reads, and what it in turn reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trace {
-    /// "finding", "derived", "field" (the district file) or "state".
-    pub kind: &'static str,
+    /// What it names: a finding, a derived value, a district field or a
+    /// state value.
+    pub kind: Traced,
     /// The name as rules read it (`findings.x`, `derived.x`,
     /// `students.el_share`, `state.x`).
     pub name: String,
@@ -87,22 +147,78 @@ pub struct Trace {
     pub because: Vec<Trace>,
 }
 
-/// Why a strategy was deferred.
+/// Why a strategy was deferred. Its JSON is flat, as it always was: every
+/// field is written whatever the reason, empty where the reason has none.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "FlatDeferral")]
 pub struct Deferral {
-    /// "capacity", "horizon" or "only_for_deferred".
-    pub reason: &'static str,
-    /// The district's cap on change strategies per stage, for "capacity".
-    pub cap: Option<u32>,
-    /// The last stage, whose places went to other work, for "capacity".
-    pub stage: Option<String>,
-    /// The change strategies that took the last stage's places, for
-    /// "capacity": what outranked it.
-    pub outranked_by: Vec<Named>,
-    /// The deferred strategies it was pulled in for, for "only_for_deferred".
-    pub needed_by: Vec<Named>,
-    /// The planning horizon in years, for "horizon".
+    /// Why, with what the reason tells.
+    pub reason: DeferralReason,
+    /// The planning horizon in years.
     pub horizon_years: u8,
+}
+
+/// Why a strategy was deferred, with what each reason tells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeferralReason {
+    /// The last stage was full.
+    Capacity {
+        /// The district's cap on change strategies per stage.
+        cap: Option<u32>,
+        /// The last stage, whose places went to other work.
+        stage: Option<String>,
+        /// The change strategies that took the last stage's places: what
+        /// outranked it.
+        outranked_by: Vec<Named>,
+    },
+    /// It would end past the planning horizon.
+    Horizon,
+    /// It was pulled in only for strategies that were deferred.
+    OnlyForDeferred {
+        /// The deferred strategies it was pulled in for.
+        needed_by: Vec<Named>,
+    },
+}
+
+/// A [`Deferral`] as its JSON and the templates read it.
+#[derive(Serialize)]
+struct FlatDeferral {
+    reason: &'static str,
+    cap: Option<u32>,
+    stage: Option<String>,
+    outranked_by: Vec<Named>,
+    needed_by: Vec<Named>,
+    horizon_years: u8,
+}
+
+impl From<Deferral> for FlatDeferral {
+    fn from(deferral: Deferral) -> Self {
+        let mut flat = FlatDeferral {
+            reason: "capacity",
+            cap: None,
+            stage: None,
+            outranked_by: Vec::new(),
+            needed_by: Vec::new(),
+            horizon_years: deferral.horizon_years,
+        };
+        match deferral.reason {
+            DeferralReason::Capacity {
+                cap,
+                stage,
+                outranked_by,
+            } => {
+                flat.cap = cap;
+                flat.stage = stage;
+                flat.outranked_by = outranked_by;
+            }
+            DeferralReason::Horizon => flat.reason = "horizon",
+            DeferralReason::OnlyForDeferred { needed_by } => {
+                flat.reason = "only_for_deferred";
+                flat.needed_by = needed_by;
+            }
+        }
+        flat
+    }
 }
 
 /// A rule by id and title.
@@ -163,101 +279,174 @@ pub fn explain(
     file: &Path,
     wanted: &str,
 ) -> Result<Explanation, Diagnostic> {
-    let rules = session.rules();
-    let id = resolve_id(rules, wanted).unwrap_or(wanted);
-    let evaluation = engine::evaluate(rules, district, file)?;
-    let plan = crate::assemble::assemble(rules, district, &evaluation, None);
-    let tracer = Tracer::new(rules, district, &evaluation);
-    let rule_error =
-        |e: minijinja::Error| Diagnostic::new(file, format!("cannot explain `{id}`: {e}"));
-    if let Some(&i) = rules.finding_index.get(id) {
-        let f = &rules.findings[i].rule;
-        let logic = &rules.findings[i].when;
-        let (status, missing, evidence) = match &evaluation.findings[i] {
-            FindingOutcome::Fired(e) => ("fired", Vec::new(), Some(e.clone())),
-            FindingOutcome::NotFired => ("not fired", Vec::new(), None),
-            FindingOutcome::Unknown(m) => ("unknown", owned(rules.names_of(m)), None),
-        };
-        let leads_to = rules
-            .strategies
-            .iter()
-            .filter(|s| s.addresses.contains(&i))
-            .map(|s| s.rule.id.clone())
-            .collect();
-        let led_by = rules
-            .reads(logic)
-            .into_iter()
-            .filter_map(|r| match r {
-                Ref::Finding(j) => Some(rules.findings[j].rule.id.clone()),
-                _ => None,
-            })
-            .collect();
-        return Ok(Explanation {
-            format: FORMAT,
-            id: id.to_string(),
-            kind: "finding",
-            title: f.title.clone(),
-            status: status.to_string(),
-            stage: None,
-            condition: f.when.clone(),
-            parts: parts(rules, district, &evaluation, logic).map_err(rule_error)?,
-            in_place_condition: None,
-            in_place_parts: Vec::new(),
-            reads: reads(&tracer, &[logic]),
-            missing,
-            evidence,
-            led_by,
-            leads_to,
-            requires: Vec::new(),
-            required_by: Vec::new(),
-            because: tracer.trace(logic, 0),
-            deferral: None,
-            decision: district.decisions.findings.get(id).map(|d| {
-                let verdict = match d.verdict {
-                    crate::district::Verdict::Confirmed => "confirms",
-                    crate::district::Verdict::Disputed => "disputes",
-                };
-                let note = d
-                    .note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default();
-                format!(
-                    "the team {verdict} it{note}; the plan shows the verdict beside the finding"
-                )
-            }),
-        });
-    }
-    let Some(&i) = rules.strategy_index.get(id) else {
-        let ids = rules
-            .findings
-            .iter()
-            .map(|f| f.rule.id.as_str())
-            .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
-        let titles = rules
-            .findings
-            .iter()
-            .map(|f| f.rule.title.as_str())
-            .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
-        return Err(Diagnostic::new(
+    Explainer::new(session, district, file)?.explain(wanted)
+}
+
+/// A district planned through the session, as `elplan plan` plans it
+/// (decisions checked, aim worded), ready to explain any of its findings
+/// and strategies.
+#[derive(Debug)]
+pub struct Explainer<'s> {
+    rules: &'s RuleBase,
+    district: &'s District,
+    file: &'s Path,
+    planned: Planned<'s>,
+}
+
+impl<'s> Explainer<'s> {
+    /// Plans `district` (undated); `file` names it in diagnostics.
+    pub fn new(
+        session: &'s Session,
+        district: &'s District,
+        file: &'s Path,
+    ) -> Result<Explainer<'s>, Diagnostic> {
+        Ok(Explainer {
+            rules: session.rules(),
+            district,
             file,
-            format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
+            planned: session.planned(district, file, None)?,
+        })
+    }
+
+    /// The plan the explanations are of.
+    pub fn plan(&self) -> &Plan<'s> {
+        &self.planned.plan
+    }
+
+    /// Explains the finding or strategy `wanted`, by id or title.
+    pub fn explain(&self, wanted: &str) -> Result<Explanation, Diagnostic> {
+        explain_planned(self.rules, self.district, self.file, &self.planned, wanted)
+    }
+}
+
+fn explain_planned(
+    rules: &RuleBase,
+    district: &District,
+    file: &Path,
+    planned: &Planned<'_>,
+    wanted: &str,
+) -> Result<Explanation, Diagnostic> {
+    let id = resolve_id(rules, wanted).unwrap_or(wanted);
+    let rule_error = |e: minijinja::Error| {
+        Diagnostic::of(
+            ErrorKind::RuleBase,
+            file,
+            format!("cannot explain `{id}`: {e}"),
         )
-        .with_optional_hint(did_you_mean(id, ids.chain(titles))));
     };
+    if let Some(&i) = rules.finding_index.get(id) {
+        return explain_finding(rules, district, planned, i).map_err(rule_error);
+    }
+    if let Some(&i) = rules.strategy_index.get(id) {
+        return explain_strategy(rules, district, planned, i).map_err(rule_error);
+    }
+    let ids = rules
+        .findings
+        .iter()
+        .map(|f| f.rule.id.as_str())
+        .chain(rules.strategies.iter().map(|s| s.rule.id.as_str()));
+    let titles = rules
+        .findings
+        .iter()
+        .map(|f| f.rule.title.as_str())
+        .chain(rules.strategies.iter().map(|s| s.rule.title.as_str()));
+    Err(Diagnostic::of(
+        ErrorKind::Argument,
+        file,
+        format!("`{id}` is neither a finding nor a strategy of the rule base, by id or title"),
+    )
+    .with_optional_hint(did_you_mean(id, ids.chain(titles))))
+}
+
+/// Why finding `i` fired or not.
+fn explain_finding(
+    rules: &RuleBase,
+    district: &District,
+    planned: &Planned<'_>,
+    i: usize,
+) -> Result<Explanation, minijinja::Error> {
+    let Planned { evaluation, .. } = planned;
+    let id = rules.findings[i].rule.id.as_str();
+    let tracer = Tracer::new(rules, district, evaluation);
+    let f = &rules.findings[i].rule;
+    let logic = &rules.findings[i].when;
+    let (status, missing, evidence) = match &evaluation.findings[i] {
+        FindingOutcome::Fired(e) => (Status::Fired, Vec::new(), Some(e.clone())),
+        FindingOutcome::NotFired => (Status::NotFired, Vec::new(), None),
+        FindingOutcome::Unknown(m) => (Status::Unknown, owned(rules.names_of(m)), None),
+    };
+    let leads_to = rules
+        .strategies
+        .iter()
+        .filter(|s| s.addresses.contains(&i))
+        .map(|s| s.rule.id.clone())
+        .collect();
+    let led_by = rules
+        .reads(logic)
+        .into_iter()
+        .filter_map(|r| match r {
+            Ref::Finding(j) => Some(rules.findings[j].rule.id.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(Explanation {
+        format: FORMAT,
+        id: id.to_string(),
+        kind: Explained::Finding,
+        title: f.title.clone(),
+        status,
+        stage: None,
+        condition: f.when.clone(),
+        parts: parts(rules, district, evaluation, logic)?,
+        in_place_condition: None,
+        in_place_parts: Vec::new(),
+        reads: reads(&tracer, &[logic]),
+        missing,
+        evidence,
+        led_by,
+        leads_to,
+        requires: Vec::new(),
+        required_by: Vec::new(),
+        because: tracer.trace(logic, 0),
+        deferral: None,
+        decision: district.decisions.findings.get(id).map(|d| {
+            let verdict = match d.verdict {
+                crate::district::Verdict::Confirmed => "confirms",
+                crate::district::Verdict::Disputed => "disputes",
+            };
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            format!("the team {verdict} it{note}; the plan shows the verdict beside the finding")
+        }),
+    })
+}
+
+/// Why strategy `i` is where it is in the plan, or not in it.
+fn explain_strategy(
+    rules: &RuleBase,
+    district: &District,
+    planned: &Planned<'_>,
+    i: usize,
+) -> Result<Explanation, minijinja::Error> {
+    let Planned { plan, evaluation } = planned;
+    let id = rules.strategies[i].rule.id.as_str();
+    let tracer = Tracer::new(rules, district, evaluation);
     let compiled = &rules.strategies[i];
     let s = &compiled.rule;
-    let (status, stage) = strategy_status(&plan, id);
+    let (status, stage) = strategy_status(plan, id);
     let outcome = &evaluation.strategies[i];
     let missing = match (&outcome.when, status) {
-        (Truth::Unknown(m), "pending") => owned(rules.names_of(m)),
+        (Truth::Unknown(m), Status::Pending) => owned(rules.names_of(m)),
         _ => Vec::new(),
     };
     let mut conditions = vec![&compiled.when];
     let in_place_parts = match &compiled.in_place {
         Some(logic) => {
             conditions.push(logic);
-            parts(rules, district, &evaluation, logic).map_err(rule_error)?
+            parts(rules, district, evaluation, logic)?
         }
         None => Vec::new(),
     };
@@ -270,12 +459,12 @@ pub fn explain(
     Ok(Explanation {
         format: FORMAT,
         id: id.to_string(),
-        kind: "strategy",
+        kind: Explained::Strategy,
         title: s.title.clone(),
-        status: status.to_string(),
+        status,
         stage,
         condition: s.when.clone(),
-        parts: parts(rules, district, &evaluation, &compiled.when).map_err(rule_error)?,
+        parts: parts(rules, district, evaluation, &compiled.when)?,
         in_place_condition: s.in_place_when.clone(),
         in_place_parts,
         reads: reads(&tracer, &conditions),
@@ -289,7 +478,7 @@ pub fn explain(
             .into_iter()
             .map(|j| rules.strategies[j].rule.id.clone())
             .collect(),
-        decision: strategy_decision(&plan, district, id),
+        decision: strategy_decision(plan, district, id),
         because: {
             let mut because = tracer.trace(&compiled.when, 0);
             if let Some(logic) = &compiled.in_place {
@@ -301,7 +490,7 @@ pub fn explain(
             }
             because
         },
-        deferral: deferral(rules, &plan, district, id),
+        deferral: deferral(rules, plan, district, id),
     })
 }
 
@@ -314,34 +503,27 @@ fn deferral(rules: &RuleBase, plan: &Plan<'_>, district: &District, id: &str) ->
         id: id.to_string(),
         title: title.to_string(),
     };
-    let mut out = Deferral {
-        reason: "capacity",
-        cap: None,
-        stage: None,
-        outranked_by: Vec::new(),
-        needed_by: Vec::new(),
-        horizon_years: district.horizon_years(),
-    };
-    match deferred.reason {
+    let reason = match deferred.reason {
         DeferReason::Capacity => {
-            out.cap = district.resources.max_initiatives_per_stage;
             let last = plan.stages.last()?;
-            out.stage = rules
-                .stages
-                .iter()
-                .find(|s| s.id == last.id)
-                .map(|s| s.title.clone());
-            out.outranked_by = last
-                .strategies
-                .iter()
-                .filter(|s| s.kind == StrategyKind::Change)
-                .map(|s| named(s.id, s.title.as_str().unwrap_or(s.id)))
-                .collect();
+            DeferralReason::Capacity {
+                cap: district.resources.max_initiatives_per_stage,
+                stage: rules
+                    .stages
+                    .iter()
+                    .find(|s| s.id == last.id)
+                    .map(|s| s.title.clone()),
+                outranked_by: last
+                    .strategies
+                    .iter()
+                    .filter(|s| s.kind == StrategyKind::Change)
+                    .map(|s| named(s.id, s.title.as_str().unwrap_or(s.id)))
+                    .collect(),
+            }
         }
-        DeferReason::Horizon => out.reason = "horizon",
-        DeferReason::OnlyForDeferred => {
-            out.reason = "only_for_deferred";
-            out.needed_by = deferred
+        DeferReason::Horizon => DeferralReason::Horizon,
+        DeferReason::OnlyForDeferred => DeferralReason::OnlyForDeferred {
+            needed_by: deferred
                 .required_by
                 .iter()
                 .map(|r| {
@@ -352,10 +534,13 @@ fn deferral(rules: &RuleBase, plan: &Plan<'_>, district: &District, id: &str) ->
                         .map_or(*r, |d| d.title);
                     named(r, title)
                 })
-                .collect();
-        }
-    }
-    Some(out)
+                .collect(),
+        },
+    };
+    Some(Deferral {
+        reason,
+        horizon_years: district.horizon_years(),
+    })
 }
 
 /// The deepest a trace goes (the rule base is acyclic; this only bounds
@@ -414,7 +599,7 @@ impl<'a> Tracer<'a> {
                         }
                     }
                     out.push(Trace {
-                        kind: "derived",
+                        kind: Traced::Derived,
                         name: format!("derived.{}", d.rule.id),
                         title: d.rule.title.clone(),
                         value: self.evaluation.derived[j]
@@ -426,7 +611,7 @@ impl<'a> Tracer<'a> {
                 Ref::Finding(j) => {
                     let f = &rules.findings[j];
                     out.push(Trace {
-                        kind: "finding",
+                        kind: Traced::Finding,
                         name: format!("findings.{}", f.rule.id),
                         title: f.rule.title.clone(),
                         value: match &self.evaluation.findings[j] {
@@ -440,7 +625,7 @@ impl<'a> Tracer<'a> {
                 }
                 Ref::State(id) => out.extend(rules.references.iter().rfind(|x| x.id == id).map(
                     |x| Trace {
-                        kind: "state",
+                        kind: Traced::State,
                         name: format!("state.{id}"),
                         title: x.title.clone(),
                         value: format!("{} ({}, {})", x.value, x.year, x.source),
@@ -450,7 +635,7 @@ impl<'a> Tracer<'a> {
                 Ref::District(path) => {
                     let path = &rules.paths()[path];
                     out.push(Trace {
-                        kind: "field",
+                        kind: Traced::Field,
                         name: path.clone(),
                         title: self.question(path),
                         value: lookup(&self.district_value, path)
@@ -491,7 +676,7 @@ fn state_series(rules: &RuleBase, logic: &crate::condition::Logic) -> Vec<Trace>
                 continue;
             };
             out.push(Trace {
-                kind: "state",
+                kind: Traced::State,
                 name: format!("state.{id}"),
                 title: first.title.clone(),
                 value: series
@@ -520,7 +705,7 @@ fn history_trace(district: &District, field: &str, title: String) -> Trace {
         })
         .collect();
     Trace {
-        kind: "field",
+        kind: Traced::Field,
         name: format!("history.{field}"),
         title,
         value: if years.is_empty() {
@@ -602,25 +787,25 @@ fn strategy_decision(plan: &Plan<'_>, district: &District, id: &str) -> Option<S
     Some(said.join("; "))
 }
 
-fn strategy_status(plan: &Plan<'_>, id: &str) -> (&'static str, Option<String>) {
+fn strategy_status(plan: &Plan<'_>, id: &str) -> (Status, Option<String>) {
     if plan.set_aside.iter().any(|s| s.id == id) {
-        return ("set aside", None);
+        return (Status::SetAside, None);
     }
     if let Some(s) = plan.scheduled().find(|s| s.id == id) {
         let status = match s.reason {
-            crate::plan::Reason::Chosen => "chosen",
-            crate::plan::Reason::Prerequisite => "pulled in",
+            crate::plan::Reason::Chosen => Status::Chosen,
+            crate::plan::Reason::Prerequisite => Status::PulledIn,
         };
         return (status, plan.stage_of(id).map(str::to_string));
     }
     if plan.is_in_place(id) {
-        ("in place", None)
+        (Status::InPlace, None)
     } else if plan.is_deferred(id) {
-        ("deferred", None)
+        (Status::Deferred, None)
     } else if plan.is_pending(id) {
-        ("pending", None)
+        (Status::Pending, None)
     } else {
-        ("not chosen", None)
+        (Status::NotChosen, None)
     }
 }
 
@@ -688,4 +873,74 @@ fn reads(tracer: &Tracer<'_>, conditions: &[&crate::condition::Logic]) -> Vec<Re
 
 fn owned(names: Vec<&str>) -> Vec<String> {
     names.into_iter().map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(value: impl Serialize) -> String {
+        serde_json::to_string(&value).expect("serializes")
+    }
+
+    #[test]
+    fn states_are_written_in_the_words_they_always_were() {
+        let statuses = [
+            (Status::Fired, "fired"),
+            (Status::NotFired, "not fired"),
+            (Status::Unknown, "unknown"),
+            (Status::Chosen, "chosen"),
+            (Status::PulledIn, "pulled in"),
+            (Status::InPlace, "in place"),
+            (Status::SetAside, "set aside"),
+            (Status::Deferred, "deferred"),
+            (Status::Pending, "pending"),
+            (Status::NotChosen, "not chosen"),
+        ];
+        for (status, words) in statuses {
+            assert_eq!(json(status), format!("\"{words}\""));
+        }
+        assert_eq!(json(Explained::Finding), "\"finding\"");
+        assert_eq!(json(Explained::Strategy), "\"strategy\"");
+        assert_eq!(json(Traced::Derived), "\"derived\"");
+        assert_eq!(json(Traced::Field), "\"field\"");
+    }
+
+    #[test]
+    fn a_deferral_is_written_flat_whatever_its_reason() {
+        let named = Named {
+            id: "a".to_string(),
+            title: "A".to_string(),
+        };
+        let capacity = Deferral {
+            reason: DeferralReason::Capacity {
+                cap: Some(3),
+                stage: Some("Implement".to_string()),
+                outranked_by: vec![named.clone()],
+            },
+            horizon_years: 2,
+        };
+        assert_eq!(
+            json(capacity),
+            r#"{"reason":"capacity","cap":3,"stage":"Implement","outranked_by":[{"id":"a","title":"A"}],"needed_by":[],"horizon_years":2}"#
+        );
+        let horizon = Deferral {
+            reason: DeferralReason::Horizon,
+            horizon_years: 1,
+        };
+        assert_eq!(
+            json(horizon),
+            r#"{"reason":"horizon","cap":null,"stage":null,"outranked_by":[],"needed_by":[],"horizon_years":1}"#
+        );
+        let only = Deferral {
+            reason: DeferralReason::OnlyForDeferred {
+                needed_by: vec![named],
+            },
+            horizon_years: 3,
+        };
+        assert_eq!(
+            json(only),
+            r#"{"reason":"only_for_deferred","cap":null,"stage":null,"outranked_by":[],"needed_by":[{"id":"a","title":"A"}],"horizon_years":3}"#
+        );
+    }
 }

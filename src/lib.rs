@@ -104,7 +104,7 @@ pub mod sweep;
 mod timing;
 pub mod workplan;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 pub use district::District;
 pub use plan::Plan;
 pub use render::Renderer;

@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 
 /// The file a path means: a symlink's final target (which may not exist
 /// yet), or the path itself.
@@ -34,12 +34,18 @@ fn target(path: &Path) -> PathBuf {
 /// Writes `contents` to `path` whole or not at all: to a temporary file in
 /// the same directory, then renamed into place.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
-    let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot write the file: {e}"));
+    let fail = |e: std::io::Error| {
+        Diagnostic::of(ErrorKind::Io, path, format!("cannot write the file: {e}"))
+    };
     let target = target(path);
     let existing = std::fs::metadata(&target).ok();
     if let Some(meta) = &existing {
         if meta.is_dir() {
-            return Err(Diagnostic::new(path, "is a directory, not a file"));
+            return Err(Diagnostic::of(
+                ErrorKind::Io,
+                path,
+                "is a directory, not a file",
+            ));
         }
         if !meta.is_file() {
             // A device or FIFO: there is nothing to replace, only to write to.
@@ -85,9 +91,15 @@ fn temporary(dir: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTemp
 /// Writes `contents` to a new file at `path`, whole or not at all; an
 /// existing file there is never replaced ("already exists").
 pub fn write_new(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
-    let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot write the file: {e}"));
+    let fail = |e: std::io::Error| {
+        Diagnostic::of(ErrorKind::Io, path, format!("cannot write the file: {e}"))
+    };
     if std::fs::symlink_metadata(path).is_ok() {
-        return Err(Diagnostic::new(path, "already exists; choose another name"));
+        return Err(Diagnostic::of(
+            ErrorKind::Conflict,
+            path,
+            "already exists; choose another name",
+        ));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -98,7 +110,11 @@ pub fn write_new(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
     // Linked into place only if nothing took the name meanwhile.
     file.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            Diagnostic::new(path, "already exists; choose another name")
+            Diagnostic::of(
+                ErrorKind::Conflict,
+                path,
+                "already exists; choose another name",
+            )
         } else {
             fail(e.error)
         }

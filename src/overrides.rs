@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::diagnostic::{did_you_mean, fold, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, fold, Diagnostic, Diagnostics, ErrorKind};
 use crate::district::{self, District};
 
 /// One `PATH=VALUE` override.
@@ -67,7 +67,11 @@ pub fn apply(district: &District, overrides: &[Override]) -> Result<District, Di
             .map(|p| {
                 let culprit = overrides.iter().rev().find(|o| p.path.starts_with(&o.path));
                 let here = culprit.map_or_else(|| format!("--set {}", fold(&all, 5)), origin);
-                Diagnostic::new(Path::new(&here), format!("{}: {}", p.path, p.message))
+                Diagnostic::of(
+                    ErrorKind::District,
+                    Path::new(&here),
+                    format!("{}: {}", p.path, p.message),
+                )
             })
             .collect(),
     ))
@@ -94,15 +98,24 @@ pub fn apply_unchecked(
 /// (`--set county=Fresno`).
 fn typed(district: &District, overrides: &[Override]) -> Result<District, Diagnostic> {
     let origin = |o: &Override| format!("--set {o}");
-    let mut tree = serde_json::to_value(district)
-        .map_err(|e| Diagnostic::new(Path::new("--set"), format!("cannot apply overrides: {e}")))?;
+    let mut tree = serde_json::to_value(district).map_err(|e| {
+        Diagnostic::of(
+            ErrorKind::District,
+            Path::new("--set"),
+            format!("cannot apply overrides: {e}"),
+        )
+    })?;
     let mut values: Vec<String> = Vec::with_capacity(overrides.len());
     for (i, o) in overrides.iter().enumerate() {
         let here = origin(o);
         let here = Path::new(&here);
         check_path(&o.path).map_err(|hint| {
-            Diagnostic::new(here, format!("`{}` is not a district field", o.path))
-                .with_optional_hint(hint)
+            Diagnostic::of(
+                ErrorKind::District,
+                here,
+                format!("`{}` is not a district field", o.path),
+            )
+            .with_optional_hint(hint)
         })?;
         set(
             &mut tree,
@@ -110,7 +123,7 @@ fn typed(district: &District, overrides: &[Override]) -> Result<District, Diagno
             serde_json::json!({ OVERRIDE: i }),
             &values,
         )
-        .map_err(|message| Diagnostic::new(here, message))?;
+        .map_err(|message| Diagnostic::of(ErrorKind::District, here, message))?;
         values.push(o.value.clone());
     }
     // The error each value met as written, before its bare words were
@@ -145,10 +158,12 @@ fn typed(district: &District, overrides: &[Override]) -> Result<District, Diagno
             None => error,
         };
         let o = &overrides[i];
-        return Err(
-            Diagnostic::new(Path::new(&origin(o)), format!("{}: {error}", o.path))
-                .with_optional_hint(crate::source::ron_hint(&error, &o.value)),
-        );
+        return Err(Diagnostic::of(
+            ErrorKind::District,
+            Path::new(&origin(o)),
+            format!("{}: {error}", o.path),
+        )
+        .with_optional_hint(crate::source::ron_hint(&error, &o.value)));
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::print_job::Job;
 pub use crate::print_job::{stop_all, stopping};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 
 /// The browsers tried, in order, on the PATH.
 const BROWSERS: [&str; 4] = [
@@ -58,8 +58,13 @@ fn executable(path: &Path) -> bool {
 /// Prints `html` (a self-contained page) to PDF bytes; `shown` names the
 /// plan in diagnostics.
 pub fn print(html: &str, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let fail = |message: String| Diagnostic::new(shown, message);
-    let browser = browser().ok_or_else(|| {
+    print_with(browser(), html, shown)
+}
+
+/// Prints `html` with `browser`, or says none was found.
+fn print_with(browser: Option<PathBuf>, html: &str, shown: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let fail = |message: String| Diagnostic::of(ErrorKind::Printing, shown, message);
+    let browser = browser.ok_or_else(|| {
         fail("--format pdf needs Chromium, and none is on the PATH".to_string()).with_hint(
             "install it (Debian and Ubuntu: `apt-get install chromium`), or write --format html and print that",
         )
@@ -153,4 +158,15 @@ fn url(path: &Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_browser_is_a_printing_problem() {
+        let error = print_with(None, "<p>plan</p>", Path::new("plan.pdf")).expect_err("no browser");
+        assert_eq!(error.kind, ErrorKind::Printing);
+    }
 }

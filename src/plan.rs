@@ -95,9 +95,12 @@ pub struct Warning {
 impl Warning {
     /// The warning as a diagnostic about `file` (the district file).
     pub fn diagnostic(&self, file: &std::path::Path) -> crate::diagnostic::Diagnostic {
-        let diagnostic =
-            crate::diagnostic::Diagnostic::new(file, format!("{}: {}", self.about, self.message))
-                .warning();
+        let diagnostic = crate::diagnostic::Diagnostic::of(
+            crate::diagnostic::ErrorKind::Decisions,
+            file,
+            format!("{}: {}", self.about, self.message),
+        )
+        .warning();
         match &self.place {
             Some(place) => diagnostic.at_place(place),
             None => diagnostic,

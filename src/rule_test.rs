@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::coverage::Coverage;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::expectations::{Check, Expectation, ExpectationFile, Position};
 use crate::outline::{differences, Kind, Outline};
@@ -244,7 +244,7 @@ fn compare_snapshot(
         match crate::source::parse_ron(file, &text) {
             Ok(kept) => Some(kept),
             Err(_) if options.update => None,
-            Err(d) => return Err(Diagnostics::from(d.with_hint(
+            Err(d) => return Err(Diagnostics::from(d.in_layer(ErrorKind::Expectations).with_hint(
                 "a snapshot is written by `elplan test --update`; run it to write this one again",
             ))),
         }
@@ -260,7 +260,11 @@ fn compare_snapshot(
         );
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::new(dir, format!("cannot create the snapshot folder: {e}"))
+                Diagnostic::of(
+                    ErrorKind::Io,
+                    dir,
+                    format!("cannot create the snapshot folder: {e}"),
+                )
             })?;
         }
         crate::output::write_atomic(file, outline.to_ron(&comment).as_bytes())?;

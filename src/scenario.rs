@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::overrides::{self, Override};
 
@@ -35,11 +35,15 @@ impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
         let source = crate::source::read_text(path, crate::limits::MAX_SCENARIO_BYTES)?;
-        let scenario: Scenario = crate::source::parse_ron(path, &source)?;
+        let scenario: Scenario =
+            crate::source::parse_ron(path, &source).map_err(|d| d.in_layer(ErrorKind::District))?;
         if scenario.set.is_empty() {
-            return Err(
-                Diagnostic::new(path, "a scenario needs at least one override in `set`").into(),
-            );
+            return Err(Diagnostic::of(
+                ErrorKind::District,
+                path,
+                "a scenario needs at least one override in `set`",
+            )
+            .into());
         }
         Ok(scenario)
     }

@@ -8,8 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
+use crate::engine::Evaluation;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions, Renderer};
 use crate::rulebase::RuleBase;
@@ -22,6 +24,16 @@ pub struct Sources {
     pub rules: Option<PathBuf>,
     /// A template directory replacing the embedded templates.
     pub templates: Option<PathBuf>,
+}
+
+/// A plan and the evaluation it was made from: each rule's result, which
+/// `explain` reads beside the plan.
+#[derive(Debug)]
+pub struct Planned<'s> {
+    /// The plan, as `plan` makes it.
+    pub plan: Plan<'s>,
+    /// Every rule's result for the district.
+    pub evaluation: Evaluation,
 }
 
 /// A compiled rule base and a template environment, ready to plan any
@@ -84,17 +96,29 @@ impl Session {
         file: &Path,
         start: Option<(i32, u32)>,
     ) -> Result<Plan<'_>, Diagnostic> {
+        Ok(self.planned(district, file, start)?.plan)
+    }
+
+    /// Plans `district` as [`Session::plan_dated`] does, and keeps the
+    /// evaluation the plan was made from.
+    pub fn planned(
+        &self,
+        district: &District,
+        file: &Path,
+        start: Option<(i32, u32)>,
+    ) -> Result<Planned<'_>, Diagnostic> {
         let start = start.filter(|&(_, month)| (1..=12).contains(&month));
         self.check_decisions(district, file)?;
         let evaluation = crate::engine::evaluate(&self.rules, district, file)?;
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
-        plan.driver_diagram.aim =
-            self.renderer
-                .aim(evaluation.district, &plan.goals, &self.rules)?;
+        plan.driver_diagram.aim = self
+            .renderer
+            .aim(evaluation.district.clone(), &plan.goals, &self.rules)
+            .map_err(|d| d.in_layer(ErrorKind::Template))?;
         if !district.decisions.is_empty() {
             plan.warnings = crate::decision_warnings::unused(district, &plan);
         }
-        Ok(plan)
+        Ok(Planned { plan, evaluation })
     }
 
     /// Every id in the district's decisions names a strategy or finding of
@@ -123,7 +147,8 @@ impl Session {
                     .collect(),
                 _ => continue,
             };
-            let diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::of(
+                ErrorKind::Decisions,
                 file,
                 format!(
                     "decisions.{}: `{id}` is not a {} of the rule base",
@@ -150,6 +175,7 @@ impl Session {
     ) -> Result<String, Diagnostic> {
         self.renderer
             .render(format, plan, district, &self.rules, options)
+            .map_err(|d| d.in_layer(ErrorKind::Template))
     }
 
     /// A plan of `district` as a document in `format`: the rendered text,
@@ -165,7 +191,10 @@ impl Session {
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
         match format {
-            Format::Docx => self.renderer.docx(plan, district, &self.rules, options),
+            Format::Docx => self
+                .renderer
+                .docx(plan, district, &self.rules, options)
+                .map_err(|d| d.in_layer(ErrorKind::Template)),
             Format::Pdf => self.printed(plan, district, file, options),
             _ => Ok(self.render(format, plan, district, options)?.into_bytes()),
         }
@@ -189,35 +218,47 @@ impl Session {
         }
         let html = self
             .renderer
-            .render_paged(plan, district, &self.rules, options, &pages)?;
+            .render_paged(plan, district, &self.rules, options, &pages)
+            .map_err(|d| d.in_layer(ErrorKind::Template))?;
         crate::pdf::print(&html, file)
     }
 
-    /// Plans `district` and makes the draft in `format`; a dated draft
-    /// (`options.date`) starts its plan in that month.
+    /// Plans `district` and makes the draft in `format`; a draft dated
+    /// `date` starts its plan in that month and carries the date (in place
+    /// of any `options.date`).
     pub fn draft(
         &self,
         district: &District,
         file: &Path,
         format: Format,
+        date: Option<Date>,
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let plan = self.plan_dated(district, file, options.start())?;
-        self.document(format, &plan, district, file, options)
+        let plan = self.plan_dated(district, file, date.map(Date::year_month))?;
+        let options = RenderOptions {
+            date: date.map(|d| d.to_string()),
+            ..options.clone()
+        };
+        self.document(format, &plan, district, file, &options)
     }
 }
 
-/// The rule base `sources` names, compiled.
+/// The rule base `sources` names, compiled; what stops it is
+/// [`ErrorKind::RuleBase`] unless it is a file that cannot be read.
 pub fn load_rules(sources: &Sources) -> Result<RuleBase, Diagnostics> {
     match &sources.rules {
         Some(dir) => RuleBase::load(dir),
         None => RuleBase::embedded(),
     }
+    .map_err(|d| d.in_layer(ErrorKind::RuleBase))
 }
 
-fn load_renderer(sources: &Sources) -> Result<Renderer, Diagnostics> {
+/// The templates `sources` names, parsed; what stops them is
+/// [`ErrorKind::Template`] unless it is a file that cannot be read.
+pub fn load_renderer(sources: &Sources) -> Result<Renderer, Diagnostics> {
     match &sources.templates {
         Some(dir) => Renderer::load(dir),
         None => Renderer::embedded(),
     }
+    .map_err(|d| d.in_layer(ErrorKind::Template))
 }

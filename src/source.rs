@@ -10,7 +10,8 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Diagnostic, ErrorKind};
+use ErrorKind::{Io, Limit};
 
 /// The key written just before a position (`enrollment` in
 /// `enrollment: "many"`), to name the field a type error is about.
@@ -48,17 +49,18 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, Diagnostic> {
 /// ever); standard input is read with `-`.
 pub fn read_bounded(path: &Path, limit: usize, kind: &str) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
-    let fail = |e: std::io::Error| Diagnostic::new(path, format!("cannot read the file: {e}"));
+    let fail = |e: std::io::Error| Diagnostic::of(Io, path, format!("cannot read the file: {e}"));
     let metadata = std::fs::metadata(path).map_err(fail)?;
     if metadata.is_dir() {
-        return Err(Diagnostic::new(path, "is a directory, not a file"));
+        return Err(Diagnostic::of(Io, path, "is a directory, not a file"));
     }
     if !metadata.is_file() {
-        return Err(Diagnostic::new(path, "is not a regular file but a device, FIFO or socket: elplan reads only files")
+        return Err(Diagnostic::of(Io, path, "is not a regular file but a device, FIFO or socket: elplan reads only files")
             .with_hint("save it as a file, or pipe it to standard input and give `-` where a district file is read"));
     }
     let too_big = |size: String| {
-        Diagnostic::new(
+        Diagnostic::of(
+            Limit,
             path,
             format!("the file is {size} bytes; elplan reads {kind} of at most {limit} bytes"),
         )
@@ -88,7 +90,7 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            Err(Diagnostic::new(path, "the file is not UTF-8 text")
+            Err(Diagnostic::of(Io, path, "the file is not UTF-8 text")
                 .at_offset(&valid, offset)
                 .with_hint("save the file as UTF-8"))
         }
@@ -100,10 +102,12 @@ pub fn ron_options() -> Options {
     Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Parses RON into `T`, reporting errors with position and hint.
+/// Parses RON into `T`, reporting errors with position and hint. A syntax
+/// error's kind is left to the caller, which knows what the file is
+/// ([`Diagnostic::in_layer`]); an empty file is [`ErrorKind::Io`].
 pub fn parse_ron<T: DeserializeOwned>(path: &Path, source: &str) -> Result<T, Diagnostic> {
     if source.trim().is_empty() {
-        return Err(Diagnostic::new(path, "the file is empty"));
+        return Err(Diagnostic::of(Io, path, "the file is empty"));
     }
     // Old Mac files end lines with a carriage return alone; RON reads it as
     // nothing at all. Read such a file as if its lines ended in newlines.

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions};
@@ -42,7 +43,7 @@ pub struct SurveyOptions {
     /// The plans' date, `YYYY-MM-DD`, as `elplan plan --date` takes it:
     /// its month is month 1 of every plan, and the drafts carry it. Left
     /// out (or not a date), the plans are undated.
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The id of the district whose draft the others are compared with;
     /// left out, the district with the largest enrollment (the first id
     /// among equals).
@@ -73,7 +74,7 @@ pub struct Survey {
     /// The most alike pairs of plans, most alike first.
     pub most_alike: Vec<Alike>,
     /// The date the plans were dated with (`--date`); `null` when undated.
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The calendar month (1 = January) of every plan's month 1.
     pub first_month: u32,
     /// How much of each draft stands word for word in the reference
@@ -286,13 +287,9 @@ pub fn survey(
     districts: &[(PathBuf, District)],
     options: &SurveyOptions,
 ) -> Result<Survey, Diagnostic> {
-    let start = options
-        .date
-        .as_deref()
-        .and_then(crate::render::parse_date)
-        .map(|(year, month, _)| (year, month));
+    let start = options.date.map(Date::year_month);
     let render = RenderOptions {
-        date: options.date.clone(),
+        date: options.date.map(|d| d.to_string()),
         ..RenderOptions::default()
     };
     let draft = |(path, district): &(PathBuf, District)| {
@@ -393,7 +390,7 @@ pub fn survey(
         findings,
         mean_pending_share: pending / profiles.len().max(1) as f64,
         most_alike: most_alike(&profiles, options.alike),
-        date: options.date.clone().filter(|_| start.is_some()),
+        date: options.date,
         first_month,
         sameness,
         adoption: adoption(&profiles, &session.rules().calendar),
@@ -420,7 +417,8 @@ fn reference(
     };
     match districts.iter().position(|(_, d)| d.id == id) {
         Some(index) => Ok(Some((index, ReferenceBy::Given))),
-        None => Err(Diagnostic::new(
+        None => Err(Diagnostic::of(
+            ErrorKind::Argument,
             Path::new("--reference"),
             format!("`{id}` is not the id of a district surveyed"),
         )
@@ -704,11 +702,7 @@ impl Survey {
     /// Sameness, adoption, evaluation and change ideas, as sentences.
     fn write_consultant_measures(&self, out: &mut String) {
         let pct = |x: f64| format!("{:.1} %", x * 100.0);
-        let year = self
-            .date
-            .as_deref()
-            .and_then(crate::render::parse_date)
-            .map(|(year, _, _)| year);
+        let year = self.date.map(Date::year);
         let month = |m: u32| month_name(year, self.first_month, m);
         let months = |m: Spread| {
             if m.min == m.max {

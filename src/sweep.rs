@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compare::{compare, PlanDiff};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::overrides::{self, Override};
 use crate::session::Session;
@@ -323,15 +323,20 @@ pub fn sweep(
     vary: &Vary,
 ) -> Result<Sweep, Diagnostics> {
     overrides::check_path(&vary.path).map_err(|hint| {
-        Diagnostic::new(
+        Diagnostic::of(
+            ErrorKind::District,
             Path::new(&format!("--vary {}", vary.path)),
             format!("`{}` is not a district field", vary.path),
         )
         .with_optional_hint(hint)
     })?;
-    let points = vary
-        .points(district)
-        .map_err(|message| Diagnostic::new(Path::new(&format!("--vary {}", vary.path)), message))?;
+    let points = vary.points(district).map_err(|message| {
+        Diagnostic::of(
+            ErrorKind::District,
+            Path::new(&format!("--vary {}", vary.path)),
+            message,
+        )
+    })?;
     let plan_at = |value: &str| {
         let set = Override {
             path: vary.path.clone(),

@@ -41,7 +41,8 @@ pub fn district_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         eprintln!("{said}");
     }
     if files.is_empty() {
-        return Err(Diagnostics::from(Diagnostic::new(
+        return Err(Diagnostics::from(Diagnostic::of(
+            elplan::ErrorKind::Argument,
             &inputs[0],
             "no district files (.ron) found",
         ))
@@ -82,7 +83,11 @@ pub fn run(sources: &Sources, args: &BatchArgs) -> anyhow::Result<Status> {
     }
     let failed: Vec<String> = outcomes
         .iter()
-        .filter_map(|o| o.error.as_ref().map(|e| format!("{e}\n")))
+        .filter_map(|o| {
+            o.error
+                .as_ref()
+                .map(|e| format!("{}\n", e.to_string().trim_end()))
+        })
         .collect();
     let summary = format!(
         "planned {} of {} districts into {}{}",

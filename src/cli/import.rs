@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use elplan::{Diagnostic, Diagnostics};
+use elplan::{Diagnostic, Diagnostics, ErrorKind};
 
 use super::Status;
 
@@ -84,7 +84,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
     }
     let result = elplan::import::import(&args.csv, &tables).map_err(Diagnostics::from)?;
     std::fs::create_dir_all(&args.out_dir).map_err(|e| {
-        Diagnostics::from(Diagnostic::new(
+        Diagnostics::from(Diagnostic::of(
+            ErrorKind::Io,
             &args.out_dir,
             format!("cannot create the output directory: {e}"),
         ))
@@ -99,7 +100,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
         let shown: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
         let list = elplan::diagnostic::fold(&shown, 10);
         return Err(Diagnostics::from(
-            Diagnostic::new(
+            Diagnostic::of(
+                ErrorKind::Conflict,
                 &args.out_dir,
                 format!(
                     "{} district file{} would be replaced: {list}",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use elplan::session::Sources;
-use elplan::{Diagnostic, Diagnostics, Renderer};
+use elplan::{Diagnostic, Diagnostics, ErrorKind};
 
 use super::Status;
 
@@ -23,7 +23,7 @@ pub fn run(sources: &Sources, args: &NewArgs) -> anyhow::Result<Status> {
     let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
     if args.id.is_empty() || !args.id.bytes().all(valid) {
         return Err(Diagnostics::from(
-            Diagnostic::new(shown, format!("`{}` is not a valid id", args.id)).with_hint(
+            Diagnostic::of(ErrorKind::Argument, shown, format!("`{}` is not a valid id", args.id)).with_hint(
                 match elplan::import::slug(&args.id) {
                     // Nothing in it makes an id: show what one looks like.
                     slug if slug.is_empty() => "use lowercase letters, digits and `-`, such as the district's name: `fresno-unified`".to_string(),
@@ -35,17 +35,15 @@ pub fn run(sources: &Sources, args: &NewArgs) -> anyhow::Result<Status> {
     }
     if let Some(path) = &args.output {
         if path.exists() {
-            return Err(Diagnostics::from(Diagnostic::new(
+            return Err(Diagnostics::from(Diagnostic::of(
+                ErrorKind::Conflict,
                 path,
                 "the file exists; elplan new does not overwrite it",
             ))
             .into());
         }
     }
-    let renderer = match &sources.templates {
-        Some(dir) => Renderer::load(dir)?,
-        None => Renderer::embedded()?,
-    };
+    let renderer = elplan::session::load_renderer(sources)?;
     let text = renderer
         .render_starter(&args.id, &title_case(&args.id))
         .map_err(Diagnostics::from)?;

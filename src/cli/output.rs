@@ -104,7 +104,8 @@ pub fn refuse_overwriting_inputs(
         .any(|d| std::fs::canonicalize(d).is_ok_and(|d| out.starts_with(d)));
     if same || inside {
         return Err(Diagnostics::from(
-            elplan::Diagnostic::new(
+            elplan::Diagnostic::of(
+                elplan::ErrorKind::Conflict,
                 output,
                 "the output file is an input of this run (the district file, a scenario, or inside the rule or template directory): writing it would destroy it",
             )

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use elplan::date::Date;
 use elplan::render::RenderOptions;
 use elplan::session::{Session, Sources};
-use elplan::{Diagnostic, Diagnostics, District};
+use elplan::{Diagnostic, Diagnostics, District, ErrorKind};
 
 use super::args::{ChangeArgs, FormatArg};
 use super::Status;
@@ -28,8 +29,8 @@ pub struct PlanArgs {
     changes: ChangeArgs,
     /// Date the draft and start its calendar (YYYY-MM-DD); left out, the
     /// draft carries no date, so the same input gives the same output
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<Date>,
     /// Who the draft is prepared for, on a PDF's or Word document's cover
     /// (default: the district)
     #[arg(long, value_name = "TEXT")]
@@ -41,12 +42,6 @@ pub struct PlanArgs {
     /// docx` draft takes, as pandoc's --reference-doc
     #[arg(long, value_name = "FILE")]
     reference_docx: Option<PathBuf>,
-}
-
-fn parse_date_arg(text: &str) -> Result<String, String> {
-    elplan::render::parse_date(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| format!("`{text}` is not a date like 2026-09-01"))
 }
 
 pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
@@ -66,7 +61,8 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
     {
         return Err(Diagnostics::from(
-            Diagnostic::new(
+            Diagnostic::of(
+                ErrorKind::Argument,
                 &args.district,
                 format!(
                     "a {} is not text for a terminal",
@@ -87,13 +83,13 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;
     let options = RenderOptions {
-        date: args.date.clone(),
+        date: args.date.map(|d| d.to_string()),
         prepared_for: args.prepared_for.clone(),
         prepared_by: args.prepared_by.clone(),
         reference_docx: args.reference_docx.clone(),
     };
     let plan = session
-        .plan_dated(&district, &args.district, options.start())
+        .plan_dated(&district, &args.district, args.date.map(Date::year_month))
         .map_err(Diagnostics::from)?;
     super::output::warn(&plan, &args.district);
     let document = session
@@ -115,9 +111,16 @@ pub fn load_district(path: &Path) -> Result<District, Diagnostics> {
         &mut std::io::Read::take(std::io::stdin().lock(), limit as u64 + 1),
         &mut bytes,
     )
-    .map_err(|e| Diagnostic::new(shown, format!("cannot read standard input: {e}")))?;
+    .map_err(|e| {
+        Diagnostic::of(
+            ErrorKind::Io,
+            shown,
+            format!("cannot read standard input: {e}"),
+        )
+    })?;
     if bytes.len() > limit {
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::of(
+            ErrorKind::Limit,
             shown,
             format!("input is over {limit} bytes, too large for a district file"),
         )

@@ -22,21 +22,14 @@ pub struct SurveyArgs {
     alike: usize,
     /// Date the plans and their drafts (YYYY-MM-DD), as `elplan plan
     /// --date` does: its month is month 1 of every plan
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
-    date: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<elplan::date::Date>,
     /// The district (its id) whose Markdown draft the others are compared
     /// with, sentence by sentence (default: the largest enrollment)
     #[arg(long, value_name = "ID")]
     reference: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: ReportFormat,
-}
-
-/// A `--date` as `elplan plan` reads it.
-fn parse_date_arg(text: &str) -> Result<String, String> {
-    elplan::render::parse_date(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| format!("`{text}` is not a date like 2026-09-01"))
 }
 
 pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
@@ -55,7 +48,7 @@ pub fn run(sources: &Sources, args: &SurveyArgs) -> anyhow::Result<Status> {
     }
     let options = SurveyOptions {
         alike: args.alike,
-        date: args.date.clone(),
+        date: args.date,
         reference: args.reference.clone(),
     };
     let survey =

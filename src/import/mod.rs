@@ -22,7 +22,7 @@ mod outcomes;
 
 pub use outcomes::{DistrictOutcomes, Outcomes};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, ErrorKind, LineIndex};
 use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOutcomes};
 use crate::limits::MAX_TABLE_BYTES;
 use crate::ron_text::comment_text;
@@ -188,9 +188,13 @@ fn headers(
     path: &Path,
     reader: &mut csv::Reader<&[u8]>,
 ) -> Result<HashMap<String, usize>, Diagnostic> {
-    let headers = reader
-        .headers()
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the header row: {e}")))?;
+    let headers = reader.headers().map_err(|e| {
+        Diagnostic::of(
+            ErrorKind::Import,
+            path,
+            format!("cannot read the header row: {e}"),
+        )
+    })?;
     Ok(headers
         .iter()
         .enumerate()
@@ -206,10 +210,13 @@ fn required(
     what: &str,
     name: &str,
 ) -> Result<usize, Diagnostic> {
-    columns
-        .get(name)
-        .copied()
-        .ok_or_else(|| Diagnostic::new(path, format!("{what} has no `{name}` column")))
+    columns.get(name).copied().ok_or_else(|| {
+        Diagnostic::of(
+            ErrorKind::Import,
+            path,
+            format!("{what} has no `{name}` column"),
+        )
+    })
 }
 
 /// A record and its line, or `None` with the broken row added to
@@ -223,7 +230,11 @@ fn readable(
         Ok(record) => Some((record.position().map_or(0, |p| p.line()), record)),
         Err(e) => {
             let line = e.position().map_or(0, |p| p.line());
-            failures.push(Diagnostic::new(path, format!("line {line}: {e}")));
+            failures.push(Diagnostic::of(
+                ErrorKind::Import,
+                path,
+                format!("line {line}: {e}"),
+            ));
             None
         }
     }
@@ -375,7 +386,8 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
         let count = |i: usize, what: &str, failures: &mut Vec<Diagnostic>| {
             let value = number(Some(cell(i)))?;
             if value < 0.0 || value > total {
-                failures.push(Diagnostic::new(
+                failures.push(Diagnostic::of(
+                    ErrorKind::Import,
                     path,
                     format!("line {line}: {what} {value} does not fit an enrollment of {total}"),
                 ));
@@ -467,7 +479,8 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
             if (0.0..=100.0).contains(&value) {
                 Some(share(value, 100.0))
             } else {
-                failures.push(Diagnostic::new(
+                failures.push(Diagnostic::of(
+                    ErrorKind::Import,
                     path,
                     format!("line {line}: {column} {value} is not a percentage (0 to 100)"),
                 ));
@@ -495,7 +508,8 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
             None => {}
             Some(c) => match c.parse::<usize>().ok().and_then(|n| colors.get(n.wrapping_sub(1))) {
                 Some(&c) => entry.color = Some((c, school_year(reporting))),
-                None => failures.push(Diagnostic::new(
+                None => failures.push(Diagnostic::of(
+                    ErrorKind::Import,
                     path,
                     format!("line {line}: color `{c}` is not a Dashboard colour (1 Red to 5 Blue, 0 none)"),
                 )),
@@ -516,7 +530,7 @@ pub fn import(path: &Path, tables: &Tables) -> Result<Import, Diagnostic> {
         .filter(|c| !columns.contains_key(*c))
         .collect();
     if !missing.is_empty() {
-        return Err(Diagnostic::new(path, format!("the table lacks the column{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", ")))
+        return Err(Diagnostic::of(ErrorKind::Import, path, format!("the table lacks the column{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", ")))
             .with_hint("elplan imports the CDE District Areas table (DistrictName, DistrictType, EnrollTotal, ELcount, …)"));
     }
     let mut result = Import::default();
@@ -554,11 +568,12 @@ pub fn import(path: &Path, tables: &Tables) -> Result<Import, Diagnostic> {
                 });
             }
             Err(message) => result.failures.push(
-                Diagnostic::new(path, format!("line {line}: {message}")).at_indexed(
-                    lines.get_or_insert_with(|| LineIndex::new(&text)),
-                    line as usize,
-                    1,
-                ),
+                Diagnostic::of(ErrorKind::Import, path, format!("line {line}: {message}"))
+                    .at_indexed(
+                        lines.get_or_insert_with(|| LineIndex::new(&text)),
+                        line as usize,
+                        1,
+                    ),
             ),
         }
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{delimiter_of, headers, number, read_table, readable, reader, required, share, Notes};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::district::{Assistance, AssistanceYear, District, Indicator, YearOutcomes};
 
 /// What the outcome files say of one district.
@@ -129,7 +129,7 @@ impl Outcomes {
     /// comes from its name.
     pub fn read_reclass(&mut self, path: &Path) -> Result<Read, Diagnostic> {
         let year = year_in_name(path).ok_or_else(|| {
-            Diagnostic::new(path, "cannot tell the school year of this reclassification file from its name")
+            Diagnostic::of(ErrorKind::Import, path, "cannot tell the school year of this reclassification file from its name")
                 .with_hint("name it with its year, as CDE does (`filesreclass19.txt`) or as `reclass_2018-19.txt`")
         })?;
         let text = read_table(path)?;
@@ -149,7 +149,8 @@ impl Outcomes {
             };
             let (Some(el), Some(re)) = (count(els), count(reclass)) else {
                 if !cell(els).is_empty() || !cell(reclass).is_empty() {
-                    failures.push(Diagnostic::new(
+                    failures.push(Diagnostic::of(
+                        ErrorKind::Import,
                         path,
                         format!(
                             "line {line}: EL `{}` and Reclass `{}` are not counts of students",
@@ -221,7 +222,7 @@ impl Outcomes {
             let (el_areas, ltel_areas) = match (areas(el), ltel.map(areas).transpose()) {
                 (Ok(e), Ok(l)) => (e, l),
                 (Err(message), _) | (_, Err(message)) => {
-                    failures.push(Diagnostic::new(path, message));
+                    failures.push(Diagnostic::of(ErrorKind::Import, path, message));
                     continue;
                 }
             };
@@ -346,7 +347,7 @@ impl Outcomes {
         .find(|(prefix, _)| name.starts_with(prefix))
         .map(|(_, i)| i)
         .ok_or_else(|| {
-            Diagnostic::new(path, "cannot tell which Dashboard indicator this file holds from its name")
+            Diagnostic::of(ErrorKind::Import, path, "cannot tell which Dashboard indicator this file holds from its name")
                 .with_hint("keep the Dashboard's own file names: eladownload2024.txt, mathdownload…, elpidownload…, chronicdownload…, graddownload…, suspdownload…, ccidownload…")
         })?;
         let text = read_table(path)?;
@@ -398,7 +399,8 @@ impl Outcomes {
                 if sensible {
                     facts.indicators.insert(indicator, (value, students));
                 } else {
-                    failures.push(Diagnostic::new(
+                    failures.push(Diagnostic::of(
+                        ErrorKind::Import,
                         path,
                         format!(
                             "line {line}: currstatus {value} is out of range for this indicator"
@@ -435,7 +437,8 @@ fn year_of(
 ) -> Option<i32> {
     let year = cell.parse::<i32>().ok();
     if year.is_none() {
-        failures.push(Diagnostic::new(
+        failures.push(Diagnostic::of(
+            ErrorKind::Import,
             path,
             format!("line {line}: {column} `{cell}` is not a year"),
         ));

@@ -16,6 +16,7 @@ use serde_json::json;
 use super::folders::Write;
 use super::{form, said, why, Refusal, Studio};
 use crate::compare::{compare, input_changes, PlanDiff};
+use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::district::District;
 use crate::overrides::{self, Override};
@@ -121,21 +122,22 @@ pub struct DownloadQuery {
 const MAX_COVER_NAME: usize = 200;
 
 /// The cover a download asks for, checked: a real date, names of one line.
-fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
+fn cover(query: &DownloadQuery) -> Result<(Option<Date>, RenderOptions), Refusal> {
     let given = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     };
-    let date = given(&query.date);
-    if let Some(date) = &date {
-        if crate::render::parse_date(date).is_none() {
-            return Err(Refusal::bad(format!(
-                "the cover's date `{date}` is not a date like 2026-09-01"
-            )));
-        }
-    }
+    let date = given(&query.date)
+        .map(|date| {
+            date.parse::<Date>().map_err(|_| {
+                Refusal::bad(format!(
+                    "the cover's date `{date}` is not a date like 2026-09-01"
+                ))
+            })
+        })
+        .transpose()?;
     let name = |v: &Option<String>, what: &str| -> Result<Option<String>, Refusal> {
         let v = given(v);
         if let Some(text) = &v {
@@ -149,12 +151,12 @@ fn cover(query: &DownloadQuery) -> Result<RenderOptions, Refusal> {
         }
         Ok(v)
     };
-    Ok(RenderOptions {
-        date,
+    let options = RenderOptions {
         prepared_for: name(&query.prepared_for, "who the plan is prepared for")?,
         prepared_by: name(&query.prepared_by, "who prepared the plan")?,
         ..RenderOptions::default()
-    })
+    };
+    Ok((date, options))
 }
 
 /// A page's query.
@@ -191,10 +193,9 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 
 pub(super) fn load(path: &Path) -> Result<Loaded, Refusal> {
     let bytes = crate::source::read_bounded(path, crate::limits::MAX_DISTRICT_BYTES, "files")
-        .map_err(|d| Refusal::bad(said(&d)))?;
-    let text =
-        crate::source::text_from_bytes(path, bytes.clone()).map_err(|d| Refusal::bad(said(&d)))?;
-    let district = District::parse(path, &text).map_err(|d| Refusal::bad(d.to_string()))?;
+        .map_err(|d| Refusal::of(&d))?;
+    let text = crate::source::text_from_bytes(path, bytes.clone()).map_err(|d| Refusal::of(&d))?;
+    let district = District::parse(path, &text).map_err(Refusal::in_full)?;
     Ok(Loaded {
         bytes,
         text,
@@ -279,7 +280,7 @@ impl IntoResponse for Problems {
 }
 
 fn failed(d: &crate::diagnostic::Diagnostic) -> Response {
-    Refusal::broken(d).into_response()
+    Refusal::of(d).into_response()
 }
 
 /// The list of district files.
@@ -349,15 +350,14 @@ pub async fn page(
                     "elplan serve",
                     context! { file => &query.file, problem => &refusal.message, ..rules.template_values.clone() },
                 )
-                .map_err(|d| Refusal::broken(&d))?;
+                .map_err(|d| Refusal::of(&d))?;
             return Ok((refusal.status, Html(html)).into_response());
         }
     };
     let plan = session
         .plan(&district, &path)
-        .map_err(|d| Refusal::bad(said(&d)))?;
-    let fragment =
-        plan_fragment(&studio, &plan, &district, None).map_err(|d| Refusal::broken(&d))?;
+        .map_err(|d| Refusal::of(&d))?;
+    let fragment = plan_fragment(&studio, &plan, &district, None).map_err(|d| Refusal::of(&d))?;
     let (sections, history) = form::sections(rules, &district);
     // The strategies and findings a team decides on: those in the plan and
     // those it has decided on already, in the plan's order.
@@ -417,7 +417,7 @@ pub async fn page(
                 ..rules.template_values.clone()
             },
         )
-        .map_err(|d| Refusal::broken(&d))?;
+        .map_err(|d| Refusal::of(&d))?;
     Ok(Html(html).into_response())
 }
 
@@ -486,16 +486,12 @@ pub async fn plan(
     } = open(&studio, &request.file, &request.set)?;
     let before = apply(&district, &request.previous).unwrap_or_else(|_| district.clone());
     let session = &studio.session;
-    let plan_now = session
-        .plan(&changed, &path)
-        .map_err(|d| Refusal::bad(said(&d)))?;
-    let plan_before = session
-        .plan(&before, &path)
-        .map_err(|d| Refusal::bad(said(&d)))?;
+    let plan_now = session.plan(&changed, &path).map_err(|d| Refusal::of(&d))?;
+    let plan_before = session.plan(&before, &path).map_err(|d| Refusal::of(&d))?;
     let diff = compare(&plan_before, &plan_now, "before", "after")
         .with_inputs(input_changes(&before, &changed));
-    let html = plan_fragment(&studio, &plan_now, &changed, Some(&diff))
-        .map_err(|d| Refusal::broken(&d))?;
+    let html =
+        plan_fragment(&studio, &plan_now, &changed, Some(&diff)).map_err(|d| Refusal::of(&d))?;
     Ok(Json(json!({
         "ok": true,
         "html": html,
@@ -513,11 +509,11 @@ pub async fn explain(
     let Opened { path, changed, .. } = open(&studio, &request.file, &request.set)?;
     let session = &studio.session;
     let x = crate::explain::explain(session, &changed, &path, &request.id)
-        .map_err(|d| Refusal::bad(said(&d)))?;
+        .map_err(|d| Refusal::of(&d))?;
     let text = session
         .renderer()
         .render_explanation(session.rules(), &x)
-        .map_err(|d| Refusal::broken(&d))?;
+        .map_err(|d| Refusal::of(&d))?;
     // The rule as written, for "Show the rule": the text's appendix.
     let rule = text
         .split_once("Appendix: the rule as written\n")
@@ -536,7 +532,7 @@ pub async fn explain(
             "elplan serve",
             context! { explanation => Serde(&plain), ..session.rules().template_values.clone() },
         )
-        .map_err(|d| Refusal::broken(&d))?;
+        .map_err(|d| Refusal::of(&d))?;
     Ok(Json(json!({
         "ok": true, "id": x.id, "title": x.title, "status": x.status,
         "html": html, "rule": rule, "text": text,
@@ -571,7 +567,7 @@ pub async fn sweep(
         .map_err(|e| Refusal::bad(format!("the sweep stopped: {e}")))?;
     Ok(match result {
         Ok(body) => Json(body).into_response(),
-        Err(message) => Refusal::bad(message).into_response(),
+        Err(refusal) => refusal.into_response(),
     })
 }
 
@@ -580,19 +576,19 @@ fn chart(
     district: &District,
     path: &Path,
     vary: &crate::sweep::Vary,
-) -> Result<serde_json::Value, String> {
+) -> Result<serde_json::Value, Refusal> {
     let session = &studio.session;
     // Counted before any value is made: a range too long for a chart is
     // refused at no cost, however long its numbers are written.
-    let points = vary.points(district)?;
+    let points = vary.points(district).map_err(Refusal::bad)?;
     if points.len() > MAX_CHART_POINTS {
-        return Err(format!(
+        return Err(Refusal::bad(format!(
             "{} values are more than a chart can show; a sweep on this page takes at most {MAX_CHART_POINTS} (a larger step, or `elplan sweep`)",
             points.len()
-        ));
+        )));
     }
     let values: Vec<String> = points.iter().collect();
-    let sweep = crate::sweep::sweep(session, district, path, vary).map_err(|d| d.to_string())?;
+    let sweep = crate::sweep::sweep(session, district, path, vary).map_err(Refusal::in_full)?;
     let first_valid = values
         .iter()
         .find(|v| !sweep.invalid.iter().any(|i| &i.value == *v));
@@ -602,9 +598,9 @@ fn chart(
                 path: vary.path.clone(),
                 value: value.clone(),
             };
-            let point = overrides::apply(district, std::slice::from_ref(&set))
-                .map_err(|d| d.to_string())?;
-            let plan = session.plan(&point, path).map_err(|d| d.to_string())?;
+            let point =
+                overrides::apply(district, std::slice::from_ref(&set)).map_err(Refusal::in_full)?;
+            let plan = session.plan(&point, path).map_err(Refusal::in_full)?;
             (plan.scheduled().count() as i64, plan.findings.len() as i64)
         }
         None => (0, 0),
@@ -702,7 +698,7 @@ pub async fn scenario(
         .into());
     }
     crate::source::parse_ron::<crate::scenario::Scenario>(&target, &text)
-        .map_err(|d| Refusal::bad(said(&d)))?;
+        .map_err(|d| Refusal::of(&d))?;
     let how = if request.replace {
         Write::Replace
     } else {
@@ -861,8 +857,8 @@ fn readable(target: &Path, bytes: &[u8]) -> Result<(), Refusal> {
             bytes.len()
         )));
     }
-    let text = crate::source::text_from_bytes(target, bytes.to_vec())
-        .map_err(|d| Refusal::bad(said(&d)))?;
+    let text =
+        crate::source::text_from_bytes(target, bytes.to_vec()).map_err(|d| Refusal::of(&d))?;
     District::parse(target, &text).map_err(|d| {
         Refusal::bad(format!(
             "the saved file would not read back ({d}); nothing was saved"
@@ -880,7 +876,7 @@ pub async fn download(
         .into_iter()
         .find(|f| f.extension() == query.format)
         .ok_or_else(|| Refusal::bad(format!("no format `{}`", query.format)))?;
-    let options = cover(&query)?;
+    let (date, options) = cover(&query)?;
     let set: Changes = match &query.changes {
         Some(json) if !json.is_empty() => serde_json::from_str(json)
             .map_err(|e| Refusal::bad(format!("the changes are not readable: {e}")))?,
@@ -895,11 +891,12 @@ pub async fn download(
     );
     let work = studio.clone();
     let file: PathBuf = path.clone();
-    let bytes =
-        tokio::task::spawn_blocking(move || work.session.draft(&changed, &file, format, &options))
-            .await
-            .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
-            .map_err(|d| Refusal::bad(said(&d)))?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        work.session.draft(&changed, &file, format, date, &options)
+    })
+    .await
+    .map_err(|e| Refusal::bad(format!("the download stopped: {e}")))?
+    .map_err(|d| Refusal::of(&d))?;
     let kind = match format {
         Format::Md => "text/markdown; charset=utf-8",
         Format::Html => "text/html; charset=utf-8",

@@ -297,7 +297,7 @@ impl Folders {
             Write::New => crate::output::write_new(&place.path, bytes),
         };
         written.map_err(|d| {
-            let kind = if d.message.contains("already exists") {
+            let kind = if d.kind == crate::diagnostic::ErrorKind::Conflict {
                 std::io::ErrorKind::AlreadyExists
             } else {
                 std::io::ErrorKind::Other

@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::session::Session;
 use folders::Folders;
 pub use server::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS};
@@ -64,12 +64,13 @@ impl Studio {
         let mut given = Vec::new();
         for path in paths {
             let canonical = std::fs::canonicalize(path).map_err(|e| {
-                Diagnostic::new(path, format!("cannot open: {e}"))
+                Diagnostic::of(ErrorKind::Io, path, format!("cannot open: {e}"))
                     .with_hint("give a district file or a folder of district files")
             })?;
             let root = if canonical.is_dir() {
-                std::fs::read_dir(&canonical)
-                    .map_err(|e| Diagnostic::new(path, format!("cannot list the folder: {e}")))?;
+                std::fs::read_dir(&canonical).map_err(|e| {
+                    Diagnostic::of(ErrorKind::Io, path, format!("cannot list the folder: {e}"))
+                })?;
                 given.push(Given::Folder(canonical.clone()));
                 canonical
             } else {
@@ -85,8 +86,9 @@ impl Studio {
                 roots.push(root);
             }
         }
-        let folders = Folders::new(roots)
-            .map_err(|(root, e)| Diagnostic::new(&root, format!("cannot open the folder: {e}")))?;
+        let folders = Folders::new(roots).map_err(|(root, e)| {
+            Diagnostic::of(ErrorKind::Io, &root, format!("cannot open the folder: {e}"))
+        })?;
         Ok(Studio {
             session,
             folders,
@@ -176,12 +178,24 @@ impl Refusal {
         }
     }
 
-    /// What went wrong on the studio's side (a template, a rule), said as
-    /// the command line says it.
-    fn broken(d: &Diagnostic) -> Refusal {
+    /// A problem, answered with its kind's status ([`status_of`]) and said
+    /// as the command line says it: message and hint.
+    fn of(d: &Diagnostic) -> Refusal {
         Refusal {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
+            status: status_of(d.kind),
             message: said(d),
+        }
+    }
+
+    /// Problems, answered with the first one's kind's status and shown in
+    /// full, as the command line shows them (file, line and caret).
+    fn in_full(problems: impl Into<Diagnostics>) -> Refusal {
+        let problems = problems.into();
+        Refusal {
+            status: problems
+                .kind()
+                .map_or(StatusCode::UNPROCESSABLE_ENTITY, status_of),
+            message: problems.to_string(),
         }
     }
 
@@ -190,6 +204,27 @@ impl Refusal {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: message.into(),
         }
+    }
+}
+
+/// The status a problem of `kind` is answered with: what the request
+/// brought or named (a district, a change, a file to read) is the page's to
+/// fix; a file already there is a conflict; the studio's own rules,
+/// templates and printer are broken on the server's side.
+pub(crate) fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::District
+        | ErrorKind::Decisions
+        | ErrorKind::Argument
+        | ErrorKind::Io
+        | ErrorKind::Limit
+        | ErrorKind::Import
+        | ErrorKind::Expectations => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::RuleBase
+        | ErrorKind::Template
+        | ErrorKind::Printing
+        | ErrorKind::Unclassified => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -298,5 +333,25 @@ fn said(d: &Diagnostic) -> String {
     match &d.hint {
         Some(hint) => format!("{} ({hint})", d.message),
         None => d.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod status {
+    use super::*;
+
+    #[test]
+    fn a_status_comes_from_the_problem_kind() {
+        let expected = [
+            (ErrorKind::Conflict, StatusCode::CONFLICT),
+            (ErrorKind::District, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorKind::Decisions, StatusCode::UNPROCESSABLE_ENTITY),
+            (ErrorKind::Template, StatusCode::INTERNAL_SERVER_ERROR),
+            (ErrorKind::RuleBase, StatusCode::INTERNAL_SERVER_ERROR),
+        ];
+        for (kind, status) in expected {
+            let problem = Diagnostic::of(kind, std::path::Path::new("x"), "m");
+            assert_eq!(Refusal::of(&problem).status, status, "{kind:?}");
+        }
     }
 }

@@ -65,17 +65,16 @@ struct Read {
 fn read(studio: &Studio, shown: &str) -> Result<Read, Refusal> {
     let path = studio.resolve(shown)?;
     let limit = crate::limits::MAX_SCENARIO_BYTES;
-    let bytes = crate::source::read_bounded(&path, limit, "scenario files")
-        .map_err(|d| Refusal::bad(said(&d)))?;
+    let bytes =
+        crate::source::read_bounded(&path, limit, "scenario files").map_err(|d| Refusal::of(&d))?;
     let version = api::version(&bytes);
-    let text = crate::source::text_from_bytes(&path, bytes).map_err(|d| Refusal::bad(said(&d)))?;
+    let text = crate::source::text_from_bytes(&path, bytes).map_err(|d| Refusal::of(&d))?;
     if !crate::scenario::is_scenario_text(&text) {
         return Err(Refusal::bad(format!(
             "`{shown}` is a district file, not a scenario"
         )));
     }
-    let scenario: Scenario =
-        crate::source::parse_ron(&path, &text).map_err(|d| Refusal::bad(d.to_string()))?;
+    let scenario: Scenario = crate::source::parse_ron(&path, &text).map_err(Refusal::in_full)?;
     if scenario.set.is_empty() {
         return Err(Refusal::bad(format!(
             "the scenario `{shown}` changes nothing: its `set` is empty"
@@ -169,7 +168,7 @@ pub(super) fn list_html(studio: &Studio, file: &str, listed: &[Listed]) -> Resul
             "elplan serve",
             context! { file, scenarios => Serde(listed), ..rules.template_values.clone() },
         )
-        .map_err(|d| Refusal::broken(&d))
+        .map_err(|d| Refusal::of(&d))
 }
 
 /// The scenarios beside a district file, as data and as the page's list.
@@ -245,12 +244,8 @@ pub async fn compare_two(
     let (left, a_name, a_description) = side_of(&studio, &district, request.a.as_deref())?;
     let (right, b_name, b_description) = side_of(&studio, &district, Some(&request.b))?;
     let session = &studio.session;
-    let plan_a = session
-        .plan(&left, &path)
-        .map_err(|d| Refusal::bad(said(&d)))?;
-    let plan_b = session
-        .plan(&right, &path)
-        .map_err(|d| Refusal::bad(said(&d)))?;
+    let plan_a = session.plan(&left, &path).map_err(|d| Refusal::of(&d))?;
+    let plan_b = session.plan(&right, &path).map_err(|d| Refusal::of(&d))?;
     let diff = compare(&plan_a, &plan_b, &a_name, &b_name)
         .with_inputs(input_changes(&left, &right))
         .with_months_and_goals(&plan_a, &plan_b);
@@ -297,7 +292,7 @@ pub async fn compare_two(
                 ..rules.template_values.clone()
             },
         )
-        .map_err(|d| Refusal::broken(&d))?;
+        .map_err(|d| Refusal::of(&d))?;
     Ok(Json(json!({
         "ok": true,
         "html": html,

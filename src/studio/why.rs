@@ -2,7 +2,7 @@
 //! traced values of shares and rates rewritten as percentages. The words
 //! are the `studio-why.html` template's.
 
-use crate::explain::Trace;
+use crate::explain::{Trace, Traced};
 use crate::rulebase::RuleBase;
 use crate::rules::Unit;
 
@@ -13,15 +13,15 @@ use super::form;
 /// `26 %`, `2022-23: 0.19` becomes `2022-23: 19 %`.
 pub fn in_percent(rules: &RuleBase, mut trace: Trace) -> Trace {
     let share = match trace.kind {
-        "field" => form::is_fraction(&trace.name),
-        "state" => {
+        Traced::Field => form::is_fraction(&trace.name),
+        Traced::State => {
             let id = trace.name.strip_prefix("state.").unwrap_or_default();
             rules
                 .references
                 .iter()
                 .any(|r| r.id == id && r.unit == Unit::Share)
         }
-        _ => false,
+        Traced::Finding | Traced::Derived => false,
     };
     if share {
         trace.value = percents(&trace.value);

@@ -548,3 +548,22 @@ fn set_values_meet_the_words_of_the_district_file() {
         "{said}"
     );
 }
+
+/// `--date` is read once, as a date, when the arguments are: a day the
+/// calendar lacks is bad usage that names the flag and the form it takes.
+#[test]
+fn a_date_not_on_the_calendar_is_refused_naming_the_flag_and_the_form() {
+    for command in [
+        &["plan", MENDOTA, "--date", "2025-02-30"][..],
+        &["survey", MENDOTA, "--date", "2025-02-30"][..],
+    ] {
+        let output = elplan(command).run();
+        assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
+        let text = stderr(&output);
+        assert!(
+            text.contains("'--date <YYYY-MM-DD>'")
+                && text.contains("`2025-02-30` is not a date like 2026-09-01"),
+            "{text}"
+        );
+    }
+}

@@ -4,18 +4,6 @@
 
 use crate::support::*;
 
-/// Mendota with the team's decisions written into its file.
-fn with_decisions(dir: &std::path::Path, decisions: &str) -> String {
-    let text = std::fs::read_to_string(std::path::Path::new(ROOT).join(MENDOTA)).expect("fixture");
-    let body = text
-        .trim_end()
-        .strip_suffix(')')
-        .expect("a district ends with )");
-    let path = dir.join("mendota.ron");
-    std::fs::write(&path, format!("{body}    decisions: {decisions},\n)\n")).expect("write");
-    path.to_string_lossy().into_owned()
-}
-
 const DECISIONS: &str = r#"(
         strategies: {
             "el_coordinator_role": (keep: false, reason: "The EL director already leads the plan"),

@@ -10,8 +10,9 @@ use crate::support::*;
 
 fn html(path: &Path, options: &RenderOptions) -> String {
     let district = District::load(path).expect("fixture");
+    let date = options.date.as_deref().map(|d| d.parse().expect("a date"));
     let bytes = session()
-        .draft(&district, path, Format::Html, options)
+        .draft(&district, path, Format::Html, date, options)
         .expect("renders");
     String::from_utf8(bytes).expect("HTML is text")
 }

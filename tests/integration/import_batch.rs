@@ -560,7 +560,7 @@ fn all_944_california_districts_import_and_plan() {
     }
     let options = elplan::survey::SurveyOptions {
         alike: 5,
-        date: Some("2026-08-01".to_string()),
+        date: Some("2026-08-01".parse().expect("a date")),
         reference: None,
     };
     let survey = elplan::survey::survey(session, &districts, &options).expect("survey");
@@ -714,7 +714,7 @@ fn california_outcome_files_import_with_their_years() {
         .collect();
     let options = elplan::survey::SurveyOptions {
         alike: 5,
-        date: Some("2026-08-01".to_string()),
+        date: Some("2026-08-01".parse().expect("a date")),
         reference: None,
     };
     let survey = elplan::survey::survey(session(), &districts, &options).expect("survey");

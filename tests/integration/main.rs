@@ -10,6 +10,8 @@ mod commands;
 mod decisions;
 mod documents;
 mod domain;
+mod error_kinds;
+mod explain_plan;
 mod files;
 mod hostile;
 mod html;

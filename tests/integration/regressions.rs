@@ -10,13 +10,18 @@ fn district_gives_a_diagnostic(file: &str) {
     let bytes = std::fs::read(&path).expect("regression input");
     match elplan::source::text_from_bytes(&path, bytes) {
         Ok(text) => {
-            let result = elplan::District::parse(&path, &text);
+            let kind = elplan::District::parse(&path, &text)
+                .err()
+                .and_then(|problems| problems.kind());
             assert!(
-                result.is_err(),
-                "{file} should be rejected with a diagnostic"
+                matches!(
+                    kind,
+                    Some(elplan::ErrorKind::District | elplan::ErrorKind::Decisions)
+                ),
+                "{file} should be rejected as a bad district, not {kind:?}"
             );
         }
-        Err(diagnostic) => assert!(!diagnostic.message.is_empty()),
+        Err(diagnostic) => assert_eq!(diagnostic.kind, elplan::ErrorKind::Io),
     }
 }
 

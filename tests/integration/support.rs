@@ -172,3 +172,15 @@ pub fn file_names(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Mendota with the team's decisions written into its file, in `dir`.
+pub fn with_decisions(dir: &Path, decisions: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(MENDOTA)).expect("fixture");
+    let body = text
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a district ends with )");
+    let path = dir.join("mendota.ron");
+    std::fs::write(&path, format!("{body}    decisions: {decisions},\n)\n")).expect("write");
+    path.to_string_lossy().into_owned()
+}
