@@ -53,9 +53,9 @@ pub enum ErrorKind {
     Argument,
     /// A PDF could not be printed: no Chromium, or Chromium failed.
     Printing,
-    /// Made by [`Diagnostic::new`], in code that leaves the kind to its
-    /// layer's boundary ([`Diagnostic::in_layer`]): the template and
-    /// rule-file loaders.
+    /// Made by [`Diagnostic::new`], in code every layer shares (reading a
+    /// file, parsing RON), whose kind the layer's boundary gives
+    /// ([`Diagnostic::in_layer`]).
     Unclassified,
 }
 

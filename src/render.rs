@@ -13,7 +13,7 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
 use minijinja::{context, Environment, UndefinedBehavior, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::district::District;
 use crate::figures::Figures;
 use crate::limits::{
@@ -150,7 +150,7 @@ fn environment(origin: &Path) -> Result<Environment<'static>, Diagnostic> {
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
         .build()
-        .map_err(|e| Diagnostic::new(origin, e.to_string()))?;
+        .map_err(|e| Diagnostic::of(ErrorKind::Template, origin, e.to_string()))?;
     env.set_syntax(syntax);
     // SVG is XML: the figure templates escape as HTML does.
     env.set_auto_escape_callback(|name| {
@@ -201,7 +201,11 @@ impl Renderer {
     /// Every `*.j2` file in `dir` (`--templates DIR`), replacing the defaults.
     pub fn load(dir: &Path) -> Result<Renderer, Diagnostics> {
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            Diagnostic::new(dir, format!("cannot read the template directory: {e}"))
+            Diagnostic::of(
+                ErrorKind::Io,
+                dir,
+                format!("cannot read the template directory: {e}"),
+            )
         })?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -241,8 +245,12 @@ impl Renderer {
             if let Err((line, e)) = crate::condition::check_template(&text) {
                 let detail = e.detail().unwrap_or_default();
                 problems.push(
-                    Diagnostic::new(&path, format!("template `{name}`: {detail}"))
-                        .at(&text, line, 1),
+                    Diagnostic::of(
+                        ErrorKind::Template,
+                        &path,
+                        format!("template `{name}`: {detail}"),
+                    )
+                    .at(&text, line, 1),
                 );
                 continue;
             }
@@ -330,7 +338,8 @@ impl Renderer {
         for (which, svg) in svgs {
             let rid = format!("rIdFigure{}", pictures.len() + 1);
             let picture = crate::docx::picture(&svg, &rid).map_err(|e| {
-                Diagnostic::new(
+                Diagnostic::of(
+                    ErrorKind::Template,
                     &self.origin,
                     format!("cannot draw a figure for the Word document: {e}"),
                 )
@@ -363,7 +372,11 @@ impl Renderer {
             core: &core,
         };
         crate::docx::pack(&parts, &pictures).map_err(|e| {
-            Diagnostic::new(&self.origin, format!("cannot pack the Word document: {e}"))
+            Diagnostic::of(
+                ErrorKind::Template,
+                &self.origin,
+                format!("cannot pack the Word document: {e}"),
+            )
         })
     }
 
@@ -385,12 +398,15 @@ impl Renderer {
         };
         let shown = |name: &str| self.origin.join(format!("{name}{SUFFIX}"));
         let template = self.env.get_template(name).map_err(|_| {
-            Diagnostic::new(&self.origin, format!("no template `{name}{SUFFIX}`")).with_hint(
-                format!(
-                    "a template directory for --format {} needs {name}{SUFFIX}",
-                    format_name(format)
-                ),
+            Diagnostic::of(
+                ErrorKind::Template,
+                &self.origin,
+                format!("no template `{name}{SUFFIX}`"),
             )
+            .with_hint(format!(
+                "a template directory for --format {} needs {name}{SUFFIX}",
+                format_name(format)
+            ))
         })?;
         let months = months(plan);
         let plan_value = Value::from(Serde(plan));
@@ -563,9 +579,14 @@ impl Renderer {
     ) -> Result<String, Diagnostic> {
         let shown = self.origin.join(format!("{name}{SUFFIX}"));
         let template = self.env.get_template(name).map_err(|_| {
-            Diagnostic::new(&self.origin, format!("no template `{name}{SUFFIX}`")).with_hint(
-                format!("a template directory for {command} needs {name}{SUFFIX}"),
+            Diagnostic::of(
+                ErrorKind::Template,
+                &self.origin,
+                format!("no template `{name}{SUFFIX}`"),
             )
+            .with_hint(format!(
+                "a template directory for {command} needs {name}{SUFFIX}"
+            ))
         })?;
         render_capped(&template, context, MAX_OUTPUT_BYTES)
             .map_err(|e| template_diagnostic(&shown, None, &e))
@@ -592,7 +613,11 @@ fn template_diagnostic(path: &Path, source: Option<&str>, error: &minijinja::Err
             .and_then(|n| n.to_str())
             .map_or("template", |n| n.trim_end_matches(SUFFIX))
     });
-    let mut diagnostic = Diagnostic::new(path, format!("template `{name}`: {detail}"));
+    let mut diagnostic = Diagnostic::of(
+        ErrorKind::Template,
+        path,
+        format!("template `{name}`: {detail}"),
+    );
     if error.kind() == minijinja::ErrorKind::OutOfFuel {
         diagnostic = diagnostic.with_hint(format!(
             "a template may run at most {TEMPLATE_FUEL} instructions: look for a loop that never ends or grows too fast"

@@ -13,7 +13,7 @@ use std::path::Path;
 use minijinja::{Environment, Expression, UndefinedBehavior};
 
 use crate::condition::Logic;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
 use crate::rule_validate::{Locator, Validated};
 use crate::rules::Origin;
@@ -316,7 +316,8 @@ fn compile_leaves(
         out
     });
     match compile_error {
-        Some((source, e)) => Err(Diagnostic::new(
+        Some((source, e)) => Err(Diagnostic::of(
+            ErrorKind::RuleBase,
             Path::new(origin),
             format!("cannot compile `{source}`: {}", describe(&e)),
         )

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::limits::MAX_RULE_FILE_BYTES;
 
 static DEFAULT_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
@@ -105,7 +105,11 @@ impl RuleFiles {
     pub fn from_dir(dir: &Path) -> Result<RuleFiles, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         if !dir.is_dir() {
-            return Err(vec![Diagnostic::new(dir, "is not a rule directory")]);
+            return Err(vec![Diagnostic::of(
+                ErrorKind::Io,
+                dir,
+                "is not a rule directory",
+            )]);
         }
         let mut singles = Vec::new();
         for name in SINGLE_FILES {
@@ -149,7 +153,8 @@ impl RuleFiles {
                     }
                 }
             }
-            Err(e) => problems.push(Diagnostic::new(
+            Err(e) => problems.push(Diagnostic::of(
+                ErrorKind::Io,
                 &strategy_dir,
                 format!("cannot read the strategies directory: {e}"),
             )),

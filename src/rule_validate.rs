@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
 use crate::rule_files::RuleFiles;
 use crate::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
@@ -79,15 +79,16 @@ impl<'a> Locator<'a> {
     pub fn at_text(&self, origin: &Origin, text: &str, message: String) -> Diagnostic {
         match self.sources.get(origin.file.as_path()) {
             Some(source) => match crate::source::find_after_line(source, origin.line, text) {
-                Some(offset) => Diagnostic::new(&origin.file, message).at_offset(source, offset),
+                Some(offset) => Diagnostic::of(ErrorKind::RuleBase, &origin.file, message)
+                    .at_offset(source, offset),
                 None => self.at_field(origin, None, message),
             },
-            None => Diagnostic::new(&origin.file, message),
+            None => Diagnostic::of(ErrorKind::RuleBase, &origin.file, message),
         }
     }
 
     fn at_field(&self, origin: &Origin, key: Option<&str>, message: String) -> Diagnostic {
-        let d = Diagnostic::new(&origin.file, message);
+        let d = Diagnostic::of(ErrorKind::RuleBase, &origin.file, message);
         let Some(source) = self.sources.get(origin.file.as_path()) else {
             return d;
         };
@@ -464,14 +465,16 @@ fn check_data_sources(
         let (section, field) = s.field.split_once('.').unwrap_or(("", &s.field));
         if let Err(hint) = district_field(section, field) {
             problems.push(
-                at(Diagnostic::new(
+                at(Diagnostic::of(
+                    ErrorKind::RuleBase,
                     file,
                     format!("data source for `{}`: not a district field", s.field),
                 ))
                 .with_optional_hint(hint),
             );
         } else if *nth > 0 {
-            problems.push(at(Diagnostic::new(
+            problems.push(at(Diagnostic::of(
+                ErrorKind::RuleBase,
                 file,
                 format!("data source for `{}` is given twice", s.field),
             )));
@@ -490,7 +493,8 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
         };
         if let Err(hint) = district_field(section, field) {
             problems.push(
-                Diagnostic::new(
+                Diagnostic::of(
+                    ErrorKind::RuleBase,
                     file,
                     format!(
                         "goal `{}` reads `{section}.{field}`, which is not a district field",
@@ -609,7 +613,8 @@ fn check_strategy_names(
         // names the default strategies: what is not there is passed over.
         if !ids.contains(&id) && !standing_in(files, file) {
             problems.push(
-                Diagnostic::new(
+                Diagnostic::of(
+                    ErrorKind::RuleBase,
                     file,
                     format!("{owner} names `{id}`, which is not a strategy"),
                 )
@@ -633,7 +638,7 @@ fn check_strategy_names(
         if let Some(id) = &r.applies_if {
             if !derived.contains(&id.as_str()) && !standing_in(files, &files.checklist.0) {
                 problems.push(
-                    Diagnostic::new(
+                    Diagnostic::of(ErrorKind::RuleBase,
                         &files.checklist.0,
                         format!(
                             "requirement `{}`: applies_if names `{id}`, which is not a derived value",
@@ -649,7 +654,8 @@ fn check_strategy_names(
 
 fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnostic>) {
     if !(1..=12).contains(&calendar.year_starts) {
-        problems.push(Diagnostic::new(
+        problems.push(Diagnostic::of(
+            ErrorKind::RuleBase,
             file,
             format!("year_starts {} is not a month 1..=12", calendar.year_starts),
         ));
@@ -660,14 +666,16 @@ fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnosti
         .chain(&calendar.no_classroom_starts);
     for &m in months {
         if !(1..=12).contains(&m) {
-            problems.push(Diagnostic::new(
+            problems.push(Diagnostic::of(
+                ErrorKind::RuleBase,
                 file,
                 format!("month {m} is not a month 1..=12"),
             ));
         }
     }
     if calendar.months_to_adoption > 36 {
-        problems.push(Diagnostic::new(
+        problems.push(Diagnostic::of(
+            ErrorKind::RuleBase,
             file,
             format!(
                 "months_to_adoption {} is more than 36",
@@ -677,7 +685,8 @@ fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnosti
     }
     for e in &calendar.events {
         if !(1..=12).contains(&e.month) || e.through.is_some_and(|t| !(1..=12).contains(&t)) {
-            problems.push(Diagnostic::new(
+            problems.push(Diagnostic::of(
+                ErrorKind::RuleBase,
                 file,
                 format!("event `{}`: month {} is not a month 1..=12", e.id, e.month),
             ));
@@ -765,14 +774,19 @@ fn check_unique<'a>(
     let mut seen = HashSet::new();
     for id in ids {
         if !seen.insert(id) {
-            problems.push(Diagnostic::new(file, format!("duplicate {kind} id `{id}`")));
+            problems.push(Diagnostic::of(
+                ErrorKind::RuleBase,
+                file,
+                format!("duplicate {kind} id `{id}`"),
+            ));
         }
     }
 }
 
 fn check_stages(stages: &[Stage], file: &Path, problems: &mut Vec<Diagnostic>) {
     if stages.is_empty() {
-        problems.push(Diagnostic::new(
+        problems.push(Diagnostic::of(
+            ErrorKind::RuleBase,
             file,
             "a rule base needs at least one stage",
         ));
@@ -786,7 +800,8 @@ fn check_stages(stages: &[Stage], file: &Path, problems: &mut Vec<Diagnostic>) {
     );
     for s in stages {
         if !(s.share > 0.0 && s.share <= 1.0) {
-            problems.push(Diagnostic::new(
+            problems.push(Diagnostic::of(
+                ErrorKind::RuleBase,
                 file,
                 format!("stage `{}`: share {} is out of range (0, 1]", s.id, s.share),
             ));
@@ -794,7 +809,8 @@ fn check_stages(stages: &[Stage], file: &Path, problems: &mut Vec<Diagnostic>) {
     }
     let total: f64 = stages.iter().map(|s| s.share).sum();
     if (total - 1.0).abs() > 1e-6 {
-        problems.push(Diagnostic::new(
+        problems.push(Diagnostic::of(
+            ErrorKind::RuleBase,
             file,
             format!("stage shares add up to {total}, not 1"),
         ));
