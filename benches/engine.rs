@@ -102,8 +102,8 @@ fn sweep(c: &mut Criterion) {
 
 /// The default rule base plus `n` synthetic strategies (and n/10 synthetic
 /// findings), chained by `requires`, as rule files in memory.
-fn synthetic(n: usize) -> elplan::rule_files::RuleFiles {
-    let mut files = elplan::rule_files::RuleFiles::embedded();
+fn synthetic(n: usize) -> elplan::rulebase::files::RuleFiles {
+    let mut files = elplan::rulebase::files::RuleFiles::embedded();
     let findings = (n / 10).max(1);
     let (_, text) = files.singles.last_mut().expect("findings.ron");
     let mut extra = String::new();

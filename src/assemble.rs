@@ -14,8 +14,8 @@ use crate::plan::{
     DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind, Plan,
     PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
 };
+use crate::rulebase::rules::StrategyKind;
 use crate::rulebase::RuleBase;
-use crate::rules::StrategyKind;
 use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
@@ -337,7 +337,7 @@ fn stage_starts(rules: &RuleBase, months: u32, first_month: u32) -> (Vec<u32>, O
 
 /// The first month of each of `stages` when they share `months` months by
 /// their shares, in proportion.
-fn shares(stages: &[crate::rules::Stage], months: u32) -> Vec<u32> {
+fn shares(stages: &[crate::rulebase::rules::Stage], months: u32) -> Vec<u32> {
     let total: f64 = stages.iter().map(|s| s.share).sum();
     let mut starts = Vec::with_capacity(stages.len());
     let mut cumulative = 0.0;

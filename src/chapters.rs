@@ -11,8 +11,8 @@ use minijinja::Value;
 use crate::condition::Truth;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{Blank, ChapterPlan, StagePlan};
+use crate::rulebase::rules::StrategyKind;
 use crate::rulebase::RuleBase;
-use crate::rules::StrategyKind;
 
 /// Every chapter of the rule base for the evaluated district.
 pub(crate) fn chapters<'r>(

@@ -20,10 +20,10 @@ use crate::condition::{Logic, Truth};
 use crate::diagnostic::{Diagnostic, ErrorKind, Severity};
 use crate::district::{self, District};
 use crate::engine::{self, FindingOutcome};
-use crate::rule_compile::evidence_template;
-use crate::rule_files::RuleFiles;
+use crate::rulebase::compile::evidence_template;
+use crate::rulebase::files::RuleFiles;
+use crate::rulebase::rules::Origin;
 use crate::rulebase::RuleBase;
-use crate::rules::Origin;
 
 static BUNDLED_FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 

@@ -380,7 +380,7 @@ fn span_words(plan: &Plan<'_>, s: &crate::plan::Scheduled<'_>) -> String {
 
 /// A goal's target in words: `45 % by 2026-27`, `-80 points by 2026-27`.
 fn target_words(goal: &crate::plan::Goal<'_>) -> String {
-    use crate::rules::Unit;
+    use crate::rulebase::rules::Unit;
     let Some(target) = &goal.target else {
         return "no target yet (its baseline is unknown)".to_string();
     };

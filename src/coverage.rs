@@ -16,8 +16,8 @@ use crate::condition::{Logic, Truth};
 use crate::district::District;
 use crate::engine::{self, FindingOutcome};
 use crate::expectations::{Check, ExpectationFile};
+use crate::rulebase::rules::Origin;
 use crate::rulebase::RuleBase;
-use crate::rules::Origin;
 
 /// What the planned districts exercised.
 #[derive(Debug, Clone, Serialize)]

@@ -17,9 +17,9 @@ use crate::context::{Scope, Slots};
 use crate::diagnostic::Diagnostic;
 use crate::district::District;
 use crate::graph::Node;
-use crate::rule_resolve::{Native as NativeLeaf, Ref, Side};
+use crate::rulebase::resolve::{Native as NativeLeaf, Ref, Side};
+use crate::rulebase::rules::Origin;
 use crate::rulebase::RuleBase;
-use crate::rules::Origin;
 
 /// A finding's result for one district.
 #[derive(Debug, Clone, PartialEq)]

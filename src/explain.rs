@@ -13,7 +13,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::engine::{self, Evaluation, FindingOutcome};
 use crate::plan::Plan;
-use crate::rule_resolve::Ref;
+use crate::rulebase::resolve::Ref;
 use crate::rulebase::RuleBase;
 use crate::session::{Planned, Session};
 
@@ -497,7 +497,7 @@ fn explain_strategy(
 /// Why `id` was deferred, if it was.
 fn deferral(rules: &RuleBase, plan: &Plan<'_>, district: &District, id: &str) -> Option<Deferral> {
     use crate::plan::DeferReason;
-    use crate::rules::StrategyKind;
+    use crate::rulebase::rules::StrategyKind;
     let deferred = plan.deferred.iter().find(|d| d.id == id)?;
     let named = |id: &str, title: &str| Named {
         id: id.to_string(),

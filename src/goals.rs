@@ -9,7 +9,7 @@ use minijinja::Value;
 
 use crate::district::District;
 use crate::plan::{Goal, GoalPoint};
-use crate::rules::{GoalRule, GoalSource};
+use crate::rulebase::rules::{GoalRule, GoalSource};
 
 /// The first year of a school year (`2023-24` → 2023), or of a year.
 fn first_year(year: &str) -> Option<i32> {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::condition::Logic;
-use crate::rule_resolve::Ref;
+use crate::rulebase::resolve::Ref;
 use crate::rulebase::RuleBase;
 
 /// The names each node reads: (from, to) edges by node key.

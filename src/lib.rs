@@ -28,8 +28,9 @@
 //!   [`overrides`] and [`scenario`]: changes made before planning;
 //!   [`ron_edit`]: changes written into a district file's own text (found
 //!   in it by [`ron_text`]);
-//! - [`rule_files`], [`rules`], [`rulebase`]: the rule base as written, then
-//!   validated, compiled and resolved once (with its dependency graph);
+//! - [`rulebase`]: the rule base as written ([`rulebase::files`],
+//!   [`rulebase::rules`]), then validated, compiled and resolved once (with
+//!   its dependency graph);
 //! - [`session`]: one rule base and one template environment, the one way
 //!   to plan and render; [`plan`] is the result;
 //! - [`render`]: Markdown and HTML through templates, JSON through serde;
@@ -87,13 +88,8 @@ pub mod render;
 pub mod ron_edit;
 mod ron_positions;
 pub mod ron_text;
-mod rule_compile;
-pub mod rule_files;
-mod rule_resolve;
 pub mod rule_test;
-mod rule_validate;
 pub mod rulebase;
-pub mod rules;
 pub mod scenario;
 mod schedule;
 pub mod session;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use minijinja::Value;
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Severity, StrategyKind};
+use crate::rulebase::rules::{Severity, StrategyKind};
 
 /// The `format` field of plan JSON.
 pub const FORMAT: &str = "elplan.plan/1";
@@ -167,7 +167,7 @@ pub struct Goal<'r> {
     /// What is measured.
     pub measure: &'r str,
     /// The unit of its values.
-    pub unit: crate::rules::Unit,
+    pub unit: crate::rulebase::rules::Unit,
     /// The latest known value and its school year.
     pub baseline: Option<GoalPoint>,
     /// The value to reach by the school year the plan ends in.
@@ -492,7 +492,7 @@ pub struct ChapterPlan<'r> {
     /// What the district does now, from its file, a sentence each.
     pub now: Vec<String>,
     /// What the law requires, with its basis.
-    pub requires: &'r [crate::rules::LawText],
+    pub requires: &'r [crate::rulebase::rules::LawText],
     /// The checklist rows not met (`Not met: ...`) and the evidence of the
     /// findings that fired, with the district's own numbers.
     pub gaps: Vec<String>,

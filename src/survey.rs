@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::district::District;
 use crate::plan::Plan;
 use crate::render::{Format, RenderOptions};
-use crate::rules::StrategyKind;
+use crate::rulebase::rules::StrategyKind;
 use crate::session::Session;
 
 /// The strategy that adopts the plan.
@@ -455,7 +455,7 @@ fn sameness(
     }
 }
 
-fn adoption(profiles: &[Profile], calendar: &crate::rules::Calendar) -> Adoption {
+fn adoption(profiles: &[Profile], calendar: &crate::rulebase::rules::Calendar) -> Adoption {
     let months: Vec<u32> = profiles.iter().filter_map(|p| p.adoption).collect();
     Adoption {
         scheduled: months.len(),

@@ -59,7 +59,7 @@ pub fn calendar_month(first: u32, m: u32) -> u32 {
 /// The plan month a plan is adopted in when month 1 is calendar month
 /// `first_month`: the calendar's first `adoption_month` at least
 /// `months_to_adoption` months after month 1; `None` without one.
-pub fn adoption_in(calendar: &crate::rules::Calendar, first_month: u32) -> Option<u32> {
+pub fn adoption_in(calendar: &crate::rulebase::rules::Calendar, first_month: u32) -> Option<u32> {
     let month = calendar.adoption_month?;
     let earliest = 1 + calendar.months_to_adoption;
     (earliest..earliest + 12).find(|&m| calendar_month(first_month, m) == month)
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_plan_is_adopted_in_the_first_june_it_has_time_for() {
-        let calendar = crate::rules::Calendar {
+        let calendar = crate::rulebase::rules::Calendar {
             year_starts: 8,
             events: Vec::new(),
             adoption_month: Some(6),
@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(adoption_in(&calendar, 8), Some(11));
         assert_eq!(adoption_in(&calendar, 11), Some(8));
         assert_eq!(adoption_in(&calendar, 1), Some(18));
-        let without = crate::rules::Calendar {
+        let without = crate::rulebase::rules::Calendar {
             adoption_month: None,
             ..calendar
         };

@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(findings) = ron::to_string(&vec![finding]) else {
         return;
     };
-    let mut files = elplan::rule_files::RuleFiles::embedded();
+    let mut files = elplan::rulebase::files::RuleFiles::embedded();
     if let Some(slot) = files
         .singles
         .iter_mut()

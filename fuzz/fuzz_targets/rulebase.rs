@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut files = elplan::rule_files::RuleFiles::embedded();
+    let mut files = elplan::rulebase::files::RuleFiles::embedded();
     files
         .strategies
         .push((PathBuf::from("fuzz.ron"), text.to_string()));

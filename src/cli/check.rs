@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use elplan::rule_files::RuleFiles;
+use elplan::rulebase::files::RuleFiles;
 use elplan::session::Sources;
 use elplan::Diagnostics;
 

@@ -3,8 +3,8 @@
 //! are the `studio-why.html` template's.
 
 use crate::explain::{Trace, Traced};
+use crate::rulebase::rules::Unit;
 use crate::rulebase::RuleBase;
-use crate::rules::Unit;
 
 use super::form;
 

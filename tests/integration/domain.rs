@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock};
 use elplan::expectations::{Check, Expectation, ExpectationFile};
 use elplan::plan::{DeferReason, Reason};
 use elplan::rule_test::Options;
-use elplan::rules::StrategyKind;
+use elplan::rulebase::rules::StrategyKind;
 use elplan::{District, Plan, RuleBase};
 
 use crate::support::*;

@@ -111,7 +111,8 @@ fn a_broken_rule_base_is_a_rule_base_error() {
                     .err()
                     .map(|d| d.kind)
                     .or_else(|| {
-                        let files = elplan::rule_files::RuleFiles::from_dir(&dir).expect("reads");
+                        let files =
+                            elplan::rulebase::files::RuleFiles::from_dir(&dir).expect("reads");
                         let report = elplan::check::check(files, None);
                         report.diagnostics.first().map(|d| d.kind)
                     })

@@ -19,9 +19,9 @@ use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::district;
 use crate::graph::{DependencyGraph, Node};
 use crate::helpers::NativeHelper;
-use crate::rule_compile::Split;
-use crate::rule_validate::{Locator, Validated};
-use crate::rules::Origin;
+use crate::rulebase::compile::Split;
+use crate::rulebase::rules::Origin;
+use crate::rulebase::validate::{Locator, Validated};
 
 /// What a name in an expression refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ pub(crate) fn resolve(
         findings: &finding_index,
         references: &reference_ids,
         paths: RefCell::default(),
-        series: Arc::new(crate::rule_compile::series(rules)),
+        series: Arc::new(crate::rulebase::compile::series(rules)),
     };
     let leaves = resolve_leaves(rules, split, &resolver, locate, &mut problems);
     let mut evidence_reads = Vec::with_capacity(rules.findings.len());

@@ -1,12 +1,19 @@
 //! A loaded, checked and compiled rule base.
 //!
-//! [`RuleBase::from_files`] runs the rule-base compiler's rooms in turn:
-//! `rule_validate` (parse, ids, references, ranges), `rule_compile`
-//! (expressions and evidence compiled once) and `rule_resolve` (names,
-//! dependency graph, order). The result is one compiled record per rule,
+//! The rule files are gathered by [`files`] (the embedded default or a
+//! directory) and read into the types of [`rules`]; [`RuleBase::from_files`]
+//! then runs the compiler's rooms in turn: [`validate`] (parse, ids,
+//! references, ranges), [`compile`] (expressions and evidence compiled
+//! once) and [`resolve`] (names, dependency graph, order). The result is one compiled record per rule,
 //! the graph kept for `explain`, `graph` and `check`, and the values
 //! templates receive. Evaluating rules against a district is the engine's
 //! job.
+
+pub(crate) mod compile;
+pub mod files;
+pub(crate) mod resolve;
+pub mod rules;
+pub(crate) mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -17,10 +24,12 @@ use minijinja::{Environment, Expression, Value};
 use crate::condition::{Logic, Missing};
 use crate::diagnostic::Diagnostics;
 use crate::graph::{DependencyGraph, Node};
-use crate::rule_compile::{Compiled, StrategyBatch};
-use crate::rule_files::RuleFiles;
-use crate::rule_resolve::{Leaf, Ref};
-use crate::rules::{Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy};
+use crate::rulebase::compile::{Compiled, StrategyBatch};
+use crate::rulebase::files::RuleFiles;
+use crate::rulebase::resolve::{Leaf, Ref};
+use crate::rulebase::rules::{
+    Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy,
+};
 
 /// See [`RuleBase::path_steps`].
 fn path_steps(paths: &[String]) -> (Vec<String>, Vec<(usize, Option<String>)>) {
@@ -70,7 +79,7 @@ pub struct CompiledDerived {
 #[derive(Debug)]
 pub struct CompiledRequirement {
     /// The requirement as written.
-    pub rule: crate::rules::Requirement,
+    pub rule: crate::rulebase::rules::Requirement,
     pub(crate) met_when: Logic,
 }
 
@@ -130,7 +139,10 @@ pub(crate) struct ChapterRefs {
 /// Each chapter's names resolved to indices (names the rule base lacks are
 /// passed over: the default chapters may stand in for a rule directory).
 fn chapter_refs(
-    (chapters, data_sources): (&[crate::rules::Chapter], &[crate::rules::DataSource]),
+    (chapters, data_sources): (
+        &[crate::rulebase::rules::Chapter],
+        &[crate::rulebase::rules::DataSource],
+    ),
     requirements: &[CompiledRequirement],
     [derived_index, finding_index, strategy_index]: [&HashMap<String, usize>; 3],
 ) -> Vec<ChapterRefs> {
@@ -158,7 +170,7 @@ fn chapter_refs(
                 .map(|f| data_sources.iter().position(|d| d.field == f.field))
                 .collect(),
             templates: (0..c.facts.len())
-                .map(|i| crate::rule_compile::fact_template(&c.id, i))
+                .map(|i| crate::rulebase::compile::fact_template(&c.id, i))
                 .collect(),
             paths: Vec::new(),
             applies_if: c
@@ -186,7 +198,7 @@ pub struct Tie {
 }
 
 impl Tie {
-    fn new(event: &crate::rules::Event, duration: u32) -> Tie {
+    fn new(event: &crate::rulebase::rules::Event, duration: u32) -> Tie {
         let span = event
             .through
             .map_or(1, |last| (last + 12 - event.month) % 12 + 1);
@@ -249,11 +261,11 @@ pub struct RuleBase {
     /// The California requirements every plan checks, in file order.
     pub requirements: Vec<CompiledRequirement>,
     /// The draft goals, in file order.
-    pub goals: Vec<crate::rules::GoalRule>,
+    pub goals: Vec<crate::rulebase::rules::GoalRule>,
     /// Where each district field can be found, in file order.
-    pub data_sources: Vec<crate::rules::DataSource>,
+    pub data_sources: Vec<crate::rulebase::rules::DataSource>,
     /// The master plan's chapters, in file order.
-    pub chapters: Vec<crate::rules::Chapter>,
+    pub chapters: Vec<crate::rulebase::rules::Chapter>,
     /// What each chapter names, resolved once.
     pub(crate) chapter_refs: Vec<ChapterRefs>,
     /// Each strategy: an instructional change idea (`policy.ron`), and the
@@ -315,13 +327,13 @@ impl RuleBase {
     /// Validates, compiles and resolves the rule files; every problem of
     /// the first phase that has any, each with its file and line.
     pub fn from_files(files: RuleFiles) -> Result<RuleBase, Diagnostics> {
-        let locate = crate::rule_validate::Locator::new(&files);
-        let rules = crate::rule_validate::validate(&files, &locate)?;
-        let split = crate::rule_compile::compile(&rules, &locate, &files.origin)?;
-        let resolved = crate::rule_resolve::resolve(&rules, &split, &locate)?;
+        let locate = crate::rulebase::validate::Locator::new(&files);
+        let rules = crate::rulebase::validate::validate(&files, &locate)?;
+        let split = crate::rulebase::compile::compile(&rules, &locate, &files.origin)?;
+        let resolved = crate::rulebase::resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
         let state = latest_state(&rules);
-        use crate::rule_resolve::index;
+        use crate::rulebase::resolve::index;
         let derived_index = index(rules.derived.iter().map(|d| &d.id));
         let finding_index = index(rules.findings.iter().map(|f| &f.id));
         let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
@@ -344,7 +356,7 @@ impl RuleBase {
             .zip(split.findings)
             .map(|(rule, when)| CompiledFinding {
                 needs: needs(&rule.needs),
-                evidence: crate::rule_compile::evidence_template(&rule.id),
+                evidence: crate::rulebase::compile::evidence_template(&rule.id),
                 rule,
                 when,
             })
@@ -451,7 +463,7 @@ impl RuleBase {
     /// What the leaves of a condition read, each once, in the order first
     /// read: the one answer to "what does this rule read".
     pub(crate) fn reads(&self, logic: &Logic) -> Vec<Ref> {
-        crate::rule_resolve::reads(&self.leaves, logic)
+        crate::rulebase::resolve::reads(&self.leaves, logic)
     }
 
     /// The strategies that require strategy `i`, by index, from the graph.
@@ -482,7 +494,7 @@ struct TemplateValues<'a> {
     area_ids: Vec<&'a str>,
     titles: BTreeMap<&'a str, &'a str>,
     /// The calendar's events by id.
-    events: BTreeMap<&'a str, &'a crate::rules::Event>,
+    events: BTreeMap<&'a str, &'a crate::rulebase::rules::Event>,
     /// The question that asks for each district field, by field (what a
     /// document shows instead of a field path).
     questions: BTreeMap<&'a str, &'a str>,
@@ -509,7 +521,7 @@ fn latest_references(references: &[Reference]) -> BTreeMap<&str, &Reference> {
     latest
 }
 
-fn template_values(rules: &crate::rule_validate::Validated) -> Value {
+fn template_values(rules: &crate::rulebase::validate::Validated) -> Value {
     Value::from(minijinja::value::Serde(TemplateValues {
         // A series' latest entry: references come oldest first within an id.
         state: latest_references(&rules.references),
@@ -600,8 +612,8 @@ fn compile_strategies(
 }
 
 /// `state.<id>`: each reference series' latest value.
-fn latest_state(rules: &crate::rule_validate::Validated) -> Value {
-    let state: BTreeMap<String, f64> = crate::rule_compile::series(rules)
+fn latest_state(rules: &crate::rulebase::validate::Validated) -> Value {
+    let state: BTreeMap<String, f64> = crate::rulebase::compile::series(rules)
         .into_iter()
         .filter_map(|(id, entries)| Some((id, crate::helpers::pick_year(&entries, "")?.1)))
         .collect();

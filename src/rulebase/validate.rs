@@ -5,7 +5,7 @@
 //! what needs no expression: ids (snake_case, unique), areas and stages
 //! named by findings and strategies, value ranges (from `policy.ron`) and
 //! prerequisite ids. Every problem of this phase is reported at once. It
-//! knows nothing of expressions; [`crate::rule_compile`] comes next.
+//! knows nothing of expressions; [`crate::rulebase::compile`] comes next.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
-use crate::rule_files::RuleFiles;
-use crate::rules::{
+use crate::rulebase::files::RuleFiles;
+use crate::rulebase::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
     Requirement, Stage, Strategy,
 };
@@ -488,8 +488,10 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
     check_unique(goals.iter().map(|g| g.id.as_str()), file, "goal", problems);
     for g in goals {
         let (section, field) = match &g.from {
-            crate::rules::GoalSource::History(field) => ("history", field.as_str()),
-            crate::rules::GoalSource::Field(path) => path.split_once('.').unwrap_or(("", path)),
+            crate::rulebase::rules::GoalSource::History(field) => ("history", field.as_str()),
+            crate::rulebase::rules::GoalSource::Field(path) => {
+                path.split_once('.').unwrap_or(("", path))
+            }
         };
         if let Err(hint) = district_field(section, field) {
             problems.push(
@@ -511,7 +513,7 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
 /// Whether `file` is a default file standing in for one a rule directory
 /// leaves out.
 fn standing_in(files: &RuleFiles, file: &Path) -> bool {
-    files.origin != "embedded" && file.starts_with(crate::rule_files::EMBEDDED_PREFIX)
+    files.origin != "embedded" && file.starts_with(crate::rulebase::files::EMBEDDED_PREFIX)
 }
 
 /// Every id and field a chapter names exists: checklist rows, findings,

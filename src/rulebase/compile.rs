@@ -5,7 +5,7 @@
 //! leaf, and one list expression holding every strategy condition (see
 //! [`StrategyBatch`]), is compiled by one strict minijinja environment that
 //! also holds the evidence templates and the domain helpers. What the names
-//! in a leaf refer to is [`crate::rule_resolve`]'s job.
+//! in a leaf refer to is [`crate::rulebase::resolve`]'s job.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -15,8 +15,8 @@ use minijinja::{Environment, Expression, UndefinedBehavior};
 use crate::condition::Logic;
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
-use crate::rule_validate::{Locator, Validated};
-use crate::rules::Origin;
+use crate::rulebase::rules::Origin;
+use crate::rulebase::validate::{Locator, Validated};
 
 self_cell::self_cell!(
     /// The strict environment (helpers, evidence templates) and every
