@@ -2,9 +2,9 @@
 //!
 //! The rule files are gathered by [`files`] (the embedded default or a
 //! directory) and read into the types of [`rules`]; [`RuleBase::from_files`]
-//! then runs the compiler's rooms in turn: [`validate`] (parse, ids,
-//! references, ranges), [`compile`] (expressions and evidence compiled
-//! once) and [`resolve`] (names, dependency graph, order). The result is one compiled record per rule,
+//! then runs the compiler's rooms in turn: `validate` (parse, ids,
+//! references, ranges), `compile` (expressions and evidence compiled
+//! once) and `resolve` (names, dependency graph, order). The result is one compiled record per rule,
 //! the graph kept for `explain`, `graph` and `check`, and the values
 //! templates receive. Evaluating rules against a district is the engine's
 //! job.
