@@ -12,7 +12,7 @@ use crate::support::*;
 /// The sections and tables of a document, in order, one a line:
 /// `heading <text without spaces>` (Word's headings 1 and 2, the PDF's
 /// h2 and h3) or `table <rows>`. The PDF's cover and contents are left
-/// out; its tagged text may lose the space at a line's end, so spaces are
+/// out, and so are the figures (the Word timeline is a table); its tagged text may lose the space at a line's end, so spaces are
 /// dropped on both sides.
 const OUTLINE: &str = r#"
 import sys, subprocess, docx
@@ -29,7 +29,10 @@ def word(path):
                 text = "".join(t.text or "" for t in el.iter(qn("w:t")))
                 yield "heading " + "".join(text.split())
         elif el.tag == qn("w:tbl"):
-            yield "table %d" % len(el.findall(qn("w:tr")))
+            # The timeline, a figure in the PDF, is a table in Word (its
+            # caption says so): figures are left out on both sides.
+            if el.find(qn("w:tblPr") + "/" + qn("w:tblCaption")) is None:
+                yield "table %d" % len(el.findall(qn("w:tr")))
 
 def pdf(path):
     run = subprocess.run(["pdfinfo", "-struct-text", path], capture_output=True, text=True)
