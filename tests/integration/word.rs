@@ -543,3 +543,107 @@ fn a_reference_document_is_checked_before_use() {
     reference_with(&plain, &reference, styles("").as_bytes(), None);
     with_reference(&reference, &dir.path().join("good-plan.docx")).ok();
 }
+
+/// The contents a Word document carries: the text of each `TOC1`
+/// paragraph, in order.
+fn contents_entries(docx: &std::path::Path) -> Vec<String> {
+    let xml = xml_parts(docx)
+        .into_iter()
+        .find(|(name, _)| name == "word/document.xml")
+        .expect("word/document.xml")
+        .1;
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("p"))
+        .filter(|p| {
+            p.descendants()
+                .any(|s| s.has_tag_name("pStyle") && s.attributes().any(|a| a.value() == "TOC1"))
+        })
+        .map(|p| {
+            p.descendants()
+                .filter(|t| t.has_tag_name("t"))
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(
+    not(soffice),
+    ignore = "needs LibreOffice (`soffice`, Debian's libreoffice-writer-nogui) and pdftotext on PATH; CI always runs it"
+)]
+fn libreoffice_shows_the_word_contents_without_updating_fields() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A profile of its own, so that another LibreOffice running on the
+    // machine neither blocks nor shares the conversion.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
+    for (district, name) in [
+        ("fixtures/calli/mendota-unified.ron", "mendota"),
+        ("fixtures/cases/no-history.ron", "no-history"),
+    ] {
+        let docx = dir.path().join(format!("{name}.docx"));
+        let docx_arg = docx.to_string_lossy();
+        elplan(&[
+            "plan",
+            district,
+            "--format",
+            "docx",
+            "--date",
+            "2025-08-01",
+            "-o",
+            &docx_arg,
+        ])
+        .ok();
+        let entries = contents_entries(&docx);
+        assert!(entries.len() >= 12, "{district}: {entries:?}");
+        let converted = Command::new("soffice")
+            .arg(&profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&docx)
+            .output()
+            .expect("soffice runs");
+        let pdf = dir.path().join(format!("{name}.pdf"));
+        assert!(
+            converted.status.success() && pdf.is_file(),
+            "{district}: {}",
+            String::from_utf8_lossy(&converted.stderr)
+        );
+        let text = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let text = String::from_utf8_lossy(&text.stdout);
+        // Page 2 lists the contents, entry by entry, in order; no reader's
+        // placeholder stands in for them.
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        let contents: Vec<&str> = pages[1]
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(contents[0], "Contents", "{district}: {}", pages[1]);
+        assert_eq!(
+            contents[1..=entries.len()],
+            entries.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            "{district}: {}",
+            pages[1]
+        );
+        // And each entry's heading stands on a later page.
+        for entry in &entries {
+            let (_, title) = entry.split_once(". ").expect("numbered");
+            assert!(
+                pages[2..]
+                    .iter()
+                    .any(|p| p.lines().any(|l| l.trim() == title)),
+                "{district}: no heading {title:?}"
+            );
+        }
+    }
+}
