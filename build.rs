@@ -6,7 +6,8 @@
 // they are ignored with their reason, never passed while skipped. The cfg
 // `ca_data` says which; `browser` does the same for tests that need
 // headless Chromium and poppler's pdftoppm and pdftotext on PATH, and
-// `docx_reader` for python3 with python-docx, and `webdriver` for
+// `docx_reader` for python3 with python-docx, `soffice` for LibreOffice
+// and pdftotext, and `webdriver` for
 // ChromeDriver beside Chromium, and `axe` for axe-core in the test's own
 // folder (all of which `.ci/run` installs);
 // `many_files` for a hard limit of open files that lets the studio's
@@ -59,6 +60,13 @@ fn main() {
     };
     if ci || python_docx() {
         println!("cargo:rustc-cfg=docx_reader");
+    }
+    // LibreOffice converts the Word documents to PDF (Debian's
+    // `libreoffice-writer-nogui`, which `.ci/run` installs), read with
+    // poppler's pdftotext.
+    println!("cargo:rustc-check-cfg=cfg(soffice)");
+    if ci || ["soffice", "pdftotext"].into_iter().all(on_path) {
+        println!("cargo:rustc-cfg=soffice");
     }
     println!("cargo:rustc-check-cfg=cfg(many_files)");
     let hard_limit = std::process::Command::new("sh")

@@ -1,8 +1,9 @@
 //! `--format docx`: a Word document. Its words are WordprocessingML written
 //! by templates, as the Markdown and HTML drafts are (`plan.docx.xml` for the
 //! body, `docx-styles.xml` and `docx-footer.xml`); this module renders the
-//! two figures from the project's SVG to pictures (resvg) and packs the
-//! parts into the zip file Word opens (zip). A consultant's own styles come
+//! figures from the project's SVG to pictures (resvg), sizes the timeline's
+//! table (a table a consultant edits, where its months fit a page) and
+//! packs the parts into the zip file Word opens (zip). A consultant's own styles come
 //! from a reference document (`--reference-docx`): its `word/styles.xml`
 //! replaces ours, as pandoc does.
 //!
@@ -32,6 +33,40 @@ const EMU_PER_INCH: f64 = 914_400.0;
 /// that at full width their smallest labels print at 8 pt.
 const MAX_WIDTH_IN: f64 = 9.8;
 const MAX_HEIGHT_IN: f64 = 7.0;
+
+/// A landscape page's text width in twentieths of a point (twips): 11 in
+/// less the template's margins of 0.6 in.
+const LANDSCAPE_TEXT_TWIPS: u32 = 15_840 - 2 * 864;
+
+/// The timeline table's first column, the strategies' titles (2.5 in:
+/// most titles in two lines at 8 pt).
+const TIMELINE_TITLE_TWIPS: u32 = 3_600;
+
+/// The narrowest month column that still holds its label ("Sep", "M24")
+/// at 7 pt between cell margins of 0.02 in: 0.29 in. A plan of 24 months
+/// fits; one of 36 does not, and keeps the timeline as a picture.
+const TIMELINE_MIN_MONTH_TWIPS: u32 = 420;
+
+/// The columns of the month-by-month plan as a Word table on a landscape
+/// page, in twips: the strategy's title, then one per month.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TimelineColumns {
+    /// The first column, the strategy's title.
+    pub title: u32,
+    /// Each month's column.
+    pub month: u32,
+}
+
+/// The timeline table's columns for a plan of `horizon` months, or `None`
+/// when its months do not fit across a landscape page at a readable width
+/// (the timeline is then a picture, cut into pages).
+pub fn timeline_columns(horizon: u32) -> Option<TimelineColumns> {
+    let month = (LANDSCAPE_TEXT_TWIPS - TIMELINE_TITLE_TWIPS).checked_div(horizon)?;
+    (month >= TIMELINE_MIN_MONTH_TWIPS).then_some(TimelineColumns {
+        title: TIMELINE_TITLE_TWIPS,
+        month,
+    })
+}
 
 /// Sans-serif families that stand in for Helvetica and Arial, in order.
 const SANS_SERIF: [&str; 5] = [
@@ -304,3 +339,19 @@ const DOCUMENT_RELS_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standa
 /// Word need not ask to update fields when it opens the document.
 const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_of_up_to_two_years_is_a_table_and_a_longer_one_a_picture() {
+        for horizon in [12, 24] {
+            let columns = timeline_columns(horizon).expect("fits");
+            assert!(columns.title + horizon * columns.month <= LANDSCAPE_TEXT_TWIPS);
+            assert!(columns.month >= TIMELINE_MIN_MONTH_TWIPS);
+        }
+        assert!(timeline_columns(36).is_none());
+        assert!(timeline_columns(0).is_none());
+    }
+}

@@ -308,6 +308,14 @@ impl Renderer {
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
         let figures = Figures::new(plan, &months(plan));
+        // The timeline is a table where its months fit a page, a picture
+        // only where they do not.
+        let timeline_table = crate::docx::timeline_columns(plan.horizon_months);
+        let timeline_pictures = if timeline_table.is_some() {
+            &[][..]
+        } else {
+            &figures.timeline_pages[..]
+        };
         // The figures' macros from figures.svg, called for each page of each
         // figure (see Figures::driver_diagram_pages): one picture a page.
         let shown = self.origin.join(format!("figures.svg{SUFFIX}"));
@@ -319,7 +327,7 @@ impl Renderer {
             .driver_diagram_pages
             .iter()
             .map(|page| (0, "driver_diagram", vec![Value::from(Serde(page))]))
-            .chain(figures.timeline_pages.iter().map(|page| {
+            .chain(timeline_pictures.iter().map(|page| {
                 (
                     1,
                     "timeline",
@@ -353,6 +361,7 @@ impl Renderer {
                 driver_diagram => driver_pages,
                 timeline => timeline_pages,
             },
+            timeline_table => timeline_table.map(Serde),
         };
         let body = self.render_with(Format::Docx, plan, district, rules, options, sizes)?;
         let styles = match &options.reference_docx {

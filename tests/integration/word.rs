@@ -17,7 +17,11 @@ for p in d.paragraphs:
         print("contents", p.text)
     elif p.text.startswith("To complete: "):
         print("blank", p.text)
+from docx.oxml.ns import qn
 for t in d.tables:
+    # The timeline is a figure drawn as a table: read on its own below.
+    if t._tbl.tblPr.find(qn("w:tblCaption")) is not None:
+        continue
     print("table", " | ".join(c.text for c in t.rows[0].cells), len(t.rows))
     for r in t.rows[1:]:
         print("row", r.cells[0].text)
@@ -114,7 +118,14 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     ] {
         assert!(facts.contains(heading), "{heading}: {facts}");
     }
-    let goals = plan["goals"].as_array().expect("goals").len();
+    // A goal with no baseline yet is named under the table, not a row.
+    let goals = plan["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .filter(|g| !g["baseline"].is_null())
+        .count();
+    assert!(goals > 0, "full-history has baselines");
     assert!(
         facts.contains(&format!(
             "table Measure | Baseline | Target | Source | How often {}",
@@ -127,7 +138,10 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         .find_map(|l| l.strip_prefix("pictures "))
         .and_then(|n| n.parse().ok())
         .expect("a picture count");
-    assert!(pictures >= 2, "both figures, a picture per page: {facts}");
+    assert!(
+        pictures >= 2,
+        "the driver diagram, a picture per page: {facts}"
+    );
     for size in facts.lines().filter_map(|l| l.strip_prefix("label pt ")) {
         let points: f64 = size.parse().expect("a size");
         assert!(points >= 8.0, "a label prints at {points} pt");
@@ -163,6 +177,124 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         std::fs::read(&file).expect("again") == first,
         "the document changed between runs"
     );
+}
+
+/// The Word timeline as python-docx reads it: for the table captioned
+/// "Timeline", whether its first row repeats on every page, a line per
+/// month (`month <label>`), and a line per row below: its number of
+/// cells, its first cell's text and the months (1-based) whose cells are
+/// shaded. Then the number of pictures.
+const TIMELINE: &str = r#"
+import sys, docx
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+for t in d.tables:
+    caption = t._tbl.tblPr.find(qn("w:tblCaption"))
+    if caption is None or caption.get(qn("w:val")) != "Timeline":
+        continue
+    trs = t._tbl.findall(qn("w:tr"))
+    print("header repeats", trs[0].find(qn("w:trPr") + "/" + qn("w:tblHeader")) is not None)
+    print("rows split", any(tr.find(qn("w:trPr") + "/" + qn("w:cantSplit")) is None for tr in trs))
+    for c in t.rows[0].cells[1:]:
+        print("month", " ".join(c.text.split()))
+    for tr in trs[1:]:
+        tcs = tr.findall(qn("w:tc"))
+        def shaded(tc):
+            shd = tc.find(qn("w:tcPr") + "/" + qn("w:shd"))
+            return shd is not None and shd.get(qn("w:fill")) not in (None, "auto", "FFFFFF")
+        first = "".join(x.text or "" for x in tcs[0].iter(qn("w:t")))
+        months = [str(i) for i, tc in enumerate(tcs[1:], 1) if shaded(tc)]
+        print("row", len(tcs), first, "|", " ".join(months))
+print("pictures", len(d.inline_shapes))
+"#;
+
+/// What [`TIMELINE`] reads in the Word draft of `district`, with `extra`
+/// arguments, and the plan as JSON.
+fn word_timeline(district: &str, extra: &[&str]) -> (String, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plan.docx");
+    let file_arg = file.to_string_lossy();
+    let mut args = vec!["plan", district, "--format", "docx", "-o", &file_arg];
+    args.extend_from_slice(extra);
+    elplan(&args).ok();
+    let read = Command::new("python3")
+        .args(["-c", TIMELINE])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let mut json = vec!["plan", district, "--format", "json"];
+    json.extend_from_slice(extra);
+    (
+        String::from_utf8_lossy(&read.stdout).into_owned(),
+        elplan(&json).json(),
+    )
+}
+
+#[test]
+#[cfg_attr(
+    not(docx_reader),
+    ignore = "needs python3 with python-docx (`pip install python-docx`); CI always runs it"
+)]
+fn the_word_timeline_is_a_table_whose_shaded_cells_are_each_strategys_months() {
+    for (district, extra, first_month) in [
+        (
+            "fixtures/calli/mendota-unified.ron",
+            &["--date", "2025-08-01"][..],
+            "Aug 2025",
+        ),
+        ("fixtures/cases/team-goals.ron", &[][..], "M1 Aug"),
+    ] {
+        let (facts, plan) = word_timeline(district, extra);
+        let horizon = plan["horizon_months"].as_u64().expect("horizon") as usize;
+        assert!(facts.contains("header repeats True"), "{district}: {facts}");
+        assert!(facts.contains("rows split False"), "{district}: {facts}");
+        let months: Vec<&str> = facts
+            .lines()
+            .filter_map(|l| l.strip_prefix("month "))
+            .collect();
+        assert_eq!(months.len(), horizon, "{district}: {facts}");
+        assert_eq!(months[0], first_month, "{district}");
+        let rows: Vec<&str> = facts
+            .lines()
+            .filter_map(|l| l.strip_prefix("row "))
+            .collect();
+        let mut strategies = 0;
+        for stage in plan["stages"].as_array().expect("stages") {
+            for s in stage["strategies"].as_array().expect("strategies") {
+                strategies += 1;
+                let title = s["title"].as_str().expect("title");
+                let (start, end) = (
+                    s["start_month"].as_u64().expect("start"),
+                    s["end_month"].as_u64().expect("end"),
+                );
+                let shaded: Vec<String> = (start..=end).map(|m| m.to_string()).collect();
+                let expected = format!("{} {title} | {}", horizon + 1, shaded.join(" "));
+                assert!(
+                    rows.contains(&expected.as_str()),
+                    "{district}: no row `{expected}` in\n{facts}"
+                );
+            }
+        }
+        // Besides a row a strategy, only a row a stage (one cell across).
+        let others = rows.iter().filter(|r| r.starts_with("1 ")).count();
+        assert_eq!(rows.len(), strategies + others, "{district}: {facts}");
+        assert!((1..=4).contains(&others), "{district}: {facts}");
+    }
+    // Three years of months do not fit across a page: the timeline stays a
+    // picture, beside the driver diagram's.
+    let (facts, _) = word_timeline("fixtures/cases/three-year-horizon.ron", &[]);
+    assert!(!facts.contains("month "), "{facts}");
+    let pictures: usize = facts
+        .lines()
+        .find_map(|l| l.strip_prefix("pictures "))
+        .and_then(|n| n.parse().ok())
+        .expect("a picture count");
+    assert!(pictures >= 2, "{facts}");
 }
 
 /// Mendota's draft as a Word document, written as `name` in `dir`.
@@ -417,4 +549,108 @@ fn a_reference_document_is_checked_before_use() {
     let reference = dir.path().join("good.docx");
     reference_with(&plain, &reference, styles("").as_bytes(), None);
     with_reference(&reference, &dir.path().join("good-plan.docx")).ok();
+}
+
+/// The contents a Word document carries: the text of each `TOC1`
+/// paragraph, in order.
+fn contents_entries(docx: &std::path::Path) -> Vec<String> {
+    let xml = xml_parts(docx)
+        .into_iter()
+        .find(|(name, _)| name == "word/document.xml")
+        .expect("word/document.xml")
+        .1;
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("p"))
+        .filter(|p| {
+            p.descendants()
+                .any(|s| s.has_tag_name("pStyle") && s.attributes().any(|a| a.value() == "TOC1"))
+        })
+        .map(|p| {
+            p.descendants()
+                .filter(|t| t.has_tag_name("t"))
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(
+    not(soffice),
+    ignore = "needs LibreOffice (`soffice`, Debian's libreoffice-writer-nogui) and pdftotext on PATH; CI always runs it"
+)]
+fn libreoffice_shows_the_word_contents_without_updating_fields() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A profile of its own, so that another LibreOffice running on the
+    // machine neither blocks nor shares the conversion.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
+    for (district, name) in [
+        ("fixtures/calli/mendota-unified.ron", "mendota"),
+        ("fixtures/cases/no-history.ron", "no-history"),
+    ] {
+        let docx = dir.path().join(format!("{name}.docx"));
+        let docx_arg = docx.to_string_lossy();
+        elplan(&[
+            "plan",
+            district,
+            "--format",
+            "docx",
+            "--date",
+            "2025-08-01",
+            "-o",
+            &docx_arg,
+        ])
+        .ok();
+        let entries = contents_entries(&docx);
+        assert!(entries.len() >= 12, "{district}: {entries:?}");
+        let converted = Command::new("soffice")
+            .arg(&profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&docx)
+            .output()
+            .expect("soffice runs");
+        let pdf = dir.path().join(format!("{name}.pdf"));
+        assert!(
+            converted.status.success() && pdf.is_file(),
+            "{district}: {}",
+            String::from_utf8_lossy(&converted.stderr)
+        );
+        let text = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let text = String::from_utf8_lossy(&text.stdout);
+        // Page 2 lists the contents, entry by entry, in order; no reader's
+        // placeholder stands in for them.
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        let contents: Vec<&str> = pages[1]
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(contents[0], "Contents", "{district}: {}", pages[1]);
+        assert_eq!(
+            contents[1..=entries.len()],
+            entries.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            "{district}: {}",
+            pages[1]
+        );
+        // And each entry's heading stands on a later page.
+        for entry in &entries {
+            let (_, title) = entry.split_once(". ").expect("numbered");
+            assert!(
+                pages[2..]
+                    .iter()
+                    .any(|p| p.lines().any(|l| l.trim() == title)),
+                "{district}: no heading {title:?}"
+            );
+        }
+    }
 }
