@@ -315,6 +315,25 @@ fn link(from: (f64, f64), to: (f64, f64), dashed: bool) -> Link {
     }
 }
 
+/// The driver diagram's columns, left edge and width: the aim, the
+/// primary drivers, the secondary drivers, the change ideas.
+const DRIVER_COLUMNS: [(f64, f64); 4] = [
+    (10.0, 150.0),
+    (180.0, 170.0),
+    (380.0, 230.0),
+    (640.0, 290.0),
+];
+
+/// A change idea's title as the plan schedules it (its id if it is not
+/// scheduled).
+fn idea_title(plan: &Plan<'_>, id: &str) -> String {
+    plan.scheduled()
+        .find(|s| s.id == id)
+        .and_then(|s| s.title.as_str())
+        .unwrap_or(id)
+        .to_string()
+}
+
 /// The driver diagram as a tree read left to right: the aim, each primary
 /// driver beside its rows, each secondary driver beside the change ideas
 /// that build it (a change idea that builds several drivers is shown beside
@@ -322,20 +341,9 @@ fn link(from: (f64, f64), to: (f64, f64), dashed: bool) -> Link {
 /// followed), and a primary driver's own change ideas, dashed, below its
 /// secondary drivers.
 fn driver_figure(plan: &Plan<'_>, diagram: &DriverDiagram<'_>) -> DriverFigure {
-    let title = |id: &str| -> String {
-        plan.scheduled()
-            .find(|s| s.id == id)
-            .and_then(|s| s.title.as_str())
-            .unwrap_or(id)
-            .to_string()
-    };
+    let title = |id: &str| idea_title(plan, id);
     let (row, box_h, top) = (38.0, 32.0, 36.0);
-    let cols = [
-        (10.0, 150.0),
-        (180.0, 170.0),
-        (380.0, 230.0),
-        (640.0, 290.0),
-    ];
+    let cols = DRIVER_COLUMNS;
     let right = |col: usize, y: f64| (cols[col].0 + cols[col].1, y + box_h / 2.0);
     let left = |col: usize, y: f64| (cols[col].0, y + box_h / 2.0);
     // The top of a box centred on `rows` rows from `first`.
