@@ -99,18 +99,7 @@ fn contents_pages_hold_their_headings(pdf: &Path) {
 }
 
 fn outline(file: &Path, kind: &str) -> String {
-    let read = Command::new("python3")
-        .args(["-c", OUTLINE])
-        .arg(file)
-        .arg(kind)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    String::from_utf8_lossy(&read.stdout).into_owned()
+    python(OUTLINE, &[file.as_os_str(), kind.as_ref()])
 }
 
 /// Every bundled fixture as a Word document (`docx/`) and a PDF (`pdf/`),

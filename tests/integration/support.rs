@@ -184,3 +184,21 @@ pub fn with_decisions(dir: &Path, decisions: &str) -> String {
     std::fs::write(&path, format!("{body}    decisions: {decisions},\n)\n")).expect("write");
     path.to_string_lossy().into_owned()
 }
+
+/// Runs a Python `script` (python3, with python-docx where the script
+/// imports it) on `args`; its standard output, or a failed test showing
+/// Python's error.
+pub fn python(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let read = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        read.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    String::from_utf8_lossy(&read.stdout).into_owned()
+}

@@ -56,17 +56,7 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
     ];
     elplan(&args).ok();
     let first = std::fs::read(&file).expect("the document");
-    let read = Command::new("python3")
-        .args(["-c", READ])
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    let facts = String::from_utf8_lossy(&read.stdout).into_owned();
+    let facts = python(READ, &[file.as_os_str()]);
     let plan = elplan(&["plan", district, "--format", "json", "--date", "2025-08-01"]).json();
     // A change idea is a section of its own; a step of the improvement
     // process is a row of the table of how the team will work.
@@ -217,22 +207,10 @@ fn word_timeline(district: &str, extra: &[&str]) -> (String, serde_json::Value) 
     let mut args = vec!["plan", district, "--format", "docx", "-o", &file_arg];
     args.extend_from_slice(extra);
     elplan(&args).ok();
-    let read = Command::new("python3")
-        .args(["-c", TIMELINE])
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
+    let read = python(TIMELINE, &[file.as_os_str()]);
     let mut json = vec!["plan", district, "--format", "json"];
     json.extend_from_slice(extra);
-    (
-        String::from_utf8_lossy(&read.stdout).into_owned(),
-        elplan(&json).json(),
-    )
+    (read, elplan(&json).json())
 }
 
 #[test]
@@ -434,20 +412,10 @@ fn control_characters_in_any_text_still_give_a_word_document_that_opens() {
         .1;
     assert!(document.contains("Mendota A\u{fffd}B\u{fffd}C D E\u{fffd}F\u{fffd}G\u{fffd}H"));
     assert!(document.contains("Ana\u{fffd}Ruiz\u{fffd}"));
-    let read = Command::new("python3")
-        .args([
-            "-c",
-            "import sys, docx\nd = docx.Document(sys.argv[1])\nprint(d.core_properties.title)\nfor p in d.paragraphs[:6]: print(p.text)",
-        ])
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        read.status.success(),
-        "python-docx cannot open it: {}",
-        String::from_utf8_lossy(&read.stderr)
+    let facts = python(
+        "import sys, docx\nd = docx.Document(sys.argv[1])\nprint(d.core_properties.title)\nfor p in d.paragraphs[:6]: print(p.text)",
+        &[file.as_os_str()],
     );
-    let facts = String::from_utf8_lossy(&read.stdout);
     assert!(
         facts.contains("Prepared by: Ana\u{fffd}Ruiz\u{fffd}"),
         "{facts}"
