@@ -971,6 +971,37 @@ mod tests {
 
     /// A district code of multi-byte characters once made the join slice
     /// inside a character.
+    /// CDE's FRPM eligibility counts direct certification: the LEA file's
+    /// `unduplicated_frpm`, not its `frpm` (meal-program records only);
+    /// a file without the first falls back on the second.
+    #[test]
+    fn the_frpm_share_counts_direct_certification() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lea.csv");
+        std::fs::write(
+            &path,
+            "Academic Year,County Code,District Code,School Code,total_enrolled,frpm,direct_cert,unduplicated_frpm,english_learner\n\
+             2018-2019,01,10001,0000000,1000,600,450,640,200\n",
+        )
+        .unwrap();
+        let (lea, failures) = lea_counts(&path).unwrap();
+        assert!(failures.is_empty(), "{failures:?}");
+        let row = &lea.districts["0110001"];
+        assert_eq!(
+            (row.frpm, row.frpm_column),
+            (Some(640.0), "unduplicated_frpm")
+        );
+        std::fs::write(
+            &path,
+            "County Code,District Code,School Code,total_enrolled,frpm,english_learner\n\
+             01,10001,0000000,1000,600,200\n",
+        )
+        .unwrap();
+        let (lea, _) = lea_counts(&path).unwrap();
+        let row = &lea.districts["0110001"];
+        assert_eq!((row.frpm, row.frpm_column), (Some(600.0), "frpm"));
+    }
+
     #[test]
     fn an_elpi_code_of_multibyte_characters_does_not_panic() {
         let dir = tempfile::tempdir().unwrap();
