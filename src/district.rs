@@ -37,6 +37,9 @@ pub struct District {
     pub enrollment: u32,
     /// Number of schools, more than zero.
     pub schools: Option<u32>,
+    /// The school year the school count describes, when it is not the
+    /// file's `data_year` (an import counts schools from another year's file).
+    pub schools_year: Option<String>,
     /// The district's NCES locale: city, suburb, town or rural.
     pub locale: Option<Locale>,
     /// The state's support and the Dashboard's EL progress colour.
@@ -539,6 +542,7 @@ impl District {
             data_year: None,
             enrollment,
             schools: None,
+            schools_year: None,
             locale: None,
             accountability: Accountability::default(),
             students: Students {
@@ -666,6 +670,9 @@ impl District {
             if cds.len() != 14 || !cds.bytes().all(|b| b.is_ascii_digit()) {
                 v.fail("cds_code", format!("`{cds}` is not a 14-digit CDS code"));
             }
+        }
+        if let Some(year) = &self.schools_year {
+            v.school_year("schools_year", year);
         }
         if let Some(year) = &self.data_year {
             v.school_year("data_year", year);

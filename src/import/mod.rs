@@ -75,6 +75,8 @@ pub struct SchoolCounts {
     pub source: String,
     /// Schools by county and district code.
     pub counts: HashMap<String, u32>,
+    /// The school year the file counts (`2017-18`), when it says.
+    pub year: Option<String>,
 }
 
 /// A district's own counts in a CALPADS unduplicated pupil count LEA file.
@@ -84,6 +86,10 @@ pub struct Lea {
     pub enrolled: f64,
     /// Students eligible for free or reduced-price meals.
     pub frpm: Option<f64>,
+    /// The column `frpm` was read from: `unduplicated_frpm` (CDE's
+    /// definition, direct certification counted) or, in a file without
+    /// it, `frpm`.
+    pub frpm_column: &'static str,
     /// English learners.
     pub english_learners: Option<f64>,
 }
@@ -344,8 +350,9 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
             .or_insert(0) += 1;
     }
     Ok(SchoolCounts {
-        source: calpads_source(seen_year, "school file"),
+        source: calpads_source(seen_year.clone(), "school file"),
         counts,
+        year: seen_year,
     })
 }
 
@@ -360,12 +367,23 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
     let column = |name: &str| {
         required(&columns, path, "the LEA file", name).map_err(|d| d.with_hint("elplan reads the CALPADS unduplicated pupil count LEA file (County Code, District Code, School Code, total_enrolled, frpm, english_learner)"))
     };
+    // CDE's published FRPM eligibility counts students eligible through a
+    // meal application and those eligible for free meals by direct
+    // certification (CalFresh, CalWORKs) or by foster, migrant or homeless
+    // status, each once: the file's `unduplicated_frpm`. Its `frpm` column
+    // counts meal-program records (181/182) only, without direct
+    // certification. A file without `unduplicated_frpm` falls back on `frpm`.
+    let frpm_column = if columns.contains_key("unduplicated_frpm") {
+        "unduplicated_frpm"
+    } else {
+        "frpm"
+    };
     let (county, district, school, enrolled, frpm, els) = (
         column("County Code")?,
         column("District Code")?,
         column("School Code")?,
         column("total_enrolled")?,
-        column("frpm")?,
+        column(frpm_column)?,
         column("english_learner")?,
     );
     let year = columns.get("Academic Year").copied();
@@ -397,7 +415,8 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
         };
         let lea = Lea {
             enrolled: total,
-            frpm: count(frpm, "frpm", &mut failures),
+            frpm: count(frpm, frpm_column, &mut failures),
+            frpm_column,
             english_learners: count(els, "english_learner", &mut failures),
         };
         if seen_year.is_none() {
@@ -430,11 +449,12 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
         column("reportingyear")?,
     );
     let optional = |name: &str| columns.get(name).copied();
-    let (group, prior, color, denominator) = (
+    let (group, prior, color, denominator, prior_denominator) = (
         optional("studentgroup"),
         optional("priorstatus"),
         optional("color"),
         optional("currdenom"),
+        optional("priordenom"),
     );
     let mut out: HashMap<String, ElpiDistrict> = HashMap::new();
     let mut failures = Vec::new();
@@ -459,21 +479,33 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
         let district: String = code.chars().take(7).collect();
         let entry = out.entry(district).or_default();
         let school_year = |end: i32| format!("{}-{:02}", end - 1, end.rem_euclid(100));
-        let takers = denominator
-            .and_then(|d| number(Some(cell(d))))
-            .filter(|&n| n >= 0.0);
-        if long_term {
-            if let Some(n) = takers {
-                entry
-                    .takers
-                    .entry(school_year(reporting))
-                    .or_default()
-                    .long_term = Some(n);
+        let count = |column: Option<usize>| {
+            column
+                .and_then(|d| number(Some(cell(d))))
+                .filter(|&n| n >= 0.0)
+        };
+        // The prior year's takers (`priordenom`) are kept only where no
+        // file gives that year's own count.
+        let (takers, prior_takers) = (count(denominator), count(prior_denominator));
+        let mut record_takers = |year: String, n: f64, own: bool| {
+            let t = entry.takers.entry(year).or_default();
+            let slot = if long_term {
+                &mut t.long_term
+            } else {
+                &mut t.els
+            };
+            if own || slot.is_none() {
+                *slot = Some(n);
             }
-            continue;
-        }
+        };
         if let Some(n) = takers {
-            entry.takers.entry(school_year(reporting)).or_default().els = Some(n);
+            record_takers(school_year(reporting), n, true);
+        }
+        if let Some(n) = prior_takers {
+            record_takers(school_year(reporting - 1), n, false);
+        }
+        if long_term {
+            continue;
         }
         let mut percent = |value: f64, column: &str| {
             if (0.0..=100.0).contains(&value) {
@@ -701,6 +733,7 @@ fn district_from_row(
     district.students.frpm_share = frpm_share;
     if let Some(schools) = &tables.schools {
         district.schools = schools.counts.get(&code).copied();
+        district.schools_year = schools.year.clone().filter(|_| district.schools.is_some());
         note(
             "schools",
             format!(
@@ -785,7 +818,10 @@ fn own_counts(
     if frpm.is_some() {
         note(
             "students.frpm_share",
-            format!("{source}: frpm ÷ total_enrolled"),
+            match lea.frpm_column {
+                "unduplicated_frpm" => format!("{source}: unduplicated_frpm ÷ total_enrolled (CDE's FRPM eligibility: meal applications and direct certification, counted once; the `frpm` column leaves direct certification out)"),
+                column => format!("{source}: {column} ÷ total_enrolled"),
+            },
         );
     }
     (lea.enrolled, el_share, frpm)
@@ -950,6 +986,37 @@ mod tests {
 
     /// A district code of multi-byte characters once made the join slice
     /// inside a character.
+    /// CDE's FRPM eligibility counts direct certification: the LEA file's
+    /// `unduplicated_frpm`, not its `frpm` (meal-program records only);
+    /// a file without the first falls back on the second.
+    #[test]
+    fn the_frpm_share_counts_direct_certification() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lea.csv");
+        std::fs::write(
+            &path,
+            "Academic Year,County Code,District Code,School Code,total_enrolled,frpm,direct_cert,unduplicated_frpm,english_learner\n\
+             2018-2019,01,10001,0000000,1000,600,450,640,200\n",
+        )
+        .unwrap();
+        let (lea, failures) = lea_counts(&path).unwrap();
+        assert!(failures.is_empty(), "{failures:?}");
+        let row = &lea.districts["0110001"];
+        assert_eq!(
+            (row.frpm, row.frpm_column),
+            (Some(640.0), "unduplicated_frpm")
+        );
+        std::fs::write(
+            &path,
+            "County Code,District Code,School Code,total_enrolled,frpm,english_learner\n\
+             01,10001,0000000,1000,600,200\n",
+        )
+        .unwrap();
+        let (lea, _) = lea_counts(&path).unwrap();
+        let row = &lea.districts["0110001"];
+        assert_eq!((row.frpm, row.frpm_column), (Some(600.0), "frpm"));
+    }
+
     #[test]
     fn an_elpi_code_of_multibyte_characters_does_not_panic() {
         let dir = tempfile::tempdir().unwrap();

@@ -67,8 +67,10 @@ fn the_built_in_rule_base_meets_its_expectations() {
         .unwrap_or_else(|d| panic!("{d}"));
     assert!(report.failures.is_empty(), "{}", report.to_text());
     // 35 findings and 25 strategies on two fixtures each, 23 strategies
-    // on each of the 41 fixtures, 2 of them also in place on one.
-    assert_eq!(report.passed, 35 * 2 + 25 * 2 + 23 * 41 + 2);
+    // on each of the 43 fixtures, 2 of them also in place on one; and the
+    // 13 of issue 23's second pass (too few to judge, criteria met on an
+    // earlier Dashboard, reclassification against the state of its year).
+    assert_eq!(report.passed, 35 * 2 + 25 * 2 + 23 * 43 + 2 + 13);
 }
 
 #[test]
@@ -101,8 +103,10 @@ fn the_expectations_name_every_domain_rule_and_nothing_else() {
     // DOMAIN.md: 21 findings and 43 strategies, and Revision 2's 5 and 4;
     // and the 2 findings that public data decides (elpi_fell_last_year,
     // low_incidence_els), added for the statewide drafts; the 5 that the
-    // EL group's outcome files decide (issue 23), and their suspension review.
-    assert_eq!(findings.len(), 35);
+    // EL group's outcome files decide (issue 23), and their suspension review;
+    // too few English learners to judge, and the EL group's assistance
+    // criteria met on an earlier Dashboard.
+    assert_eq!(findings.len(), 37);
     assert_eq!(said.len() - findings.len(), 48);
     let mut incomplete = Vec::new();
     for (id, what) in &said {

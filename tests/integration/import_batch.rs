@@ -527,8 +527,11 @@ fn all_944_california_districts_import_and_plan() {
         "LAUSD's own enrollment, without its charters: {}",
         la.enrollment
     );
+    // CDE's FRPM eligibility, direct certification counted:
+    // unduplicated_frpm 368,569 of 446,609 (the `frpm` column's 362,076
+    // leaves direct certification out).
     let frpm = la.students.frpm_share.expect("LAUSD FRPM");
-    assert!((0.78..=0.86).contains(&frpm), "LAUSD FRPM share {frpm}");
+    assert!((0.82..=0.83).contains(&frpm), "LAUSD FRPM share {frpm}");
     let ltel = la
         .students
         .ltel_share_of_els
@@ -619,8 +622,10 @@ fn all_944_california_districts_import_and_plan() {
             );
         }
     }
+    // 55 before too few English learners to judge (DOMAIN.md Revision 3):
+    // ten of them came from rates of fewer than 30 students; 45 now.
     assert!(
-        survey.strategy_sets >= 50,
+        survey.strategy_sets >= 40,
         "distinct strategy sets: {}",
         survey.strategy_sets
     );
@@ -720,12 +725,56 @@ fn california_outcome_files_import_with_their_years() {
     let survey = elplan::survey::survey(session(), &districts, &options).expect("survey");
     eprintln!("{}", survey.to_text());
     // 15 findings fired somewhere with the District Areas, CALPADS and
-    // ELPI files alone; the outcome files decide six more.
+    // ELPI files alone; with the outcome files, at least 25 (issue 23).
     assert!(
-        survey.findings_firing >= 21,
+        survey.findings_firing >= 25,
         "findings that fire somewhere: {}",
         survey.findings_firing
     );
+    let sameness = survey.sameness.as_ref().expect("sameness");
+    let median = sameness.median.expect("median");
+    assert!(
+        median <= 0.50,
+        "sameness with the outcome files: {sameness:?}"
+    );
+    // Every imported fact of a plan names its year: the profile's rows
+    // that give a value, in LAUSD's and Vineland's drafts.
+    for id in ["los-angeles-unified", "vineland-elementary"] {
+        let (path, district) = districts.iter().find(|(_, d)| d.id == id).expect(id);
+        let plan = session()
+            .plan_dated(district, path, Some((2026, 8)))
+            .expect("plans");
+        let options = elplan::render::RenderOptions {
+            date: Some("2026-08-01".to_string()),
+            ..Default::default()
+        };
+        let text = session()
+            .render(elplan::render::Format::Md, &plan, district, &options)
+            .expect("renders");
+        let profile = text
+            .split("## District profile")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("a profile");
+        let has_year = |cell: &str| {
+            cell.as_bytes()
+                .windows(4)
+                .any(|w| w.iter().all(u8::is_ascii_digit))
+        };
+        for row in profile
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| |"))
+        {
+            let district_cell = row.split('|').nth(2).unwrap_or("").trim();
+            if district_cell.is_empty() || district_cell == "not given" {
+                continue;
+            }
+            assert!(
+                has_year(district_cell),
+                "{id}: a fact without its year: {row}"
+            );
+        }
+    }
     // What would settle the rest, by source: the team's own knowledge most.
     let top = survey.pending_by_source.first().expect("sources");
     assert_eq!(
@@ -735,9 +784,11 @@ fn california_outcome_files_import_with_their_years() {
     );
     let counted: usize = survey.pending_by_source.iter().map(|s| s.findings).sum();
     assert!(counted >= survey.findings.iter().filter(|f| f.pending > 0).count());
-    // 65.5 % of the findings were left pending without the outcome files.
+    // 65.5 % of the findings were left pending without the outcome files,
+    // 51.0 % before too few English learners to judge (under 30) decided
+    // the EL group's rates (issue 23: at most 50 %).
     assert!(
-        survey.mean_pending_share <= 0.54,
+        survey.mean_pending_share <= 0.50,
         "mean pending share: {}",
         survey.mean_pending_share
     );
