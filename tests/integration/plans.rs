@@ -1,22 +1,28 @@
-//! Every fixture's plan, as Markdown and JSON, is a reviewed snapshot: a rule
-//! or template change shows exactly which plans it moves. The HTML report is
-//! snapshotted for two fixtures only (its figures one SVG element per
-//! line); `html.rs` checks the structure of every fixture's report.
+//! Every fixture's plan is a reviewed snapshot of its *decisions*: what
+//! fired, what is pending and on what, each strategy's stage and months,
+//! the goals, the checklist, the chapters' facts and blanks. A rule change
+//! shows exactly which plans it moves, without pages of prose. The prose
+//! is a snapshot for three fixtures only, one file per section of the
+//! Markdown draft; `html.rs` checks the structure of every fixture's HTML
+//! report, `documents.rs` its Word and PDF drafts.
 
 use elplan::render::{Format, RenderOptions};
 use elplan::District;
 
 use crate::support::*;
 
-/// The fixtures whose Markdown snapshot keeps every strategy's rule text
-/// (rationale, actions, owners, first test, measures); the others leave it
-/// out, since it is the same in every plan, and keep all that is the
-/// district's own.
-const FULL_MARKDOWN: [&str; 2] = ["calli/mendota-unified.ron", "cases/full-history.ron"];
+/// The fixtures whose Markdown draft is a snapshot, section by section: a
+/// real small district, the fixture with every year of history, and one
+/// whose text needs escaping.
+const PROSE: [&str; 3] = [
+    "calli/mendota-unified.ron",
+    "cases/full-history.ron",
+    "cases/escaping.ron",
+];
 
-/// The fixtures whose HTML report is a snapshot: a real small district,
-/// and one whose text needs escaping.
-const HTML_SNAPSHOTS: [&str; 2] = ["calli/mendota-unified.ron", "cases/escaping.ron"];
+/// The most the snapshots may weigh together, and one of them.
+const MAX_SNAPSHOTS_BYTES: u64 = 2_000_000;
+const MAX_SNAPSHOT_BYTES: u64 = 40_000;
 
 #[test]
 fn every_fixture_plans_to_its_snapshot() {
@@ -26,56 +32,32 @@ fn every_fixture_plans_to_its_snapshot() {
         let plan = session
             .plan(&district, path)
             .expect("fixtures plan without rule errors");
-        let render = |format| {
-            session
-                .render(format, &plan, &district, &RenderOptions::default())
-                .expect("the default templates render")
-        };
-        let markdown = render(Format::Md);
-        if FULL_MARKDOWN.iter().any(|name| path.ends_with(name)) {
-            insta::assert_snapshot!("md", markdown);
-        } else {
-            insta::assert_snapshot!("md", without_rule_text(&markdown));
-        }
         insta::assert_snapshot!("json", compact(&decisions(&plan.to_json()), 0));
-        if HTML_SNAPSHOTS.iter().any(|name| path.ends_with(name)) {
-            insta::assert_snapshot!("html", render(Format::Html));
+        if PROSE.iter().any(|name| path.ends_with(name)) {
+            let markdown = session
+                .render(Format::Md, &plan, &district, &RenderOptions::default())
+                .expect("the default templates render");
+            for (n, section) in sections(&markdown).into_iter().enumerate() {
+                insta::assert_snapshot!(format!("md-{n:02}"), section);
+            }
         }
     });
 }
 
-/// A Markdown draft without each strategy's rule text: under a strategy's
-/// heading only its subtitle, when, why, and in-place note stay.
-fn without_rule_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() / 2);
-    let mut in_strategy = false;
-    for line in markdown.lines() {
-        if line.starts_with("#") {
-            // A strategy's heading is numbered (`#### 3. Title`); a finding's is not.
-            in_strategy = line
-                .strip_prefix("#### ")
-                .is_some_and(|title| title.starts_with(|c: char| c.is_ascii_digit()));
-            out.push_str(line);
-            out.push('\n');
-            if in_strategy {
-                out.push_str("[rule text left out; see the full Markdown snapshots]\n");
-            }
-            continue;
+/// A Markdown draft cut before each top-level section (`## `): each part
+/// a snapshot of its own, small enough to review.
+fn sections(markdown: &str) -> Vec<String> {
+    let mut parts: Vec<String> = vec![String::new()];
+    for line in markdown.split_inclusive('\n') {
+        if line.starts_with("## ") {
+            parts.push(String::new());
         }
-        let subtitle = line.starts_with('*') && !line.starts_with("**");
-        let kept = ["**When:**", "**Why it is here:**", "> "];
-        let blank_again = line.is_empty() && out.ends_with("\n\n");
-        if !blank_again
-            && (!in_strategy
-                || line.is_empty()
-                || subtitle
-                || kept.iter().any(|k| line.starts_with(k)))
-        {
-            out.push_str(line);
-            out.push('\n');
+        if let Some(part) = parts.last_mut() {
+            part.push_str(line);
         }
     }
-    out
+    parts.retain(|p| !p.trim().is_empty());
+    parts
 }
 
 /// The plan JSON without what comes from the rule base unchanged (kinds,
@@ -84,7 +66,7 @@ fn without_rule_text(markdown: &str) -> String {
 /// and shows in the Markdown snapshot and in the `elplan graph` snapshot.
 /// What is left is what the engine decided for the district.
 fn decisions(json: &str) -> serde_json::Value {
-    const RULE_TEXT: [&str; 22] = [
+    const RULE_TEXT: [&str; 26] = [
         "measure",
         "source",
         "frequency",
@@ -107,6 +89,10 @@ fn decisions(json: &str) -> serde_json::Value {
         "measures",
         "sources",
         "questions",
+        "intro",
+        "label",
+        "question",
+        "text",
     ];
     fn strip(value: &mut serde_json::Value) {
         match value {
@@ -132,6 +118,8 @@ fn decisions(json: &str) -> serde_json::Value {
         "driver_diagram",
         "compliance",
         "goals",
+        "chapters",
+        "also_considered",
     ] {
         strip(&mut plan[list]);
     }
@@ -209,4 +197,25 @@ fn no_snapshot_line_is_too_long_to_review() {
         }
     }
     assert!(long.is_empty(), "lines over 1,000 characters: {long:?}");
+}
+
+/// The snapshots stay reviewable: at most 2 MB in all, none over 40 KB.
+#[test]
+fn the_snapshots_stay_small() {
+    let dir = std::path::Path::new(ROOT).join("tests/integration/snapshots");
+    let mut total = 0;
+    let mut large = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("snapshot folder") {
+        let entry = entry.expect("entry");
+        let size = entry.metadata().expect("metadata").len();
+        total += size;
+        if size > MAX_SNAPSHOT_BYTES {
+            large.push(format!("{} ({size} bytes)", entry.path().display()));
+        }
+    }
+    assert!(large.is_empty(), "snapshots over {MAX_SNAPSHOT_BYTES} bytes: {large:?}");
+    assert!(
+        total <= MAX_SNAPSHOTS_BYTES,
+        "the snapshots weigh {total} bytes, more than {MAX_SNAPSHOTS_BYTES}"
+    );
 }
