@@ -357,29 +357,7 @@ pub fn survey(
             &reference_sentences,
         )
     });
-    let mut by_source: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
-    for p in &profiles {
-        for (finding, named) in &p.pending_sources {
-            for source in named {
-                let entry = by_source.entry(source).or_default();
-                entry.0 += 1;
-                entry.1.insert(finding);
-            }
-        }
-    }
-    let mut pending_by_source: Vec<SourceCount> = by_source
-        .into_iter()
-        .map(|(source, (pending, findings))| SourceCount {
-            source: source.to_string(),
-            pending,
-            findings: findings.len(),
-        })
-        .collect();
-    pending_by_source.sort_by(|a, b| {
-        b.pending
-            .cmp(&a.pending)
-            .then_with(|| a.source.cmp(&b.source))
-    });
+    let pending_by_source = pending_by_source(&profiles);
     Ok(Survey {
         districts: profiles.len(),
         pending_by_source,
@@ -397,6 +375,35 @@ pub fn survey(
         evaluation: evaluation(&profiles),
         change_ideas: change_ideas(&profiles),
     })
+}
+
+/// How often each data source is what a pending finding waits on, and for
+/// how many distinct findings, most waited on first.
+fn pending_by_source(profiles: &[Profile]) -> Vec<SourceCount> {
+    let mut by_source: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for p in profiles {
+        for (finding, named) in &p.pending_sources {
+            for source in named {
+                let entry = by_source.entry(source).or_default();
+                entry.0 += 1;
+                entry.1.insert(finding);
+            }
+        }
+    }
+    let mut counts: Vec<SourceCount> = by_source
+        .into_iter()
+        .map(|(source, (pending, findings))| SourceCount {
+            source: source.to_string(),
+            pending,
+            findings: findings.len(),
+        })
+        .collect();
+    counts.sort_by(|a, b| {
+        b.pending
+            .cmp(&a.pending)
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    counts
 }
 
 /// The reference district's index and how it was chosen: the one named,

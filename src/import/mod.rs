@@ -27,18 +27,41 @@ use crate::district::{Assistance, Color, District, Grades, Kind, Locale, YearOut
 use crate::limits::MAX_TABLE_BYTES;
 use crate::ron_text::comment_text;
 
+/// The District Areas columns elplan reads, by what each holds: the one
+/// place their CDE names are written (the file's record layout).
+mod col {
+    pub const YEAR: &str = "Year";
+    pub const CD_CODE: &str = "CDCode";
+    pub const CDS_CODE: &str = "CDSCode";
+    pub const COUNTY: &str = "CountyName";
+    pub const NAME: &str = "DistrictName";
+    pub const KIND: &str = "DistrictType";
+    pub const GRADE_LOW: &str = "GradeLow";
+    pub const GRADE_HIGH: &str = "GradeHigh";
+    pub const ENROLLMENT: &str = "EnrollTotal";
+    pub const ELS: &str = "ELcount";
+    /// Optional: the district without its charters.
+    pub const NON_CHARTER_ENROLLMENT: &str = "EnrollNonCharter";
+    /// Optional: socioeconomically disadvantaged students.
+    pub const SED: &str = "SEDcount";
+    /// Optional: the NCES locale.
+    pub const LOCALE: &str = "LocaleDistrict";
+    /// Optional: the state's support.
+    pub const ASSISTANCE: &str = "AssistStatus";
+}
+
 /// The District Areas columns an import needs.
 const COLUMNS: [&str; 10] = [
-    "Year",
-    "CDCode",
-    "CDSCode",
-    "CountyName",
-    "DistrictName",
-    "DistrictType",
-    "GradeLow",
-    "GradeHigh",
-    "EnrollTotal",
-    "ELcount",
+    col::YEAR,
+    col::CD_CODE,
+    col::CDS_CODE,
+    col::COUNTY,
+    col::NAME,
+    col::KIND,
+    col::GRADE_LOW,
+    col::GRADE_HIGH,
+    col::ENROLLMENT,
+    col::ELS,
 ];
 
 /// An imported district and the row it came from.
@@ -434,6 +457,20 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
 /// named with the file and line.
 pub type ElpiFile = (HashMap<String, ElpiDistrict>, Vec<Diagnostic>);
 
+/// A Dashboard colour as the downloads write it: 1 Red to 5 Blue (0 or
+/// blank, no colour, is left to the caller).
+fn dashboard_color(cell: &str) -> Option<Color> {
+    let colors = [
+        Color::Red,
+        Color::Orange,
+        Color::Yellow,
+        Color::Green,
+        Color::Blue,
+    ];
+    let n = cell.parse::<usize>().ok()?;
+    colors.get(n.checked_sub(1)?).copied()
+}
+
 /// Reads a Dashboard ELPI download (2019 TSV or 2024 CSV layout): the EL
 /// group's status (current and prior year), its colour, and the EL and
 /// long-term EL groups' takers.
@@ -528,24 +565,15 @@ pub fn read_elpi(path: &Path) -> Result<ElpiFile, Diagnostic> {
         {
             entry.status.insert(school_year(reporting - 1), value);
         }
-        // 1 Red to 5 Blue; 0 or blank: no colour (too few students).
-        let colors = [
-            Color::Red,
-            Color::Orange,
-            Color::Yellow,
-            Color::Green,
-            Color::Blue,
-        ];
-        match color.map(cell).filter(|c| !c.is_empty() && *c != "0") {
-            None => {}
-            Some(c) => match c.parse::<usize>().ok().and_then(|n| colors.get(n.wrapping_sub(1))) {
-                Some(&c) => entry.color = Some((c, school_year(reporting))),
+        if let Some(c) = color.map(cell).filter(|c| !c.is_empty() && *c != "0") {
+            match dashboard_color(c) {
+                Some(c) => entry.color = Some((c, school_year(reporting))),
                 None => failures.push(Diagnostic::of(
                     ErrorKind::Import,
                     path,
                     format!("line {line}: color `{c}` is not a Dashboard colour (1 Red to 5 Blue, 0 none)"),
                 )),
-            },
+            }
         }
     }
     Ok((out, failures))
@@ -627,21 +655,12 @@ fn district_from_row(
             .map(str::trim)
             .unwrap_or("")
     };
-    let name = cell("DistrictName").to_string();
+    let name = cell(col::NAME).to_string();
     if name.is_empty() {
         return Err("no DistrictName".into());
     }
-    let kind = match cell("DistrictType") {
-        "Elementary" => Kind::Elementary,
-        "High" => Kind::High,
-        "Unified" => Kind::Unified,
-        other => {
-            return Err(format!(
-                "{name}: DistrictType `{other}` is not Elementary, High or Unified"
-            ))
-        }
-    };
-    let year = cell("Year");
+    let kind = kind_of(&name, cell(col::KIND))?;
+    let year = cell(col::YEAR);
     let areas = if year.is_empty() {
         "CDE District Areas".to_string()
     } else {
@@ -657,18 +676,18 @@ fn district_from_row(
             n => Ok(n),
         }
     };
-    let total = count("EnrollTotal")?
+    let total = count(col::ENROLLMENT)?
         .filter(|&e| e >= 1.0)
         .ok_or_else(|| format!("{name}: no enrollment"))?;
     let els =
-        count("ELcount")?.ok_or_else(|| format!("{name}: no EL count (suppressed or blank)"))?;
+        count(col::ELS)?.ok_or_else(|| format!("{name}: no EL count (suppressed or blank)"))?;
     if els > total {
         return Err(format!(
             "{name}: an EL count of {} does not fit an enrollment of {total}",
-            cell("ELcount")
+            cell(col::ELS)
         ));
     }
-    let code = format!("{:0>7}", cell("CDCode"));
+    let code = format!("{:0>7}", cell(col::CD_CODE));
     let mut notes = Notes::new();
     let mut note = |path: &str, text: String| {
         notes.insert(path.to_string(), text);
@@ -681,36 +700,13 @@ fn district_from_row(
         .and_then(|t| Some((t.districts.get(&code)?, &t.source)));
     let (enrollment, el_share, frpm_share) = match lea {
         Some((lea, source)) => own_counts(lea, source, &areas, (els, total), &mut note),
-        None => {
-            let own = count("EnrollNonCharter")?.filter(|&n| n >= 1.0 && n <= total);
-            match own {
-                Some(_) => note(
-                    "enrollment",
-                    format!("{areas}: EnrollNonCharter, the district without its charters"),
-                ),
-                None => note(
-                    "enrollment",
-                    format!("{areas}: EnrollTotal, charters included"),
-                ),
-            }
-            note(
-                "students.el_share",
-                format!("{areas}: ELcount ÷ EnrollTotal, charters included"),
-            );
-            let sed = count("SEDcount")?
-                .filter(|&n| n <= total)
-                .map(|n| share(n, total));
-            if sed.is_some() {
-                note("students.frpm_share", format!("estimate: {areas}, SEDcount ÷ EnrollTotal (socioeconomically disadvantaged, close to FRPM); give --lea for FRPM"));
-            }
-            (own.unwrap_or(total), share(els, total), sed)
-        }
+        None => areas_counts(&count, &areas, (els, total), &mut note)?,
     };
-    let grades = match (grade(cell("GradeLow")), grade(cell("GradeHigh"))) {
+    let grades = match (grade(cell(col::GRADE_LOW)), grade(cell(col::GRADE_HIGH))) {
         (Some(low), Some(high)) => Some(Grades { low, high }),
         _ => None,
     };
-    let cds = cell("CDSCode");
+    let cds = cell(col::CDS_CODE);
     // A name without a letter or digit (`???`) makes no id: the CDS code,
     // unique per district, stands in.
     let id = match slug(&name) {
@@ -718,33 +714,28 @@ fn district_from_row(
         id => id,
     };
     let mut district = District::new(&id, &name, kind, enrollment as u32, el_share);
-    note("name", format!("{areas}: DistrictName"));
-    note("kind", format!("{areas}: DistrictType"));
+    note("name", format!("{areas}: {}", col::NAME));
+    note("kind", format!("{areas}: {}", col::KIND));
     if grades.is_some() {
-        note("grades", format!("{areas}: GradeLow, GradeHigh"));
+        note(
+            "grades",
+            format!("{areas}: {}, {}", col::GRADE_LOW, col::GRADE_HIGH),
+        );
     }
     district.grades = grades;
-    district.county = Some(cell("CountyName").to_string()).filter(|c| !c.is_empty());
-    note("county", format!("{areas}: CountyName"));
+    district.county = Some(cell(col::COUNTY).to_string()).filter(|c| !c.is_empty());
+    note("county", format!("{areas}: {}", col::COUNTY));
     district.cds_code = Some(format!("{cds:0>14}")).filter(|_| !cds.is_empty());
-    note("cds_code", format!("{areas}: CDSCode"));
+    note("cds_code", format!("{areas}: {}", col::CDS_CODE));
     district.data_year = Some(year.to_string()).filter(|y| !y.is_empty());
-    note("data_year", format!("{areas}: Year"));
+    note("data_year", format!("{areas}: {}", col::YEAR));
     district.students.frpm_share = frpm_share;
     if let Some(schools) = &tables.schools {
-        district.schools = schools.counts.get(&code).copied();
-        district.schools_year = schools.year.clone().filter(|_| district.schools.is_some());
-        note(
-            "schools",
-            format!(
-                "{}: schools, directly funded charters left out",
-                schools.source
-            ),
-        );
+        apply_schools(&mut district, schools, &code, &mut note);
     }
     place_and_support(
         &mut district,
-        [cell("LocaleDistrict"), cell("AssistStatus")],
+        [cell(col::LOCALE), cell(col::ASSISTANCE)],
         &areas,
         &mut note,
     );
@@ -783,6 +774,68 @@ fn place_and_support(
             format!("{areas}: AssistStatus"),
         );
     }
+}
+/// The district's kind as District Areas writes it.
+fn kind_of(name: &str, text: &str) -> Result<Kind, String> {
+    match text {
+        "Elementary" => Ok(Kind::Elementary),
+        "High" => Ok(Kind::High),
+        "Unified" => Ok(Kind::Unified),
+        other => Err(format!(
+            "{name}: {} `{other}` is not Elementary, High or Unified",
+            col::KIND
+        )),
+    }
+}
+
+/// The district's school count, and its year, from a CALPADS school file.
+fn apply_schools(
+    district: &mut District,
+    schools: &SchoolCounts,
+    code: &str,
+    note: &mut impl FnMut(&str, String),
+) {
+    district.schools = schools.counts.get(code).copied();
+    district.schools_year = schools.year.clone().filter(|_| district.schools.is_some());
+    note(
+        "schools",
+        format!(
+            "{}: schools, directly funded charters left out",
+            schools.source
+        ),
+    );
+}
+
+/// Enrollment, EL share and estimated FRPM share from District Areas
+/// alone, when no LEA file gives the district's own counts.
+fn areas_counts(
+    count: &dyn Fn(&str) -> Result<Option<f64>, String>,
+    areas: &str,
+    (els, total): (f64, f64),
+    note: &mut impl FnMut(&str, String),
+) -> Result<(f64, f64, Option<f64>), String> {
+    let own = count(col::NON_CHARTER_ENROLLMENT)?.filter(|&n| n >= 1.0 && n <= total);
+    match own {
+        Some(_) => note(
+            "enrollment",
+            format!("{areas}: EnrollNonCharter, the district without its charters"),
+        ),
+        None => note(
+            "enrollment",
+            format!("{areas}: EnrollTotal, charters included"),
+        ),
+    }
+    note(
+        "students.el_share",
+        format!("{areas}: ELcount ÷ EnrollTotal, charters included"),
+    );
+    let sed = count(col::SED)?
+        .filter(|&n| n <= total)
+        .map(|n| share(n, total));
+    if sed.is_some() {
+        note("students.frpm_share", format!("estimate: {areas}, SEDcount ÷ EnrollTotal (socioeconomically disadvantaged, close to FRPM); give --lea for FRPM"));
+    }
+    Ok((own.unwrap_or(total), share(els, total), sed))
 }
 
 /// Enrollment, EL share and FRPM share from the district's LEA row;

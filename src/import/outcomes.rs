@@ -589,37 +589,48 @@ pub(super) fn apply(district: &mut District, code: &str, outcomes: &Outcomes, no
         notes.insert("history".into(), all.join("; "));
     }
     if !facts.assistance.is_empty() {
-        district.accountability.assistance_history = facts
-            .assistance
-            .iter()
-            .map(|(&year, a)| AssistanceYear {
-                year: year.to_string(),
-                status: a.status,
-                el_priorities: a.el.clone(),
-                ltel_priorities: a.ltel.clone(),
-            })
-            .collect();
-        if let Some((year, status)) = facts
-            .assistance
-            .iter()
-            .rev()
-            .find_map(|(y, a)| Some((y, a.status?)))
-        {
-            district.accountability.assistance = Some(status);
-            district.accountability.assistance_year = Some(year.to_string());
-            notes.insert(
-                "accountability.assistance".into(),
-                format!("{}: AssistanceStatus{year}", source("assistance")),
-            );
-        }
+        apply_assistance(district, facts, &source("assistance"), notes);
+    }
+}
+
+/// Each year's assistance status, and the latest as the district's current
+/// one, from the assistance-by-group files.
+fn apply_assistance(
+    district: &mut District,
+    facts: &DistrictOutcomes,
+    source: &str,
+    notes: &mut Notes,
+) {
+    district.accountability.assistance_history = facts
+        .assistance
+        .iter()
+        .map(|(&year, a)| AssistanceYear {
+            year: year.to_string(),
+            status: a.status,
+            el_priorities: a.el.clone(),
+            ltel_priorities: a.ltel.clone(),
+        })
+        .collect();
+    if let Some((year, status)) = facts
+        .assistance
+        .iter()
+        .rev()
+        .find_map(|(y, a)| Some((y, a.status?)))
+    {
+        district.accountability.assistance = Some(status);
+        district.accountability.assistance_year = Some(year.to_string());
         notes.insert(
-            "accountability.assistance_history".into(),
-            format!(
-                "{}: AssistanceStatus by year; ELpriorities and LTELpriorities in the report years",
-                source("assistance")
-            ),
+            "accountability.assistance".into(),
+            format!("{}: AssistanceStatus{year}", source),
         );
     }
+    notes.insert(
+        "accountability.assistance_history".into(),
+        format!(
+            "{}: AssistanceStatus by year; ELpriorities and LTELpriorities in the report years",
+            source
+        ),
+    );
 }
 
 /// `2018-19` → `2017-18`.

@@ -213,7 +213,10 @@ fn the_snapshots_stay_small() {
             large.push(format!("{} ({size} bytes)", entry.path().display()));
         }
     }
-    assert!(large.is_empty(), "snapshots over {MAX_SNAPSHOT_BYTES} bytes: {large:?}");
+    assert!(
+        large.is_empty(),
+        "snapshots over {MAX_SNAPSHOT_BYTES} bytes: {large:?}"
+    );
     assert!(
         total <= MAX_SNAPSHOTS_BYTES,
         "the snapshots weigh {total} bytes, more than {MAX_SNAPSHOTS_BYTES}"
