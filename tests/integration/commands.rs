@@ -84,9 +84,10 @@ fn a_sweep_of_the_el_share_finds_the_forty_percent_breakpoint() {
     assert!(ids(&at_forty["diff"]["findings_added"]).contains(&"high_el_concentration".to_string()));
 }
 
+/// `elplan sweep` reports, as snapshots.
 #[test]
-fn command_reports_snapshot() {
-    let cases: &[(&str, &[&str])] = &[
+fn sweep_reports_snapshot() {
+    snapshot_reports(&[
         (
             "sweep-el-share",
             &[
@@ -108,6 +109,43 @@ fn command_reports_snapshot() {
             ],
         ),
         (
+            "sweep-yes-no",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "programs.newcomer_program",
+            ],
+        ),
+        (
+            "sweep-named-choice-json",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "leadership.improvement_science",
+                "--format",
+                "json",
+            ],
+        ),
+        // A natural range: the values the district cannot take are skipped.
+        (
+            "sweep-skips-invalid-values",
+            &[
+                "sweep",
+                "fixtures/cases/leadership-turnover.ron",
+                "--vary",
+                "students.el_share=0..0.6:0.05",
+            ],
+        ),
+    ]);
+}
+
+/// `elplan diff` reports, as snapshots.
+#[test]
+fn diff_reports_snapshot() {
+    snapshot_reports(&[
+        (
             "diff-calli",
             &[
                 "diff",
@@ -125,6 +163,13 @@ fn command_reports_snapshot() {
                 "json",
             ],
         ),
+    ]);
+}
+
+/// `elplan whatif` reports, as snapshots.
+#[test]
+fn whatif_reports_snapshot() {
+    snapshot_reports(&[
         (
             "whatif-set",
             &[
@@ -138,6 +183,35 @@ fn command_reports_snapshot() {
                 "staffing.bilingual_authorized_teachers=10",
             ],
         ),
+        (
+            "whatif-history-year",
+            &[
+                "whatif",
+                "fixtures/cases/full-history.ron",
+                "--set",
+                "history[-1].reclassification_rate=0.15",
+                "--set",
+                "history[2018-19].elpi_status=0.3",
+            ],
+        ),
+        (
+            "whatif-history-new-year-json",
+            &[
+                "whatif",
+                "fixtures/cases/leadership-turnover.ron",
+                "--set",
+                "history[2024-25].reclassification_rate=0.02",
+                "--format",
+                "json",
+            ],
+        ),
+    ]);
+}
+
+/// `elplan explain` answers, for findings and strategies in every state, as snapshots.
+#[test]
+fn explain_reports_snapshot() {
+    snapshot_reports(&[
         (
             "explain-finding-fired",
             &[
@@ -233,76 +307,21 @@ fn command_reports_snapshot() {
                 "reclassification_below_state",
             ],
         ),
-        (
-            "sweep-yes-no",
-            &[
-                "sweep",
-                "fixtures/cases/leadership-turnover.ron",
-                "--vary",
-                "programs.newcomer_program",
-            ],
-        ),
-        (
-            "sweep-named-choice-json",
-            &[
-                "sweep",
-                "fixtures/cases/leadership-turnover.ron",
-                "--vary",
-                "leadership.improvement_science",
-                "--format",
-                "json",
-            ],
-        ),
-        // A natural range: the values the district cannot take are skipped.
-        (
-            "sweep-skips-invalid-values",
-            &[
-                "sweep",
-                "fixtures/cases/leadership-turnover.ron",
-                "--vary",
-                "students.el_share=0..0.6:0.05",
-            ],
-        ),
-        (
-            "whatif-history-year",
-            &[
-                "whatif",
-                "fixtures/cases/full-history.ron",
-                "--set",
-                "history[-1].reclassification_rate=0.15",
-                "--set",
-                "history[2018-19].elpi_status=0.3",
-            ],
-        ),
-        (
-            "whatif-history-new-year-json",
-            &[
-                "whatif",
-                "fixtures/cases/leadership-turnover.ron",
-                "--set",
-                "history[2024-25].reclassification_rate=0.02",
-                "--format",
-                "json",
-            ],
-        ),
-    ];
+    ]);
+}
+
+/// Each case's output under its name, a snapshot.
+fn snapshot_reports(cases: &[(&str, &[&str])]) {
     for (name, args) in cases {
         insta::assert_snapshot!(*name, elplan(args).ok());
     }
 }
 
+/// A mistaken sweep (an unknown field, a bad range, values the district
+/// cannot take) is diagnosed with the exit code of its kind.
 #[test]
-fn mistakes_are_diagnosed() {
-    let cases: &[(&str, &[&str], i32)] = &[
-        (
-            "explain-unknown-id",
-            &[
-                "explain",
-                "fixtures/cases/complete-team.ron",
-                "leadership_continuty",
-            ],
-            1,
-        ),
+fn sweep_mistakes_are_diagnosed() {
+    diagnosed(&[
         (
             "sweep-unknown-path",
             &[
@@ -334,6 +353,33 @@ fn mistakes_are_diagnosed() {
             1,
         ),
         (
+            "sweep-numbers-need-a-range",
+            &[
+                "sweep",
+                "fixtures/cases/complete-team.ron",
+                "--vary",
+                "students.el_share",
+            ],
+            1,
+        ),
+    ]);
+}
+
+/// A mistaken explain or whatif (an unknown id, a history year that is not
+/// there, nothing to change, a missing or bad scenario) is diagnosed.
+#[test]
+fn explain_and_whatif_mistakes_are_diagnosed() {
+    diagnosed(&[
+        (
+            "explain-unknown-id",
+            &[
+                "explain",
+                "fixtures/cases/complete-team.ron",
+                "leadership_continuty",
+            ],
+            1,
+        ),
+        (
             "whatif-history-without-a-year",
             &[
                 "whatif",
@@ -350,16 +396,6 @@ fn mistakes_are_diagnosed() {
                 "fixtures/cases/no-history.ron",
                 "--set",
                 "history[-1].reclassification_rate=0.1",
-            ],
-            1,
-        ),
-        (
-            "sweep-numbers-need-a-range",
-            &[
-                "sweep",
-                "fixtures/cases/complete-team.ron",
-                "--vary",
-                "students.el_share",
             ],
             1,
         ),
@@ -388,7 +424,11 @@ fn mistakes_are_diagnosed() {
             ],
             1,
         ),
-    ];
+    ]);
+}
+
+/// Each case exits with its code; its output, both streams, a snapshot.
+fn diagnosed(cases: &[(&str, &[&str], i32)]) {
     for (name, args, code) in cases {
         let output = elplan(args).run();
         assert_eq!(
