@@ -507,6 +507,47 @@ pub(crate) fn california_district_files() -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// Every plan of a district with ELs has an instructional change idea, and
+/// no district with fewer than 51 English learners is held to a DELAC
+/// (DOMAIN.md Revision 3).
+fn every_plan_teaches_and_no_small_district_has_a_delac(
+    session: &elplan::session::Session,
+    districts: &[(PathBuf, elplan::District)],
+) {
+    let instructional = &session.rules().policy.instructional;
+    for (path, district) in districts {
+        let plan = session
+            .plan_dated(district, path, Some((2026, 8)))
+            .expect("plans");
+        if district.students.el_share > 0.0 {
+            assert!(
+                plan.scheduled()
+                    .any(|s| instructional.iter().any(|i| i == s.id)),
+                "{} has no instructional change idea",
+                district.id
+            );
+        }
+        // Fewer than 51 English learners: not held to a DELAC.
+        let els = plan
+            .derived
+            .get("el_count")
+            .and_then(|v| f64::try_from(v.clone()).ok());
+        if els.is_some_and(|n| n < 51.0) {
+            let delac = plan
+                .compliance
+                .iter()
+                .find(|c| c.id == "delac")
+                .expect("delac row");
+            assert_eq!(
+                delac.status,
+                elplan::plan::ComplianceStatus::NotApplicable,
+                "{}",
+                district.id
+            );
+        }
+    }
+}
+
 /// The real CDE data of 944 California districts (`../shared/data/ca`):
 /// every row imports with every public fact, every district plans, and
 /// the plans differ from district to district.
@@ -605,38 +646,7 @@ fn all_944_california_districts_import_and_plan() {
         survey.change_ideas
     );
     assert_eq!(survey.change_ideas.more_than_eight, 0);
-    let instructional = &session.rules().policy.instructional;
-    for (path, district) in &districts {
-        let plan = session
-            .plan_dated(district, path, Some((2026, 8)))
-            .expect("plans");
-        if district.students.el_share > 0.0 {
-            assert!(
-                plan.scheduled()
-                    .any(|s| instructional.iter().any(|i| i == s.id)),
-                "{} has no instructional change idea",
-                district.id
-            );
-        }
-        // Fewer than 51 English learners: not held to a DELAC.
-        let els = plan
-            .derived
-            .get("el_count")
-            .and_then(|v| f64::try_from(v.clone()).ok());
-        if els.is_some_and(|n| n < 51.0) {
-            let delac = plan
-                .compliance
-                .iter()
-                .find(|c| c.id == "delac")
-                .expect("delac row");
-            assert_eq!(
-                delac.status,
-                elplan::plan::ComplianceStatus::NotApplicable,
-                "{}",
-                district.id
-            );
-        }
-    }
+    every_plan_teaches_and_no_small_district_has_a_delac(session, &districts);
     // 55 before too few English learners to judge (DOMAIN.md Revision 3):
     // ten of them came from rates of fewer than 30 students; 45 now.
     assert!(
@@ -651,17 +661,48 @@ fn all_944_california_districts_import_and_plan() {
     );
 }
 
-/// The EL group's outcome files beside the District Areas table
-/// (`../shared/data/ca`): assistance by student group, lowest levels and
-/// reclassification counts, each with its year; and what they decide over
-/// the 944 plans.
-#[test]
-#[cfg_attr(
-    not(ca_data),
-    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
-)]
-fn california_outcome_files_import_with_their_years() {
-    use elplan::district::{Assistance, Indicator};
+/// Each row of the district profile in `id`'s dated draft that gives a
+/// value names the year of that value.
+fn every_profile_fact_names_its_year(districts: &[(PathBuf, elplan::District)], id: &str) {
+    let (path, district) = districts.iter().find(|(_, d)| d.id == id).expect(id);
+    let plan = session()
+        .plan_dated(district, path, Some((2026, 8)))
+        .expect("plans");
+    let options = elplan::render::RenderOptions {
+        date: Some("2026-08-01".to_string()),
+        ..Default::default()
+    };
+    let text = session()
+        .render(elplan::render::Format::Md, &plan, district, &options)
+        .expect("renders");
+    let profile = text
+        .split("## District profile")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a profile");
+    let has_year = |cell: &str| {
+        cell.as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+    };
+    for row in profile
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| |"))
+    {
+        let district_cell = row.split('|').nth(2).unwrap_or("").trim();
+        if district_cell.is_empty() || district_cell == "not given" {
+            continue;
+        }
+        assert!(
+            has_year(district_cell),
+            "{id}: a fact without its year: {row}"
+        );
+    }
+}
+
+/// The 944 districts imported with every outcome file in
+/// `../shared/data/ca`, none failing.
+fn import_with_outcome_files() -> elplan::import::Import {
     let data = Path::new(ROOT).join("../shared/data/ca");
     let mut tables = california_tables(&data);
     let outcomes = &mut tables.outcomes;
@@ -681,6 +722,21 @@ fn california_outcome_files_import_with_their_years() {
     let result =
         elplan::import::import(&data.join("district_areas_2018-19.csv"), &tables).expect("import");
     assert!(result.failures.is_empty(), "{:?}", result.failures);
+    result
+}
+
+/// The EL group's outcome files beside the District Areas table
+/// (`../shared/data/ca`): assistance by student group, lowest levels and
+/// reclassification counts, each with its year; and what they decide over
+/// the 944 plans.
+#[test]
+#[cfg_attr(
+    not(ca_data),
+    ignore = "needs the California data in ../shared/data/ca; CI always runs it"
+)]
+fn california_outcome_files_import_with_their_years() {
+    use elplan::district::{Assistance, Indicator};
+    let result = import_with_outcome_files();
     let find = |id: &str| {
         &result
             .districts
@@ -755,40 +811,7 @@ fn california_outcome_files_import_with_their_years() {
     // Every imported fact of a plan names its year: the profile's rows
     // that give a value, in LAUSD's and Vineland's drafts.
     for id in ["los-angeles-unified", "vineland-elementary"] {
-        let (path, district) = districts.iter().find(|(_, d)| d.id == id).expect(id);
-        let plan = session()
-            .plan_dated(district, path, Some((2026, 8)))
-            .expect("plans");
-        let options = elplan::render::RenderOptions {
-            date: Some("2026-08-01".to_string()),
-            ..Default::default()
-        };
-        let text = session()
-            .render(elplan::render::Format::Md, &plan, district, &options)
-            .expect("renders");
-        let profile = text
-            .split("## District profile")
-            .nth(1)
-            .and_then(|rest| rest.split("\n## ").next())
-            .expect("a profile");
-        let has_year = |cell: &str| {
-            cell.as_bytes()
-                .windows(4)
-                .any(|w| w.iter().all(u8::is_ascii_digit))
-        };
-        for row in profile
-            .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| |"))
-        {
-            let district_cell = row.split('|').nth(2).unwrap_or("").trim();
-            if district_cell.is_empty() || district_cell == "not given" {
-                continue;
-            }
-            assert!(
-                has_year(district_cell),
-                "{id}: a fact without its year: {row}"
-            );
-        }
+        every_profile_fact_names_its_year(&districts, id);
     }
     // What would settle the rest, by source: the team's own knowledge most.
     let top = survey.pending_by_source.first().expect("sources");
