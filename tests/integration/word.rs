@@ -33,6 +33,38 @@ print("landscape", sum(1 for s in d.sections if s.page_width > s.page_height))
 print("cover without footer", d.sections[0].different_first_page_header_footer)
 "#;
 
+/// The master plan's eight chapters in what the Word reader found
+/// (`facts`), each with one "To complete" line naming its blanks.
+fn chapters_with_their_blanks(facts: &str, plan: &serde_json::Value) {
+    let chapters = plan["chapters"].as_array().expect("chapters");
+    assert_eq!(chapters.len(), 8);
+    for (n, c) in chapters.iter().enumerate() {
+        let heading = format!(
+            "heading 2 {}. {}",
+            n + 1,
+            c["title"].as_str().expect("title")
+        );
+        assert!(facts.lines().any(|l| l == heading), "{heading}: {facts}");
+    }
+    // A chapter's blanks make one "To complete" line, naming each.
+    let with_blanks: Vec<&serde_json::Value> = chapters
+        .iter()
+        .filter(|c| !c["blanks"].as_array().expect("blanks").is_empty())
+        .collect();
+    let blanks = with_blanks.len();
+    let lines: Vec<&str> = facts
+        .lines()
+        .filter(|l| l.starts_with("blank To complete: "))
+        .collect();
+    assert_eq!(lines.len(), blanks, "{facts}");
+    for (line, c) in lines.iter().zip(&with_blanks) {
+        for b in c["blanks"].as_array().expect("blanks") {
+            let label = b["label"].as_str().expect("label").to_lowercase();
+            assert!(line.to_lowercase().contains(&label), "{line} lacks {label}");
+        }
+    }
+}
+
 #[test]
 #[cfg_attr(
     not(docx_reader),
@@ -74,33 +106,7 @@ fn a_word_reader_finds_every_strategy_the_goals_table_and_both_pictures() {
         }
     }
     // The master plan's eight chapters, each with its marked blanks.
-    let chapters = plan["chapters"].as_array().expect("chapters");
-    assert_eq!(chapters.len(), 8);
-    for (n, c) in chapters.iter().enumerate() {
-        let heading = format!(
-            "heading 2 {}. {}",
-            n + 1,
-            c["title"].as_str().expect("title")
-        );
-        assert!(facts.lines().any(|l| l == heading), "{heading}: {facts}");
-    }
-    // A chapter's blanks make one "To complete" line, naming each.
-    let with_blanks: Vec<&serde_json::Value> = chapters
-        .iter()
-        .filter(|c| !c["blanks"].as_array().expect("blanks").is_empty())
-        .collect();
-    let blanks = with_blanks.len();
-    let lines: Vec<&str> = facts
-        .lines()
-        .filter(|l| l.starts_with("blank To complete: "))
-        .collect();
-    assert_eq!(lines.len(), blanks, "{facts}");
-    for (line, c) in lines.iter().zip(&with_blanks) {
-        for b in c["blanks"].as_array().expect("blanks") {
-            let label = b["label"].as_str().expect("label").to_lowercase();
-            assert!(line.to_lowercase().contains(&label), "{line} lacks {label}");
-        }
-    }
+    chapters_with_their_blanks(&facts, &plan);
     for heading in [
         "heading 1 Executive summary",
         "heading 1 Draft goals",
