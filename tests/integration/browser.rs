@@ -72,6 +72,25 @@ fn a_browser_renders_the_html_report_to_pdf_and_png() {
     assert!(Path::new(&report).exists());
 }
 
+/// How many pages pdftoppm renders of `pdf`, as PNG files in `dir`.
+fn rendered_pages(pdf: &Path, dir: &Path) -> usize {
+    let run = Command::new("pdftoppm")
+        .args(["-r", "20", "-png"])
+        .arg(pdf)
+        .arg(dir.join("page"))
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    file_names(dir)
+        .iter()
+        .filter(|name| name.ends_with(".png"))
+        .count()
+}
+
 /// `--format pdf`: a cover that names the district and who prepared it,
 /// page numbers on every page after it, and pages a PDF reader renders.
 #[test]
@@ -120,22 +139,7 @@ fn the_pdf_has_a_cover_page_numbers_and_renders() {
     }
     assert!(!cover.contains("Page 1 of"), "the cover has no page number");
     // pdftoppm renders every page: as many PNGs as the PDF has pages.
-    let prefix = dir.path().join("page");
-    let run = Command::new("pdftoppm")
-        .args(["-r", "20", "-png"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let pages = file_names(dir.path())
-        .iter()
-        .filter(|name| name.ends_with(".png"))
-        .count();
+    let pages = rendered_pages(&pdf, dir.path());
     assert!((10..80).contains(&pages), "{pages} pages");
     assert!(
         text(2).contains("Contents"),

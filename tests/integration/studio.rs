@@ -656,7 +656,7 @@ fn before_for_the_file(html: &str) -> String {
 }
 
 #[test]
-fn scenarios_beside_a_district_are_listed_and_compared_in_plain_words() {
+fn scenarios_beside_a_district_are_listed_in_plain_words() {
     let studio = Studio::start();
     with_scenarios(&studio, &["el-growth.ron", "coaching-investment.ron"]);
     let (status, body) = studio.request("GET", "/api/scenarios?file=full-history.ron", &[], b"");
@@ -684,8 +684,13 @@ fn scenarios_beside_a_district_are_listed_and_compared_in_plain_words() {
     // The district page lists them too.
     let (_, page) = studio.request("GET", "/district?file=full-history.ron", &[], b"");
     assert!(page.contains("Coaching investment"), "{page}");
+}
 
-    // The district as it is against a scenario: findings, goals in words.
+/// The district as it is against a scenario: findings, goals in words.
+#[test]
+fn a_scenario_is_compared_with_the_district_as_it_is() {
+    let studio = Studio::start();
+    with_scenarios(&studio, &["el-growth.ron", "coaching-investment.ron"]);
     let (status, answer) = studio.post(
         "/api/scenarios/compare",
         &serde_json::json!({ "file": "full-history.ron", "b": "scenarios/outcomes-rise.ron" }),
@@ -721,8 +726,14 @@ fn scenarios_beside_a_district_are_listed_and_compared_in_plain_words() {
         assert!(!plain.contains(file_words), "{file_words:?} in {plain}");
     }
     assert!(html.contains("history[2023-24].elpi_status"), "{html}");
+}
 
-    // Two scenarios: the answers that differ between them, and the plan.
+/// Two scenarios: the answers that differ between them, and the plan; what
+/// is not a scenario beside the district is refused, in words.
+#[test]
+fn two_scenarios_are_compared_and_strangers_refused() {
+    let studio = Studio::start();
+    with_scenarios(&studio, &["el-growth.ron", "coaching-investment.ron"]);
     let (status, answer) = studio.post(
         "/api/scenarios/compare",
         &serde_json::json!({
