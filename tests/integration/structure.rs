@@ -1,6 +1,7 @@
 //! The shape of the code, kept: no import circle among the modules of
-//! `src/`, and no function longer than a reader can hold (150 lines).
-//! Both read the source as rustfmt writes it.
+//! `src/`, read from the source as rustfmt writes it. (No function longer
+//! than a reader can hold is clippy's `too_many_lines` at 100 lines, which
+//! `.ci/run` turns on.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -63,40 +64,4 @@ fn no_module_of_src_imports_itself_through_others() {
         }
     }
     assert!(circles.is_empty(), "import circles: {circles:#?}");
-}
-
-#[test]
-fn no_function_is_over_150_lines() {
-    let mut long = Vec::new();
-    let mut files = vec![Path::new(ROOT).join("src")];
-    while let Some(path) = files.pop() {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(&path).expect("folder") {
-                files.push(entry.expect("entry").path());
-            }
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).expect("source");
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let trimmed = line.trim_start();
-            let indent = line.len() - trimmed.len();
-            let is_fn = ["fn ", "pub fn ", "pub(crate) fn "]
-                .iter()
-                .any(|p| trimmed.starts_with(p));
-            if !is_fn || line.ends_with(';') {
-                continue;
-            }
-            // rustfmt closes a function at its own indentation.
-            let close = " ".repeat(indent) + "}";
-            let end = lines[i + 1..]
-                .iter()
-                .position(|l| *l == close)
-                .map_or(lines.len(), |k| i + 1 + k);
-            if end - i > 150 {
-                long.push(format!("{}:{} ({} lines)", path.display(), i + 1, end - i));
-            }
-        }
-    }
-    assert!(long.is_empty(), "functions over 150 lines: {long:#?}");
 }

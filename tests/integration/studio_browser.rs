@@ -191,6 +191,15 @@ async fn open_district(client: &Client, studio: &Studio) {
 }
 
 async fn session(client: &Client, studio: &Studio) {
+    change_and_why(client, studio).await;
+    sweep_chart(client).await;
+    save_scenario(client, studio).await;
+    bad_value_and_following_why(client).await;
+    latency_and_a_new_year(client).await;
+}
+
+/// A change, marked in the form and the plan, and why its strategy is there.
+async fn change_and_why(client: &Client, studio: &Studio) {
     open_district(client, studio).await;
     let summary = text(client, "#plan-summary").await;
     assert!(summary.contains("findings"), "{summary}");
@@ -244,7 +253,10 @@ async fn session(client: &Client, studio: &Studio) {
         why.contains("changes were there in the last three years? 3"),
         "{why}"
     );
+}
 
+/// A sweep, drawn as a chart with its breakpoints.
+async fn sweep_chart(client: &Client) {
     // A sweep, drawn as a chart with its breakpoints.
     let path = client
         .find(Locator::Css("#sweep-path"))
@@ -275,7 +287,10 @@ async fn session(client: &Client, studio: &Studio) {
     assert!(!dots.is_empty(), "the chart marks where the plan changes");
     let listed = text(client, "#sweep-list").await;
     assert!(listed.contains("Too few instructional coaches"), "{listed}");
+}
 
+/// A scenario file from the changes.
+async fn save_scenario(client: &Client, studio: &Studio) {
     // A scenario file from the changes.
     type_into(client, "staffing.instructional_coaches", "0").await;
     planned(client, 2).await;
@@ -314,7 +329,10 @@ async fn session(client: &Client, studio: &Studio) {
             ),
         ]
     );
+}
 
+/// A bad value said beside its field, and the explanation following the what-if.
+async fn bad_value_and_following_why(client: &Client) {
     // A bad value: a share past 100 %, said beside the field.
     type_into(client, "students.el_share", "168.7").await;
     let problem = client
@@ -344,7 +362,10 @@ async fn session(client: &Client, studio: &Studio) {
     type_into(client, "leadership.changes_last_3_years", "3").await;
     planned(client, 6).await;
     eventually(client, "#why", "in the plan, in the launch stage").await;
+}
 
+/// The latency of 30 changes, and a school year the file lacks.
+async fn latency_and_a_new_year(client: &Client) {
     // The latency from a change to the updated plan, in the browser: the
     // figure is reported (the README gives the release build's), not
     // asserted, as speed is measured, never timed in a test.
