@@ -33,6 +33,17 @@ const EMU_PER_INCH: f64 = 914_400.0;
 /// that at full width their smallest labels print at 8 pt.
 const MAX_WIDTH_IN: f64 = 9.8;
 const MAX_HEIGHT_IN: f64 = 7.0;
+/// The text width of a portrait page (Letter, one-inch margins).
+const PORTRAIT_WIDTH_IN: f64 = 6.5;
+
+/// How large a figure prints in the Word document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// As large as a landscape page holds: the driver diagram, the timeline.
+    Page,
+    /// Its own size: a small chart beside a table.
+    Natural,
+}
 
 /// A landscape page's text width in twentieths of a point (twips): 11 in
 /// less the template's margins of 0.6 in.
@@ -94,7 +105,7 @@ pub struct Picture {
 
 /// Renders `svg` (a figure of `width` × `height` units) to a picture
 /// `rid`, scaled to fit a landscape page.
-pub fn picture(svg: &str, rid: &str) -> Result<Picture, String> {
+pub fn picture(svg: &str, rid: &str, fit: Fit) -> Result<Picture, String> {
     let mut options = resvg::usvg::Options::default();
     let fonts = options.fontdb_mut();
     fonts.load_system_fonts();
@@ -123,8 +134,13 @@ pub fn picture(svg: &str, rid: &str) -> Result<Picture, String> {
         &mut pixmap.as_mut(),
     );
     let png = pixmap.encode_png().map_err(|e| e.to_string())?;
-    // As wide as the page allows, unless that makes it too tall.
-    let width_in = MAX_WIDTH_IN.min(MAX_HEIGHT_IN * f64::from(w) / f64::from(h));
+    let width_in = match fit {
+        // As wide as the page allows, unless that makes it too tall.
+        Fit::Page => MAX_WIDTH_IN.min(MAX_HEIGHT_IN * f64::from(w) / f64::from(h)),
+        // A unit a point (its labels print at their size), within a
+        // portrait page's text.
+        Fit::Natural => (f64::from(w) / 72.0).min(PORTRAIT_WIDTH_IN),
+    };
     let height_in = width_in * f64::from(h) / f64::from(w);
     Ok(Picture {
         rid: rid.to_string(),

@@ -334,18 +334,36 @@ impl Renderer {
                     vec![Value::from(Serde(page)), plan_value.clone()],
                 )
             }));
+        // The ELPI chart under the year-by-year table, where the templates
+        // draw one (a template directory of an earlier version may not).
+        let series = rules
+            .template_values
+            .get_attr("state_series")
+            .and_then(|s| s.get_attr("elpi_status"))
+            .unwrap_or_default();
+        let chart = (2, "elpi_chart", vec![Value::from(Serde(district)), series]);
+        let calls = calls.chain(std::iter::once(chart));
         let svgs: Vec<(usize, String)> = captured
             .with_state_mut(|state| {
-                calls
-                    .map(|(which, name, args)| Ok((which, state.call_macro(name, &args)?)))
-                    .collect::<Result<_, minijinja::Error>>()
+                let mut out = Vec::new();
+                for (which, name, args) in calls {
+                    if state.lookup(name).is_some() {
+                        out.push((which, state.call_macro(name, &args)?));
+                    }
+                }
+                Ok::<_, minijinja::Error>(out)
             })
             .map_err(fail)?;
         let mut pictures = Vec::new();
-        let mut pages = [Vec::new(), Vec::new()];
-        for (which, svg) in svgs {
+        let mut pages = [Vec::new(), Vec::new(), Vec::new()];
+        for (which, svg) in svgs.into_iter().filter(|(_, svg)| !svg.trim().is_empty()) {
             let rid = format!("rIdFigure{}", pictures.len() + 1);
-            let picture = crate::docx::picture(&svg, &rid).map_err(|e| {
+            let fit = if which == 2 {
+                crate::docx::Fit::Natural
+            } else {
+                crate::docx::Fit::Page
+            };
+            let picture = crate::docx::picture(&svg, &rid, fit).map_err(|e| {
                 Diagnostic::of(
                     ErrorKind::Template,
                     &self.origin,
@@ -355,11 +373,12 @@ impl Renderer {
             pages[which].push(Value::from(Serde(&picture)));
             pictures.push(picture);
         }
-        let [driver_pages, timeline_pages] = pages;
+        let [driver_pages, timeline_pages, elpi_chart] = pages;
         let sizes = context! {
             pictures => context! {
                 driver_diagram => driver_pages,
                 timeline => timeline_pages,
+                elpi_chart => elpi_chart,
             },
             timeline_table => timeline_table.map(Serde),
         };

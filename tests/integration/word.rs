@@ -28,7 +28,9 @@ for t in d.tables:
 print("pictures", len(d.inline_shapes))
 for s in d.inline_shapes:
     # 940 figure units across; the smallest label is 11 units: at least 8 pt.
-    print("label pt", round(11 * s.width.inches * 72 / 940, 2))
+    # (The ELPI chart prints a unit a point: its 10-unit labels at 10 pt.)
+    if s._inline.docPr.get("name") != "ELPI chart":
+        print("label pt", round(11 * s.width.inches * 72 / 940, 2))
 print("landscape", sum(1 for s in d.sections if s.page_width > s.page_height))
 print("cover without footer", d.sections[0].different_first_page_header_footer)
 "#;
@@ -627,4 +629,36 @@ fn libreoffice_shows_the_word_contents_without_updating_fields() {
             );
         }
     }
+}
+
+/// The year-by-year section of the Word draft has the ELPI chart, as the
+/// HTML report and the PDF do, where two years or more have an ELPI value;
+/// a district without history has no such section and no chart.
+#[test]
+#[cfg_attr(
+    not(docx_reader),
+    ignore = "needs python3 with python-docx (`pip install python-docx`); CI always runs it"
+)]
+fn the_word_draft_charts_elpi_status_year_by_year() {
+    const CHARTS: &str = "import sys, docx\nd = docx.Document(sys.argv[1])\nfor s in d.inline_shapes:\n    print(s._inline.docPr.get('name'), round(s.width / 914400, 2))";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pictures = |district: &str| {
+        let file = dir.path().join("plan.docx");
+        let file_arg = file.to_string_lossy().into_owned();
+        elplan(&["plan", district, "--format", "docx", "-o", &file_arg]).ok();
+        python(CHARTS, &[file.as_os_str()])
+    };
+    let full = pictures("fixtures/cases/full-history.ron");
+    let chart: Vec<&str> = full
+        .lines()
+        .filter(|l| l.starts_with("ELPI chart "))
+        .collect();
+    assert_eq!(chart.len(), 1, "{full}");
+    let width: f64 = chart[0]["ELPI chart ".len()..].parse().expect("inches");
+    assert!(
+        (4.0..=6.5).contains(&width),
+        "the chart prints a unit a point, its labels at 10 pt, within a portrait page: {width} in"
+    );
+    let none = pictures("fixtures/cases/no-history.ron");
+    assert!(!none.contains("ELPI chart"), "{none}");
 }
