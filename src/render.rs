@@ -81,10 +81,11 @@ const AIM_TEMPLATE: &str = "aim.txt";
 /// What a rendering needs beyond the plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// The draft's date, `YYYY-MM-DD`, whose month is month 1 of the plan
-    /// (through [`crate::Session::draft`]); left out, the draft carries no
-    /// date and its months are numbered from the school year's start.
-    pub date: Option<String>,
+    /// The draft's date, whose month is month 1 of the plan (through
+    /// [`crate::Session::draft`]); left out, the draft carries no date and
+    /// its months are numbered from the school year's start. Templates
+    /// receive it as `YYYY-MM-DD`.
+    pub date: Option<crate::date::Date>,
     /// Who the draft is prepared for, on a printed draft's cover (the
     /// district's name when left out).
     pub prepared_for: Option<String>,
@@ -97,14 +98,9 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// The year and month of the draft's date, month 1 of its plan.
     pub fn start(&self) -> Option<(i32, u32)> {
-        self.date
-            .as_deref()
-            .and_then(parse_date)
-            .map(|(year, month, _)| (year, month))
+        self.date.map(crate::date::Date::year_month)
     }
 }
-
-pub use crate::date::parse_date;
 
 /// The months of `plan`, labelled as documents show them: by calendar
 /// month and year when the plan is dated, by number otherwise.
@@ -448,7 +444,7 @@ impl Renderer {
             plan => plan_value,
             scheduled,
             district => Serde(district),
-            date => options.date.as_deref(),
+            date => options.date.map(|d| d.to_string()),
             months => Serde(&months),
             // The aim, worded by its own text template, is a plain string:
             // each format escapes it its own way.

@@ -236,7 +236,7 @@ impl Session {
     ) -> Result<Vec<u8>, Diagnostic> {
         let plan = self.plan_dated(district, file, date.map(Date::year_month))?;
         let options = RenderOptions {
-            date: date.map(|d| d.to_string()),
+            date,
             ..options.clone()
         };
         self.document(format, &plan, district, file, &options)

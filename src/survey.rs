@@ -289,7 +289,7 @@ pub fn survey(
 ) -> Result<Survey, Diagnostic> {
     let start = options.date.map(Date::year_month);
     let render = RenderOptions {
-        date: options.date.map(|d| d.to_string()),
+        date: options.date,
         ..RenderOptions::default()
     };
     let draft = |(path, district): &(PathBuf, District)| {

@@ -83,7 +83,7 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
     let district = load_district(&args.district)?;
     let (district, _) = args.changes.resolve().apply(&district)?;
     let options = RenderOptions {
-        date: args.date.map(|d| d.to_string()),
+        date: args.date,
         prepared_for: args.prepared_for.clone(),
         prepared_by: args.prepared_by.clone(),
         reference_docx: args.reference_docx.clone(),

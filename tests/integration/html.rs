@@ -10,7 +10,7 @@ use crate::support::*;
 
 fn html(path: &Path, options: &RenderOptions) -> String {
     let district = District::load(path).expect("fixture");
-    let date = options.date.as_deref().map(|d| d.parse().expect("a date"));
+    let date = options.date;
     let bytes = session()
         .draft(&district, path, Format::Html, date, options)
         .expect("renders");
@@ -112,7 +112,7 @@ fn a_date_dates_the_draft_and_its_timeline() {
     let dated = html(
         &path,
         &RenderOptions {
-            date: Some("2026-09-15".into()),
+            date: Some("2026-09-15".parse().expect("a date")),
             ..RenderOptions::default()
         },
     );

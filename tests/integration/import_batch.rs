@@ -669,7 +669,7 @@ fn every_profile_fact_names_its_year(districts: &[(PathBuf, elplan::District)], 
         .plan_dated(district, path, Some((2026, 8)))
         .expect("plans");
     let options = elplan::render::RenderOptions {
-        date: Some("2026-08-01".to_string()),
+        date: Some("2026-08-01".parse().expect("a date")),
         ..Default::default()
     };
     let text = session()
