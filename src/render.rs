@@ -95,13 +95,6 @@ pub struct RenderOptions {
     pub reference_docx: Option<PathBuf>,
 }
 
-impl RenderOptions {
-    /// The year and month of the draft's date, month 1 of its plan.
-    pub fn start(&self) -> Option<(i32, u32)> {
-        self.date.map(crate::date::Date::year_month)
-    }
-}
-
 /// The months of `plan`, labelled as documents show them: by calendar
 /// month and year when the plan is dated, by number otherwise.
 /// The figures of `plan` (timeline, driver diagram) laid out as the HTML
@@ -343,7 +336,9 @@ impl Renderer {
             .with_state_mut(|state| {
                 let mut out = Vec::new();
                 for (which, name, args) in calls {
-                    if state.lookup(name).is_some() {
+                    // Only the chart is optional: a directory's figures
+                    // template without the other macros is an error.
+                    if which != 2 || state.lookup(name).is_some() {
                         out.push((which, state.call_macro(name, &args)?));
                     }
                 }
