@@ -38,6 +38,13 @@ mod col {
     pub const KIND: &str = "DistrictType";
     pub const GRADE_LOW: &str = "GradeLow";
     pub const GRADE_HIGH: &str = "GradeHigh";
+    /// Optional: the district's grade span by its boundaries. `GradeLow`
+    /// and `GradeHigh` take in the charters it authorizes (an elementary
+    /// district with a charter high school reads K-12); elplan leaves
+    /// charters out of the counts, so where a district has charters it
+    /// takes this span instead.
+    pub const OWN_GRADE_LOW: &str = "GradeLowCensus";
+    pub const OWN_GRADE_HIGH: &str = "GradeHighCensus";
     pub const ENROLLMENT: &str = "EnrollTotal";
     pub const ELS: &str = "ELcount";
     /// Optional: the district without its charters.
@@ -702,10 +709,16 @@ fn district_from_row(
         Some((lea, source)) => own_counts(lea, source, &areas, (els, total), &mut note),
         None => areas_counts(&count, &areas, (els, total), &mut note)?,
     };
-    let grades = match (grade(cell(col::GRADE_LOW)), grade(cell(col::GRADE_HIGH))) {
-        (Some(low), Some(high)) => Some(Grades { low, high }),
+    let span = |columns: [&'static str; 2]| match (grade(cell(columns[0])), grade(cell(columns[1])))
+    {
+        (Some(low), Some(high)) => Some((Grades { low, high }, columns)),
         _ => None,
     };
+    let charters = count(col::NON_CHARTER_ENROLLMENT)?.is_some_and(|own| own < total);
+    let grades = charters
+        .then(|| span([col::OWN_GRADE_LOW, col::OWN_GRADE_HIGH]))
+        .flatten()
+        .or_else(|| span([col::GRADE_LOW, col::GRADE_HIGH]));
     let cds = cell(col::CDS_CODE);
     // A name without a letter or digit (`???`) makes no id: the CDS code,
     // unique per district, stands in.
@@ -716,13 +729,10 @@ fn district_from_row(
     let mut district = District::new(&id, &name, kind, enrollment as u32, el_share);
     note("name", format!("{areas}: {}", col::NAME));
     note("kind", format!("{areas}: {}", col::KIND));
-    if grades.is_some() {
-        note(
-            "grades",
-            format!("{areas}: {}, {}", col::GRADE_LOW, col::GRADE_HIGH),
-        );
+    if let Some((_, [low, high])) = grades {
+        note("grades", format!("{areas}: {low}, {high}"));
     }
-    district.grades = grades;
+    district.grades = grades.map(|(grades, _)| grades);
     district.county = Some(cell(col::COUNTY).to_string()).filter(|c| !c.is_empty());
     note("county", format!("{areas}: {}", col::COUNTY));
     district.cds_code = Some(format!("{cds:0>14}")).filter(|_| !cds.is_empty());

@@ -1057,3 +1057,36 @@ fn scenario_files_beside_the_districts_are_skipped_and_counted() {
         shown(&output)
     );
 }
+
+/// District Areas' `GradeLow` and `GradeHigh` take in the charters a
+/// district authorizes: an elementary district with a charter high school
+/// reads K-12. Where it has charters (`EnrollNonCharter` below
+/// `EnrollTotal`) its own span by its boundaries (`GradeLowCensus`,
+/// `GradeHighCensus`) is taken, as its counts leave charters out; without
+/// charters its schools' span stands.
+#[test]
+fn an_elementary_districts_charter_high_school_does_not_make_it_k_12() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = dir.path().join("areas.csv");
+    std::fs::write(
+        &table,
+        "Year,CDCode,CDSCode,CountyName,DistrictName,DistrictType,GradeLow,GradeHigh,GradeLowCensus,GradeHighCensus,EnrollTotal,EnrollNonCharter,ELcount\n\
+         2018-19,1062380,10623800000000,Fresno,Vineyard Elementary,Elementary,KG,12,KG,08,719,286,263\n\
+         2018-19,4469815,44698150000000,Santa Cruz,Harbor Elementary,Elementary,KG,06,KG,05,1982,1982,200\n",
+    )
+    .expect("table");
+    let out = dir.path().join("out");
+    elplan(&[
+        "import",
+        &table.to_string_lossy(),
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .ok();
+    let high = |name: &str| {
+        let district = elplan::District::load(&out.join(name)).expect("imported");
+        district.grades.map(|g| g.high)
+    };
+    assert_eq!(high("vineyard-elementary.ron"), Some(8));
+    assert_eq!(high("harbor-elementary.ron"), Some(6));
+}
