@@ -12,9 +12,23 @@
 // folder (all of which `.ci/run` installs);
 // `many_files` for a hard limit of open files that lets the studio's
 // slow-client test hold its 1,100 idle connections.
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+// The embedded rule base, read at build time with the crate's own reading
+// code (these three files depend on nothing else in it) and stored for the
+// binary: a run with the default rules decodes it instead of parsing RON.
+#[allow(dead_code)]
+#[path = "src/rulebase/read.rs"]
+mod read;
+#[allow(dead_code)]
+#[path = "src/ron_keys.rs"]
+mod ron_keys;
+#[allow(dead_code)]
+#[path = "src/rulebase/rules.rs"]
+mod rules;
 
 fn main() {
+    cache_rules();
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=fixtures");
@@ -85,4 +99,84 @@ fn main() {
 fn on_path(name: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+}
+
+/// Writes `rules.postcard` in OUT_DIR: the default rule base read as
+/// `src/rulebase/files.rs` reads it, or nothing when a file does not parse
+/// (the binary then parses the files itself and says what is wrong).
+fn cache_rules() {
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let bytes = read_rules().unwrap_or_default();
+    std::fs::write(out.join("rules.postcard"), bytes).expect("OUT_DIR is writable");
+}
+
+/// Parses RON as `crate::source::parse_ron` does where it succeeds, and
+/// notes a file it would treat otherwise.
+struct Strict {
+    failed: bool,
+}
+
+impl read::Reader for Strict {
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, (_, text): read::Source<'_>) -> Option<T> {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let unusual = text.trim().is_empty() || (text.contains('\r') && !text.contains('\n'));
+        let parsed = options.from_str(text).ok().filter(|_| !unusual);
+        self.failed |= parsed.is_none();
+        parsed
+    }
+}
+
+fn read_rules() -> Option<Vec<u8>> {
+    let dir = Path::new("rules");
+    let shown = |name: &str| Path::new("<embedded rules>").join(name);
+    let text = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    let singles = [
+        "stages.ron",
+        "areas.ron",
+        "reference.ron",
+        "derived.ron",
+        "findings.ron",
+    ];
+    let optional = [
+        "policy.ron",
+        "calendar.ron",
+        "checklist.ron",
+        "goals.ron",
+        "data_sources.ron",
+        "chapters.ron",
+    ];
+    let mut strategy_names: Vec<String> = std::fs::read_dir(dir.join("strategies"))
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".ron"))
+        .map(|name| format!("strategies/{name}"))
+        .collect();
+    strategy_names.sort();
+    let mut files = Vec::new();
+    for name in singles
+        .iter()
+        .chain(&optional)
+        .map(|s| s.to_string())
+        .chain(strategy_names.clone())
+    {
+        files.push((shown(&name), text(&name)?));
+    }
+    let source = |i: usize| (files[i].0.as_path(), files[i].1.as_str());
+    let sources = read::Sources {
+        singles: (0..5).map(source).collect(),
+        policy: source(5),
+        calendar: source(6),
+        checklist: source(7),
+        goals: source(8),
+        data_sources: source(9),
+        chapters: source(10),
+        strategies: (11..files.len()).map(source).collect(),
+    };
+    let mut reader = Strict { failed: false };
+    let parsed = read::read(&sources, &mut reader);
+    if reader.failed {
+        return None;
+    }
+    postcard::to_allocvec(&read::Cache::new(parsed)).ok()
 }

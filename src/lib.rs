@@ -86,6 +86,7 @@ pub mod plan;
 mod print_job;
 pub mod render;
 pub mod ron_edit;
+mod ron_keys;
 mod ron_positions;
 pub mod ron_text;
 pub mod rule_test;

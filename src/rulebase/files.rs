@@ -12,8 +12,14 @@ use include_dir::{include_dir, Dir};
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::limits::MAX_RULE_FILE_BYTES;
+use crate::rulebase::read::{Cache, Parsed, Sources};
 
 static DEFAULT_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// The default rule base as the build script read it ([`Cache`], in
+/// postcard); empty when it could not (the files are then parsed at run
+/// time, which says what is wrong with them).
+static CACHE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.postcard"));
 
 /// The single files every rule base has, in reading order.
 pub const SINGLE_FILES: [&str; 5] = [
@@ -99,6 +105,52 @@ impl RuleFiles {
             data_sources: default_file(DATA_SOURCES_FILE),
             chapters: default_file(CHAPTERS_FILE),
         }
+    }
+
+    /// The files to read, as [`crate::rulebase::read`] takes them.
+    pub(crate) fn sources(&self) -> Sources<'_> {
+        fn source((path, text): &(PathBuf, String)) -> (&Path, &str) {
+            (path.as_path(), text.as_str())
+        }
+        Sources {
+            singles: self.singles.iter().map(source).collect(),
+            strategies: self.strategies.iter().map(source).collect(),
+            policy: source(&self.policy),
+            calendar: source(&self.calendar),
+            checklist: source(&self.checklist),
+            goals: source(&self.goals),
+            data_sources: source(&self.data_sources),
+            chapters: source(&self.chapters),
+        }
+    }
+
+    /// The files parsed, from the build script's [`CACHE`], when they are
+    /// the default rule base's files unchanged: what
+    /// [`crate::rulebase::read::read`] would make of them, without parsing.
+    pub(crate) fn cached(&self) -> Option<Parsed> {
+        let embedded_strategies = DEFAULT_RULES
+            .get_dir("strategies")?
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "ron"))
+            .count();
+        if CACHE.is_empty() || self.strategies.len() != embedded_strategies {
+            return None;
+        }
+        let files = self.singles.iter().chain(&self.strategies).chain([
+            &self.policy,
+            &self.calendar,
+            &self.checklist,
+            &self.goals,
+            &self.data_sources,
+            &self.chapters,
+        ]);
+        for (path, text) in files {
+            let name = path.strip_prefix(EMBEDDED_PREFIX).ok()?;
+            if DEFAULT_RULES.get_file(name)?.contents() != text.as_bytes() {
+                return None;
+            }
+        }
+        postcard::from_bytes::<Cache>(CACHE).ok()?.into_parsed()
     }
 
     /// A rule base in a directory, replacing the default.

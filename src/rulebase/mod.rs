@@ -11,6 +11,7 @@
 
 pub(crate) mod compile;
 pub mod files;
+pub(crate) mod read;
 pub(crate) mod resolve;
 pub mod rules;
 pub(crate) mod validate;

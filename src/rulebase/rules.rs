@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a rule was written, for diagnostics.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     /// The rule file.
     pub file: std::path::PathBuf,
@@ -100,7 +100,7 @@ pub struct Derived {
     #[serde(default)]
     pub needs: Vec<String>,
     /// Where it is written.
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -284,7 +284,7 @@ pub struct Requirement {
     #[serde(default)]
     pub remedies: Vec<String>,
     /// Where it is written.
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -374,7 +374,7 @@ pub struct Finding {
     /// Where its reasoning comes from.
     pub sources: Vec<String>,
     /// Where it is written.
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -456,7 +456,7 @@ pub struct Strategy {
     /// Where its reasoning comes from.
     pub sources: Vec<String>,
     /// Where it is written.
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -492,7 +492,7 @@ pub struct Chapter {
     #[serde(default)]
     pub strategies: Vec<String>,
     /// Where it is written.
-    #[serde(skip_deserializing)]
+    #[serde(skip)]
     pub origin: Origin,
 }
 

@@ -8,12 +8,13 @@
 //! knows nothing of expressions; [`crate::rulebase::compile`] comes next.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
 use crate::rulebase::files::RuleFiles;
+use crate::rulebase::read::{read, Parsed, Reader, Source};
 use crate::rulebase::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
     Requirement, Stage, Strategy,
@@ -107,10 +108,14 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Parses and checks the rule files; every problem of this phase at once.
+/// Parses (or, for the embedded rules, decodes) and checks the rule
+/// files; every problem of this phase at once.
 pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Validated, Diagnostics> {
     let mut problems = Vec::new();
-    let parsed = parse(files, &mut problems);
+    let parsed = match files.cached() {
+        Some(parsed) => parsed,
+        None => read(&files.sources(), &mut Diagnosing(&mut problems)),
+    };
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
@@ -188,91 +193,15 @@ pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Valida
     })
 }
 
-/// The rule files as parsed, before any check.
-struct Parsed {
-    stages: Vec<Stage>,
-    areas: Vec<Area>,
-    references: Vec<Reference>,
-    policy: Option<Policy>,
-    calendar: Option<Calendar>,
-    derived: Vec<Derived>,
-    findings: Vec<Finding>,
-    strategies: Vec<Strategy>,
-    requirements: Vec<Requirement>,
-    goals: Vec<GoalRule>,
-    data_sources: Vec<DataSource>,
-    chapters: Vec<Chapter>,
-}
+/// Reads rule files as [`crate::source::parse_ron`] does, keeping each
+/// file's problem.
+struct Diagnosing<'p>(&'p mut Vec<Diagnostic>);
 
-fn parse(files: &RuleFiles, problems: &mut Vec<Diagnostic>) -> Parsed {
-    let mut singles = files.singles.iter();
-    let mut next = || singles.next().map(|(p, s)| (p.as_path(), s.as_str()));
-    let stages: Vec<Stage> = parse_list(next(), problems);
-    let areas: Vec<Area> = parse_list(next(), problems);
-    let references: Vec<Reference> = parse_list(next(), problems);
-    let derived_file = next();
-    let mut derived: Vec<Derived> = parse_list(derived_file, problems);
-    let findings_file = next();
-    let mut findings: Vec<Finding> = parse_list(findings_file, problems);
-    let mut strategies: Vec<Strategy> = Vec::new();
-    for (path, source) in &files.strategies {
-        let mut list: Vec<Strategy> = parse_list(Some((path, source)), problems);
-        let mut lines = Origins::new(path, source);
-        for s in &mut list {
-            s.origin = lines.next(&s.id);
-        }
-        strategies.append(&mut list);
-    }
-    if let Some((path, source)) = derived_file {
-        let mut lines = Origins::new(path, source);
-        for d in &mut derived {
-            d.origin = lines.next(&d.id);
-        }
-    }
-    if let Some((path, source)) = findings_file {
-        let mut lines = Origins::new(path, source);
-        for f in &mut findings {
-            f.origin = lines.next(&f.id);
-        }
-    }
-    let (policy_path, policy_source) = &files.policy;
-    let policy = crate::source::parse_ron(policy_path, policy_source)
-        .map_err(|d| problems.push(d))
-        .ok();
-    let (checklist_path, checklist_source) = &files.checklist;
-    let mut requirements: Vec<Requirement> =
-        parse_list(Some((checklist_path, checklist_source)), problems);
-    let mut lines = Origins::new(checklist_path, checklist_source);
-    for r in &mut requirements {
-        r.origin = lines.next(&r.id);
-    }
-    let (goals_path, goals_source) = &files.goals;
-    let goals: Vec<GoalRule> = parse_list(Some((goals_path, goals_source)), problems);
-    let (sources_path, sources_text) = &files.data_sources;
-    let data_sources: Vec<DataSource> = parse_list(Some((sources_path, sources_text)), problems);
-    let (chapters_path, chapters_text) = &files.chapters;
-    let mut chapters: Vec<Chapter> = parse_list(Some((chapters_path, chapters_text)), problems);
-    let mut lines = Origins::new(chapters_path, chapters_text);
-    for c in &mut chapters {
-        c.origin = lines.next(&c.id);
-    }
-    let (calendar_path, calendar_source) = &files.calendar;
-    let calendar = crate::source::parse_ron(calendar_path, calendar_source)
-        .map_err(|d| problems.push(d))
-        .ok();
-    Parsed {
-        stages,
-        areas,
-        references,
-        policy,
-        calendar,
-        derived,
-        findings,
-        strategies,
-        requirements,
-        goals,
-        data_sources,
-        chapters,
+impl Reader for Diagnosing<'_> {
+    fn parse<T: DeserializeOwned>(&mut self, (path, text): Source<'_>) -> Option<T> {
+        crate::source::parse_ron(path, text)
+            .map_err(|d| self.0.push(d))
+            .ok()
     }
 }
 
@@ -702,64 +631,6 @@ fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnosti
     );
 }
 
-fn parse_list<T: DeserializeOwned>(
-    file: Option<(&Path, &str)>,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<T> {
-    let Some((path, source)) = file else {
-        return Vec::new();
-    };
-    crate::source::parse_ron(path, source).unwrap_or_else(|d| {
-        problems.push(d);
-        Vec::new()
-    })
-}
-
-/// Finds where each rule of a file is written: the line of its `id`, in
-/// file order, so two rules with the same id get their own lines.
-struct Origins<'a> {
-    path: &'a Path,
-    source: &'a str,
-    /// Where the search goes on, and the line of that offset (1-based):
-    /// lines are counted once, not from the start for every rule.
-    from: usize,
-    line_at_from: usize,
-}
-
-impl<'a> Origins<'a> {
-    fn new(path: &'a Path, source: &'a str) -> Self {
-        Origins {
-            path,
-            source,
-            from: 0,
-            line_at_from: 1,
-        }
-    }
-
-    fn next(&mut self, id: &str) -> Origin {
-        let quoted = format!("\"{id}\"");
-        let mut line = 0;
-        let mut offset = self.from;
-        while let Some(key) = crate::source::find_key(self.source, offset, "id") {
-            let value = self.source[key..]
-                .split_once(':')
-                .map_or("", |(_, v)| v.trim_start());
-            if value.starts_with(&quoted) {
-                line = self.line_at_from + self.source[self.from..key].matches('\n').count();
-                // Past this key, which holds no newline: `line` stays right.
-                self.line_at_from = line;
-                self.from = key + 2;
-                break;
-            }
-            offset = key + 2;
-        }
-        Origin {
-            file: PathBuf::from(self.path),
-            line,
-        }
-    }
-}
-
 fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
         && id
@@ -816,5 +687,37 @@ fn check_stages(stages: &[Stage], file: &Path, problems: &mut Vec<Diagnostic>) {
             file,
             format!("stage shares add up to {total}, not 1"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `build.rs` cached is what parsing the embedded files gives,
+    /// origins included: the build script and the binary read alike.
+    #[test]
+    fn the_cached_rule_base_is_the_parsed_one() {
+        let files = RuleFiles::embedded();
+        let cached = files.cached().expect("the build script cached the rules");
+        let mut problems = Vec::new();
+        let parsed = read(&files.sources(), &mut Diagnosing(&mut problems));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(cached.findings.iter().all(|f| f.origin.line > 0));
+        assert_eq!(format!("{cached:?}"), format!("{parsed:?}"));
+    }
+
+    /// A changed file is parsed, never answered from the cache.
+    #[test]
+    fn changed_rules_are_not_taken_from_the_cache() {
+        let mut files = RuleFiles::embedded();
+        files.singles[4].1.push_str("\n// a maintainer's note\n");
+        assert!(files.cached().is_none());
+        let mut files = RuleFiles::embedded();
+        files.strategies.pop();
+        assert!(files.cached().is_none());
+        let mut files = RuleFiles::embedded();
+        files.chapters.0 = std::path::PathBuf::from("rules/chapters.ron");
+        assert!(files.cached().is_none());
     }
 }
