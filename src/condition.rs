@@ -12,6 +12,8 @@
 //! (`minijinja::machinery`): splitting, constants, and the enum comparisons
 //! `check` looks for.
 
+use std::collections::HashSet;
+
 use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
 use minijinja::machinery::parse_expr as parse_unchecked;
 
@@ -279,23 +281,27 @@ impl Logic {
     /// to `leaves`. Fails with minijinja's syntax error. Should a leaf's text
     /// not stand alone as an expression, the whole condition becomes one
     /// leaf: still correct, only less able to decide with missing data.
-    pub fn split(source: &str, leaves: &mut Vec<String>) -> Result<Logic, minijinja::Error> {
+    pub fn split(source: &str, leaves: &mut Leaves) -> Result<Logic, minijinja::Error> {
         let expr = parse_expr(source)?;
         let mut found = Vec::new();
         let logic = split_expr(source, &expr, &mut found);
         if let Logic::Leaf(_) = logic {
-            leaves.push(source.trim().to_string());
-            Ok(Logic::Leaf(leaves.len() - 1))
-        } else if found.iter().all(|leaf| parse_expr(leaf).is_ok()) {
-            let base = leaves.len();
-            leaves.extend(found);
-            let parts = logic.offset(base);
-            leaves.push(source.trim().to_string());
-            Ok(Logic::Whole(leaves.len() - 1, Box::new(parts)))
-        } else {
-            leaves.push(source.trim().to_string());
-            Ok(Logic::Leaf(leaves.len() - 1))
+            return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
         }
+        let forms: Option<Vec<Form>> = found
+            .iter()
+            .map(|leaf| parse_expr(leaf).ok().map(|e| Form::of(&e)))
+            .collect();
+        let Some(forms) = forms else {
+            return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
+        };
+        let base = leaves.sources.len();
+        for (leaf, form) in found.into_iter().zip(forms) {
+            leaves.push(&leaf, form);
+        }
+        let parts = logic.offset(base);
+        let whole = leaves.push(source.trim(), Form::of(&expr));
+        Ok(Logic::Whole(whole, Box::new(parts)))
     }
 
     fn offset(self, base: usize) -> Logic {
@@ -309,10 +315,9 @@ impl Logic {
     }
 
     /// One leaf for the whole expression: for values, not conditions.
-    pub fn whole(source: &str, leaves: &mut Vec<String>) -> Result<Logic, minijinja::Error> {
-        parse_expr(source)?;
-        leaves.push(source.trim().to_string());
-        Ok(Logic::Leaf(leaves.len() - 1))
+    pub fn whole(source: &str, leaves: &mut Leaves) -> Result<Logic, minijinja::Error> {
+        let expr = parse_expr(source)?;
+        Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))))
     }
 
     /// The leaf that stands for the whole condition: the whole, or the
@@ -522,15 +527,6 @@ fn span_of(expr: &Expr<'_>) -> minijinja::machinery::Span {
     }
 }
 
-/// The value of an expression that is a constant (`true`), which needs no
-/// evaluation.
-pub(crate) fn constant(source: &str) -> Option<minijinja::Value> {
-    match parse_expr(source) {
-        Ok(Expr::Const(c)) => Some(c.value.clone()),
-        _ => None,
-    }
-}
-
 /// A comparison's operator, as minijinja applies it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CompareOp {
@@ -664,16 +660,91 @@ fn native_of(expr: &Expr<'_>) -> Option<Native> {
     Some(Native::Compare(operand(left)?, op, operand(right)?))
 }
 
-/// What the engine needs to know of a leaf, from one parse: its value if
-/// it is a constant, whether it is strict (`fails_on_undefined`), and its
-/// native form ([`Native`]). `None` where the leaf does not parse.
-pub(crate) fn leaf_form(source: &str) -> Option<(Option<minijinja::Value>, bool, Option<Native>)> {
-    let expr = parse_expr(source).ok()?;
-    let constant = match &expr {
-        Expr::Const(c) => Some(c.value.clone()),
-        _ => None,
-    };
-    Some((constant, strict(&expr), native_of(&expr)))
+/// Every leaf of a rule base: its source text and its [`Form`], by leaf
+/// index.
+#[derive(Debug, Default)]
+pub(crate) struct Leaves {
+    pub sources: Vec<String>,
+    pub forms: Vec<Form>,
+}
+
+impl Leaves {
+    /// Adds a leaf; returns its index.
+    pub fn push(&mut self, source: &str, form: Form) -> usize {
+        self.sources.push(source.to_string());
+        self.forms.push(form);
+        self.sources.len() - 1
+    }
+}
+
+/// What the engine needs to know of a leaf, from its one parse: the names
+/// it reads (as minijinja's `undeclared_variables(true)` gives them), its
+/// value if it is a constant, whether it is strict (`fails_on_undefined`),
+/// and its native form ([`Native`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Form {
+    pub names: HashSet<String>,
+    pub constant: Option<minijinja::Value>,
+    pub strict: bool,
+    pub native: Option<Native>,
+}
+
+impl Form {
+    fn of(expr: &Expr<'_>) -> Form {
+        let mut names = HashSet::new();
+        names_in(expr, &mut names);
+        Form {
+            names,
+            constant: match expr {
+                Expr::Const(c) => Some(c.value.clone()),
+                _ => None,
+            },
+            strict: strict(expr),
+            native: native_of(expr),
+        }
+    }
+}
+
+/// The names `expr` reads, walked as minijinja's `find_undeclared` walks an
+/// expression with nested names: a chain of attributes on a name is one
+/// dotted name (`students.el_share`), anything else reads its parts.
+fn names_in(expr: &Expr<'_>, out: &mut HashSet<String>) {
+    let mut all = |exprs: &mut dyn Iterator<Item = &Expr<'_>>| exprs.for_each(|e| names_in(e, out));
+    match expr {
+        Expr::Var(v) => {
+            out.insert(v.id.to_string());
+        }
+        Expr::Const(_) => {}
+        Expr::UnaryOp(x) => names_in(&x.expr, out),
+        Expr::BinOp(x) => all(&mut [&x.left, &x.right].into_iter()),
+        Expr::Compare(x) => all(&mut std::iter::once(&x.expr).chain(x.ops.iter().map(|o| &o.expr))),
+        Expr::IfExpr(x) => all(&mut [&x.test_expr, &x.true_expr]
+            .into_iter()
+            .chain(x.false_expr.as_ref())),
+        Expr::Filter(x) => all(&mut x.expr.iter().chain(x.args.iter().map(arg_expr))),
+        Expr::Test(x) => all(&mut std::iter::once(&x.expr).chain(x.args.iter().map(arg_expr))),
+        Expr::GetAttr(x) => match path_of(expr) {
+            Some(path) => {
+                out.insert(path);
+            }
+            None => names_in(&x.expr, out),
+        },
+        Expr::GetItem(x) => all(&mut [&x.expr, &x.subscript_expr].into_iter()),
+        // minijinja reads a slice's bounds, not what it slices.
+        Expr::Slice(x) => all(&mut [&x.start, &x.stop, &x.step].into_iter().flatten()),
+        Expr::Call(x) => all(&mut std::iter::once(&x.expr).chain(x.args.iter().map(arg_expr))),
+        Expr::List(x) => all(&mut x.items.iter()),
+        Expr::Tuple(x) => all(&mut x.items.iter()),
+        Expr::Map(x) => all(&mut x.keys.iter().chain(x.values.iter())),
+    }
+}
+
+/// The expression of a call argument, however it is passed.
+fn arg_expr<'a, 's>(arg: &'a minijinja::machinery::ast::CallArg<'s>) -> &'a Expr<'s> {
+    use minijinja::machinery::ast::CallArg;
+    match arg {
+        CallArg::Pos(e) | CallArg::Kwarg(_, e) | CallArg::PosSplat(e) | CallArg::KwargSplat(e) => e,
+    }
 }
 
 /// The (path, literal) pairs where an expression compares a string with a
@@ -767,8 +838,9 @@ mod tests {
 
     /// The skeleton and its part leaves (the whole, appended last, dropped).
     fn split(source: &str) -> (Logic, Vec<String>) {
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves::default();
         let logic = Logic::split(source, &mut leaves).unwrap();
+        let mut leaves = leaves.sources;
         if let Logic::Whole(whole, _) = logic {
             assert_eq!(whole, leaves.len() - 1);
             assert_eq!(leaves.pop().as_deref(), Some(source));
@@ -912,7 +984,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_reported() {
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves::default();
         assert!(Logic::split("a and (b", &mut leaves).is_err());
     }
 

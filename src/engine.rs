@@ -449,7 +449,7 @@ impl LeafEvaluator<'_> {
                 }
             }
         }
-        match self.rules.expression(leaf).eval(self.scope.clone()) {
+        match self.rules.eval_leaf(leaf, self.scope.clone()) {
             Ok(v) if v.is_undefined() => Ok(Err(self.missing(leaf))),
             Ok(v) => Ok(Ok(v)),
             Err(e) if e.kind() == ErrorKind::UndefinedError => Ok(Err(self.missing(leaf))),
@@ -579,7 +579,7 @@ impl LeafEvaluator<'_> {
         if batch.entries.iter().any(|e| self.reads_unknown(e.top)) {
             return decided;
         }
-        let Ok(list) = self.rules.expression(batch.leaf).eval(self.scope.clone()) else {
+        let Ok(list) = self.rules.eval_leaf(batch.leaf, self.scope.clone()) else {
             return decided;
         };
         let Ok(values) = list.try_iter() else {

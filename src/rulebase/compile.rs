@@ -7,28 +7,35 @@
 //! also holds the evidence templates and the domain helpers. What the names
 //! in a leaf refer to is [`crate::rulebase::resolve`]'s job.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use minijinja::{Environment, Expression, UndefinedBehavior};
+use std::sync::{Arc, OnceLock};
 
-use crate::condition::Logic;
+use minijinja::{Environment, Error, Expression, UndefinedBehavior};
+
+use crate::condition::{Form, Leaves, Logic};
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
 use crate::rulebase::rules::Origin;
 use crate::rulebase::validate::{Locator, Validated};
 
 self_cell::self_cell!(
-    /// The strict environment (helpers, evidence templates) and every
-    /// compiled leaf expression, which borrow it.
+    /// The strict environment (helpers, evidence templates) and the leaf
+    /// expressions, each compiled when first evaluated: most leaves are
+    /// decided by the engine itself and never need minijinja.
     pub(crate) struct Compiled {
         owner: Environment<'static>,
-        #[covariant]
+        #[not_covariant]
         dependent: Expressions,
     }
 );
 
-pub(crate) type Expressions<'env> = Vec<Expression<'env, 'static>>;
+/// Each leaf's source and, once compiled, its expression.
+pub(crate) struct Expressions<'env> {
+    sources: Vec<String>,
+    compiled: Vec<OnceLock<Option<Expression<'env, 'static>>>>,
+}
 
 impl Compiled {
     /// The environment: helpers and the evidence templates.
@@ -36,9 +43,44 @@ impl Compiled {
         self.borrow_owner()
     }
 
-    /// The compiled expression of a leaf.
-    pub fn expression(&self, leaf: usize) -> &Expression<'_, 'static> {
-        &self.borrow_dependent()[leaf]
+    /// Evaluates a leaf's expression, compiling it on first use.
+    pub fn eval(&self, leaf: usize, scope: minijinja::Value) -> Result<minijinja::Value, Error> {
+        self.with_dependent(|env, leaves| match leaves.get(env, leaf) {
+            Ok(expression) => expression.eval(scope),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Compiles every leaf now: the first that does not compile, with its
+    /// source.
+    fn compile_all(&self) -> Result<(), (String, Error)> {
+        self.with_dependent(|env, leaves| {
+            (0..leaves.sources.len()).try_for_each(|leaf| match leaves.get(env, leaf) {
+                Ok(_) => Ok(()),
+                Err(e) => Err((leaves.sources[leaf].clone(), e)),
+            })
+        })
+    }
+}
+
+impl<'env> Expressions<'env> {
+    fn get(
+        &self,
+        env: &'env Environment<'static>,
+        leaf: usize,
+    ) -> Result<&Expression<'env, 'static>, Error> {
+        let source = &self.sources[leaf];
+        let compile = || env.compile_expression_owned(source.clone());
+        match self.compiled[leaf].get_or_init(|| compile().ok()) {
+            Some(expression) => Ok(expression),
+            // Compiled again only to say why it does not.
+            None => Err(compile().err().unwrap_or_else(|| {
+                Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    "the expression did not compile",
+                )
+            })),
+        }
     }
 }
 
@@ -72,8 +114,8 @@ pub(crate) struct Split {
     pub requirements: Vec<Logic>,
     pub batch: Option<StrategyBatch>,
     pub compiled: Compiled,
-    /// The names each leaf reads, by leaf index.
-    pub leaf_names: Vec<HashSet<String>>,
+    /// What each leaf's one parse told, by leaf index.
+    pub forms: Vec<Form>,
     /// The names each finding's evidence template reads.
     pub evidence_names: Vec<HashSet<String>>,
 }
@@ -96,19 +138,23 @@ pub(crate) fn describe(error: &minijinja::Error) -> String {
     }
 }
 
-/// Splits and compiles every condition and evidence template of `rules`.
+/// Splits every condition and evidence template of `rules`. A rule base
+/// read from files is compiled whole now, so that every problem is found;
+/// the `trusted` built-in one (its tests compile it whole) compiles each
+/// leaf and template when first used.
 pub(crate) fn compile(
     rules: &Validated,
     locate: &Locator<'_>,
     origin: &str,
+    trusted: bool,
 ) -> Result<Split, Diagnostics> {
     let mut problems = Vec::new();
-    let mut leaf_sources = Vec::new();
+    let mut leaves = Leaves::default();
     let mut split = |source: &str, whole: bool, origin: &Origin, key: &str, what: String| {
         let result = if whole {
-            Logic::whole(source, &mut leaf_sources)
+            Logic::whole(source, &mut leaves)
         } else {
-            Logic::split(source, &mut leaf_sources)
+            Logic::split(source, &mut leaves)
         };
         result.unwrap_or_else(|e| {
             problems.push(locate.at_key(origin, key, format!("{what}: {}", describe(&e))));
@@ -157,8 +203,8 @@ pub(crate) fn compile(
             split(&r.met_when, false, &r.origin, "met_when", what)
         })
         .collect();
-    let batch = strategy_batch(rules, &when, &in_place, &mut leaf_sources);
-    let env = environment(rules, locate, &mut problems);
+    let batch = strategy_batch(rules, (&when, &in_place), &mut leaves);
+    let env = environment(rules, locate, trusted, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
@@ -171,7 +217,23 @@ pub(crate) fn compile(
                 .unwrap_or_default()
         })
         .collect();
-    let (compiled, leaf_names) = compile_leaves(env, &leaf_sources, origin)?;
+    let Leaves {
+        sources: leaf_sources,
+        forms,
+    } = leaves;
+    let compiled = Compiled::new(env, |_| Expressions {
+        sources: leaf_sources.clone(),
+        compiled: leaf_sources.iter().map(|_| OnceLock::new()).collect(),
+    });
+    if !trusted {
+        compiled.compile_all().map_err(|(source, e)| {
+            Diagnostic::of(
+                ErrorKind::RuleBase,
+                Path::new(origin),
+                format!("cannot compile `{source}`: {}", describe(&e)),
+            )
+        })?;
+    }
     Ok(Split {
         leaf_sources,
         derived,
@@ -181,7 +243,7 @@ pub(crate) fn compile(
         requirements,
         batch,
         compiled,
-        leaf_names,
+        forms,
         evidence_names,
     })
 }
@@ -189,12 +251,12 @@ pub(crate) fn compile(
 /// Every strategy condition that is not a constant, as one list leaf.
 fn strategy_batch(
     rules: &Validated,
-    when: &[Logic],
-    in_place: &[Option<Logic>],
-    leaf_sources: &mut Vec<String>,
+    (when, in_place): (&[Logic], &[Option<Logic>]),
+    leaves: &mut Leaves,
 ) -> Option<StrategyBatch> {
     let mut entries = Vec::new();
     let mut parts = Vec::new();
+    let mut names = HashSet::new();
     for (i, s) in rules.strategies.iter().enumerate() {
         let conditions = [
             (false, Some(&when[i]), Some(&s.when)),
@@ -204,7 +266,14 @@ fn strategy_batch(
             let (Some(logic), Some(source)) = (logic, source) else {
                 continue;
             };
-            if crate::condition::constant(source).is_none() {
+            // A condition that did not parse has no form (its problem is
+            // reported).
+            let Some(top) = leaves.forms.get(logic.top()) else {
+                continue;
+            };
+            let constant = matches!(logic, Logic::Leaf(_)) && top.constant.is_some();
+            if !constant {
+                names.extend(top.names.iter().cloned());
                 entries.push(BatchEntry {
                     strategy: i,
                     in_place,
@@ -215,18 +284,25 @@ fn strategy_batch(
         }
     }
     (!entries.is_empty()).then(|| {
-        leaf_sources.push(format!("[{}]", parts.join(", ")));
+        // A list reads what its elements read, and is never strict.
+        let form = Form {
+            names,
+            ..Form::default()
+        };
         StrategyBatch {
-            leaf: leaf_sources.len() - 1,
+            leaf: leaves.push(&format!("[{}]", parts.join(", ")), form),
             entries,
         }
     })
 }
 
-/// The strict environment with the helpers and every evidence template.
+/// The strict environment with the helpers, and every evidence and
+/// chapter-fact template behind a loader: compiled when first rendered, or
+/// here and now (with its problems reported) when not `trusted`.
 fn environment(
     rules: &Validated,
     locate: &Locator<'_>,
+    trusted: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Environment<'static> {
     let mut env = Environment::new();
@@ -236,18 +312,29 @@ fn environment(
     env.set_recursion_limit(TEMPLATE_RECURSION);
     crate::helpers::register(&mut env);
     crate::helpers::register_series(&mut env, std::sync::Arc::new(series(rules)));
+    let mut sources = HashMap::new();
     for f in &rules.findings {
-        if let Err((_, e)) = crate::condition::check_template(&f.evidence) {
+        sources.insert(evidence_template(&f.id), f.evidence.clone());
+    }
+    for c in &rules.chapters {
+        for (i, fact) in c.facts.iter().enumerate() {
+            sources.insert(fact_template(&c.id, i), fact.text.clone());
+        }
+    }
+    let sources = Arc::new(sources);
+    let loaded = Arc::clone(&sources);
+    env.set_loader(move |name| Ok(loaded.get(name).cloned()));
+    if trusted {
+        return env;
+    }
+    for f in &rules.findings {
+        let checked = crate::condition::check_template(&f.evidence)
+            .map_err(|(_, e)| e)
+            .and_then(|()| env.get_template(&evidence_template(&f.id)).map(|_| ()));
+        if let Err(e) = checked {
             problems.push(locate.at_key(
                 &f.origin,
                 "evidence",
-                format!("finding `{}`, `evidence`: {}", f.id, describe(&e)),
-            ));
-            continue;
-        }
-        if let Err(e) = env.add_template_owned(evidence_template(&f.id), f.evidence.clone()) {
-            problems.push(locate.at(
-                &f.origin,
                 format!("finding `{}`, `evidence`: {}", f.id, describe(&e)),
             ));
         }
@@ -256,7 +343,7 @@ fn environment(
         for (i, fact) in c.facts.iter().enumerate() {
             let checked = crate::condition::check_template(&fact.text)
                 .map_err(|(_, e)| e)
-                .and_then(|()| env.add_template_owned(fact_template(&c.id, i), fact.text.clone()));
+                .and_then(|()| env.get_template(&fact_template(&c.id, i)).map(|_| ()));
             if let Err(e) = checked {
                 problems.push(locate.at(
                     &c.origin,
@@ -289,39 +376,4 @@ pub(crate) fn series(rules: &Validated) -> crate::helpers::Series {
         entries.sort_by_key(|e| e.0);
     }
     series
-}
-
-/// Compiles every leaf in `env`; returns them with the names each reads.
-fn compile_leaves(
-    env: Environment<'static>,
-    leaf_sources: &[String],
-    origin: &str,
-) -> Result<(Compiled, Vec<HashSet<String>>), Diagnostics> {
-    let mut leaf_names = Vec::with_capacity(leaf_sources.len());
-    let mut compile_error = None;
-    let compiled = Compiled::new(env, |env| {
-        let mut out = Vec::with_capacity(leaf_sources.len());
-        for source in leaf_sources {
-            match env.compile_expression_owned(source.clone()) {
-                Ok(expr) => {
-                    leaf_names.push(expr.undeclared_variables(true));
-                    out.push(expr);
-                }
-                Err(e) => {
-                    compile_error.get_or_insert((source.clone(), e));
-                    break;
-                }
-            }
-        }
-        out
-    });
-    match compile_error {
-        Some((source, e)) => Err(Diagnostic::of(
-            ErrorKind::RuleBase,
-            Path::new(origin),
-            format!("cannot compile `{source}`: {}", describe(&e)),
-        )
-        .into()),
-        None => Ok((compiled, leaf_names)),
-    }
 }

@@ -14,13 +14,15 @@ pub mod files;
 pub(crate) mod read;
 pub(crate) mod resolve;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 pub(crate) mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use minijinja::{Environment, Expression, Value};
+use minijinja::{Environment, Value};
 
 use crate::condition::{Logic, Missing};
 use crate::diagnostic::Diagnostics;
@@ -328,9 +330,18 @@ impl RuleBase {
     /// Validates, compiles and resolves the rule files; every problem of
     /// the first phase that has any, each with its file and line.
     pub fn from_files(files: RuleFiles) -> Result<RuleBase, Diagnostics> {
+        // The built-in rules, unchanged, come decoded from the build
+        // script's cache, and are trusted: their tests compile them whole.
+        let cached = files.cached();
+        RuleBase::build(files, cached)
+    }
+
+    /// [`RuleBase::from_files`], from the files as `cached` when they are.
+    fn build(files: RuleFiles, cached: Option<read::Parsed>) -> Result<RuleBase, Diagnostics> {
         let locate = crate::rulebase::validate::Locator::new(&files);
-        let rules = crate::rulebase::validate::validate(&files, &locate)?;
-        let split = crate::rulebase::compile::compile(&rules, &locate, &files.origin)?;
+        let trusted = cached.is_some();
+        let rules = crate::rulebase::validate::validate(&files, cached, &locate)?;
+        let split = crate::rulebase::compile::compile(&rules, &locate, &files.origin, trusted)?;
         let resolved = crate::rulebase::resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
         let state = latest_state(&rules);
@@ -432,8 +443,9 @@ impl RuleBase {
         self.compiled.env()
     }
 
-    pub(crate) fn expression(&self, leaf: usize) -> &Expression<'_, 'static> {
-        self.compiled.expression(leaf)
+    /// Evaluates a leaf's expression (compiled on first use).
+    pub(crate) fn eval_leaf(&self, leaf: usize, scope: Value) -> Result<Value, minijinja::Error> {
+        self.compiled.eval(leaf, scope)
     }
 
     /// Every district path an expression reads, indexed as [`Ref::District`].

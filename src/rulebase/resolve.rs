@@ -289,7 +289,7 @@ fn resolve_leaves(
     }
     let mut leaves = Vec::with_capacity(count);
     for (i, source) in split.leaf_sources.iter().enumerate() {
-        let refs = resolver.resolve_all(&split.leaf_names[i], |name, message, hint| {
+        let refs = resolver.resolve_all(&split.forms[i].names, |name, message, hint| {
             if let Some(node) = owner[i] {
                 let (origin, what) = describe_node(rules, node);
                 let message = format!("{what}: {message}");
@@ -301,7 +301,9 @@ fn resolve_leaves(
             }
         });
         let plain = is_plain(source, &refs, resolver);
-        let (constant, strict, native) = crate::condition::leaf_form(source).unwrap_or_default();
+        let form = &split.forms[i];
+        let (constant, strict) = (form.constant.clone(), form.strict);
+        let native = form.native.clone();
         leaves.push(Leaf {
             source: source.clone(),
             refs,

@@ -110,9 +110,13 @@ impl<'a> Locator<'a> {
 
 /// Parses (or, for the embedded rules, decodes) and checks the rule
 /// files; every problem of this phase at once.
-pub(crate) fn validate(files: &RuleFiles, locate: &Locator<'_>) -> Result<Validated, Diagnostics> {
+pub(crate) fn validate(
+    files: &RuleFiles,
+    cached: Option<Parsed>,
+    locate: &Locator<'_>,
+) -> Result<Validated, Diagnostics> {
     let mut problems = Vec::new();
-    let parsed = match files.cached() {
+    let parsed = match cached {
         Some(parsed) => parsed,
         None => read(&files.sources(), &mut Diagnosing(&mut problems)),
     };
