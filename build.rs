@@ -178,5 +178,15 @@ fn read_rules() -> Option<Vec<u8>> {
     if reader.failed {
         return None;
     }
-    postcard::to_allocvec(&read::Cache::new(parsed)).ok()
+    // The names each evidence template reads, as the rule environment
+    // (minijinja's default syntax) finds them.
+    let env = minijinja::Environment::new();
+    let mut evidence_names = Vec::new();
+    for finding in &parsed.findings {
+        let template = env.template_from_str(&finding.evidence).ok()?;
+        let mut names: Vec<String> = template.undeclared_variables(true).into_iter().collect();
+        names.sort();
+        evidence_names.push(names);
+    }
+    postcard::to_allocvec(&read::Cache::new(parsed, evidence_names)).ok()
 }

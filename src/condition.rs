@@ -281,22 +281,26 @@ impl Logic {
     /// to `leaves`. Fails with minijinja's syntax error. Should a leaf's text
     /// not stand alone as an expression, the whole condition becomes one
     /// leaf: still correct, only less able to decide with missing data.
-    pub fn split(source: &str, leaves: &mut Leaves) -> Result<Logic, minijinja::Error> {
+    /// A `trusted` condition (of the built-in rules, whose tests split them
+    /// untrusted too) skips parsing each leaf's text again to see that it
+    /// stands alone.
+    pub fn split(
+        source: &str,
+        leaves: &mut Leaves,
+        trusted: bool,
+    ) -> Result<Logic, minijinja::Error> {
         let expr = parse_expr(source)?;
         let mut found = Vec::new();
         let logic = split_expr(source, &expr, &mut found);
         if let Logic::Leaf(_) = logic {
             return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
         }
-        let forms: Option<Vec<Form>> = found
-            .iter()
-            .map(|leaf| parse_expr(leaf).ok().map(|e| Form::of(&e)))
-            .collect();
-        let Some(forms) = forms else {
+        let stands_alone = |leaf: &(String, Form)| trusted || parse_expr(&leaf.0).is_ok();
+        if !found.iter().all(stands_alone) {
             return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
-        };
+        }
         let base = leaves.sources.len();
-        for (leaf, form) in found.into_iter().zip(forms) {
+        for (leaf, form) in found {
             leaves.push(&leaf, form);
         }
         let parts = logic.offset(base);
@@ -382,7 +386,8 @@ impl Logic {
     }
 }
 
-fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic {
+/// The skeleton of `expr`; each leaf's text and [`Form`] go to `leaves`.
+fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<(String, Form)>) -> Logic {
     match expr {
         Expr::BinOp(op) if matches!(op.op, BinOpKind::ScAnd | BinOpKind::ScOr) => {
             let left = Box::new(split_expr(source, &op.left, leaves));
@@ -397,7 +402,7 @@ fn split_expr(source: &str, expr: &Expr<'_>, leaves: &mut Vec<String>) -> Logic 
             Logic::Not(Box::new(split_expr(source, &op.expr, leaves)))
         }
         other => {
-            leaves.push(leaf_text(source, other).to_string());
+            leaves.push((leaf_text(source, other).to_string(), Form::of(other)));
             Logic::Leaf(leaves.len() - 1)
         }
     }
@@ -760,11 +765,26 @@ pub(crate) fn enum_comparisons(source: &str) -> Vec<(String, String)> {
 
 /// The dotted path an expression names (`leadership.el_expertise`).
 fn path_of(expr: &Expr<'_>) -> Option<String> {
-    match expr {
-        Expr::Var(v) => Some(v.id.to_string()),
-        Expr::GetAttr(g) => Some(format!("{}.{}", path_of(&g.expr)?, g.name)),
-        _ => None,
+    let mut attrs = Vec::new();
+    let mut at = expr;
+    let root = loop {
+        match at {
+            Expr::Var(v) => break v.id,
+            Expr::GetAttr(g) => {
+                attrs.push(g.name);
+                at = &g.expr;
+            }
+            _ => return None,
+        }
+    };
+    let mut path =
+        String::with_capacity(root.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>());
+    path.push_str(root);
+    for attr in attrs.iter().rev() {
+        path.push('.');
+        path.push_str(attr);
     }
+    Some(path)
 }
 
 fn string_of(expr: &Expr<'_>) -> Option<String> {
@@ -839,7 +859,7 @@ mod tests {
     /// The skeleton and its part leaves (the whole, appended last, dropped).
     fn split(source: &str) -> (Logic, Vec<String>) {
         let mut leaves = Leaves::default();
-        let logic = Logic::split(source, &mut leaves).unwrap();
+        let logic = Logic::split(source, &mut leaves, false).unwrap();
         let mut leaves = leaves.sources;
         if let Logic::Whole(whole, _) = logic {
             assert_eq!(whole, leaves.len() - 1);
@@ -985,7 +1005,7 @@ mod tests {
     #[test]
     fn syntax_errors_are_reported() {
         let mut leaves = Leaves::default();
-        assert!(Logic::split("a and (b", &mut leaves).is_err());
+        assert!(Logic::split("a and (b", &mut leaves, false).is_err());
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub fn run(sources: &Sources, args: &PlanArgs) -> anyhow::Result<Status> {
         .document(format, &plan, &district, &args.district, &options)
         .map_err(Diagnostics::from)?;
     super::output::emit_bytes(args.output.as_deref(), &document)?;
+    // The process ends next: freeing the plan and the session (rule base,
+    // templates) one allocation at a time would only cost time.
+    std::mem::forget(plan);
+    std::mem::forget(session);
     Ok(Status::Success)
 }
 

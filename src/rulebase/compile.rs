@@ -17,6 +17,7 @@ use minijinja::{Environment, Error, Expression, UndefinedBehavior};
 use crate::condition::{Form, Leaves, Logic};
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
+use crate::rulebase::read::Known;
 use crate::rulebase::rules::Origin;
 use crate::rulebase::validate::{Locator, Validated};
 
@@ -140,21 +141,22 @@ pub(crate) fn describe(error: &minijinja::Error) -> String {
 
 /// Splits every condition and evidence template of `rules`. A rule base
 /// read from files is compiled whole now, so that every problem is found;
-/// the `trusted` built-in one (its tests compile it whole) compiles each
-/// leaf and template when first used.
+/// the built-in one, `known` to the build script and trusted (its tests
+/// compile it whole), compiles each leaf and template when first used.
 pub(crate) fn compile(
     rules: &Validated,
     locate: &Locator<'_>,
     origin: &str,
-    trusted: bool,
+    known: Option<Known>,
 ) -> Result<Split, Diagnostics> {
+    let trusted = known.is_some();
     let mut problems = Vec::new();
     let mut leaves = Leaves::default();
     let mut split = |source: &str, whole: bool, origin: &Origin, key: &str, what: String| {
         let result = if whole {
             Logic::whole(source, &mut leaves)
         } else {
-            Logic::split(source, &mut leaves)
+            Logic::split(source, &mut leaves, trusted)
         };
         result.unwrap_or_else(|e| {
             problems.push(locate.at_key(origin, key, format!("{what}: {}", describe(&e))));
@@ -208,32 +210,23 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let evidence_names = rules
-        .findings
-        .iter()
-        .map(|f| {
-            env.get_template(&evidence_template(&f.id))
-                .map(|t| t.undeclared_variables(true))
-                .unwrap_or_default()
-        })
-        .collect();
+    let evidence_names = match known {
+        Some(known) => known.evidence_names,
+        None => rules
+            .findings
+            .iter()
+            .map(|f| {
+                env.get_template(&evidence_template(&f.id))
+                    .map(|t| t.undeclared_variables(true))
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
     let Leaves {
         sources: leaf_sources,
         forms,
     } = leaves;
-    let compiled = Compiled::new(env, |_| Expressions {
-        sources: leaf_sources.clone(),
-        compiled: leaf_sources.iter().map(|_| OnceLock::new()).collect(),
-    });
-    if !trusted {
-        compiled.compile_all().map_err(|(source, e)| {
-            Diagnostic::of(
-                ErrorKind::RuleBase,
-                Path::new(origin),
-                format!("cannot compile `{source}`: {}", describe(&e)),
-            )
-        })?;
-    }
+    let compiled = compile_leaves(env, &leaf_sources, trusted, origin)?;
     Ok(Split {
         leaf_sources,
         derived,
@@ -376,4 +369,28 @@ pub(crate) fn series(rules: &Validated) -> crate::helpers::Series {
         entries.sort_by_key(|e| e.0);
     }
     series
+}
+
+/// The leaves behind `env`, to be compiled when first evaluated; all of
+/// them now, the first problem reported, when not `trusted`.
+fn compile_leaves(
+    env: Environment<'static>,
+    leaf_sources: &[String],
+    trusted: bool,
+    origin: &str,
+) -> Result<Compiled, Diagnostic> {
+    let compiled = Compiled::new(env, |_| Expressions {
+        sources: leaf_sources.to_vec(),
+        compiled: leaf_sources.iter().map(|_| OnceLock::new()).collect(),
+    });
+    if !trusted {
+        compiled.compile_all().map_err(|(source, e)| {
+            Diagnostic::of(
+                ErrorKind::RuleBase,
+                Path::new(origin),
+                format!("cannot compile `{source}`: {}", describe(&e)),
+            )
+        })?;
+    }
+    Ok(compiled)
 }

@@ -12,7 +12,7 @@ use include_dir::{include_dir, Dir};
 
 use crate::diagnostic::{Diagnostic, ErrorKind};
 use crate::limits::MAX_RULE_FILE_BYTES;
-use crate::rulebase::read::{Cache, Parsed, Sources};
+use crate::rulebase::read::{Cache, Known, Parsed, Sources};
 
 static DEFAULT_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -127,7 +127,7 @@ impl RuleFiles {
     /// The files parsed, from the build script's [`CACHE`], when they are
     /// the default rule base's files unchanged: what
     /// [`crate::rulebase::read::read`] would make of them, without parsing.
-    pub(crate) fn cached(&self) -> Option<Parsed> {
+    pub(crate) fn cached(&self) -> Option<(Parsed, Known)> {
         let embedded_strategies = DEFAULT_RULES
             .get_dir("strategies")?
             .files()
@@ -150,7 +150,7 @@ impl RuleFiles {
                 return None;
             }
         }
-        postcard::from_bytes::<Cache>(CACHE).ok()?.into_parsed()
+        postcard::from_bytes::<Cache>(CACHE).ok()?.into_parts()
     }
 
     /// A rule base in a directory, replacing the default.

@@ -337,11 +337,14 @@ impl RuleBase {
     }
 
     /// [`RuleBase::from_files`], from the files as `cached` when they are.
-    fn build(files: RuleFiles, cached: Option<read::Parsed>) -> Result<RuleBase, Diagnostics> {
+    fn build(
+        files: RuleFiles,
+        cached: Option<(read::Parsed, read::Known)>,
+    ) -> Result<RuleBase, Diagnostics> {
         let locate = crate::rulebase::validate::Locator::new(&files);
-        let trusted = cached.is_some();
-        let rules = crate::rulebase::validate::validate(&files, cached, &locate)?;
-        let split = crate::rulebase::compile::compile(&rules, &locate, &files.origin, trusted)?;
+        let (parsed, known) = cached.unzip();
+        let rules = crate::rulebase::validate::validate(&files, parsed, &locate)?;
+        let split = crate::rulebase::compile::compile(&rules, &locate, &files.origin, known)?;
         let resolved = crate::rulebase::resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
         let state = latest_state(&rules);

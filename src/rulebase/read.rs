@@ -7,6 +7,7 @@
 //! This module and the two it uses (`rules`, `crate::ron_keys`) therefore
 //! depend on nothing else in the crate.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -139,12 +140,23 @@ fn place<'r>(file: Source<'_>, rules: impl Iterator<Item = (&'r str, &'r mut Ori
 }
 
 /// The embedded rule base as the build script read it: [`Parsed`], whose
-/// origins serde passes over (a rule file may not write them), and the
-/// origins beside it, rule by rule.
+/// origins serde passes over (a rule file may not write them), the
+/// origins beside it, rule by rule, and what it worked out with minijinja.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Cache {
     pub parsed: Parsed,
     pub origins: Vec<Origin>,
+    /// The names each finding's evidence template reads (minijinja's
+    /// `undeclared_variables(true)`), sorted.
+    pub evidence_names: Vec<Vec<String>>,
+}
+
+/// What the build script worked out of the built-in rules beyond parsing
+/// them: a rule base that comes with it is trusted (its tests check it
+/// whole) and compiled lazily.
+#[derive(Debug)]
+pub struct Known {
+    pub evidence_names: Vec<HashSet<String>>,
 }
 
 impl Parsed {
@@ -167,24 +179,36 @@ impl Parsed {
 impl Cache {
     /// `parsed` with its origins taken out beside it (for `build.rs`).
     #[allow(dead_code)] // the build script is its caller
-    pub fn new(mut parsed: Parsed) -> Cache {
+    pub fn new(mut parsed: Parsed, evidence_names: Vec<Vec<String>>) -> Cache {
         let origins = parsed.origins_mut().map(std::mem::take).collect();
-        Cache { parsed, origins }
+        Cache {
+            parsed,
+            origins,
+            evidence_names,
+        }
     }
 
-    /// The parsed rules with their origins put back; `None` when the
-    /// counts disagree (a cache from other rules).
-    pub fn into_parsed(self) -> Option<Parsed> {
+    /// The parsed rules with their origins put back, and what else is
+    /// known of them; `None` when the counts disagree (a cache from other
+    /// rules).
+    pub fn into_parts(self) -> Option<(Parsed, Known)> {
         let Cache {
             mut parsed,
             origins,
+            evidence_names,
         } = self;
-        if parsed.origins_mut().count() != origins.len() {
+        if parsed.origins_mut().count() != origins.len()
+            || evidence_names.len() != parsed.findings.len()
+        {
             return None;
         }
         for (slot, origin) in parsed.origins_mut().zip(origins) {
             *slot = origin;
         }
-        Some(parsed)
+        let evidence_names = evidence_names
+            .into_iter()
+            .map(|names| names.into_iter().collect())
+            .collect();
+        Some((parsed, Known { evidence_names }))
     }
 }

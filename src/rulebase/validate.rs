@@ -703,7 +703,7 @@ mod tests {
     #[test]
     fn the_cached_rule_base_is_the_parsed_one() {
         let files = RuleFiles::embedded();
-        let cached = files.cached().expect("the build script cached the rules");
+        let (cached, _) = files.cached().expect("the build script cached the rules");
         let mut problems = Vec::new();
         let parsed = read(&files.sources(), &mut Diagnosing(&mut problems));
         assert!(problems.is_empty(), "{problems:?}");
