@@ -915,3 +915,33 @@ fn a_chromium_that_cannot_be_run_is_passed_over_on_the_path() {
         shown(&output)
     );
 }
+
+/// A browser that answers a command with an error: elplan says which
+/// command failed and how, with the browser's last message, and leaves no
+/// browser running and no work folder behind.
+#[cfg(unix)]
+#[test]
+fn a_browsers_error_reply_is_a_diagnostic_and_leaves_nothing_behind() {
+    let bin = devtools_stand_in(r#""error":{"code":-32000,"message":"Printing failed"}"#);
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = out_dir.path().join("plan.pdf");
+    let (child, marks, tmp) = print_with(bin.path(), &out);
+    let output = child.wait_with_output().expect("elplan ends");
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output)
+            .contains("could not print the plan (Page.printToPDF failed: Printing failed)"),
+        "{}",
+        shown(&output)
+    );
+    let browser = wait_for(&marks.path().join("browser.pid"));
+    let helper = wait_for(&marks.path().join("helper.pid"));
+    assert!(!running(&browser), "the browser still runs");
+    assert!(!running(&helper), "the browser's helper still runs");
+    assert_eq!(
+        file_names(tmp.path()),
+        Vec::<String>::new(),
+        "TMPDIR is left clean"
+    );
+    assert!(!out.exists());
+}
