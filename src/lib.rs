@@ -63,6 +63,7 @@ pub mod coverage;
 pub mod date;
 mod decision_warnings;
 pub mod decisions;
+mod devtools;
 pub mod diagnostic;
 pub mod district;
 pub mod docx;

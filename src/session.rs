@@ -200,10 +200,10 @@ impl Session {
         }
     }
 
-    /// The PDF of a plan, printed twice: the first print shows where each
-    /// heading fell (its outline, [`crate::pdf_outline`]), the second
-    /// carries those pages in its contents. Headings the first print does
-    /// not place go without a page number.
+    /// The PDF of a plan, printed twice by one browser: the first print
+    /// shows where each heading fell (its outline, [`crate::pdf_outline`]),
+    /// the second carries those pages in its contents. Headings the first
+    /// print does not place go without a page number.
     fn printed(
         &self,
         plan: &Plan<'_>,
@@ -211,7 +211,9 @@ impl Session {
         file: &Path,
         options: &RenderOptions,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let first = crate::pdf::print(&self.render(Format::Pdf, plan, district, options)?, file)?;
+        // Started first, the browser gets ready while the page is made.
+        let mut browser = crate::pdf::Browser::start(file)?;
+        let first = browser.print(&self.render(Format::Pdf, plan, district, options)?)?;
         let pages = crate::pdf_outline::heading_pages(&first);
         if pages.is_empty() {
             return Ok(first);
@@ -220,7 +222,9 @@ impl Session {
             .renderer
             .render_paged(plan, district, &self.rules, options, &pages)
             .map_err(|d| d.in_layer(ErrorKind::Template))?;
-        crate::pdf::print(&html, file)
+        let second = browser.print(&html)?;
+        browser.close();
+        Ok(second)
     }
 
     /// Plans `district` and makes the draft in `format`; a draft dated

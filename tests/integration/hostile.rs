@@ -835,6 +835,37 @@ fn a_failed_pdf_print_stops_the_browsers_helpers_and_removes_its_work_folder() {
     assert!(!out.exists());
 }
 
+/// A stand-in `chromium` that speaks the DevTools protocol on its pipe
+/// (commands on fd 3, replies on fd 4, each message ended by a NUL), as
+/// elplan drives the browser: it opens a tab, loads a page, and prints a
+/// (tiny) PDF, or answers the print with `print` (a reply's JSON after
+/// `"id":N,`). In bash, which reads NUL-ended messages.
+#[cfg(unix)]
+fn devtools_stand_in(print: &str) -> tempfile::TempDir {
+    let bin = stand_in_browser("exec bash \"$(dirname \"$0\")/devtools.bash\"");
+    let script = r#"
+while IFS= read -r -d '' message <&3; do
+  # serde_json writes an object's keys in order: "id" comes first.
+  id=${message#*\"id\":}; id=${id%%[,\}]*}
+  event=
+  case $message in
+    *'"Target.createTarget"'*) reply='"result":{"targetId":"T"}';;
+    *'"Target.attachToTarget"'*) reply='"result":{"sessionId":"S"}';;
+    *'"Page.navigate"'*) reply='"result":{"frameId":"F","loaderId":"L"}'
+      event='{"method":"Page.lifecycleEvent","sessionId":"S","params":{"name":"load","loaderId":"L"}}';;
+    *'"Page.printToPDF"'*) reply='PRINT';;
+    *'"Browser.close"'*) exit 0;;
+    *) reply='"result":{}';;
+  esac
+  printf '{"id":%s,%s}\0' "$id" "$reply" >&4
+  if [ -n "$event" ]; then printf '%s\0' "$event" >&4; fi
+done
+"#
+    .replace("PRINT", print);
+    std::fs::write(bin.path().join("devtools.bash"), script).expect("write");
+    bin
+}
+
 /// Issue 22 (20): a `chromium` on the PATH that cannot be run (not
 /// executable) was chosen and failed with "Permission denied", though a
 /// working one followed. As a shell does, it is now passed over.
@@ -846,10 +877,8 @@ fn a_chromium_that_cannot_be_run_is_passed_over_on_the_path() {
     let script = not_runnable.path().join("chromium");
     std::fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write");
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    // A working stand-in: it prints a (tiny) PDF where it is asked to.
-    let working = stand_in_browser(
-        "for a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.4\\n%%stand-in\\n' > \"${a#--print-to-pdf=}\";; esac; done",
-    );
+    // A working stand-in: it prints a (tiny) PDF, `%PDF-1.4\n%stand-in\n`.
+    let working = devtools_stand_in(r#""result":{"data":"JVBERi0xLjQKJXN0YW5kLWluCg=="}"#);
     let out_dir = tempfile::tempdir().expect("temp dir");
     let out = out_dir.path().join("plan.pdf");
     let marks = tempfile::tempdir().expect("temp dir");
@@ -885,4 +914,34 @@ fn a_chromium_that_cannot_be_run_is_passed_over_on_the_path() {
         "{}",
         shown(&output)
     );
+}
+
+/// A browser that answers a command with an error: elplan says which
+/// command failed and how, with the browser's last message, and leaves no
+/// browser running and no work folder behind.
+#[cfg(unix)]
+#[test]
+fn a_browsers_error_reply_is_a_diagnostic_and_leaves_nothing_behind() {
+    let bin = devtools_stand_in(r#""error":{"code":-32000,"message":"Printing failed"}"#);
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = out_dir.path().join("plan.pdf");
+    let (child, marks, tmp) = print_with(bin.path(), &out);
+    let output = child.wait_with_output().expect("elplan ends");
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        stderr(&output)
+            .contains("could not print the plan (Page.printToPDF failed: Printing failed)"),
+        "{}",
+        shown(&output)
+    );
+    let browser = wait_for(&marks.path().join("browser.pid"));
+    let helper = wait_for(&marks.path().join("helper.pid"));
+    assert!(!running(&browser), "the browser still runs");
+    assert!(!running(&helper), "the browser's helper still runs");
+    assert_eq!(
+        file_names(tmp.path()),
+        Vec::<String>::new(),
+        "TMPDIR is left clean"
+    );
+    assert!(!out.exists());
 }
