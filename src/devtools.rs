@@ -310,18 +310,25 @@ pub(crate) mod tests {
         assert_eq!(event, load);
     }
 
-    #[test]
-    fn an_error_reply_is_the_commands_failure() {
+    /// What a print answered with an error reply fails with.
+    pub(crate) fn printing_failed() -> super::Error {
         let (mut connection, sender) = fake(Running(None));
         sender
             .send(message(
                 json!({"id": 1, "error": {"code": -32000, "message": "Printing failed"}}),
             ))
             .unwrap();
-        let error = connection
+        connection
             .call(Some("S"), "Page.printToPDF", json!({}))
-            .expect_err("an error");
-        assert_eq!(error.to_string(), "Page.printToPDF failed: Printing failed");
+            .expect_err("an error")
+    }
+
+    #[test]
+    fn an_error_reply_is_the_commands_failure() {
+        assert_eq!(
+            printing_failed().to_string(),
+            "Page.printToPDF failed: Printing failed"
+        );
     }
 
     #[test]

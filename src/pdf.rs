@@ -361,16 +361,7 @@ mod tests {
 
     #[test]
     fn an_error_reply_is_a_printing_diagnostic_with_the_browsers_last_message() {
-        use crate::devtools::tests::{fake, message, Running};
-        let (mut connection, sender) = fake(Running(None));
-        sender
-            .send(message(
-                json!({"id": 1, "error": {"code": -32000, "message": "Printing failed"}}),
-            ))
-            .unwrap();
-        let error = connection
-            .call(Some("S"), "Page.printToPDF", json!({}))
-            .expect_err("an error reply");
+        let error = crate::devtools::tests::printing_failed();
         let diagnostic = failure(
             Path::new("/usr/bin/chromium"),
             Path::new("plan.ron"),

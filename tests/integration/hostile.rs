@@ -825,10 +825,16 @@ fn a_failed_pdf_print_stops_the_browsers_helpers_and_removes_its_work_folder() {
         "{}",
         shown(&output)
     );
-    let helper = wait_for(&marks.path().join("helper.pid"));
+    assert_nothing_left(&marks.path().join("helper.pid"), tmp.path(), &out);
+}
+
+/// The browser's helper (its pid in `helper_pid`) stopped, TMPDIR clean and
+/// no PDF written.
+fn assert_nothing_left(helper_pid: &Path, tmp: &Path, out: &Path) {
+    let helper = wait_for(helper_pid);
     assert!(!running(&helper), "the browser's helper still runs");
     assert_eq!(
-        file_names(tmp.path()),
+        file_names(tmp),
         Vec::<String>::new(),
         "TMPDIR is left clean"
     );
@@ -935,13 +941,6 @@ fn a_browsers_error_reply_is_a_diagnostic_and_leaves_nothing_behind() {
         shown(&output)
     );
     let browser = wait_for(&marks.path().join("browser.pid"));
-    let helper = wait_for(&marks.path().join("helper.pid"));
     assert!(!running(&browser), "the browser still runs");
-    assert!(!running(&helper), "the browser's helper still runs");
-    assert_eq!(
-        file_names(tmp.path()),
-        Vec::<String>::new(),
-        "TMPDIR is left clean"
-    );
-    assert!(!out.exists());
+    assert_nothing_left(&marks.path().join("helper.pid"), tmp.path(), &out);
 }
