@@ -5,7 +5,7 @@
 //!
 //! One [`Browser`] prints any number of pages: it is started once, with
 //! `--remote-debugging-pipe`, and driven through the DevTools protocol
-//! ([`crate::devtools`]): a tab is opened, each page loaded in it and
+//! (`crate::devtools`): a tab is opened, each page loaded in it and
 //! printed (`Page.printToPDF`, the PDF's bytes coming back in the reply).
 //! A plan's PDF is printed twice (the contents' page numbers come from the
 //! first print), and a start of Chromium costs more than a print.
@@ -85,7 +85,7 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts the first browser of [`BROWSERS`] on the PATH; `shown`
+    /// Starts the first browser of `BROWSERS` on the PATH; `shown`
     /// names the plan in diagnostics. It returns once the browser runs,
     /// not once it is ready: it gets ready while the first page is made.
     pub fn start(shown: &Path) -> Result<Browser, Diagnostic> {

@@ -1,15 +1,18 @@
 //! The second room of the rule-base compiler: every expression split into
-//! leaves and compiled once, every evidence sentence compiled once.
+//! leaves, each leaf parsed once, and every leaf and evidence sentence
+//! compiled at most once.
 //!
-//! Conditions are cut at `and`/`or`/`not` into leaves ([`Logic`]); each
-//! leaf, and one list expression holding every strategy condition (see
-//! [`StrategyBatch`]), is compiled by one strict minijinja environment that
-//! also holds the evidence templates and the domain helpers. What the names
-//! in a leaf refer to is [`crate::rulebase::resolve`]'s job.
+//! Conditions are cut at `and`/`or`/`not` into leaves ([`Logic`]), each
+//! with what its parse tells ([`Form`]); each leaf, and one list expression
+//! holding every strategy condition (see [`StrategyBatch`]), is compiled by
+//! one strict minijinja environment that also holds the evidence templates
+//! and the domain helpers: for a rule base from files all at load, so that
+//! every problem is reported; for the built-in one, which its tests check
+//! whole, when first used. What the names in a leaf refer to is
+//! [`crate::rulebase::resolve`]'s job.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-
 use std::sync::{Arc, OnceLock};
 
 use minijinja::{Environment, Error, Expression, UndefinedBehavior};

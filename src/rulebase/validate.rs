@@ -1,8 +1,9 @@
 //! The first room of the rule-base compiler: the rule files parsed and
 //! validated as written.
 //!
-//! It parses every file, finds the line each rule is written on, and checks
-//! what needs no expression: ids (snake_case, unique), areas and stages
+//! It has every file parsed, each rule with the line it is written on
+//! ([`crate::rulebase::read`], or the build script's cache of the
+//! built-in rules), and checks what needs no expression: ids (snake_case, unique), areas and stages
 //! named by findings and strategies, value ranges (from `policy.ron`) and
 //! prerequisite ids. Every problem of this phase is reported at once. It
 //! knows nothing of expressions; [`crate::rulebase::compile`] comes next.
