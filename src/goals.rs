@@ -22,8 +22,10 @@ fn school_year(start: i32) -> String {
 }
 
 /// The first year of the school year the plan ends in: from its calendar
-/// start when dated, or counted from the district's data year (the plan
-/// starts in the school year after it) when not.
+/// start when dated, or, when not, counted from the newest year of the
+/// district's data (its data year or its newest year of outcomes): the
+/// plan starts in the school year after it, so no target falls before its
+/// baseline.
 pub(crate) fn end_school_year(
     district: &District,
     start: Option<(i32, u32)>,
@@ -42,8 +44,12 @@ pub(crate) fn end_school_year(
             })
         }
         None => {
-            let data = first_year(district.data_year.as_deref()?)?;
-            Some(data + (horizon_months as i32 + 11) / 12)
+            let years = district
+                .data_year
+                .iter()
+                .chain(district.history.iter().map(|h| &h.year));
+            let newest = years.filter_map(|y| first_year(y)).max()?;
+            Some(newest + (horizon_months as i32 + 11) / 12)
         }
     }
 }
@@ -153,5 +159,15 @@ mod tests {
         );
         // Undated: no data year, no end.
         assert_eq!(end_school_year(&district, None, 8, 24), None);
+        // Undated: from the newest data, the data year or a year of outcomes
+        // after it (2023-24 here: the plan runs 2024-25 and 2025-26).
+        let mut district = district;
+        district.data_year = Some("2018-19".into());
+        assert_eq!(end_school_year(&district, None, 8, 24), Some(2020));
+        district.history.push(crate::district::YearOutcomes {
+            year: "2023-24".into(),
+            ..Default::default()
+        });
+        assert_eq!(end_school_year(&district, None, 8, 24), Some(2025));
     }
 }

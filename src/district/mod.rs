@@ -279,7 +279,7 @@ pub struct Language {
 
 /// One school year's EL outcomes; each left out is unknown for that year.
 #[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct YearOutcomes {
     /// The school year, `YYYY-YY`.
