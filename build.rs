@@ -15,8 +15,15 @@
 use std::path::{Path, PathBuf};
 
 // The embedded rule base, read at build time with the crate's own reading
-// code (these three files depend on nothing else in it) and stored for the
-// binary: a run with the default rules decodes it instead of parsing RON.
+// code and its conditions cut into leaves (these five files depend on
+// nothing else in it), stored for the binary: a run with the default rules
+// decodes it instead of parsing RON and expressions.
+#[allow(dead_code)]
+#[path = "src/condition.rs"]
+mod condition;
+#[allow(dead_code)]
+#[path = "src/rulebase/conditions.rs"]
+mod conditions;
 #[allow(dead_code)]
 #[path = "src/rulebase/read.rs"]
 mod read;
@@ -188,5 +195,14 @@ fn read_rules() -> Option<Vec<u8>> {
         names.sort();
         evidence_names.push(names);
     }
-    postcard::to_allocvec(&read::Cache::new(parsed, evidence_names)).ok()
+    let mut split_failed = false;
+    let conditions = conditions::split_all(
+        (&parsed.derived, &parsed.findings),
+        (&parsed.strategies, &parsed.requirements),
+        |_, _, _, _| split_failed = true,
+    );
+    if split_failed {
+        return None;
+    }
+    postcard::to_allocvec(&read::Cache::new(parsed, evidence_names, conditions)).ok()
 }

@@ -14,6 +14,8 @@
 
 use std::collections::HashSet;
 
+use serde::{Deserialize, Serialize};
+
 use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
 use minijinja::machinery::parse_expr as parse_unchecked;
 
@@ -263,7 +265,7 @@ impl Truth {
 
 /// A condition's boolean skeleton over leaf expressions (indices into the
 /// rule base's leaf table).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Logic {
     Leaf(usize),
     Not(Box<Logic>),
@@ -281,21 +283,14 @@ impl Logic {
     /// to `leaves`. Fails with minijinja's syntax error. Should a leaf's text
     /// not stand alone as an expression, the whole condition becomes one
     /// leaf: still correct, only less able to decide with missing data.
-    /// A `trusted` condition (of the built-in rules, whose tests split them
-    /// untrusted too) skips parsing each leaf's text again to see that it
-    /// stands alone.
-    pub fn split(
-        source: &str,
-        leaves: &mut Leaves,
-        trusted: bool,
-    ) -> Result<Logic, minijinja::Error> {
+    pub fn split(source: &str, leaves: &mut Leaves) -> Result<Logic, minijinja::Error> {
         let expr = parse_expr(source)?;
         let mut found = Vec::new();
         let logic = split_expr(source, &expr, &mut found);
         if let Logic::Leaf(_) = logic {
             return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
         }
-        let stands_alone = |leaf: &(String, Form)| trusted || parse_expr(&leaf.0).is_ok();
+        let stands_alone = |leaf: &(String, Form)| parse_expr(&leaf.0).is_ok();
         if !found.iter().all(stands_alone) {
             return Ok(Logic::Leaf(leaves.push(source.trim(), Form::of(&expr))));
         }
@@ -533,7 +528,7 @@ fn span_of(expr: &Expr<'_>) -> minijinja::machinery::Span {
 }
 
 /// A comparison's operator, as minijinja applies it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum CompareOp {
     Eq,
     Ne,
@@ -585,10 +580,10 @@ impl CompareOp {
 /// One side of a [`Native`] form: a dotted name, a constant (a literal,
 /// or a list of literals), or a call of a global function whose arguments
 /// are operands too.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Operand {
     Name(String),
-    Const(minijinja::Value),
+    Const(#[serde(with = "const_value")] minijinja::Value),
     Call(String, Vec<Operand>),
     /// A filter without arguments applied to an operand (`x | length`).
     Filter(String, Box<Operand>),
@@ -598,7 +593,7 @@ pub(crate) enum Operand {
 /// known: one comparison of two operands (`students.frpm_share >= 0.75`,
 /// `accountability.assistance in ['Differentiated', 'Intensive']`), or one
 /// call (`latest(history, 'elpi_status')`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Native {
     Compare(Operand, CompareOp, Operand),
     Call(Operand),
@@ -667,7 +662,7 @@ fn native_of(expr: &Expr<'_>) -> Option<Native> {
 
 /// Every leaf of a rule base: its source text and its [`Form`], by leaf
 /// index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Leaves {
     pub sources: Vec<String>,
     pub forms: Vec<Form>,
@@ -686,9 +681,11 @@ impl Leaves {
 /// it reads (as minijinja's `undeclared_variables(true)` gives them), its
 /// value if it is a constant, whether it is strict (`fails_on_undefined`),
 /// and its native form ([`Native`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Form {
+    #[serde(serialize_with = "sorted")]
     pub names: HashSet<String>,
+    #[serde(with = "const_value::option")]
     pub constant: Option<minijinja::Value>,
     pub strict: bool,
     pub native: Option<Native>,
@@ -706,6 +703,92 @@ impl Form {
             },
             strict: strict(expr),
             native: native_of(expr),
+        }
+    }
+}
+
+/// A set written in order, so that the build script's cache is the same
+/// bytes for the same rules.
+fn sorted<S: serde::Serializer>(names: &HashSet<String>, out: S) -> Result<S::Ok, S::Error> {
+    let mut names: Vec<&String> = names.iter().collect();
+    names.sort();
+    names.serialize(out)
+}
+
+/// A constant of an expression (the build script caches them): none, a
+/// boolean, an integer, a float, a string or a list of these. Anything
+/// else cannot be cached, and the rules are then compiled at run time.
+mod const_value {
+    use minijinja::value::{Value, ValueKind};
+    use serde::{de::Deserializer, ser::Error, Deserialize, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Const {
+        None,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str(String),
+        Seq(Vec<Const>),
+    }
+
+    fn of(value: &Value) -> Option<Const> {
+        Some(match value.kind() {
+            ValueKind::None => Const::None,
+            ValueKind::Bool => Const::Bool(value.is_true()),
+            ValueKind::Number if value.is_integer() => {
+                Const::Int(i64::try_from(value.clone()).ok()?)
+            }
+            ValueKind::Number => Const::Float(f64::try_from(value.clone()).ok()?),
+            ValueKind::String => Const::Str(value.as_str()?.to_string()),
+            ValueKind::Seq => Const::Seq(
+                value
+                    .try_iter()
+                    .ok()?
+                    .map(|item| of(&item))
+                    .collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        })
+    }
+
+    fn value(c: Const) -> Value {
+        match c {
+            Const::None => Value::from(()),
+            Const::Bool(b) => Value::from(b),
+            Const::Int(i) => Value::from(i),
+            Const::Float(f) => Value::from(f),
+            Const::Str(s) => Value::from(s),
+            Const::Seq(items) => Value::from(items.into_iter().map(value).collect::<Vec<_>>()),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(v: &Value, out: S) -> Result<S::Ok, S::Error> {
+        of(v)
+            .ok_or_else(|| S::Error::custom(format!("cannot cache the constant {v}")))?
+            .serialize(out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Value, D::Error> {
+        Const::deserialize(input).map(value)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &Option<Value>, out: S) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => {
+                    out.serialize_some(&super::of(v).ok_or_else(|| {
+                        S::Error::custom(format!("cannot cache the constant {v}"))
+                    })?)
+                }
+                None => out.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Option<Value>, D::Error> {
+            Option::<Const>::deserialize(input).map(|c| c.map(value))
         }
     }
 }
@@ -859,7 +942,7 @@ mod tests {
     /// The skeleton and its part leaves (the whole, appended last, dropped).
     fn split(source: &str) -> (Logic, Vec<String>) {
         let mut leaves = Leaves::default();
-        let logic = Logic::split(source, &mut leaves, false).unwrap();
+        let logic = Logic::split(source, &mut leaves).unwrap();
         let mut leaves = leaves.sources;
         if let Logic::Whole(whole, _) = logic {
             assert_eq!(whole, leaves.len() - 1);
@@ -1005,7 +1088,7 @@ mod tests {
     #[test]
     fn syntax_errors_are_reported() {
         let mut leaves = Leaves::default();
-        assert!(Logic::split("a and (b", &mut leaves, false).is_err());
+        assert!(Logic::split("a and (b", &mut leaves).is_err());
     }
 
     #[test]

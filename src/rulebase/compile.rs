@@ -20,8 +20,9 @@ use minijinja::{Environment, Error, Expression, UndefinedBehavior};
 use crate::condition::{Form, Leaves, Logic};
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
+pub(crate) use crate::rulebase::conditions::StrategyBatch;
+use crate::rulebase::conditions::{split_all, Conditions};
 use crate::rulebase::read::Known;
-use crate::rulebase::rules::Origin;
 use crate::rulebase::validate::{Locator, Validated};
 
 self_cell::self_cell!(
@@ -88,25 +89,6 @@ impl<'env> Expressions<'env> {
     }
 }
 
-/// Every non-constant strategy condition compiled as one list expression
-/// (`leaf`), with which strategy and condition each element is: when none
-/// of them reads anything unknown, one evaluation decides them all.
-#[derive(Debug, Clone)]
-pub(crate) struct StrategyBatch {
-    pub leaf: usize,
-    pub entries: Vec<BatchEntry>,
-}
-
-/// One element of the [`StrategyBatch`] list.
-#[derive(Debug, Clone)]
-pub(crate) struct BatchEntry {
-    pub strategy: usize,
-    /// `in_place_when` rather than `when`.
-    pub in_place: bool,
-    /// The condition's top leaf, whose names are all it reads.
-    pub top: usize,
-}
-
 /// Every rule's conditions as leaves, compiled.
 pub(crate) struct Split {
     /// Each leaf's source text, by leaf index.
@@ -154,67 +136,37 @@ pub(crate) fn compile(
 ) -> Result<Split, Diagnostics> {
     let trusted = known.is_some();
     let mut problems = Vec::new();
-    let mut leaves = Leaves::default();
-    let mut split = |source: &str, whole: bool, origin: &Origin, key: &str, what: String| {
-        let result = if whole {
-            Logic::whole(source, &mut leaves)
-        } else {
-            Logic::split(source, &mut leaves, trusted)
-        };
-        result.unwrap_or_else(|e| {
-            problems.push(locate.at_key(origin, key, format!("{what}: {}", describe(&e))));
-            Logic::Leaf(usize::MAX)
-        })
+    let (conditions, known) = match known {
+        Some(Known {
+            conditions,
+            evidence_names,
+        }) => (conditions, Some(evidence_names)),
+        None => {
+            let split = split_all(
+                (&rules.derived, &rules.findings),
+                (&rules.strategies, &rules.requirements),
+                |origin, key, what, e| {
+                    problems.push(locate.at_key(origin, key, format!("{what}: {}", describe(&e))));
+                },
+            );
+            (split, None)
+        }
     };
-    let derived: Vec<Logic> = rules
-        .derived
-        .iter()
-        .map(|d| {
-            let what = format!("derived value `{}`", d.id);
-            split(&d.value, true, &d.origin, "value", what)
-        })
-        .collect();
-    let findings: Vec<Logic> = rules
-        .findings
-        .iter()
-        .map(|f| {
-            let what = format!("finding `{}`, `when`", f.id);
-            split(&f.when, false, &f.origin, "when", what)
-        })
-        .collect();
-    let when: Vec<Logic> = rules
-        .strategies
-        .iter()
-        .map(|s| {
-            let what = format!("strategy `{}`, `when`", s.id);
-            split(&s.when, false, &s.origin, "when", what)
-        })
-        .collect();
-    let in_place: Vec<Option<Logic>> = rules
-        .strategies
-        .iter()
-        .map(|s| {
-            s.in_place_when.as_ref().map(|w| {
-                let what = format!("strategy `{}`, `in_place_when`", s.id);
-                split(w, false, &s.origin, "in_place_when", what)
-            })
-        })
-        .collect();
-    let requirements: Vec<Logic> = rules
-        .requirements
-        .iter()
-        .map(|r| {
-            let what = format!("requirement `{}`, `met_when`", r.id);
-            split(&r.met_when, false, &r.origin, "met_when", what)
-        })
-        .collect();
-    let batch = strategy_batch(rules, (&when, &in_place), &mut leaves);
+    let Conditions {
+        leaves,
+        derived,
+        findings,
+        when,
+        in_place,
+        requirements,
+        batch,
+    } = conditions;
     let env = environment(rules, locate, trusted, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
     let evidence_names = match known {
-        Some(known) => known.evidence_names,
+        Some(names) => names,
         None => rules
             .findings
             .iter()
@@ -241,54 +193,6 @@ pub(crate) fn compile(
         compiled,
         forms,
         evidence_names,
-    })
-}
-
-/// Every strategy condition that is not a constant, as one list leaf.
-fn strategy_batch(
-    rules: &Validated,
-    (when, in_place): (&[Logic], &[Option<Logic>]),
-    leaves: &mut Leaves,
-) -> Option<StrategyBatch> {
-    let mut entries = Vec::new();
-    let mut parts = Vec::new();
-    let mut names = HashSet::new();
-    for (i, s) in rules.strategies.iter().enumerate() {
-        let conditions = [
-            (false, Some(&when[i]), Some(&s.when)),
-            (true, in_place[i].as_ref(), s.in_place_when.as_ref()),
-        ];
-        for (in_place, logic, source) in conditions {
-            let (Some(logic), Some(source)) = (logic, source) else {
-                continue;
-            };
-            // A condition that did not parse has no form (its problem is
-            // reported).
-            let Some(top) = leaves.forms.get(logic.top()) else {
-                continue;
-            };
-            let constant = matches!(logic, Logic::Leaf(_)) && top.constant.is_some();
-            if !constant {
-                names.extend(top.names.iter().cloned());
-                entries.push(BatchEntry {
-                    strategy: i,
-                    in_place,
-                    top: logic.top(),
-                });
-                parts.push(format!("({})", source.trim()));
-            }
-        }
-    }
-    (!entries.is_empty()).then(|| {
-        // A list reads what its elements read, and is never strict.
-        let form = Form {
-            names,
-            ..Form::default()
-        };
-        StrategyBatch {
-            leaf: leaves.push(&format!("[{}]", parts.join(", ")), form),
-            entries,
-        }
     })
 }
 

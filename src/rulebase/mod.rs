@@ -10,6 +10,7 @@
 //! job.
 
 pub(crate) mod compile;
+pub(crate) mod conditions;
 pub mod files;
 pub(crate) mod read;
 pub(crate) mod resolve;

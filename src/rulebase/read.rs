@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::conditions::Conditions;
 use super::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
     Requirement, Stage, Strategy,
@@ -149,6 +150,8 @@ pub struct Cache {
     /// The names each finding's evidence template reads (minijinja's
     /// `undeclared_variables(true)`), sorted.
     pub evidence_names: Vec<Vec<String>>,
+    /// Every condition cut into leaves.
+    pub conditions: Conditions,
 }
 
 /// What the build script worked out of the built-in rules beyond parsing
@@ -157,6 +160,7 @@ pub struct Cache {
 #[derive(Debug)]
 pub struct Known {
     pub evidence_names: Vec<HashSet<String>>,
+    pub conditions: Conditions,
 }
 
 impl Parsed {
@@ -179,12 +183,17 @@ impl Parsed {
 impl Cache {
     /// `parsed` with its origins taken out beside it (for `build.rs`).
     #[allow(dead_code)] // the build script is its caller
-    pub fn new(mut parsed: Parsed, evidence_names: Vec<Vec<String>>) -> Cache {
+    pub fn new(
+        mut parsed: Parsed,
+        evidence_names: Vec<Vec<String>>,
+        conditions: Conditions,
+    ) -> Cache {
         let origins = parsed.origins_mut().map(std::mem::take).collect();
         Cache {
             parsed,
             origins,
             evidence_names,
+            conditions,
         }
     }
 
@@ -196,6 +205,7 @@ impl Cache {
             mut parsed,
             origins,
             evidence_names,
+            conditions,
         } = self;
         if parsed.origins_mut().count() != origins.len()
             || evidence_names.len() != parsed.findings.len()
@@ -209,6 +219,12 @@ impl Cache {
             .into_iter()
             .map(|names| names.into_iter().collect())
             .collect();
-        Some((parsed, Known { evidence_names }))
+        Some((
+            parsed,
+            Known {
+                evidence_names,
+                conditions,
+            },
+        ))
     }
 }

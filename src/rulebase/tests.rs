@@ -48,7 +48,7 @@ fn lazy_leaves_evaluate_as_eager_ones() {
     let eager = compile::compile(&rules, &locate, "embedded", None).expect("compiles");
     // The names the build script found are minijinja's own.
     assert_eq!(lazy.evidence_names, eager.evidence_names);
-    // Leaves split without checking that each stands alone are the same.
+    // The conditions the build script cut are the ones cut at run time.
     assert_eq!(lazy.leaf_sources, eager.leaf_sources);
     let skeleton = |s: &compile::Split| {
         format!(
