@@ -136,7 +136,8 @@ pub(crate) fn compile(
 ) -> Result<Split, Diagnostics> {
     let trusted = known.is_some();
     let mut problems = Vec::new();
-    let (conditions, known) = match known {
+    // Cut by the build script, or now.
+    let (conditions, cached_names) = match known {
         Some(Known {
             conditions,
             evidence_names,
@@ -165,7 +166,7 @@ pub(crate) fn compile(
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let evidence_names = match known {
+    let evidence_names = match cached_names {
         Some(names) => names,
         None => rules
             .findings
