@@ -17,7 +17,6 @@ use std::sync::{Arc, OnceLock};
 
 use minijinja::{Environment, Error, Expression, UndefinedBehavior};
 
-use crate::condition::{Form, Leaves, Logic};
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
 pub(crate) use crate::rulebase::conditions::StrategyBatch;
@@ -91,17 +90,8 @@ impl<'env> Expressions<'env> {
 
 /// Every rule's conditions as leaves, compiled.
 pub(crate) struct Split {
-    /// Each leaf's source text, by leaf index.
-    pub leaf_sources: Vec<String>,
-    pub derived: Vec<Logic>,
-    pub findings: Vec<Logic>,
-    pub when: Vec<Logic>,
-    pub in_place: Vec<Option<Logic>>,
-    pub requirements: Vec<Logic>,
-    pub batch: Option<StrategyBatch>,
+    pub conditions: Conditions,
     pub compiled: Compiled,
-    /// What each leaf's one parse told, by leaf index.
-    pub forms: Vec<Form>,
     /// The names each finding's evidence template reads.
     pub evidence_names: Vec<HashSet<String>>,
 }
@@ -153,15 +143,6 @@ pub(crate) fn compile(
             (split, None)
         }
     };
-    let Conditions {
-        leaves,
-        derived,
-        findings,
-        when,
-        in_place,
-        requirements,
-        batch,
-    } = conditions;
     let env = environment(rules, locate, trusted, &mut problems);
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
@@ -178,21 +159,10 @@ pub(crate) fn compile(
             })
             .collect(),
     };
-    let Leaves {
-        sources: leaf_sources,
-        forms,
-    } = leaves;
-    let compiled = compile_leaves(env, &leaf_sources, trusted, origin)?;
+    let compiled = compile_leaves(env, &conditions.leaves.sources, trusted, origin)?;
     Ok(Split {
-        leaf_sources,
-        derived,
-        findings,
-        when,
-        in_place,
-        requirements,
-        batch,
+        conditions,
         compiled,
-        forms,
         evidence_names,
     })
 }

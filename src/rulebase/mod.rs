@@ -359,7 +359,7 @@ impl RuleBase {
         let derived = rules
             .derived
             .into_iter()
-            .zip(split.derived)
+            .zip(split.conditions.derived)
             .map(|(rule, logic)| CompiledDerived {
                 needs: needs(&rule.needs),
                 rule,
@@ -369,7 +369,7 @@ impl RuleBase {
         let findings = rules
             .findings
             .into_iter()
-            .zip(split.findings)
+            .zip(split.conditions.findings)
             .map(|(rule, when)| CompiledFinding {
                 needs: needs(&rule.needs),
                 evidence: crate::rulebase::compile::evidence_template(&rule.id),
@@ -380,12 +380,12 @@ impl RuleBase {
         let requirements: Vec<CompiledRequirement> = rules
             .requirements
             .into_iter()
-            .zip(split.requirements)
+            .zip(split.conditions.requirements)
             .map(|(rule, met_when)| CompiledRequirement { rule, met_when })
             .collect();
         let strategies = compile_strategies(
             (rules.strategies, rules.stage_of, rules.requires),
-            (split.when, split.in_place),
+            (split.conditions.when, split.conditions.in_place),
             resolved.addresses,
             resolved.goal_reads,
             &rules.calendar,
@@ -393,6 +393,7 @@ impl RuleBase {
         // The batch list pays only where some strategy condition is more than
         // the engine decides itself.
         let strategy_batch = split
+            .conditions
             .batch
             .filter(|_| !all_cheap(&strategies, &resolved.leaves));
         let name_source = names

@@ -213,6 +213,7 @@ fn goal_reads(
             .collect()
     };
     split
+        .conditions
         .when
         .iter()
         .map(|when| {
@@ -221,7 +222,7 @@ fn goal_reads(
                 goals(&refs).into_iter().map(|p| (None, p)).collect();
             for r in &refs {
                 if let Ref::Finding(j) = r {
-                    let through = goals(&reads(leaves, &split.findings[*j]));
+                    let through = goals(&reads(leaves, &split.conditions.findings[*j]));
                     out.extend(through.into_iter().map(|p| (Some(*j), p)));
                 }
             }
@@ -239,16 +240,18 @@ fn resolve_leaves(
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Leaf> {
-    let count = split.leaf_sources.len();
+    let count = split.conditions.leaves.sources.len();
     let mut whole = vec![false; count];
     let mut owner = vec![None; count];
     let conditions = split
+        .conditions
         .derived
         .iter()
         .enumerate()
         .map(|(i, l)| (Node::Derived(i), l))
         .chain(
             split
+                .conditions
                 .findings
                 .iter()
                 .enumerate()
@@ -256,6 +259,7 @@ fn resolve_leaves(
         )
         .chain(
             split
+                .conditions
                 .when
                 .iter()
                 .enumerate()
@@ -263,6 +267,7 @@ fn resolve_leaves(
         )
         .chain(
             split
+                .conditions
                 .in_place
                 .iter()
                 .enumerate()
@@ -270,6 +275,7 @@ fn resolve_leaves(
         )
         .chain(
             split
+                .conditions
                 .requirements
                 .iter()
                 .enumerate()
@@ -288,20 +294,23 @@ fn resolve_leaves(
         }
     }
     let mut leaves = Vec::with_capacity(count);
-    for (i, source) in split.leaf_sources.iter().enumerate() {
-        let refs = resolver.resolve_all(&split.forms[i].names, |name, message, hint| {
-            if let Some(node) = owner[i] {
-                let (origin, what) = describe_node(rules, node);
-                let message = format!("{what}: {message}");
-                problems.push(
-                    locate
-                        .at_text(origin, name, message)
-                        .with_optional_hint(hint),
-                );
-            }
-        });
+    for (i, source) in split.conditions.leaves.sources.iter().enumerate() {
+        let refs = resolver.resolve_all(
+            &split.conditions.leaves.forms[i].names,
+            |name, message, hint| {
+                if let Some(node) = owner[i] {
+                    let (origin, what) = describe_node(rules, node);
+                    let message = format!("{what}: {message}");
+                    problems.push(
+                        locate
+                            .at_text(origin, name, message)
+                            .with_optional_hint(hint),
+                    );
+                }
+            },
+        );
         let plain = is_plain(source, &refs, resolver);
-        let form = &split.forms[i];
+        let form = &split.conditions.leaves.forms[i];
         let (constant, strict) = (form.constant.clone(), form.strict);
         let native = form.native.clone();
         leaves.push(Leaf {
@@ -398,16 +407,16 @@ fn build_graph(
             graph.add_edge_at(position(rules, from), position(rules, to));
         }
     };
-    for (i, l) in split.derived.iter().enumerate() {
+    for (i, l) in split.conditions.derived.iter().enumerate() {
         add_reads(&mut graph, Node::Derived(i), &reads(leaves, l));
     }
-    for (i, l) in split.findings.iter().enumerate() {
+    for (i, l) in split.conditions.findings.iter().enumerate() {
         add_reads(&mut graph, Node::Finding(i), &reads(leaves, l));
         add_reads(&mut graph, Node::Finding(i), &evidence_reads[i]);
     }
     let mut addresses = Vec::with_capacity(rules.strategies.len());
     for i in 0..rules.strategies.len() {
-        let when = reads(leaves, &split.when[i]);
+        let when = reads(leaves, &split.conditions.when[i]);
         let mut answers: Vec<usize> = when
             .iter()
             .filter_map(|r| match r {
@@ -418,7 +427,7 @@ fn build_graph(
         answers.sort_unstable();
         addresses.push(answers);
         add_reads(&mut graph, Node::Strategy(i), &when);
-        if let Some(l) = &split.in_place[i] {
+        if let Some(l) = &split.conditions.in_place[i] {
             add_reads(&mut graph, Node::Strategy(i), &reads(leaves, l));
         }
         for &p in &rules.requires[i] {
@@ -428,7 +437,7 @@ fn build_graph(
             );
         }
     }
-    for (i, l) in split.requirements.iter().enumerate() {
+    for (i, l) in split.conditions.requirements.iter().enumerate() {
         add_reads(&mut graph, Node::Requirement(i), &reads(leaves, l));
     }
     (graph, addresses)

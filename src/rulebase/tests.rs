@@ -26,8 +26,14 @@ fn leaf_names_are_minijinjas() {
     let rules = validate::validate(&files, None, &locate).expect("valid");
     let split = compile::compile(&rules, &locate, "embedded", None).expect("compiles");
     let env = minijinja::Environment::new();
-    assert!(split.leaf_sources.len() > 300);
-    for (source, form) in split.leaf_sources.iter().zip(&split.forms) {
+    assert!(split.conditions.leaves.sources.len() > 300);
+    for (source, form) in split
+        .conditions
+        .leaves
+        .sources
+        .iter()
+        .zip(&split.conditions.leaves.forms)
+    {
         let expected = env
             .compile_expression(source)
             .expect("compiles")
@@ -36,10 +42,9 @@ fn leaf_names_are_minijinjas() {
     }
 }
 
-/// A trusted rule base compiles a leaf when it is first evaluated, with
-/// the result an eager one gives.
+/// What the build script cached is what compiling at run time gives.
 #[test]
-fn lazy_leaves_evaluate_as_eager_ones() {
+fn the_cached_conditions_are_the_ones_cut_at_run_time() {
     let files = RuleFiles::embedded();
     let locate = validate::Locator::new(&files);
     let (parsed, known) = files.cached().expect("cached");
@@ -49,40 +54,63 @@ fn lazy_leaves_evaluate_as_eager_ones() {
     // The names the build script found are minijinja's own.
     assert_eq!(lazy.evidence_names, eager.evidence_names);
     // The conditions the build script cut are the ones cut at run time.
-    assert_eq!(lazy.leaf_sources, eager.leaf_sources);
+    assert_eq!(
+        lazy.conditions.leaves.sources,
+        eager.conditions.leaves.sources
+    );
     let skeleton = |s: &compile::Split| {
+        let c = &s.conditions;
         format!(
             "{:?}",
             (
-                &s.derived,
-                &s.findings,
-                &s.when,
-                &s.in_place,
-                &s.requirements
+                &c.derived,
+                &c.findings,
+                &c.when,
+                &c.in_place,
+                &c.requirements,
+                &c.batch
             )
         )
     };
     assert_eq!(skeleton(&lazy), skeleton(&eager));
-    for (a, b) in lazy.forms.iter().zip(&eager.forms) {
+    for (a, b) in lazy
+        .conditions
+        .leaves
+        .forms
+        .iter()
+        .zip(&eager.conditions.leaves.forms)
+    {
         assert_eq!(a.names, b.names);
         let rest = |f: &crate::condition::Form| format!("{:?}", (&f.constant, f.strict, &f.native));
         assert_eq!(rest(a), rest(b));
     }
-    let scope = minijinja::context! {};
-    for leaf in 0..lazy.leaf_sources.len() {
-        let a = lazy
-            .compiled
-            .eval(leaf, scope.clone())
-            .map_err(|e| e.kind());
-        let b = eager
-            .compiled
-            .eval(leaf, scope.clone())
-            .map_err(|e| e.kind());
-        assert_eq!(
-            format!("{a:?}"),
-            format!("{b:?}"),
-            "{}",
-            lazy.leaf_sources[leaf]
-        );
+}
+
+/// A trusted rule base (cached, each leaf compiled when first evaluated)
+/// plans every fixture exactly as the same rules compiled whole at load.
+#[test]
+fn the_cached_rule_base_plans_as_the_one_compiled_whole() {
+    let session = |rules| {
+        let renderer = crate::render::Renderer::embedded().expect("templates");
+        crate::session::Session::new(rules, renderer)
+    };
+    let cached = session(RuleBase::embedded().expect("rules"));
+    let whole = session(RuleBase::build(RuleFiles::embedded(), None).expect("rules"));
+    let mut planned = 0;
+    for dir in ["fixtures/cases", "fixtures/calli"] {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        files.sort();
+        for file in files {
+            let district = crate::district::District::load(&file).expect("district");
+            let a = cached.plan(&district, &file).expect("plan").to_json();
+            let b = whole.plan(&district, &file).expect("plan").to_json();
+            assert!(a == b, "{} plans differently", file.display());
+            planned += 1;
+        }
     }
+    assert!(planned > 30, "{planned} fixtures");
 }
