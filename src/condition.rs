@@ -578,8 +578,8 @@ impl CompareOp {
 }
 
 /// One side of a [`Native`] form: a dotted name, a constant (a literal,
-/// or a list of literals), or a call of a global function whose arguments
-/// are operands too.
+/// or a list of literals), a call of a global function whose arguments
+/// are operands too, or what minijinja's own operators make of operands.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Operand {
     Name(String),
@@ -587,12 +587,126 @@ pub(crate) enum Operand {
     Call(String, Vec<Operand>),
     /// A filter without arguments applied to an operand (`x | length`).
     Filter(String, Box<Operand>),
+    /// Arithmetic or `~` on two operands (`schools / 2`).
+    Arith(Arith, Box<Operand>, Box<Operand>),
+    /// `name is defined` (`false`) or `name is undefined` (`true`).
+    Defined(String, bool),
+    /// `a if test else b`.
+    If(Box<[Operand; 3]>),
+    /// `a and b`, `a or b` as minijinja gives them: the operand that
+    /// decided, the second read only when the first does not decide.
+    And(Box<[Operand; 2]>),
+    Or(Box<[Operand; 2]>),
+    /// `not a`.
+    Not(Box<Operand>),
+    /// One comparison, as a value (`a == b and c`).
+    Compare(Box<(Operand, CompareOp, Operand)>),
+    /// `a[b]`.
+    Item(Box<[Operand; 2]>),
+}
+
+/// An arithmetic operator (or `~`) of an [`Operand::Arith`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Concat,
+}
+
+impl Arith {
+    fn of(kind: &BinOpKind) -> Option<Arith> {
+        Some(match kind {
+            BinOpKind::Add => Arith::Add,
+            BinOpKind::Sub => Arith::Sub,
+            BinOpKind::Mul => Arith::Mul,
+            BinOpKind::Div => Arith::Div,
+            BinOpKind::Concat => Arith::Concat,
+            _ => return None,
+        })
+    }
+
+    /// `a op b` as minijinja's VM computes it, for two known values;
+    /// `None` where this does not know minijinja's answer (anything but
+    /// numbers for arithmetic, an integer result past `i64`, a division by
+    /// zero, which minijinja reports as an error), which leaves the leaf to
+    /// minijinja.
+    pub(crate) fn apply(
+        self,
+        a: &minijinja::Value,
+        b: &minijinja::Value,
+    ) -> Option<minijinja::Value> {
+        use minijinja::Value;
+        if self == Arith::Concat {
+            // minijinja's `string_concat`: two strings joined, anything
+            // else through its `Display`; safe only when both sides are.
+            let text = match (a.as_str(), b.as_str()) {
+                (Some(a), Some(b)) if a.len() < usize::MAX - b.len() => [a, b].concat(),
+                _ => format!("{a}{b}"),
+            };
+            return Some(if a.is_safe() && b.is_safe() {
+                Value::from_safe_string(text)
+            } else {
+                Value::from(text)
+            });
+        }
+        match (Number::of(a)?, Number::of(b)?) {
+            (Number::Int(x), Number::Int(y)) if self != Arith::Div => match self {
+                Arith::Add => x.checked_add(y),
+                Arith::Sub => x.checked_sub(y),
+                _ => x.checked_mul(y),
+            }
+            .map(Value::from),
+            (x, y) => {
+                let (x, y) = (x.float(), y.float());
+                Some(Value::from(match self {
+                    Arith::Add => x + y,
+                    Arith::Sub => x - y,
+                    Arith::Mul => x * y,
+                    _ if y == 0.0 => return None,
+                    _ => x / y,
+                }))
+            }
+        }
+    }
+}
+
+/// A number as minijinja's arithmetic coerces it: an integer that fits
+/// `i64`, or a float. Booleans and wider integers are left to minijinja.
+#[derive(Clone, Copy)]
+enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    fn of(value: &minijinja::Value) -> Option<Number> {
+        if value.kind() != minijinja::value::ValueKind::Number {
+            return None;
+        }
+        if value.is_integer() {
+            i64::try_from(value.clone()).ok().map(Number::Int)
+        } else {
+            f64::try_from(value.clone()).ok().map(Number::Float)
+        }
+    }
+
+    // minijinja converts an integer to a float with `as`, as here.
+    #[allow(clippy::cast_precision_loss)]
+    fn float(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
 }
 
 /// A leaf the engine can work out without minijinja when what it reads is
 /// known: one comparison of two operands (`students.frpm_share >= 0.75`,
 /// `accountability.assistance in ['Differentiated', 'Intensive']`), or one
-/// call (`latest(history, 'elpi_status')`).
+/// value made of operands (`latest(history, 'elpi_status')`, `schools / 2`,
+/// `'a' if x is defined else 'b'`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Native {
     Compare(Operand, CompareOp, Operand),
@@ -607,32 +721,15 @@ pub(crate) fn native(source: &str) -> Option<Native> {
 
 /// The native form of `expr`, if it is nothing more: see `native`.
 fn native_of(expr: &Expr<'_>) -> Option<Native> {
-    fn operand(expr: &Expr<'_>) -> Option<Operand> {
-        match expr {
-            Expr::Const(c) => Some(Operand::Const(c.value.clone())),
-            Expr::List(l) => l.as_const().map(Operand::Const),
-            Expr::Call(c) => {
-                let Expr::Var(function) = &c.expr else {
-                    return None;
-                };
-                let args = c.args.iter().map(|arg| match arg {
-                    minijinja::machinery::ast::CallArg::Pos(expr) => operand(expr),
-                    _ => None,
-                });
-                Some(Operand::Call(
-                    function.id.to_string(),
-                    args.collect::<Option<_>>()?,
-                ))
-            }
-            Expr::Filter(f) if f.args.is_empty() => Some(Operand::Filter(
-                f.name.to_string(),
-                Box::new(operand(f.expr.as_ref()?)?),
-            )),
-            other => path_of(other).map(Operand::Name),
-        }
+    match comparison(expr) {
+        Some((left, op, right)) => Some(Native::Compare(operand(left)?, op, operand(right)?)),
+        None => operand(expr).map(Native::Call),
     }
-    let (left, op, right) = match expr {
-        Expr::Call(_) | Expr::Filter(_) => return operand(expr).map(Native::Call),
+}
+
+/// `expr`'s sides and operator if it is one comparison.
+fn comparison<'a, 'e>(expr: &'a Expr<'e>) -> Option<(&'a Expr<'e>, CompareOp, &'a Expr<'e>)> {
+    Some(match expr {
         Expr::Compare(c) if c.ops.len() == 1 => {
             (&c.expr, CompareOp::of(&c.ops[0].op), &c.ops[0].expr)
         }
@@ -656,8 +753,66 @@ fn native_of(expr: &Expr<'_>) -> Option<Native> {
             _ => return None,
         },
         _ => return None,
-    };
-    Some(Native::Compare(operand(left)?, op, operand(right)?))
+    })
+}
+
+/// `expr` as an [`Operand`], if every part of it is one.
+fn operand(expr: &Expr<'_>) -> Option<Operand> {
+    if let Some((left, op, right)) = comparison(expr) {
+        return Some(Operand::Compare(Box::new((
+            operand(left)?,
+            op,
+            operand(right)?,
+        ))));
+    }
+    let pair = |a: &Expr<'_>, b: &Expr<'_>| Some(Box::new([operand(a)?, operand(b)?]));
+    Some(match expr {
+        Expr::Const(c) => Operand::Const(c.value.clone()),
+        // A literal list, or a negated number (`-2`), as minijinja folds it.
+        Expr::List(_) | Expr::UnaryOp(_) if expr.as_const().is_some() => {
+            Operand::Const(expr.as_const()?)
+        }
+        Expr::Call(c) => {
+            let Expr::Var(function) = &c.expr else {
+                return None;
+            };
+            let args = c.args.iter().map(|arg| match arg {
+                minijinja::machinery::ast::CallArg::Pos(expr) => operand(expr),
+                _ => None,
+            });
+            Operand::Call(function.id.to_string(), args.collect::<Option<_>>()?)
+        }
+        Expr::Filter(f) if f.args.is_empty() => {
+            Operand::Filter(f.name.to_string(), Box::new(operand(f.expr.as_ref()?)?))
+        }
+        Expr::BinOp(b) => match b.op {
+            BinOpKind::ScAnd => Operand::And(pair(&b.left, &b.right)?),
+            BinOpKind::ScOr => Operand::Or(pair(&b.left, &b.right)?),
+            kind => Operand::Arith(
+                Arith::of(&kind)?,
+                Box::new(operand(&b.left)?),
+                Box::new(operand(&b.right)?),
+            ),
+        },
+        Expr::UnaryOp(u) if matches!(u.op, UnaryOpKind::Not) => {
+            Operand::Not(Box::new(operand(&u.expr)?))
+        }
+        Expr::GetItem(g) => Operand::Item(pair(&g.expr, &g.subscript_expr)?),
+        Expr::IfExpr(i) => Operand::If(Box::new([
+            operand(&i.test_expr)?,
+            operand(&i.true_expr)?,
+            operand(i.false_expr.as_ref()?)?,
+        ])),
+        Expr::Test(t) if t.args.is_empty() => {
+            let negated = match t.name {
+                "defined" => false,
+                "undefined" => true,
+                _ => return None,
+            };
+            Operand::Defined(path_of(&t.expr)?, negated)
+        }
+        other => Operand::Name(path_of(other)?),
+    })
 }
 
 /// Every leaf of a rule base: its source text and its [`Form`], by leaf
@@ -1151,25 +1306,127 @@ mod tests {
     }
 
     #[test]
-    fn only_comparisons_calls_and_filters_are_native() {
+    fn operators_calls_and_argumentless_filters_are_native() {
         for source in [
             "a.b >= 0.2",
             "'x' not in a.l",
             "f(a, 'x', 3)",
             "a.l | length",
             "x in ['a', 'b']",
+            "a and b",
+            "a + 1 > 2",
+            "a is defined",
+            "a.b is undefined",
+            "'x' if a is defined else a.b ~ ''",
+            "not a or b == c",
+            "(a * b) | round",
+            "a.x.y == 1 or b",
+            "f(a, 'x')[-2] - a.b[0] >= 0.02",
         ] {
             assert!(native(source).is_some(), "{source}");
         }
         for source in [
-            "a and b",
-            "a + 1 > 2",
             "a < b < c",
             "a | default(1)",
-            "a is defined",
-            "a.x.y == 1 or b",
+            "'x' if a",
+            "a is number",
+            "a // 2",
+            "a % 2",
+            "a ** 2",
+            "{'a': 1}",
+            "a and b[1:]",
         ] {
             assert!(native(source).is_none(), "{source}");
         }
+    }
+
+    /// What minijinja makes of a value, closely enough to tell `3` from
+    /// `3.0` and a safe string from a plain one.
+    fn shape(value: &minijinja::Value) -> (String, bool, bool) {
+        (value.to_string(), value.is_integer(), value.is_safe())
+    }
+
+    #[test]
+    fn native_arithmetic_agrees_with_minijinja() {
+        use minijinja::{context, Environment, Value};
+        let env = Environment::new();
+        let values = [
+            Value::from(0),
+            Value::from(3),
+            Value::from(-7),
+            Value::from(i64::MAX),
+            Value::from(u64::MAX),
+            Value::from(3.0),
+            Value::from(0.1),
+            Value::from(-2.5),
+            Value::from(f64::MAX),
+            Value::from(true),
+            Value::from("2019"),
+            Value::from_safe_string("<b>".to_string()),
+            Value::from(()),
+            Value::from(vec![Value::from(1)]),
+        ];
+        let ops = [
+            ("+", Arith::Add),
+            ("-", Arith::Sub),
+            ("*", Arith::Mul),
+            ("/", Arith::Div),
+            ("~", Arith::Concat),
+        ];
+        let mut decided = 0;
+        for (text, op) in ops {
+            let source = format!("a {text} b");
+            assert!(
+                matches!(native(&source), Some(Native::Call(Operand::Arith(parsed, _, _))) if parsed == op),
+                "{source}"
+            );
+            let expr = env.compile_expression(&source).unwrap();
+            for a in &values {
+                for b in &values {
+                    let Some(native) = op.apply(a, b) else {
+                        continue;
+                    };
+                    let theirs = expr
+                        .eval(context! { a => a.clone(), b => b.clone() })
+                        .unwrap_or_else(|e| panic!("{a:?} {text} {b:?}: {e}"));
+                    assert_eq!(shape(&native), shape(&theirs), "{a:?} {text} {b:?}");
+                    decided += 1;
+                }
+            }
+        }
+        assert!(decided > 100, "only {decided} operations decided natively");
+    }
+
+    #[test]
+    fn native_filters_agree_with_minijinja() {
+        use minijinja::{context, Environment, Value};
+        let env = Environment::new();
+        let values = [
+            Value::from(3),
+            Value::from(2.5),
+            Value::from(3.5),
+            Value::from(-0.5),
+            Value::from(1e300),
+            Value::from(0.1 + 0.2),
+            Value::from("ÉCOLE"),
+            Value::from_safe_string("A<B".to_string()),
+            Value::from(true),
+            Value::from(vec![Value::from(1)]),
+        ];
+        let mut decided = 0;
+        for name in ["lower", "round", "length"] {
+            let filter = crate::helpers::native_filter(name).expect("a native filter");
+            let source = format!("a | {name}");
+            let expr = env.compile_expression(&source).unwrap();
+            for a in &values {
+                let Ok(native) = filter(std::slice::from_ref(a)) else {
+                    continue;
+                };
+                let theirs = expr.eval(context! { a => a.clone() }).unwrap();
+                assert_eq!(shape(&native), shape(&theirs), "{a:?} | {name}");
+                decided += 1;
+            }
+        }
+        assert!(decided >= 11, "only {decided} filters decided natively");
     }
 }

@@ -519,6 +519,54 @@ impl LeafEvaluator<'_> {
                     Err(_) => Err(Native::Undecided),
                 }
             }
+            Side::Arith(op, sides) => {
+                let [a, b] = sides.as_ref();
+                op.apply(&self.side(a)?, &self.side(b)?)
+                    .ok_or(Native::Undecided)
+            }
+            Side::Defined(path, negated) => {
+                Ok(Value::from(self.fields[*path].is_some() != *negated))
+            }
+            // Only the branch taken is read, as minijinja reads it.
+            Side::If(sides) => {
+                let [test, then, otherwise] = sides.as_ref();
+                self.side(if self.side(test)?.is_true() {
+                    then
+                } else {
+                    otherwise
+                })
+            }
+            Side::And(sides) => {
+                let first = self.side(&sides[0])?;
+                if first.is_true() {
+                    self.side(&sides[1])
+                } else {
+                    Ok(first)
+                }
+            }
+            Side::Or(sides) => {
+                let first = self.side(&sides[0])?;
+                if first.is_true() {
+                    Ok(first)
+                } else {
+                    self.side(&sides[1])
+                }
+            }
+            Side::Not(side) => Ok(Value::from(!self.side(side)?.is_true())),
+            Side::Compare(sides, op) => {
+                let [a, b] = sides.as_ref();
+                op.apply(&self.side(a)?, &self.side(b)?)
+                    .map(Value::from)
+                    .ok_or(Native::Undecided)
+            }
+            // minijinja's own lookup; a missing item is left to minijinja.
+            Side::Item(sides) => {
+                let [a, b] = sides.as_ref();
+                match self.side(a)?.get_item(&self.side(b)?) {
+                    Ok(v) if !v.is_undefined() => Ok(v),
+                    _ => Err(Native::Undecided),
+                }
+            }
         }
     }
 

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Value};
 
 /// The names of the global functions below, which are not district fields.
@@ -147,10 +148,38 @@ pub(crate) fn native(name: &str, series: &Arc<Series>) -> Option<NativeHelper> {
 /// The built-in filters the engine applies itself, as functions of the
 /// filtered value: `length`, minijinja's own.
 pub(crate) fn native_filter(name: &str) -> Option<NativeHelper> {
+    let invalid = || Error::from(ErrorKind::InvalidOperation);
     match name {
-        "length" => Some(Arc::new(|a: &[Value]| match a {
+        "length" => Some(Arc::new(move |a: &[Value]| match a {
             [value] => minijinja::filters::length(value).map(Value::from),
-            _ => Err(Error::from(ErrorKind::InvalidOperation)),
+            _ => Err(invalid()),
+        })),
+        // minijinja's `lower` of a string (safe stays safe); anything else
+        // is left to minijinja.
+        "lower" => Some(Arc::new(move |a: &[Value]| match a {
+            [value] => {
+                let lower = value.as_str().ok_or_else(invalid)?.to_lowercase();
+                Ok(if value.is_safe() {
+                    Value::from_safe_string(lower)
+                } else {
+                    Value::from(lower)
+                })
+            }
+            _ => Err(invalid()),
+        })),
+        // minijinja's `round` without arguments: an integer as it is, a
+        // float to the nearest whole number as its formatting rounds
+        // (half to even).
+        "round" => Some(Arc::new(move |a: &[Value]| match a {
+            [value] if value.kind() == ValueKind::Number && value.is_integer() => Ok(value.clone()),
+            [value] if value.kind() == ValueKind::Number => {
+                let x = f64::try_from(value.clone())?;
+                format!("{x:.0}")
+                    .parse::<f64>()
+                    .map(Value::from)
+                    .map_err(|_| invalid())
+            }
+            _ => Err(invalid()),
         })),
         _ => None,
     }

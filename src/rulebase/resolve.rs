@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use minijinja::Value;
 
-use crate::condition::{self, CompareOp, Logic, Operand};
+use crate::condition::{self, Arith, CompareOp, Logic, Operand};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::district;
 use crate::graph::{DependencyGraph, Node};
@@ -77,13 +77,26 @@ pub(crate) enum Native {
     Call(Side),
 }
 
-/// One operand of a [`Native`] leaf.
+/// One operand of a [`Native`] leaf ([`crate::condition::Operand`],
+/// resolved).
 #[derive(Debug, Clone)]
 pub(crate) enum Side {
     /// A name read as a plain leaf reads it.
     Ref(Ref),
     Const(Value),
     Call(Helper, Vec<Side>),
+    Arith(Arith, Box<[Side; 2]>),
+    /// Whether the district path is in the file (`false`), or is not
+    /// (`true`).
+    Defined(usize, bool),
+    /// Test, then, else.
+    If(Box<[Side; 3]>),
+    And(Box<[Side; 2]>),
+    Or(Box<[Side; 2]>),
+    Not(Box<Side>),
+    Compare(Box<[Side; 2]>, CompareOp),
+    /// `a[b]`.
+    Item(Box<[Side; 2]>),
 }
 
 /// A native helper ([`crate::helpers::native`]) in a [`Side`].
@@ -380,7 +393,43 @@ fn side(operand: Operand, resolver: &Resolver<'_>) -> Option<Side> {
             let helper = crate::helpers::native_filter(&filter)?;
             Some(Side::Call(Helper(helper), vec![side(*value, resolver)?]))
         }
+        Operand::Arith(op, a, b) => Some(Side::Arith(op, pair(*a, *b, resolver)?)),
+        Operand::Defined(name, negated) => match resolver.resolve(&name).ok()?? {
+            r @ Ref::District(path) => {
+                is_plain(&name, &[r], resolver).then_some(Side::Defined(path, negated))
+            }
+            _ => None,
+        },
+        Operand::If(parts) => {
+            let [test, then, otherwise] = *parts;
+            Some(Side::If(Box::new([
+                side(test, resolver)?,
+                side(then, resolver)?,
+                side(otherwise, resolver)?,
+            ])))
+        }
+        Operand::And(parts) => {
+            let [a, b] = *parts;
+            Some(Side::And(pair(a, b, resolver)?))
+        }
+        Operand::Or(parts) => {
+            let [a, b] = *parts;
+            Some(Side::Or(pair(a, b, resolver)?))
+        }
+        Operand::Not(a) => Some(Side::Not(Box::new(side(*a, resolver)?))),
+        Operand::Compare(parts) => {
+            let (a, op, b) = *parts;
+            Some(Side::Compare(pair(a, b, resolver)?, op))
+        }
+        Operand::Item(parts) => {
+            let [a, b] = *parts;
+            Some(Side::Item(pair(a, b, resolver)?))
+        }
     }
+}
+
+fn pair(a: Operand, b: Operand, resolver: &Resolver<'_>) -> Option<Box<[Side; 2]>> {
+    Some(Box::new([side(a, resolver)?, side(b, resolver)?]))
 }
 
 /// The graph, nodes in a fixed order, edges to what a node reads or
