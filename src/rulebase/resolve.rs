@@ -170,6 +170,7 @@ pub(crate) fn resolve(
         findings: &finding_index,
         references: &reference_ids,
         paths: RefCell::default(),
+        known: RefCell::default(),
         series: Arc::new(crate::rulebase::compile::series(rules)),
     };
     let leaves = resolve_leaves(rules, split, &resolver, locate, &mut problems);
@@ -349,18 +350,22 @@ fn is_plain(source: &str, refs: &[Ref], resolver: &Resolver<'_>) -> bool {
     let [r] = refs else {
         return false;
     };
-    let parts: Vec<&str> = source.split('.').collect();
-    let names = parts.iter().all(|part| {
-        part.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    });
-    names
-        && match r {
-            Ref::Derived(_) | Ref::Finding(_) | Ref::State(_) => parts.len() == 2,
-            Ref::District(p) => resolver.paths.borrow().1[*p] == source,
+    let mut parts = 0;
+    for part in source.split('.') {
+        parts += 1;
+        let name = part
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && part.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if !name {
+            return false;
         }
+    }
+    match r {
+        Ref::Derived(_) | Ref::Finding(_) | Ref::State(_) => parts == 2,
+        Ref::District(p) => resolver.paths.borrow().1[*p] == source,
+    }
 }
 
 /// `source` as a leaf the engine works out itself, when each operand is a
@@ -544,6 +549,9 @@ struct Resolver<'a> {
     references: &'a HashSet<&'a str>,
     /// District paths seen so far: index by path, and paths by index.
     paths: RefCell<(HashMap<String, usize>, Vec<String>)>,
+    /// The names resolved so far: a rule base names the same values in
+    /// many leaves, and again in their native forms.
+    known: RefCell<HashMap<String, Option<Ref>>>,
     /// The state references as series, for native `state_in` calls.
     series: Arc<crate::helpers::Series>,
 }
@@ -592,6 +600,17 @@ impl Resolver<'_> {
 
     /// What a dotted name refers to; `Err` with a message and hint if nothing.
     fn resolve(&self, name: &str) -> Result<Option<Ref>, (String, Option<String>)> {
+        if let Some(known) = self.known.borrow().get(name) {
+            return Ok(known.clone());
+        }
+        let resolved = self.resolve_new(name)?;
+        self.known
+            .borrow_mut()
+            .insert(name.to_string(), resolved.clone());
+        Ok(resolved)
+    }
+
+    fn resolve_new(&self, name: &str) -> Result<Option<Ref>, (String, Option<String>)> {
         let mut parts = name.split('.');
         let root = parts.next().unwrap_or_default();
         let field = parts.next();
