@@ -869,3 +869,46 @@ mod generated {
         }
     }
 }
+
+/// The assistance finding says which of the EL groups met the criteria
+/// for assistance, and never that English learners were not among them
+/// while their long-term ELs were (a sentence that said both read as a
+/// contradiction).
+#[test]
+fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
+    let path = fixture("cases/els-left-criteria");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let latest = "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [])";
+    assert!(text.contains(latest), "the fixture's 2024 row changed");
+    let evidence = |row: &str| {
+        let district = District::parse(&path, &text.replace(latest, row)).expect("district");
+        let plan = session().plan(&district, &path).expect("plan");
+        plan.findings
+            .iter()
+            .find(|f| f.id == "differentiated_assistance")
+            .expect("the assistance finding fires")
+            .evidence
+            .clone()
+    };
+    let ltels_only = evidence(
+        "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [4])",
+    );
+    assert!(
+        ltels_only.contains("its long-term English learners were among the student groups that met the criteria for assistance, though its English learners as a whole were not."),
+        "{ltels_only}"
+    );
+    assert!(!ltels_only.contains("about other groups"), "{ltels_only}");
+    let both = evidence(
+        "(year: \"2024\", status: Differentiated, el_priorities: [4], ltel_priorities: [4])",
+    );
+    assert!(
+        both.contains("its English learners were among the student groups that met the criteria for assistance, and so were its long-term English learners."),
+        "{both}"
+    );
+    let neither = evidence(latest);
+    assert!(
+        neither.contains("were not among the student groups that met the criteria for assistance: the assistance is about other groups"),
+        "{neither}"
+    );
+    assert!(!neither.contains("long-term"), "{neither}");
+}
