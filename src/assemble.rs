@@ -168,8 +168,9 @@ fn also_considered<'r>(
                 .copied()
                 .filter(|&f| matches!(evaluation.findings[f], FindingOutcome::Fired(_)))
                 .collect();
-            // What it would answer; the section's introduction says why the
-            // selected ones come first, so each line does not repeat it.
+            // What it would answer, or else why the rule base offers it; the
+            // section's introduction says why the selected ones come first,
+            // so each line does not repeat it.
             // Written without `format!`: a plan has a dozen of these.
             let mut why = String::with_capacity(48 * answers.len());
             if let Some((last, rest)) = answers.split_last() {
@@ -185,6 +186,10 @@ fn also_considered<'r>(
                 }
                 quote(&mut why, &rules.findings[*last].rule.title);
                 why.push('.');
+            } else {
+                // Chosen for every plan (or for the team's goals): the
+                // rule base's reason for it.
+                why = crate::helpers::first_sentence(&s.rule.rationale);
             }
             let item = AlsoConsidered {
                 id: &s.rule.id,

@@ -78,7 +78,7 @@ fn state_for(entries: Value, year: &str) -> Result<Value, Error> {
 /// ends a word and is followed by a capital letter (a rule's rationale
 /// said in one sentence, DOMAIN.md Revision 3). The whole text when it has
 /// one sentence.
-fn first_sentence(text: &str) -> String {
+pub(crate) fn first_sentence(text: &str) -> String {
     for (i, c) in text.char_indices() {
         if matches!(c, '.' | '!' | '?') {
             let rest = &text[i + c.len_utf8()..];
