@@ -907,7 +907,7 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
     );
     let neither = evidence(latest);
     assert!(
-        neither.contains("were not among the student groups that met the criteria for assistance: the assistance is about other groups"),
+        neither.contains("were not among the student groups that met the criteria for assistance: that year's assistance is about other groups"),
         "{neither}"
     );
     assert!(!neither.contains("long-term"), "{neither}");
