@@ -261,8 +261,9 @@ pub struct Students {
     pub at_risk_share_of_els: Option<f64>,
     /// Newcomers (under a year in US schools) as a share of English learners.
     pub newcomer_share_of_els: Option<f64>,
-    /// The main home languages of English learners; empty when left out.
-    #[serde(default)]
+    /// The main home languages of English learners; empty when left out,
+    /// and then unknown to the rules (an empty list is not "no language").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<Language>,
 }
 
