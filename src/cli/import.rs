@@ -55,7 +55,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
     let mut tables = elplan::import::Tables::default();
     let mut table_failures = Vec::new();
     if let Some(path) = &args.schools {
-        tables.schools = Some(elplan::import::count_schools(path).map_err(Diagnostics::from)?);
+        tables.set_schools(elplan::import::count_schools(path).map_err(Diagnostics::from)?);
     }
     if let Some(path) = &args.lea {
         let (lea, failures) = elplan::import::lea_counts(path).map_err(Diagnostics::from)?;

@@ -98,6 +98,16 @@ pub struct Tables {
     pub outcomes: Outcomes,
 }
 
+impl Tables {
+    /// The school file's counts; the school-level outcome files read after
+    /// it leave its directly funded charters out of their district sums,
+    /// as the district's enrollment and English learners do.
+    pub fn set_schools(&mut self, schools: SchoolCounts) {
+        self.outcomes.left_out = schools.direct_charters.clone();
+        self.schools = Some(schools);
+    }
+}
+
 /// Schools per district, directly funded charters left out.
 #[derive(Debug, Clone, Default)]
 pub struct SchoolCounts {
@@ -107,6 +117,10 @@ pub struct SchoolCounts {
     pub counts: HashMap<String, u32>,
     /// The school year the file counts (`2017-18`), when it says.
     pub year: Option<String>,
+    /// The school codes (14 digits: county, district, school) of the
+    /// directly funded charters, which the school-level outcome files
+    /// leave out of a district's sums as its counts do.
+    pub direct_charters: HashSet<String>,
 }
 
 /// A district's own counts in a CALPADS unduplicated pupil count LEA file.
@@ -361,6 +375,7 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let funding = columns.get("Charter Funding Type").copied();
     let year = columns.get("Academic Year").copied();
     let mut counts = HashMap::new();
+    let mut direct_charters = HashSet::new();
     let mut seen_year = None;
     for record in rows.records().flatten() {
         let code = |i: usize| record.get(i).unwrap_or("").trim().to_string();
@@ -368,6 +383,11 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
             continue;
         }
         if funding.is_some_and(|f| code(f).eq_ignore_ascii_case("Directly funded")) {
+            direct_charters.insert(format!(
+                "{}{:0>7}",
+                district_code(&code(county), &code(district)),
+                code(school)
+            ));
             continue;
         }
         if seen_year.is_none() {
@@ -383,6 +403,7 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
         source: calpads_source(seen_year.clone(), "school file"),
         counts,
         year: seen_year,
+        direct_charters,
     })
 }
 

@@ -7,7 +7,7 @@
 //! behind them; [`apply`] writes them into a district file with their
 //! sources.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::{delimiter_of, headers, number, read_table, readable, reader, required, share, Notes};
@@ -60,6 +60,10 @@ pub struct Outcomes {
     /// The school years of the lowest-performance files read: a district
     /// they do not list had no group at the lowest level.
     pub lowperf_years: BTreeSet<String>,
+    /// Schools (14-digit codes) whose rows the school-level files leave
+    /// out of their district's sums: the directly funded charters, which
+    /// the district's enrollment and English learners leave out too.
+    pub left_out: HashSet<String>,
 }
 
 /// A file's facts, and the rows that could not be read (each naming its line).
@@ -161,6 +165,9 @@ impl Outcomes {
                 }
                 continue;
             };
+            if self.left_out.contains(cell(cds)) {
+                continue;
+            }
             let sum = sums.entry(district_of(cell(cds))).or_default();
             sum.0 = sum.0.saturating_add(el as u32);
             sum.1 = sum.1.saturating_add(re as u32);
@@ -172,11 +179,12 @@ impl Outcomes {
                 .or_default()
                 .reclass = Some(counts);
         }
-        self.cite(
-            "reclass",
-            "CDE DataQuest, EL reclassification (school rows summed)",
-            [year],
-        );
+        let source = if self.left_out.is_empty() {
+            "CDE DataQuest, EL reclassification (school rows summed)"
+        } else {
+            "CDE DataQuest, EL reclassification (school rows summed, directly funded charters left out)"
+        };
+        self.cite("reclass", source, [year]);
         Ok(failures)
     }
 
