@@ -912,3 +912,37 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
     );
     assert!(!neither.contains("long-term"), "{neither}");
 }
+
+/// English learners at the lowest level in graduation are answered by a
+/// review of their paths to graduation, and in chronic absence by the
+/// outreach to families; neither answers the other.
+#[test]
+fn the_lowest_level_in_graduation_or_attendance_gets_its_own_answer() {
+    let path = fixture("cases/els-left-criteria");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let lowest = "el_lowest: [Ela, Math, ChronicAbsence]";
+    assert!(text.contains(lowest), "the fixture's lowest levels changed");
+    let considered = |levels: &str| {
+        let district = District::parse(&path, &text.replace(lowest, levels)).expect("district");
+        let plan = session().plan(&district, &path).expect("plan");
+        assert!(plan.fired("els_lowest_engagement"), "{levels}");
+        let mut ids: BTreeSet<String> = plan.scheduled().map(|s| s.id.to_string()).collect();
+        ids.extend(plan.also_considered.iter().map(|a| a.id.to_string()));
+        ids
+    };
+    let graduation = considered("el_lowest: [Ela, Math, Graduation]");
+    assert!(
+        graduation.contains("graduation_pathway_review"),
+        "{graduation:?}"
+    );
+    assert!(
+        !graduation.contains("attendance_outreach"),
+        "{graduation:?}"
+    );
+    let absence = considered(lowest);
+    assert!(absence.contains("attendance_outreach"), "{absence:?}");
+    assert!(
+        !absence.contains("graduation_pathway_review"),
+        "{absence:?}"
+    );
+}
