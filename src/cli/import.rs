@@ -15,8 +15,9 @@ pub struct ImportArgs {
     /// Where the district files go
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
-    /// A CALPADS unduplicated pupil count school file, to count schools
-    /// (directly funded charters left out)
+    /// A CALPADS unduplicated pupil count school file, to count schools;
+    /// its directly funded charters are left out of the counts and of the
+    /// reclassification file's sums
     #[arg(long, value_name = "CSV")]
     schools: Option<PathBuf>,
     /// A CALPADS unduplicated pupil count LEA file, for each district's own
@@ -24,12 +25,14 @@ pub struct ImportArgs {
     #[arg(long, value_name = "CSV")]
     lea: Option<PathBuf>,
     /// A Dashboard ELPI download (2019 TSV or 2024 CSV layout), for ELPI
-    /// history, the ELPI colour and the long-term EL estimate (repeatable)
+    /// history, the ELPI color and the long-term EL estimate (repeatable)
     #[arg(long, value_name = "FILE")]
     elpi: Vec<PathBuf>,
     /// A DataQuest EL reclassification file (`filesreclass19.txt`, school
-    /// rows), for each year's ELs and reclassified students; its year comes
-    /// from its name (repeatable: with the year before, the rate is CDE's)
+    /// rows summed by district, without the directly funded charters when
+    /// --schools names them), for each year's ELs and reclassified
+    /// students; its year comes from its name (repeatable: with the year
+    /// before, the rate is CDE's)
     #[arg(long, value_name = "FILE")]
     reclass: Vec<PathBuf>,
     /// A CDE differentiated assistance file by student group, for each
