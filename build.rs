@@ -25,6 +25,9 @@ mod condition;
 #[path = "src/rulebase/conditions.rs"]
 mod conditions;
 #[allow(dead_code)]
+#[path = "src/hash.rs"]
+mod hash;
+#[allow(dead_code)]
 #[path = "src/rulebase/read.rs"]
 mod read;
 #[allow(dead_code)]

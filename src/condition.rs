@@ -12,7 +12,7 @@
 //! (`minijinja::machinery`): splitting, constants, and the enum comparisons
 //! `check` looks for.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -848,7 +848,7 @@ pub(crate) struct Form {
 
 impl Form {
     fn of(expr: &Expr<'_>) -> Form {
-        let mut names = HashSet::new();
+        let mut names = HashSet::default();
         names_in(expr, &mut names);
         Form {
             names,

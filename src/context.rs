@@ -5,7 +5,7 @@
 //! engine evaluates them in dependency order: a slot left empty is unknown,
 //! which minijinja's strict mode turns into an undefined error.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object, Value};

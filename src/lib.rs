@@ -74,6 +74,7 @@ mod figures;
 mod goals;
 mod graph;
 pub mod graph_export;
+mod hash;
 mod helpers;
 pub mod impact;
 pub mod import;

@@ -11,7 +11,7 @@
 //! whole, when first used. What the names in a leaf refer to is
 //! [`crate::rulebase::resolve`]'s job.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -154,7 +154,7 @@ pub(crate) fn compile(
             .iter()
             .map(|f| {
                 env.get_template(&evidence_template(&f.id))
-                    .map(|t| t.undeclared_variables(true))
+                    .map(|t| t.undeclared_variables(true).into_iter().collect())
                     .unwrap_or_default()
             })
             .collect(),
@@ -183,7 +183,7 @@ fn environment(
     env.set_recursion_limit(TEMPLATE_RECURSION);
     crate::helpers::register(&mut env);
     crate::helpers::register_series(&mut env, std::sync::Arc::new(series(rules)));
-    let mut sources = HashMap::new();
+    let mut sources = HashMap::default();
     for f in &rules.findings {
         sources.insert(evidence_template(&f.id), f.evidence.clone());
     }

@@ -4,7 +4,7 @@
 //! this module and the two it uses (`rules`, `crate::condition`) depend on
 //! nothing else in the crate.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +119,7 @@ fn strategy_batch(
 ) -> Option<StrategyBatch> {
     let mut entries = Vec::new();
     let mut parts = Vec::new();
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for (i, s) in strategies.iter().enumerate() {
         let conditions = [
             (false, Some(&when[i]), Some(&s.when)),

@@ -19,7 +19,9 @@ pub mod rules;
 mod tests;
 pub(crate) mod validate;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@
 //! This module and the two it uses (`rules`, `crate::ron_keys`) therefore
 //! depend on nothing else in the crate.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;

@@ -8,8 +8,8 @@
 //! every cycle as its whole circle. This is the one place that works out
 //! what a rule reads ([`reads`]).
 
+use crate::hash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use minijinja::Value;

@@ -8,7 +8,7 @@
 //! prerequisite ids. Every problem of this phase is reported at once. It
 //! knows nothing of expressions; [`crate::rulebase::compile`] comes next.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -236,7 +236,7 @@ fn check_rule_ids(
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, &Origin> = HashMap::new();
+    let mut seen: HashMap<&str, &Origin> = HashMap::default();
     let rules = findings
         .iter()
         .map(|f| (&f.id, &f.origin))
@@ -406,7 +406,7 @@ fn check_data_sources(
     (file, text): &(std::path::PathBuf, String),
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::default();
     for s in sources {
         // The how-many-th time this field is written: its place in the file.
         let nth = seen.entry(s.field.as_str()).or_default();
@@ -668,7 +668,7 @@ fn check_unique<'a>(
     kind: &str,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for id in ids {
         if !seen.insert(id) {
             problems.push(Diagnostic::of(
