@@ -350,17 +350,25 @@ fn is_plain(source: &str, refs: &[Ref], resolver: &Resolver<'_>) -> bool {
     let [r] = refs else {
         return false;
     };
-    let mut parts = 0;
-    for part in source.split('.') {
-        parts += 1;
-        let name = part
-            .as_bytes()
-            .first()
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-            && part.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
-        if !name {
+    // Names joined by dots, each a letter or `_` then letters, digits or
+    // `_`: one pass over the bytes.
+    let mut parts = 1;
+    let mut at_start = true;
+    for &c in source.as_bytes() {
+        let fits = if c == b'.' {
+            parts += 1;
+            !std::mem::replace(&mut at_start, true)
+        } else if std::mem::replace(&mut at_start, false) {
+            c.is_ascii_alphabetic() || c == b'_'
+        } else {
+            c.is_ascii_alphanumeric() || c == b'_'
+        };
+        if !fits {
             return false;
         }
+    }
+    if at_start {
+        return false;
     }
     match r {
         Ref::Derived(_) | Ref::Finding(_) | Ref::State(_) => parts == 2,
