@@ -585,6 +585,15 @@ fn candidates<'r>(
                 instructional: rules.instructional[i].0,
                 fallback: rules.instructional[i].1,
                 claim,
+                answers: if change {
+                    s.addresses
+                        .iter()
+                        .filter(|&&f| fired_weight[f] > 0)
+                        .map(|&f| (f, fired_weight[f]))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect()

@@ -49,6 +49,10 @@ pub struct Candidate<'a> {
     pub fallback: bool,
     /// Its claim on the plan's places for change ideas.
     pub claim: Claim,
+    /// The fired findings it answers, each with its severity weight (any
+    /// numbering of findings the caller likes): each finding gets its
+    /// answer before any finding a second.
+    pub answers: Vec<(usize, u32)>,
 }
 
 /// The order in which chosen change ideas claim the plan's places
@@ -350,12 +354,12 @@ fn steps_toward(candidates: &[Candidate<'_>], ideas: &[usize]) -> Vec<Vec<usize>
 /// The improvement process comes in whole, with the change ideas it needs,
 /// which take their places within the limit. Chosen change ideas then claim
 /// the other places: remedies, the team's goals in turn (each goal its best
-/// idea before any goal a second), then the findings, each in order of
-/// priority (a remedy of an unmet requirement, then
-/// the team's goals, then findings, as the priorities weigh them), each
-/// with the change ideas it needs first, while the limit allows; a place is
-/// kept for the best instructional change idea until one is in. The rest
-/// are *also considered*.
+/// idea before any goal a second), then the findings in turn (the idea
+/// that answers the most findings not yet answered, by severity, for each
+/// place it takes: [`FindingTurn`]), each with the change ideas it
+/// needs first, while the limit allows; a place is kept for the best
+/// instructional change idea until one is in. The rest are *also
+/// considered*.
 fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>) {
     let n = candidates.len();
     let mut slots: Vec<Slot> = candidates.iter().map(Slot::new).collect();
@@ -364,29 +368,29 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
     let process: Vec<usize> = (0..n)
         .filter(|&i| chosen(i) && !candidates[i].change)
         .collect();
-    close(candidates, &process, &mut in_plan, &mut slots);
+    // The fired findings a change idea in the plan answers.
+    let mut answered: Vec<usize> = Vec::new();
+    let note = |answered: &mut Vec<usize>, i: usize| {
+        if candidates[i].change {
+            answered.extend(candidates[i].answers.iter().map(|&(f, _)| f));
+        }
+    };
+    close(candidates, &process, &mut in_plan, &mut slots, &mut |i| {
+        note(&mut answered, i);
+    });
     // Change ideas the process pulls in (the advisory committees plan
     // adoption needs) take their places first.
     let mut taken = (0..n)
         .filter(|&i| in_plan[i] && candidates[i].change)
         .count();
     let mut has_instructional = (0..n).any(|i| in_plan[i] && candidates[i].instructional);
-    let mut ideas: Vec<usize> = (0..n)
-        .filter(|&i| chosen(i) && candidates[i].change)
-        .collect();
-    ideas.sort_by_key(|&i| (Reverse(candidates[i].priority), candidates[i].id, i));
-    if limits.instructional && !ideas.iter().any(|&i| candidates[i].instructional) {
-        // No instructional idea was chosen: the fallback stands in.
-        ideas.extend(
-            (0..n)
-                .filter(|&i| candidates[i].fallback && candidates[i].decision == Decision::Chosen),
-        );
-    }
+    let ideas = ideas_by_priority(candidates, limits.instructional);
     let goals_of = |i: usize| candidates[i].goals();
     let step_toward = steps_toward(candidates, &ideas);
     let limit = limits.change_ideas.unwrap_or(usize::MAX);
     let mut considered = Vec::new();
     let mut done = vec![false; n];
+    let mut turn = FindingTurn::default();
     loop {
         // The order of claim: remedies; then the team's goals in turn, the
         // goal with the fewest ideas in the plan taking its best remaining
@@ -407,15 +411,27 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
                         (fewest, Reverse(candidates[i].priority), candidates[i].id, i)
                     })
             })
-            .or_else(|| open().next());
+            .or_else(|| {
+                // Without a limit, or with every place taken, the order
+                // cannot change what the plan holds.
+                if limit == usize::MAX || taken >= limit {
+                    return open().next();
+                }
+                let reserve = if limits.instructional && !has_instructional {
+                    kept_for_instruction(candidates, open(), &in_plan)
+                } else {
+                    0
+                };
+                let places = (limit - taken, reserve);
+                turn.next(candidates, (&ideas, &done), &answered, &in_plan, places)
+                    .or_else(|| open().next())
+            });
         let Some(i) = next else { break };
         // The place kept for an instructional idea: the cost of the best
         // one still to come.
         let reserve = if limits.instructional && !has_instructional && !candidates[i].instructional
         {
-            open()
-                .find(|&j| j != i && candidates[j].instructional)
-                .map_or(0, |j| new_ideas(candidates, j, &in_plan))
+            kept_for_instruction(candidates, open().filter(|&j| j != i), &in_plan)
         } else {
             0
         };
@@ -429,8 +445,11 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
             continue;
         }
         taken += cost;
+        turn = FindingTurn::default();
         has_instructional |= candidates[i].instructional;
-        close(candidates, &[i], &mut in_plan, &mut slots);
+        close(candidates, &[i], &mut in_plan, &mut slots, &mut |j| {
+            note(&mut answered, j);
+        });
     }
     for i in 0..n {
         if in_plan[i] && chosen(i) {
@@ -447,6 +466,131 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
         slot.required_by.dedup();
     }
     (slots, in_plan)
+}
+
+/// The findings' turn at the plan's places: the next change idea is the
+/// one that answers the most findings no idea in the plan answers yet, by
+/// severity weight, for each place it takes (itself and what it needs
+/// first, so a chain of three must answer three times as much as one idea
+/// alone), among those that fit; then by priority. It remembers the
+/// reserve under which none fit, until the plan changes.
+#[derive(Default)]
+struct FindingTurn {
+    exhausted: Option<usize>,
+}
+
+impl FindingTurn {
+    /// `open`: the ideas by priority and which are done; `places`: the
+    /// places left and those of them kept for an instructional idea.
+    fn next(
+        &mut self,
+        candidates: &[Candidate<'_>],
+        (ideas, done): (&[usize], &[bool]),
+        answered: &[usize],
+        in_plan: &[bool],
+        (left, reserve): (usize, usize),
+    ) -> Option<usize> {
+        if self.exhausted == Some(reserve) {
+            return None;
+        }
+        let fresh = |i: usize| -> Option<(u64, u64)> {
+            let weight: u32 = candidates[i]
+                .answers
+                .iter()
+                .filter(|(f, _)| !answered.contains(f))
+                .map(|&(_, weight)| weight)
+                .sum();
+            let room = if candidates[i].instructional {
+                left
+            } else {
+                left.saturating_sub(reserve)
+            };
+            if weight == 0 || room == 0 {
+                return None;
+            }
+            let places = new_ideas_within(candidates, i, in_plan, room)?.max(1);
+            Some((u64::from(weight), u64::try_from(places).unwrap_or(u64::MAX)))
+        };
+        let best = ideas
+            .iter()
+            .copied()
+            .filter(|&i| !done[i])
+            .filter_map(|i| Some((fresh(i)?, i)))
+            .min_by(|&((wa, pa), a), &((wb, pb), b)| {
+                // wa / pa against wb / pb, the larger first.
+                (wb.saturating_mul(pa))
+                    .cmp(&wa.saturating_mul(pb))
+                    .then_with(|| candidates[b].priority.cmp(&candidates[a].priority))
+                    .then_with(|| candidates[a].id.cmp(candidates[b].id))
+                    .then_with(|| a.cmp(&b))
+            })
+            .map(|(_, i)| i);
+        if best.is_none() {
+            self.exhausted = Some(reserve);
+        }
+        best
+    }
+}
+
+/// The chosen change ideas, by priority; when the plan must hold an
+/// instructional idea and none was chosen, the fallback last.
+fn ideas_by_priority(candidates: &[Candidate<'_>], instructional: bool) -> Vec<usize> {
+    let n = candidates.len();
+    let mut ideas: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let c = &candidates[i];
+            c.decision == Decision::Chosen && !c.fallback && c.change
+        })
+        .collect();
+    ideas.sort_by_key(|&i| (Reverse(candidates[i].priority), candidates[i].id, i));
+    if instructional && !ideas.iter().any(|&i| candidates[i].instructional) {
+        ideas.extend(
+            (0..n)
+                .filter(|&i| candidates[i].fallback && candidates[i].decision == Decision::Chosen),
+        );
+    }
+    ideas
+}
+
+/// The places kept for an instructional idea: those the first of `open`
+/// would take.
+fn kept_for_instruction(
+    candidates: &[Candidate<'_>],
+    mut open: impl Iterator<Item = usize>,
+    in_plan: &[bool],
+) -> usize {
+    open.find(|&j| candidates[j].instructional)
+        .map_or(0, |j| new_ideas(candidates, j, in_plan))
+}
+
+/// [`new_ideas`] when they are at most `room`; `None` past it (the walk
+/// stops there, however long the chain of prerequisites).
+fn new_ideas_within(
+    candidates: &[Candidate<'_>],
+    i: usize,
+    in_plan: &[bool],
+    room: usize,
+) -> Option<usize> {
+    let mut seen = vec![i];
+    let mut work = vec![i];
+    let mut count = usize::from(candidates[i].change);
+    while let Some(j) = work.pop() {
+        for &p in candidates[j].requires {
+            let skip = matches!(
+                candidates[p].decision,
+                Decision::InPlace | Decision::SetAside
+            );
+            if !skip && !in_plan[p] && !seen.contains(&p) {
+                seen.push(p);
+                work.push(p);
+                count += usize::from(candidates[p].change);
+                if count > room {
+                    return None;
+                }
+            }
+        }
+    }
+    (count <= room).then_some(count)
 }
 
 /// The change ideas `i` would add to the plan: itself and what it needs
@@ -469,11 +613,21 @@ fn new_ideas(candidates: &[Candidate<'_>], i: usize, in_plan: &[bool]) -> usize 
     seen.iter().filter(|&&j| candidates[j].change).count()
 }
 
-/// Adds `roots` (chosen) and everything they need first to the plan.
-fn close(candidates: &[Candidate<'_>], roots: &[usize], in_plan: &mut [bool], slots: &mut [Slot]) {
+/// Adds `roots` (chosen) and everything they need first to the plan,
+/// telling `added` of each candidate it brings in.
+fn close(
+    candidates: &[Candidate<'_>],
+    roots: &[usize],
+    in_plan: &mut [bool],
+    slots: &mut [Slot],
+    added: &mut impl FnMut(usize),
+) {
     let mut work: Vec<usize> = Vec::with_capacity(roots.len());
     for &i in roots {
         if !in_plan[i] || slots[i].reason == Some(Reason::Prerequisite) {
+            if !in_plan[i] {
+                added(i);
+            }
             in_plan[i] = true;
             slots[i].reason = Some(Reason::Chosen);
             work.push(i);
@@ -489,6 +643,7 @@ fn close(candidates: &[Candidate<'_>], roots: &[usize], in_plan: &mut [bool], sl
             }
             slots[p].required_by.push(i);
             if !in_plan[p] {
+                added(p);
                 in_plan[p] = true;
                 slots[p].reason = Some(Reason::Prerequisite);
                 work.push(p);
@@ -588,6 +743,7 @@ mod tests {
             instructional: false,
             fallback: false,
             claim: Claim::Finding,
+            answers: Vec::new(),
         }
     }
 
@@ -611,6 +767,58 @@ mod tests {
         assert_eq!(s.slots[1].required_by, [2]);
         assert_eq!(s.slots[1].priority, 9, "inherits its dependent's priority");
         assert_eq!(s.stages, [vec![], vec![1], vec![2], vec![]]);
+    }
+
+    /// A change idea for [`selected`]: id, priority, prerequisites, and
+    /// the findings it answers (index, weight).
+    type Idea<'a> = (&'static str, u32, &'a [usize], &'a [(usize, u32)]);
+
+    /// Change ideas answering findings (index, weight), chosen and
+    /// without a stage cap, under a limit of `limit` ideas: the ones the
+    /// plan selects, by id.
+    fn selected(specs: &[Idea<'_>], limit: usize) -> Vec<&'static str> {
+        let c: Vec<Candidate<'_>> = specs
+            .iter()
+            .map(|&(id, priority, requires, answers)| Candidate {
+                answers: answers.to_vec(),
+                ..candidate(id, 0, priority, requires, Decision::Chosen)
+            })
+            .collect();
+        let limits = Limits {
+            change_ideas: Some(limit),
+            ..Limits::default()
+        };
+        let s = schedule(&c, 1, limits);
+        let mut ids: Vec<&str> = s.stages[0].iter().map(|&i| specs[i].0).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn each_finding_gets_an_answer_before_any_finding_a_second() {
+        // `broad` answers findings 0 and 1, `again` only finding 0 again,
+        // with a higher priority than `other`, which answers finding 2.
+        let specs = [
+            ("broad", 16, &[][..], &[(0, 3), (1, 3)][..]),
+            ("again", 10, &[][..], &[(0, 3)][..]),
+            ("other", 7, &[][..], &[(2, 3)][..]),
+        ];
+        assert_eq!(selected(&specs, 2), ["broad", "other"]);
+        assert_eq!(selected(&specs, 3), ["again", "broad", "other"]);
+    }
+
+    #[test]
+    fn an_idea_that_needs_others_first_answers_for_every_place_it_takes() {
+        // `chain` answers two findings (weight 5) but needs `first`, a
+        // change idea of its own: 2.5 a place against `alone`'s 3. Under a
+        // limit of two, `chain` no longer fits once `alone` is in.
+        let specs = [
+            ("first", 1, &[][..], &[][..]),
+            ("chain", 12, &[0][..], &[(0, 3), (1, 2)][..]),
+            ("alone", 7, &[][..], &[(2, 3)][..]),
+        ];
+        assert_eq!(selected(&specs, 2), ["alone", "first"]);
+        assert_eq!(selected(&specs, 3), ["alone", "chain", "first"]);
     }
 
     #[test]
@@ -749,6 +957,7 @@ mod properties {
                 instructional: s.instructional,
                 fallback: false,
                 claim: Claim::Finding,
+                answers: Vec::new(),
             })
             .collect();
         schedule(&candidates, 4, limits)

@@ -398,6 +398,7 @@ mod properties {
                 instructional: false,
                 fallback: false,
                 claim: crate::schedule::Claim::Finding,
+                answers: Vec::new(),
             })
             .collect();
         let limits = crate::schedule::Limits {
