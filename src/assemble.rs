@@ -156,6 +156,17 @@ fn also_considered<'r>(
     evaluation: &Evaluation,
     schedule: &Schedule,
 ) -> Vec<AlsoConsidered<'r>> {
+    // The scheduled change ideas, by index, for what answers a finding.
+    let scheduled: Vec<usize> = rules
+        .strategies
+        .iter()
+        .zip(&schedule.slots)
+        .enumerate()
+        .filter(|(_, (s, slot))| {
+            s.rule.kind == StrategyKind::Change && matches!(slot.placement, Placement::Stage(_))
+        })
+        .map(|(i, _)| i)
+        .collect();
     let mut list: Vec<(u32, AlsoConsidered<'r>)> = rules
         .strategies
         .iter()
@@ -191,12 +202,30 @@ fn also_considered<'r>(
                 // rule base's reason for it.
                 why = crate::helpers::first_sentence(&s.rule.rationale);
             }
+            let answering = |f: usize| {
+                scheduled
+                    .iter()
+                    .filter(move |&&j| rules.strategies[j].addresses.contains(&f))
+            };
+            let mut answered_by: Vec<&str> = answers
+                .iter()
+                .flat_map(|&f| answering(f))
+                .map(|&j| rules.strategies[j].rule.id.as_str())
+                .collect();
+            answered_by.sort_unstable();
+            answered_by.dedup();
             let item = AlsoConsidered {
                 id: &s.rule.id,
                 title: &s.rule.title,
                 why,
                 addresses: answers
                     .iter()
+                    .map(|&f| rules.findings[f].rule.id.as_str())
+                    .collect(),
+                answered_by,
+                unanswered: answers
+                    .iter()
+                    .filter(|&&f| answering(f).next().is_none())
                     .map(|&f| rules.findings[f].rule.id.as_str())
                     .collect(),
             };

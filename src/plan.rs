@@ -533,6 +533,13 @@ pub struct AlsoConsidered<'r> {
     pub why: String,
     /// The ids of the fired findings it answers.
     pub addresses: Vec<&'r str>,
+    /// The change ideas in the plan that answer any of those findings, by
+    /// id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answered_by: Vec<&'r str>,
+    /// Those findings that no change idea in the plan answers, by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unanswered: Vec<&'r str>,
 }
 
 /// A rule named by id and title.

@@ -472,8 +472,8 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
 /// one that answers the most findings no idea in the plan answers yet, by
 /// severity weight, for each place it takes (itself and what it needs
 /// first, so a chain of three must answer three times as much as one idea
-/// alone), among those that fit; then by priority. It remembers the
-/// reserve under which none fit, until the plan changes.
+/// alone), among those that fit; then the fewer places; then by priority.
+/// It remembers the reserve under which none fit, until the plan changes.
 #[derive(Default)]
 struct FindingTurn {
     exhausted: Option<usize>,
@@ -520,6 +520,9 @@ impl FindingTurn {
                 // wa / pa against wb / pb, the larger first.
                 (wb.saturating_mul(pa))
                     .cmp(&wa.saturating_mul(pb))
+                    // As much for each place: the smaller commitment first,
+                    // which leaves places for other findings.
+                    .then_with(|| pa.cmp(&pb))
                     .then_with(|| candidates[b].priority.cmp(&candidates[a].priority))
                     .then_with(|| candidates[a].id.cmp(candidates[b].id))
                     .then_with(|| a.cmp(&b))

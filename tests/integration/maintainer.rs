@@ -522,7 +522,7 @@ fn a_threshold_change_moves_only_the_plans_whose_finding_flips() {
 
 /// The same change over the 944 California districts: `elplan impact`
 /// names exactly the districts whose meal share lies between 70 % and
-/// 75 %, each because High poverty now fires.
+/// 75 %, each because the low-income finding now fires.
 #[test]
 #[cfg_attr(
     not(ca_data),
