@@ -468,11 +468,12 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
     (slots, in_plan)
 }
 
-/// The findings' turn at the plan's places: the next change idea is the
-/// one that answers the most findings no idea in the plan answers yet, by
-/// severity weight, for each place it takes (itself and what it needs
-/// first, so a chain of three must answer three times as much as one idea
-/// alone), among those that fit; then the fewer places; then by priority.
+/// The findings' turn at the plan's places: the next change idea is one
+/// that answers the most severe finding no idea in the plan answers yet;
+/// among those, the one that answers the most such findings, by severity
+/// weight, for each place it takes (itself and what it needs first, so a
+/// chain of three must answer three times as much as one idea alone),
+/// among those that fit; then the fewer places; then by priority.
 /// It remembers the reserve under which none fit, until the plan changes.
 #[derive(Default)]
 struct FindingTurn {
@@ -493,13 +494,17 @@ impl FindingTurn {
         if self.exhausted == Some(reserve) {
             return None;
         }
-        let fresh = |i: usize| -> Option<(u64, u64)> {
-            let weight: u32 = candidates[i]
-                .answers
-                .iter()
-                .filter(|(f, _)| !answered.contains(f))
-                .map(|&(_, weight)| weight)
-                .sum();
+        // (the most severe finding it newly answers, their weight in all,
+        // the places it takes)
+        let fresh = |i: usize| -> Option<(u32, u64, u64)> {
+            let new = || {
+                candidates[i]
+                    .answers
+                    .iter()
+                    .filter(|(f, _)| !answered.contains(f))
+                    .map(|&(_, weight)| weight)
+            };
+            let weight: u32 = new().sum();
             let room = if candidates[i].instructional {
                 left
             } else {
@@ -509,17 +514,23 @@ impl FindingTurn {
                 return None;
             }
             let places = new_ideas_within(candidates, i, in_plan, room)?.max(1);
-            Some((u64::from(weight), u64::try_from(places).unwrap_or(u64::MAX)))
+            let most = new().max().unwrap_or(0);
+            Some((
+                most,
+                u64::from(weight),
+                u64::try_from(places).unwrap_or(u64::MAX),
+            ))
         };
         let best = ideas
             .iter()
             .copied()
             .filter(|&i| !done[i])
             .filter_map(|i| Some((fresh(i)?, i)))
-            .min_by(|&((wa, pa), a), &((wb, pb), b)| {
-                // wa / pa against wb / pb, the larger first.
-                (wb.saturating_mul(pa))
-                    .cmp(&wa.saturating_mul(pb))
+            .min_by(|&((ma, wa, pa), a), &((mb, wb, pb), b)| {
+                // The more severe finding first; then wa / pa against
+                // wb / pb, the larger first.
+                mb.cmp(&ma)
+                    .then_with(|| (wb.saturating_mul(pa)).cmp(&wa.saturating_mul(pb)))
                     // As much for each place: the smaller commitment first,
                     // which leaves places for other findings.
                     .then_with(|| pa.cmp(&pb))
@@ -808,6 +819,20 @@ mod tests {
         ];
         assert_eq!(selected(&specs, 2), ["broad", "other"]);
         assert_eq!(selected(&specs, 3), ["again", "broad", "other"]);
+    }
+
+    #[test]
+    fn the_most_severe_finding_is_answered_first_whatever_its_cost() {
+        // `high` answers a high finding (3) but needs `first`; `mediums`
+        // answers two medium ones (2 + 2) alone: more for each place, but
+        // the high finding comes first.
+        let specs = [
+            ("first", 1, &[][..], &[][..]),
+            ("high", 5, &[0][..], &[(0, 3)][..]),
+            ("mediums", 9, &[][..], &[(1, 2), (2, 2)][..]),
+        ];
+        assert_eq!(selected(&specs, 2), ["first", "high"]);
+        assert_eq!(selected(&specs, 3), ["first", "high", "mediums"]);
     }
 
     #[test]
