@@ -354,9 +354,9 @@ fn steps_toward(candidates: &[Candidate<'_>], ideas: &[usize]) -> Vec<Vec<usize>
 /// The improvement process comes in whole, with the change ideas it needs,
 /// which take their places within the limit. Chosen change ideas then claim
 /// the other places: remedies, the team's goals in turn (each goal its best
-/// idea before any goal a second), then the findings in turn (the idea
-/// that answers the most findings not yet answered, by severity, for each
-/// place it takes: [`FindingTurn`]), each with the change ideas it
+/// idea before any goal a second), then the findings in turn (the most
+/// severe finding not yet answered first, then what an idea answers for
+/// each place it takes: [`FindingTurn`]), each with the change ideas it
 /// needs first, while the limit allows; a place is kept for the best
 /// instructional change idea until one is in. The rest are *also
 /// considered*.
