@@ -12,12 +12,12 @@
 //! (`minijinja::machinery`): splitting, constants, and the enum comparisons
 //! `check` looks for.
 
-use crate::hash::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use minijinja::machinery::ast::{BinOpKind, CompareOpKind, Expr, UnaryOpKind};
 use minijinja::machinery::parse_expr as parse_unchecked;
+
+use crate::hash::HashSet;
 
 /// The most operators (`and`, `or`, `not`, filters, arithmetic and
 /// comparisons) one rule expression may hold, and the deepest nesting of

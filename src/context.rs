@@ -5,10 +5,11 @@
 //! engine evaluates them in dependency order: a slot left empty is unknown,
 //! which minijinja's strict mode turns into an undefined error.
 
-use crate::hash::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object, Value};
+
+use crate::hash::HashMap;
 
 /// Write-once values by id: a namespace the engine fills as it goes.
 #[derive(Debug)]

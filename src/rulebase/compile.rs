@@ -11,13 +11,13 @@
 //! whole, when first used. What the names in a leaf refer to is
 //! [`crate::rulebase::resolve`]'s job.
 
-use crate::hash::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use minijinja::{Environment, Error, Expression, UndefinedBehavior};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, ErrorKind};
+use crate::hash::{HashMap, HashSet};
 use crate::limits::{EVIDENCE_FUEL, TEMPLATE_RECURSION};
 pub(crate) use crate::rulebase::conditions::StrategyBatch;
 use crate::rulebase::conditions::{split_all, Conditions};

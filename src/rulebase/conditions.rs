@@ -4,12 +4,11 @@
 //! this module and the two it uses (`rules`, `crate::condition`) depend on
 //! nothing else in the crate.
 
-use crate::hash::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::rules::{Derived, Finding, Origin, Requirement, Strategy};
 use crate::condition::{Form, Leaves, Logic};
+use crate::hash::HashSet;
 
 /// Every rule's conditions as leaves, by rule index; a condition that does
 /// not parse is `Logic::Leaf(usize::MAX)` (its problem reported).

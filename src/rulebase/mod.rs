@@ -20,8 +20,6 @@ mod tests;
 pub(crate) mod validate;
 
 use std::collections::BTreeMap;
-
-use crate::hash::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -30,6 +28,7 @@ use minijinja::{Environment, Value};
 use crate::condition::{Logic, Missing};
 use crate::diagnostic::Diagnostics;
 use crate::graph::{DependencyGraph, Node};
+use crate::hash::HashMap;
 use crate::rulebase::compile::{Compiled, StrategyBatch};
 use crate::rulebase::files::RuleFiles;
 use crate::rulebase::resolve::{Leaf, Ref};

@@ -7,7 +7,6 @@
 //! This module and the two it uses (`rules`, `crate::ron_keys`) therefore
 //! depend on nothing else in the crate.
 
-use crate::hash::HashSet;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -18,6 +17,7 @@ use super::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
     Requirement, Stage, Strategy,
 };
+use crate::hash::HashSet;
 use crate::ron_keys::RuleLines;
 
 /// A rule file: the path diagnostics show, and its text.

@@ -8,7 +8,6 @@
 //! every cycle as its whole circle. This is the one place that works out
 //! what a rule reads ([`reads`]).
 
-use crate::hash::{HashMap, HashSet};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -18,6 +17,7 @@ use crate::condition::{self, Arith, CompareOp, Logic, Operand};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::district;
 use crate::graph::{DependencyGraph, Node};
+use crate::hash::{HashMap, HashSet};
 use crate::helpers::NativeHelper;
 use crate::rulebase::compile::Split;
 use crate::rulebase::rules::Origin;

@@ -8,12 +8,12 @@
 //! prerequisite ids. Every problem of this phase is reported at once. It
 //! knows nothing of expressions; [`crate::rulebase::compile`] comes next.
 
-use crate::hash::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, ErrorKind};
+use crate::hash::{HashMap, HashSet};
 use crate::rulebase::files::RuleFiles;
 use crate::rulebase::read::{read, Parsed, Reader, Source};
 use crate::rulebase::rules::{
