@@ -870,19 +870,24 @@ mod generated {
     }
 }
 
+/// The plan of a fixture with `from` (which it must hold) replaced by `to`.
+fn plan_with(name: &str, from: &str, to: &str) -> Plan<'static> {
+    let path = fixture(name);
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    assert!(text.contains(from), "{name} no longer holds {from}");
+    let district = District::parse(&path, &text.replace(from, to)).expect("district");
+    session().plan(&district, &path).expect("plan")
+}
+
 /// The assistance finding says which of the EL groups met the criteria
 /// for assistance, and never that English learners were not among them
 /// while their long-term ELs were (a sentence that said both read as a
 /// contradiction).
 #[test]
 fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
-    let path = fixture("cases/els-left-criteria");
-    let text = std::fs::read_to_string(&path).expect("fixture");
     let latest = "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [])";
-    assert!(text.contains(latest), "the fixture's 2024 row changed");
     let evidence = |row: &str| {
-        let district = District::parse(&path, &text.replace(latest, row)).expect("district");
-        let plan = session().plan(&district, &path).expect("plan");
+        let plan = plan_with("cases/els-left-criteria", latest, row);
         plan.findings
             .iter()
             .find(|f| f.id == "differentiated_assistance")
@@ -918,13 +923,9 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
 /// outreach to families; neither answers the other.
 #[test]
 fn the_lowest_level_in_graduation_or_attendance_gets_its_own_answer() {
-    let path = fixture("cases/els-left-criteria");
-    let text = std::fs::read_to_string(&path).expect("fixture");
     let lowest = "el_lowest: [Ela, Math, ChronicAbsence]";
-    assert!(text.contains(lowest), "the fixture's lowest levels changed");
     let considered = |levels: &str| {
-        let district = District::parse(&path, &text.replace(lowest, levels)).expect("district");
-        let plan = session().plan(&district, &path).expect("plan");
+        let plan = plan_with("cases/els-left-criteria", lowest, levels);
         assert!(plan.fired("els_lowest_engagement"), "{levels}");
         let mut ids: BTreeSet<String> = plan.scheduled().map(|s| s.id.to_string()).collect();
         ids.extend(plan.also_considered.iter().map(|a| a.id.to_string()));
