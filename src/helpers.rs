@@ -1,7 +1,7 @@
 //! Domain helpers registered in every minijinja environment elplan builds.
 //!
-//! Functions read the outcome history (`latest`, `values`, `falling`,
-//! `years_with`); filters format numbers (`pct`, `num`). They know how to read
+//! Functions read the outcome history (`latest`, `latest_year`, `in_year`,
+//! `values`, `falling`, `years_with`); filters format numbers (`pct`, `num`). They know how to read
 //! history, not what a good reclassification rate is: thresholds stay in the
 //! rule base. `pick(mapping)` maps a list of keys to their values;
 //! `mermaid` makes text safe in a Mermaid label. A helper that lacks the data it needs returns an *undefined*
@@ -16,6 +16,7 @@ use minijinja::{Environment, Error, ErrorKind, Value};
 pub const FUNCTIONS: &[&str] = &[
     "latest",
     "latest_year",
+    "in_year",
     "values",
     "falling",
     "years_with",
@@ -26,6 +27,7 @@ pub const FUNCTIONS: &[&str] = &[
 pub fn register(env: &mut Environment<'_>) {
     env.add_function("latest", latest);
     env.add_function("latest_year", latest_year);
+    env.add_function("in_year", in_year);
     env.add_function("values", values);
     env.add_function("falling", falling);
     env.add_function("years_with", years_with);
@@ -127,6 +129,10 @@ pub(crate) fn native(name: &str, series: &Arc<Series>) -> Option<NativeHelper> {
     Some(match name {
         "latest" => history(latest),
         "latest_year" => history(latest_year),
+        "in_year" => Arc::new(|a: &[Value]| {
+            arity(a, 3)?;
+            in_year(a[0].clone(), a[1].clone(), text(a, 2)?)
+        }),
         "values" => history(values),
         "years_with" => history(|h, f| years_with(h, f).map(Value::from)),
         "falling" => Arc::new(|a: &[Value]| {
@@ -269,6 +275,23 @@ fn latest_year(history: Value, field: &str) -> Result<Value, Error> {
         }
     }
     year.ok_or_else(|| missing("history has no year reporting the field"))
+}
+
+/// `in_year(history, year, "field")`: the value of `field` in the entry of
+/// that school year; undefined when no entry has that year or the entry
+/// does not report the field.
+fn in_year(history: Value, year: Value, field: &str) -> Result<Value, Error> {
+    for entry in history.try_iter()? {
+        if entry.get_attr("year")? == year {
+            let value = entry.get_attr(field)?;
+            return Ok(if value.is_none() {
+                Value::UNDEFINED
+            } else {
+                value
+            });
+        }
+    }
+    Ok(Value::UNDEFINED)
 }
 
 /// The year a reference or a school year stands for, as a number to
@@ -512,6 +535,25 @@ mod tests {
         ];
         env.compile_expression(expr)?
             .eval(context!(history => history))
+    }
+
+    #[test]
+    fn in_year_reads_one_years_entry() {
+        assert_eq!(
+            eval("in_year(history, '2018-19', 'rate')").unwrap(),
+            Value::from(0.10)
+        );
+        // A year without the field, and a year the history lacks.
+        assert!(eval("in_year(history, '2017-18', 'rate')")
+            .unwrap()
+            .is_undefined());
+        assert_eq!(
+            eval("in_year(history, '2020-21', 'rate') | default(30)").unwrap(),
+            Value::from(30)
+        );
+        assert!(!eval("in_year(history, '2020-21', 'rate') is true")
+            .unwrap()
+            .is_true());
     }
 
     #[test]
