@@ -524,6 +524,37 @@ fn driver_diagram<'r>(
     }
 }
 
+/// What the rules decided for strategy `i`: set aside by the team, in
+/// place, chosen (or a remedy of an unmet requirement), not chosen, or
+/// pending on missing data.
+fn decision(
+    rules: &RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    remedy: bool,
+    i: usize,
+) -> Decision {
+    let outcome = &evaluation.strategies[i];
+    let set_aside = district
+        .decisions
+        .strategies
+        .get(&rules.strategies[i].rule.id)
+        .is_some_and(|d| d.keep == Some(false));
+    if set_aside {
+        Decision::SetAside
+    } else if outcome.in_place == Some(Truth::True) {
+        Decision::InPlace
+    } else if remedy {
+        Decision::Chosen
+    } else {
+        match outcome.when {
+            Truth::True => Decision::Chosen,
+            Truth::False => Decision::NotChosen,
+            Truth::Unknown(_) => Decision::Pending,
+        }
+    }
+}
+
 /// One scheduling candidate per strategy: what the rules decided, and its
 /// priority under the rule base's policy. A remedy of an unmet requirement
 /// is chosen whatever its own condition, and claims capacity first; a
@@ -546,6 +577,22 @@ fn candidates<'r>(
         }
     }
     let fired = |f: usize| matches!(evaluation.findings[f], FindingOutcome::Fired(_));
+    let decisions: Vec<Decision> = (0..rules.strategies.len())
+        .map(|i| decision(rules, district, evaluation, remedy[i], i))
+        .collect();
+    // The findings a chosen change idea answers that is not a study: a
+    // study answers only the others (`policy.ron`'s `studies`).
+    let mut changed = vec![false; rules.findings.len()];
+    for (i, s) in rules.strategies.iter().enumerate() {
+        if decisions[i] == Decision::Chosen
+            && s.rule.kind == StrategyKind::Change
+            && !rules.roles[i].study
+        {
+            for &f in &s.addresses {
+                changed[f] = true;
+            }
+        }
+    }
     let stated = |path: usize| {
         let mut value = evaluation.district.clone();
         for step in rules.names[path].split('.') {
@@ -556,27 +603,9 @@ fn candidates<'r>(
     rules
         .strategies
         .iter()
-        .zip(&evaluation.strategies)
         .enumerate()
-        .map(|(i, (s, outcome))| {
-            let set_aside = district
-                .decisions
-                .strategies
-                .get(&s.rule.id)
-                .is_some_and(|d| d.keep == Some(false));
-            let decision = if set_aside {
-                Decision::SetAside
-            } else if outcome.in_place == Some(Truth::True) {
-                Decision::InPlace
-            } else if remedy[i] {
-                Decision::Chosen
-            } else {
-                match outcome.when {
-                    Truth::True => Decision::Chosen,
-                    Truth::False => Decision::NotChosen,
-                    Truth::Unknown(_) => Decision::Pending,
-                }
-            };
+        .map(|(i, s)| {
+            let decision = decisions[i];
             let answered: u32 = s.addresses.iter().map(|&f| fired_weight[f]).sum();
             let mut goals: Vec<usize> = s
                 .goal_reads
@@ -611,13 +640,14 @@ fn candidates<'r>(
                 decision,
                 counts: change && !remedy[i],
                 change,
-                instructional: rules.instructional[i].0,
-                fallback: rules.instructional[i].1,
+                instructional: rules.roles[i].instructional,
+                fallback: rules.roles[i].fallback,
                 claim,
                 answers: if change {
                     s.addresses
                         .iter()
                         .filter(|&&f| fired_weight[f] > 0)
+                        .filter(|&&f| !rules.roles[i].study || !changed[f])
                         .map(|&f| (f, fired_weight[f]))
                         .collect()
                 } else {

@@ -273,9 +273,8 @@ pub struct RuleBase {
     pub chapters: Vec<crate::rulebase::rules::Chapter>,
     /// What each chapter names, resolved once.
     pub(crate) chapter_refs: Vec<ChapterRefs>,
-    /// Each strategy: an instructional change idea (`policy.ron`), and the
-    /// instructional fallback.
-    pub(crate) instructional: Vec<(bool, bool)>,
+    /// Each strategy's part in `policy.ron`'s selection.
+    pub(crate) roles: Vec<Role>,
     pub(crate) compiled: Compiled,
     pub(crate) leaves: Vec<Leaf>,
     /// The dependency graph: a rule reads or requires what its edges reach.
@@ -409,10 +408,10 @@ impl RuleBase {
         for (refs, paths) in chapter_refs.iter_mut().zip(resolved.fact_paths) {
             refs.paths = paths;
         }
-        let instructional = instructional(&strategies, &rules.policy);
+        let roles = roles(&strategies, &rules.policy);
         let name_rank = ranks(&names);
         Ok(RuleBase {
-            instructional,
+            roles,
             chapter_refs,
             origin: files.origin,
             stages: rules.stages,
@@ -649,17 +648,28 @@ fn all_cheap(strategies: &[CompiledStrategy], leaves: &[Leaf]) -> bool {
     })
 }
 
-/// Each strategy: an instructional change idea, and the instructional
-/// fallback, as `policy.ron` names them.
-fn instructional(strategies: &[CompiledStrategy], policy: &Policy) -> Vec<(bool, bool)> {
+/// A strategy's part in the selection, as `policy.ron` names it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Role {
+    /// An instructional change idea.
+    pub instructional: bool,
+    /// The instructional fallback.
+    pub fallback: bool,
+    /// A study of a finding, not a change of its cause.
+    pub study: bool,
+}
+
+/// Each strategy's [`Role`].
+fn roles(strategies: &[CompiledStrategy], policy: &Policy) -> Vec<Role> {
     strategies
         .iter()
         .map(|s| {
             let id = &s.rule.id;
-            (
-                policy.instructional.contains(id),
-                policy.instructional_fallback.as_ref() == Some(id),
-            )
+            Role {
+                instructional: policy.instructional.contains(id),
+                fallback: policy.instructional_fallback.as_ref() == Some(id),
+                study: policy.studies.contains(id),
+            }
         })
         .collect()
 }

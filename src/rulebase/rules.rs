@@ -153,6 +153,12 @@ pub struct Policy {
     /// integrated ELD); scheduled only then.
     #[serde(default)]
     pub instructional_fallback: Option<String>,
+    /// Change ideas that study a finding rather than change what causes it
+    /// (an audit, a review of results): a change that answers a finding is
+    /// chosen for it first, and a study answers only findings that no
+    /// chosen change answers.
+    #[serde(default)]
+    pub studies: Vec<String>,
 }
 
 /// The priority weight of a fired finding of each severity.

@@ -583,6 +583,9 @@ fn check_strategy_names(
     if let Some(id) = &policy.instructional_fallback {
         check(&files.policy.0, "`instructional_fallback`".to_string(), id);
     }
+    for id in &policy.studies {
+        check(&files.policy.0, "`studies`".to_string(), id);
+    }
     for r in &parsed.requirements {
         for id in &r.remedies {
             check(&files.checklist.0, format!("requirement `{}`", r.id), id);

@@ -452,6 +452,27 @@ mod sequencing {
         }
     }
 
+    /// An audit or a review of results is not the answer to a finding a
+    /// change answers (`policy.ron`'s `studies`): in the bundled plans a
+    /// study is scheduled only as what a change needs first. (Before the
+    /// rule, five fixtures scheduled a review or an audit for itself.)
+    #[test]
+    fn a_study_comes_in_only_as_what_a_change_needs_first() {
+        let studies = &rules().policy.studies;
+        assert!(studies.iter().any(|s| s == "elpac_progress_review"));
+        for name in all_fixtures() {
+            for s in plan(&name).scheduled() {
+                if studies.iter().any(|id| id == s.id) {
+                    assert!(
+                        !s.required_by.is_empty(),
+                        "{name}: {} is scheduled for itself",
+                        s.id
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_district_already_in_a_network_is_not_asked_to_join_one() {
         let calli = plan("calli/mendota-unified");
@@ -704,6 +725,20 @@ mod rule_base {
                 "{owner} has no evidence sentence"
             );
             check_sources(&owner, &f.sources);
+        }
+    }
+
+    /// Each finding's secondary driver is its own: two findings with one
+    /// driver would show as twin boxes in the driver diagram.
+    #[test]
+    fn no_two_findings_share_a_driver() {
+        let mut seen = BTreeMap::new();
+        for f in rules().findings.iter().map(|f| &f.rule) {
+            if let Some(driver) = &f.driver {
+                if let Some(other) = seen.insert(driver.as_str(), f.id.as_str()) {
+                    panic!("{} and {other} share the driver “{driver}”", f.id);
+                }
+            }
         }
     }
 
