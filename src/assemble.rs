@@ -145,6 +145,7 @@ fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<Complianc
                 basis: &r.rule.basis,
                 status,
                 missing,
+                remedies: &r.rule.remedies,
             }
         })
         .collect()

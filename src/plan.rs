@@ -203,6 +203,9 @@ pub struct ComplianceItem<'r> {
     pub status: ComplianceStatus,
     /// The fields that would settle a requirement to confirm.
     pub missing: Vec<&'r str>,
+    /// The strategies that close it when it is not met (`remedies`).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub remedies: &'r [String],
 }
 
 /// Whether a requirement is met.

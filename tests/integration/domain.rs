@@ -452,6 +452,49 @@ mod sequencing {
         }
     }
 
+    /// A change idea left out that would close a requirement of law the
+    /// checklist asks the team to confirm says so in the draft, with the
+    /// requirement and its basis (a consultant read "no place was left" for
+    /// the monitoring of reclassified students as a legal duty dropped).
+    #[test]
+    fn a_remedy_left_out_names_the_requirement_to_confirm() {
+        let mut seen = 0;
+        for name in all_fixtures() {
+            let path = fixture(&name);
+            let district = District::load(&path).expect("fixture");
+            let plan = session().plan(&district, &path).expect("plan");
+            let draft = session()
+                .render(
+                    elplan::render::Format::Md,
+                    &plan,
+                    &district,
+                    &Default::default(),
+                )
+                .expect("draft");
+            for a in &plan.also_considered {
+                for c in &plan.compliance {
+                    let confirm = c.status == elplan::plan::ComplianceStatus::Confirm;
+                    if confirm && c.remedies.iter().any(|r| r == a.id) {
+                        let line = draft
+                            .lines()
+                            .find(|l| l.starts_with(&format!("- **{}.**", a.title)))
+                            .unwrap_or_else(|| panic!("{name}: no line for {}", a.id));
+                        assert!(
+                            line.contains(&format!("“{}” ({})", c.requirement, c.basis))
+                                && line.contains("the checklist asks the team to confirm it"),
+                            "{name}: {line}"
+                        );
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            seen > 0,
+            "no fixture leaves out a remedy of a row to confirm"
+        );
+    }
+
     /// An audit or a review of results is not the answer to a finding a
     /// change answers (`policy.ron`'s `studies`): in the bundled plans a
     /// study is scheduled only as what a change needs first. (Before the
