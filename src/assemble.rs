@@ -65,7 +65,8 @@ pub fn assemble<'r>(
     );
     let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
     let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
-    let also_considered = also_considered(rules, evaluation, &schedule);
+    let compliance = compliance(rules, evaluation);
+    let also_considered = also_considered(rules, evaluation, &schedule, &compliance);
     let set_aside = set_aside(rules, district, &schedule);
     let stages = stages(
         rules,
@@ -108,7 +109,7 @@ pub fn assemble<'r>(
             &evaluation.district,
             crate::goals::end_school_year(district, start, rules.calendar.year_starts, months),
         ),
-        compliance: compliance(rules, evaluation),
+        compliance,
         data_request,
         set_aside,
         also_considered,
@@ -156,6 +157,7 @@ fn also_considered<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
+    compliance: &[ComplianceItem<'r>],
 ) -> Vec<AlsoConsidered<'r>> {
     // The scheduled change ideas, by index, for what answers a finding.
     let scheduled: Vec<usize> = rules
@@ -228,6 +230,12 @@ fn also_considered<'r>(
                     .iter()
                     .filter(|&&f| answering(f).next().is_none())
                     .map(|&f| rules.findings[f].rule.id.as_str())
+                    .collect(),
+                requirements_to_confirm: compliance
+                    .iter()
+                    .filter(|c| c.status == ComplianceStatus::Confirm)
+                    .filter(|c| c.remedies.contains(&s.rule.id))
+                    .map(|c| c.id)
                     .collect(),
             };
             (slot.priority, item)

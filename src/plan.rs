@@ -543,6 +543,10 @@ pub struct AlsoConsidered<'r> {
     /// Those findings that no change idea in the plan answers, by id.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unanswered: Vec<&'r str>,
+    /// The checklist's requirements to confirm that it would close if they
+    /// are not met (it is among their `remedies`), by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requirements_to_confirm: Vec<&'r str>,
 }
 
 /// A rule named by id and title.

@@ -475,6 +475,7 @@ mod sequencing {
                 for c in &plan.compliance {
                     let confirm = c.status == elplan::plan::ComplianceStatus::Confirm;
                     if confirm && c.remedies.iter().any(|r| r == a.id) {
+                        assert!(a.requirements_to_confirm.contains(&c.id), "{name}");
                         let line = draft
                             .lines()
                             .find(|l| l.starts_with(&format!("- **{}.**", a.title)))
