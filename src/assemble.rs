@@ -639,12 +639,29 @@ fn candidates<'r>(
                 Claim::Goal(_) => policy.goal_weight,
                 Claim::Finding => 0,
             };
+            let answers: Vec<(usize, u32)> = if change {
+                s.addresses
+                    .iter()
+                    .filter(|&&f| fired_weight[f] > 0)
+                    .filter(|&&f| !rules.roles[i].study || !changed[f])
+                    .map(|&f| (f, fired_weight[f]))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // A study left with nothing to answer comes last for a place of
+            // its own: it is in a plan as what a change needs first.
+            let idle_study = rules.roles[i].study && claim == Claim::Finding && answers.is_empty();
             Candidate {
                 id: &s.rule.id,
                 stage: s.stage,
-                priority: policy
-                    .priority(s.rule.leverage, answered)
-                    .saturating_add(weight),
+                priority: if idle_study {
+                    0
+                } else {
+                    policy
+                        .priority(s.rule.leverage, answered)
+                        .saturating_add(weight)
+                },
                 requires: &s.requires,
                 decision,
                 counts: change && !remedy[i],
@@ -652,16 +669,7 @@ fn candidates<'r>(
                 instructional: rules.roles[i].instructional,
                 fallback: rules.roles[i].fallback,
                 claim,
-                answers: if change {
-                    s.addresses
-                        .iter()
-                        .filter(|&&f| fired_weight[f] > 0)
-                        .filter(|&&f| !rules.roles[i].study || !changed[f])
-                        .map(|&f| (f, fired_weight[f]))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
+                answers,
             }
         })
         .collect()
