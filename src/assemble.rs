@@ -602,13 +602,7 @@ fn candidates<'r>(
             }
         }
     }
-    let stated = |path: usize| {
-        let mut value = evaluation.district.clone();
-        for step in rules.names[path].split('.') {
-            value = value.get_attr(step).unwrap_or_default();
-        }
-        value.is_true()
-    };
+    let stated = |path: usize| stated(rules, evaluation, path);
     rules
         .strategies
         .iter()
@@ -811,6 +805,34 @@ fn stages<'r>(
     stages
 }
 
+/// Whether the district file states the goal at district path `path`
+/// (`goals.reduce_ltel`: true, a number of schools).
+fn stated(rules: &RuleBase, evaluation: &Evaluation, path: usize) -> bool {
+    let mut value = evaluation.district.clone();
+    for step in rules.names[path].split('.') {
+        value = value.get_attr(step).unwrap_or_default();
+    }
+    value.is_true()
+}
+
+/// The team's stated goals strategy `i` serves, by their field names
+/// (`strengthen_designated_eld`).
+fn goals_served<'r>(rules: &'r RuleBase, evaluation: &Evaluation, i: usize) -> Vec<&'r str> {
+    let fired = |f: usize| matches!(evaluation.findings[f], FindingOutcome::Fired(_));
+    let mut goals: Vec<&str> = rules.strategies[i]
+        .goal_reads
+        .iter()
+        .filter(|&&(through, path)| through.is_none_or(fired) && stated(rules, evaluation, path))
+        .map(|&(_, path)| {
+            let name = rules.names[path].as_str();
+            name.strip_prefix("goals.").unwrap_or(name)
+        })
+        .collect();
+    goals.sort_unstable();
+    goals.dedup();
+    goals
+}
+
 /// Strategy `i` as the plan shows it.
 fn scheduled<'r>(
     rules: &'r RuleBase,
@@ -849,6 +871,7 @@ fn scheduled<'r>(
         measures: texts.measures.clone(),
         sources: texts.sources.clone(),
         check_in_place,
+        goals: goals_served(rules, evaluation, i),
         kind: s.kind,
         start_month: months.start,
         end_month: months.end,

@@ -415,6 +415,10 @@ pub struct Scheduled<'r> {
     /// Fields that would tell whether the district already has this in
     /// place; empty when that was decided.
     pub check_in_place: Vec<&'r str>,
+    /// The team's stated goals it serves, by their field names in the
+    /// district file's `goals` (`strengthen_designated_eld`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<&'r str>,
     /// Process (the improvement process) or change (a change idea).
     pub kind: StrategyKind,
     /// Its first month, 1-based.

@@ -452,6 +452,41 @@ mod sequencing {
         }
     }
 
+    /// A change idea chosen for the team's own goal says so: the team's
+    /// designated ELD goal is not "none of the district's findings".
+    #[test]
+    fn a_change_idea_for_the_teams_goal_says_so() {
+        let path = fixture("cases/team-goals");
+        let district = District::load(&path).expect("fixture");
+        let plan = session().plan(&district, &path).expect("plan");
+        let eld = plan
+            .scheduled()
+            .find(|s| s.id == "designated_eld_schedule")
+            .expect("the team's designated ELD goal is scheduled");
+        assert_eq!(eld.goals, ["strengthen_designated_eld"]);
+        let draft = session()
+            .render(
+                elplan::render::Format::Md,
+                &plan,
+                &district,
+                &Default::default(),
+            )
+            .expect("draft");
+        let section = draft
+            .split("### Make designated ELD consistent across schools")
+            .nth(1)
+            .expect("its section");
+        let why = section
+            .lines()
+            .find(|l| l.starts_with("**Why it is here:**"))
+            .expect("why");
+        assert!(
+            why.contains("the team's own goal: “consistent designated ELD”"),
+            "{why}"
+        );
+        assert!(!why.contains("none of the district's findings"), "{why}");
+    }
+
     /// A change idea left out that would close a requirement of law the
     /// checklist asks the team to confirm says so in the draft, with the
     /// requirement and its basis (a consultant read "no place was left" for
