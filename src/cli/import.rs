@@ -62,7 +62,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<Status> {
     }
     if let Some(path) = &args.lea {
         let (lea, failures) = elplan::import::lea_counts(path).map_err(Diagnostics::from)?;
-        tables.lea = Some(lea);
+        tables.set_lea(lea);
         table_failures.extend(failures);
     }
     for path in &args.elpi {

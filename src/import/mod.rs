@@ -103,8 +103,18 @@ impl Tables {
     /// it leave its directly funded charters out of their district sums,
     /// as the district's enrollment and English learners do.
     pub fn set_schools(&mut self, schools: SchoolCounts) {
-        self.outcomes.left_out = schools.direct_charters.clone();
+        self.outcomes
+            .left_out
+            .extend(schools.direct_charters.iter().cloned());
         self.schools = Some(schools);
+    }
+
+    /// The LEA file's counts; the school-level outcome files read after it
+    /// leave out the charters it counts apart from their district (rows of
+    /// their own), as the district's enrollment and English learners do.
+    pub fn set_lea(&mut self, lea: LeaCounts) {
+        self.outcomes.left_out.extend(lea.charters.iter().cloned());
+        self.lea = Some(lea);
     }
 }
 
@@ -145,6 +155,11 @@ pub struct LeaCounts {
     pub source: String,
     /// Counts by county and district code.
     pub districts: HashMap<String, Lea>,
+    /// The school codes (14 digits) of the charters the file counts in
+    /// rows of their own, apart from their district's row: directly
+    /// funded ones, and the locally funded ones some districts report
+    /// apart.
+    pub charters: HashSet<String>,
 }
 
 /// What Dashboard ELPI files say of one district.
@@ -447,6 +462,11 @@ pub fn lea_counts(path: &Path) -> Result<(LeaCounts, Vec<Diagnostic>), Diagnosti
         };
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         if !cell(school).trim_start_matches('0').is_empty() {
+            out.charters.insert(format!(
+                "{}{:0>7}",
+                district_code(cell(county), cell(district)),
+                cell(school)
+            ));
             continue;
         }
         let Some(total) = number(Some(cell(enrolled))).filter(|&t| t >= 1.0) else {
@@ -1099,6 +1119,43 @@ mod tests {
         let (lea, _) = lea_counts(&path).unwrap();
         let row = &lea.districts["0110001"];
         assert_eq!((row.frpm, row.frpm_column), (Some(600.0), "frpm"));
+    }
+
+    /// A charter the LEA file counts in a row of its own is not in its
+    /// district's English learners, so the reclassification sums leave
+    /// it out too: the rate's English learners are the profile's.
+    #[test]
+    fn a_charter_counted_apart_is_left_out_of_the_reclassification_sums() {
+        let dir = tempfile::tempdir().unwrap();
+        let lea_path = dir.path().join("lea.csv");
+        std::fs::write(
+            &lea_path,
+            "County Code,District Code,School Code,total_enrolled,frpm,english_learner\n\
+             15,63404,0000000,5220,3562,2387\n\
+             15,63404,0120139,511,380,335\n",
+        )
+        .unwrap();
+        let reclass_path = dir.path().join("reclass_2018-19.txt");
+        std::fs::write(
+            &reclass_path,
+            "CDS\tEL\tFEP\tReclass\n\
+             15634040120139\t335\t33\t22\n\
+             15634040127712\t537\t170\t41\n",
+        )
+        .unwrap();
+        let (lea, failures) = lea_counts(&lea_path).unwrap();
+        assert!(failures.is_empty(), "{failures:?}");
+        assert!(
+            lea.charters.contains("15634040120139"),
+            "{:?}",
+            lea.charters
+        );
+        let mut tables = Tables::default();
+        tables.set_lea(lea);
+        let failures = tables.outcomes.read_reclass(&reclass_path).unwrap();
+        assert!(failures.is_empty(), "{failures:?}");
+        let year = &tables.outcomes.districts["1563404"].years["2018-19"];
+        assert_eq!(year.reclass, Some((537, 41)));
     }
 
     #[test]

@@ -61,8 +61,10 @@ pub struct Outcomes {
     /// they do not list had no group at the lowest level.
     pub lowperf_years: BTreeSet<String>,
     /// Schools (14-digit codes) whose rows the school-level files leave
-    /// out of their district's sums: the directly funded charters, which
-    /// the district's enrollment and English learners leave out too.
+    /// out of their district's sums: the charters counted apart from the
+    /// district (directly funded ones, and those the LEA file lists in
+    /// rows of their own), which its enrollment and English learners leave
+    /// out too.
     pub left_out: HashSet<String>,
 }
 
@@ -182,7 +184,7 @@ impl Outcomes {
         let source = if self.left_out.is_empty() {
             "CDE DataQuest, EL reclassification (school rows summed)"
         } else {
-            "CDE DataQuest, EL reclassification (school rows summed, directly funded charters left out)"
+            "CDE DataQuest, EL reclassification (school rows summed, charters counted apart from the district left out)"
         };
         self.cite("reclass", source, [year]);
         Ok(failures)
