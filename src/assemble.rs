@@ -16,7 +16,7 @@ use crate::plan::{
 };
 use crate::rulebase::rules::StrategyKind;
 use crate::rulebase::RuleBase;
-use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule};
+use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule, Standby};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
 /// The calendar month a dated plan starts in: (year, month 1-12).
@@ -589,16 +589,18 @@ fn candidates<'r>(
     let decisions: Vec<Decision> = (0..rules.strategies.len())
         .map(|i| decision(rules, district, evaluation, remedy[i], i))
         .collect();
-    // The findings a chosen change idea answers that is not a study: a
-    // study answers only the others (`policy.ron`'s `studies`).
-    let mut changed = vec![false; rules.findings.len()];
+    // The chosen change ideas that answer each finding and are not
+    // studies: a study answers only the other findings, and these only
+    // when none of those ideas fits the places left (`policy.ron`'s
+    // `studies`).
+    let mut changed: Vec<Vec<usize>> = vec![Vec::new(); rules.findings.len()];
     for (i, s) in rules.strategies.iter().enumerate() {
         if decisions[i] == Decision::Chosen
             && s.rule.kind == StrategyKind::Change
             && !rules.roles[i].study
         {
             for &f in &s.addresses {
-                changed[f] = true;
+                changed[f].push(i);
             }
         }
     }
@@ -633,16 +635,24 @@ fn candidates<'r>(
                 Claim::Goal(_) => policy.goal_weight,
                 Claim::Finding => 0,
             };
-            let answers: Vec<(usize, u32)> = if change {
+            let study = rules.roles[i].study;
+            let fired_addresses = || {
                 s.addresses
                     .iter()
-                    .filter(|&&f| fired_weight[f] > 0)
-                    .filter(|&&f| !rules.roles[i].study || !changed[f])
-                    .map(|&f| (f, fired_weight[f]))
-                    .collect()
-            } else {
-                Vec::new()
+                    .filter(|&&f| change && fired_weight[f] > 0)
             };
+            let answers: Vec<(usize, u32)> = fired_addresses()
+                .filter(|&&f| !study || changed[f].is_empty())
+                .map(|&f| (f, fired_weight[f]))
+                .collect();
+            let standby: Vec<Standby> = fired_addresses()
+                .filter(|&&f| study && !changed[f].is_empty())
+                .map(|&f| Standby {
+                    finding: f,
+                    weight: fired_weight[f],
+                    changes: changed[f].clone(),
+                })
+                .collect();
             // A study left with nothing to answer comes last for a place of
             // its own: it is in a plan as what a change needs first.
             let idle_study = rules.roles[i].study && claim == Claim::Finding && answers.is_empty();
@@ -664,6 +674,7 @@ fn candidates<'r>(
                 fallback: rules.roles[i].fallback,
                 claim,
                 answers,
+                standby,
             }
         })
         .collect()

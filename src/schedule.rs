@@ -53,6 +53,21 @@ pub struct Candidate<'a> {
     /// numbering of findings the caller likes): each finding gets its
     /// answer before any finding a second.
     pub answers: Vec<(usize, u32)>,
+    /// Findings it answers only when none of the change ideas that answer
+    /// them fits in the places left (a study: the review or audit is the
+    /// answer a plan can still give): each with its severity weight and
+    /// those change ideas, by index.
+    pub standby: Vec<Standby>,
+}
+
+/// A finding a study answers when no change idea for it fits
+/// ([`Candidate::standby`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standby {
+    pub finding: usize,
+    pub weight: u32,
+    /// The change ideas that answer it, by candidate index.
+    pub changes: Vec<usize>,
 }
 
 /// The order in which chosen change ideas claim the plan's places
@@ -496,20 +511,36 @@ impl FindingTurn {
         }
         // (the most severe finding it newly answers, their weight in all,
         // the places it takes)
-        let fresh = |i: usize| -> Option<(u32, u64, u64)> {
-            let new = || {
-                candidates[i]
-                    .answers
-                    .iter()
-                    .filter(|(f, _)| !answered.contains(f))
-                    .map(|&(_, weight)| weight)
-            };
-            let weight: u32 = new().sum();
-            let room = if candidates[i].instructional {
+        let room_of = |i: usize| {
+            if candidates[i].instructional {
                 left
             } else {
                 left.saturating_sub(reserve)
+            }
+        };
+        // A study's standby finding, when no change idea for it fits.
+        let no_room = |s: &Standby| {
+            !answered.contains(&s.finding)
+                && s.changes
+                    .iter()
+                    .all(|&c| new_ideas_within(candidates, c, in_plan, room_of(c)).is_none())
+        };
+        let fresh = |i: usize| -> Option<(u32, u64, u64)> {
+            let new = || {
+                let answers = candidates[i]
+                    .answers
+                    .iter()
+                    .filter(|(f, _)| !answered.contains(f))
+                    .map(|&(_, weight)| weight);
+                let standby = candidates[i]
+                    .standby
+                    .iter()
+                    .filter(|s| no_room(s))
+                    .map(|s| s.weight);
+                answers.chain(standby)
             };
+            let weight: u32 = new().sum();
+            let room = room_of(i);
             if weight == 0 || room == 0 {
                 return None;
             }
@@ -758,6 +789,7 @@ mod tests {
             fallback: false,
             claim: Claim::Finding,
             answers: Vec::new(),
+            standby: Vec::new(),
         }
     }
 
@@ -795,6 +827,7 @@ mod tests {
             .iter()
             .map(|&(id, priority, requires, answers)| Candidate {
                 answers: answers.to_vec(),
+                standby: Vec::new(),
                 ..candidate(id, 0, priority, requires, Decision::Chosen)
             })
             .collect();
@@ -847,6 +880,39 @@ mod tests {
         ];
         assert_eq!(selected(&specs, 2), ["alone", "first"]);
         assert_eq!(selected(&specs, 3), ["alone", "chain", "first"]);
+    }
+
+    #[test]
+    fn a_study_answers_a_finding_only_when_no_change_for_it_fits() {
+        // Finding 0 (high) is answered by `change`, which needs `study`
+        // first; `study` answers it on standby; `low` answers finding 1.
+        let plan = |limit: usize| {
+            let mut c: Vec<Candidate<'_>> = vec![
+                candidate("study", 0, 0, &[], Decision::Chosen),
+                candidate("change", 0, 6, &[0], Decision::Chosen),
+                candidate("low", 0, 5, &[], Decision::Chosen),
+            ];
+            c[0].standby = vec![Standby {
+                finding: 0,
+                weight: 3,
+                changes: vec![1],
+            }];
+            c[1].answers = vec![(0, 3)];
+            c[2].answers = vec![(1, 1)];
+            let limits = Limits {
+                change_ideas: Some(limit),
+                ..Limits::default()
+            };
+            let s = schedule(&c, 1, limits);
+            let mut ids: Vec<&str> = s.stages[0].iter().map(|&i| c[i].id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        // Two places: the change and what it needs first.
+        assert_eq!(plan(2), ["change", "study"]);
+        // One place: the change does not fit, and the study answers the
+        // high finding before the low one gets an idea.
+        assert_eq!(plan(1), ["study"]);
     }
 
     #[test]
@@ -986,6 +1052,7 @@ mod properties {
                 fallback: false,
                 claim: Claim::Finding,
                 answers: Vec::new(),
+                standby: Vec::new(),
             })
             .collect();
         schedule(&candidates, 4, limits)

@@ -399,6 +399,7 @@ mod properties {
                 fallback: false,
                 claim: crate::schedule::Claim::Finding,
                 answers: Vec::new(),
+                standby: Vec::new(),
             })
             .collect();
         let limits = crate::schedule::Limits {

@@ -1028,7 +1028,7 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
         "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [4])",
     );
     assert!(
-        ltels_only.contains("its long-term English learners were among the student groups that met the criteria for assistance, though its English learners as a whole were not."),
+        ltels_only.contains("its long-term English learners were among the student groups that met the criteria for assistance, and its English learners had met them on the 2023 Dashboard."),
         "{ltels_only}"
     );
     assert!(!ltels_only.contains("about other groups"), "{ltels_only}");
@@ -1041,8 +1041,24 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
     );
     let neither = evidence(latest);
     assert!(
-        neither.contains("were not among the student groups that met the criteria for assistance: that year's assistance is about other groups"),
+        neither.contains("were not among the student groups that met the criteria for assistance, though they were on the 2023 Dashboard"),
         "{neither}"
+    );
+    // Without the 2023 criteria, nothing earlier to tell.
+    let plan = plan_with(
+        "cases/els-left-criteria",
+        "(year: \"2023\", status: Differentiated, el_priorities: [4, 5])",
+        "(year: \"2023\", status: Differentiated, el_priorities: [])",
+    );
+    let only_others = &plan
+        .findings
+        .iter()
+        .find(|f| f.id == "differentiated_assistance")
+        .expect("the assistance finding fires")
+        .evidence;
+    assert!(
+        only_others.contains("were not among the student groups that met the criteria for assistance: that year's assistance is about other groups"),
+        "{only_others}"
     );
     assert!(!neither.contains("long-term"), "{neither}");
 }
