@@ -1133,3 +1133,34 @@ fn leaving_the_criteria_as_long_term_els_meet_them_is_no_gain() {
     assert!(!ltels.fired("els_met_criteria_before"));
     assert!(ltels.fired("ltels_in_assistance"));
 }
+
+/// A long-term EL course fills a section only where there are enough
+/// long-term ELs: with fewer than 40 in the district, the plan holds
+/// conferences with each of them instead.
+#[test]
+fn a_handful_of_long_term_els_get_conferences_not_a_course() {
+    let share = "ltel_share_of_els: 0.35,";
+    let many = plan_with("cases/ltel-high-school", share, share);
+    let ids = |plan: &Plan<'_>| -> BTreeSet<String> {
+        plan.scheduled().map(|s| s.id.to_string()).collect()
+    };
+    // What the rules chose: scheduled, or considered for want of a place.
+    let chosen = |plan: &Plan<'_>| -> BTreeSet<String> {
+        let mut all = ids(plan);
+        all.extend(plan.also_considered.iter().map(|a| a.id.to_string()));
+        all
+    };
+    assert!(chosen(&many).contains("ltel_courses"), "{:?}", chosen(&many));
+    let few = plan_with(
+        "cases/ltel-high-school",
+        share,
+        "ltel_share_of_els: 0.35, ltel_els_counted: 60,",
+    );
+    assert!(few.fired("high_ltel_rate"));
+    assert!(!chosen(&few).contains("ltel_courses"), "{:?}", chosen(&few));
+    assert!(
+        ids(&few).contains("ltel_student_conferences"),
+        "{:?}",
+        ids(&few)
+    );
+}
