@@ -1150,7 +1150,11 @@ fn a_handful_of_long_term_els_get_conferences_not_a_course() {
         all.extend(plan.also_considered.iter().map(|a| a.id.to_string()));
         all
     };
-    assert!(chosen(&many).contains("ltel_courses"), "{:?}", chosen(&many));
+    assert!(
+        chosen(&many).contains("ltel_courses"),
+        "{:?}",
+        chosen(&many)
+    );
     let few = plan_with(
         "cases/ltel-high-school",
         share,
