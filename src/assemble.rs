@@ -585,7 +585,6 @@ fn candidates<'r>(
             }
         }
     }
-    let fired = |f: usize| matches!(evaluation.findings[f], FindingOutcome::Fired(_));
     let decisions: Vec<Decision> = (0..rules.strategies.len())
         .map(|i| decision(rules, district, evaluation, remedy[i], i))
         .collect();
@@ -604,7 +603,6 @@ fn candidates<'r>(
             }
         }
     }
-    let stated = |path: usize| stated(rules, evaluation, path);
     rules
         .strategies
         .iter()
@@ -612,14 +610,7 @@ fn candidates<'r>(
         .map(|(i, s)| {
             let decision = decisions[i];
             let answered: u32 = s.addresses.iter().map(|&f| fired_weight[f]).sum();
-            let mut goals: Vec<usize> = s
-                .goal_reads
-                .iter()
-                .filter(|&&(through, path)| through.is_none_or(fired) && stated(path))
-                .map(|&(_, path)| path)
-                .collect();
-            goals.sort_unstable();
-            goals.dedup();
+            let goals = goal_paths(rules, evaluation, i);
             let change = s.rule.kind == StrategyKind::Change;
             let claim = if !change {
                 Claim::Finding
@@ -655,7 +646,7 @@ fn candidates<'r>(
                 .collect();
             // A study left with nothing to answer comes last for a place of
             // its own: it is in a plan as what a change needs first.
-            let idle_study = rules.roles[i].study && claim == Claim::Finding && answers.is_empty();
+            let idle_study = study && claim == Claim::Finding && answers.is_empty();
             Candidate {
                 id: &s.rule.id,
                 stage: s.stage,
@@ -826,21 +817,33 @@ fn stated(rules: &RuleBase, evaluation: &Evaluation, path: usize) -> bool {
     value.is_true()
 }
 
-/// The team's stated goals strategy `i` serves, by their field names
-/// (`strengthen_designated_eld`).
-fn goals_served<'r>(rules: &'r RuleBase, evaluation: &Evaluation, i: usize) -> Vec<&'r str> {
+/// The team's stated goals strategy `i` serves (its `when` reads them,
+/// directly or through a finding that fired), as district paths by index
+/// in [`RuleBase::names`], sorted, each once.
+fn goal_paths(rules: &RuleBase, evaluation: &Evaluation, i: usize) -> Vec<usize> {
     let fired = |f: usize| matches!(evaluation.findings[f], FindingOutcome::Fired(_));
-    let mut goals: Vec<&str> = rules.strategies[i]
+    let mut goals: Vec<usize> = rules.strategies[i]
         .goal_reads
         .iter()
         .filter(|&&(through, path)| through.is_none_or(fired) && stated(rules, evaluation, path))
-        .map(|&(_, path)| {
+        .map(|&(_, path)| path)
+        .collect();
+    goals.sort_unstable();
+    goals.dedup();
+    goals
+}
+
+/// The team's stated goals strategy `i` serves, by their field names
+/// (`strengthen_designated_eld`).
+fn goals_served<'r>(rules: &'r RuleBase, evaluation: &Evaluation, i: usize) -> Vec<&'r str> {
+    let mut goals: Vec<&str> = goal_paths(rules, evaluation, i)
+        .into_iter()
+        .map(|path| {
             let name = rules.names[path].as_str();
             name.strip_prefix("goals.").unwrap_or(name)
         })
         .collect();
     goals.sort_unstable();
-    goals.dedup();
     goals
 }
 
