@@ -48,6 +48,7 @@ pub fn assemble<'r>(
             .max_initiatives_per_stage
             .map(|c| c as usize),
         change_ideas: rules.policy.max_change_ideas.map(|c| c as usize),
+        fill_to: rules.policy.fill_to.map(|c| c as usize),
         instructional: district.students.el_share > 0.0,
     };
     let mut schedule = schedule(&candidates, rules.stages.len(), limits);

@@ -244,9 +244,13 @@ fn decide_strategies(
         };
         let when = match when_decided.clone() {
             Some(truth) => truth,
-            None => evaluator
+            None => match evaluator
                 .truth(&compiled.when)
-                .map_err(|e| fail("when", e))?,
+                .map_err(|e| fail("when", e))?
+            {
+                Truth::Unknown(missing) => Truth::Unknown(settle(missing, &compiled.needs)),
+                known => known,
+            },
         };
         let in_place = match (&compiled.in_place, in_place_decided.clone()) {
             (None, _) => None,

@@ -54,10 +54,12 @@ pub(crate) fn end_school_year(
     }
 }
 
-/// The latest known value of a goal's outcome, and its year; `value` is
-/// the district as the rules read it (built once by the evaluation).
-fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<(f64, String)> {
+/// The latest known value of a goal's outcome, its year, and how many
+/// students it rests on where the file says; `value` is the district as
+/// the rules read it (built once by the evaluation).
+fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<GoalPoint> {
     let number = |v: Value| f64::try_from(v).ok();
+    let count = |v: Value| number(v).filter(|n| *n >= 0.0).map(|n| n.round() as u32);
     match &rule.from {
         GoalSource::History(field) => {
             let history = value.get_attr("history").ok()?;
@@ -65,7 +67,18 @@ fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<(f64,
             entries.into_iter().rev().find_map(|entry| {
                 let reported = number(entry.get_attr(field).ok()?)?;
                 let year = entry.get_attr("year").ok()?;
-                Some((reported, year.as_str()?.to_string()))
+                let students = match &rule.students_from {
+                    Some(GoalSource::History(size)) => entry.get_attr(size).ok().and_then(count),
+                    Some(GoalSource::Field(path)) => {
+                        crate::context::lookup(value, path).and_then(count)
+                    }
+                    None => None,
+                };
+                Some(GoalPoint {
+                    value: reported,
+                    year: year.as_str()?.to_string(),
+                    students,
+                })
             })
         }
         GoalSource::Field(path) => {
@@ -76,7 +89,18 @@ fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<(f64,
                 .and_then(|from| crate::context::lookup(value, from))
                 .and_then(|y| y.as_str().map(str::to_string))
                 .or_else(|| district.data_year.clone())?;
-            Some((number(found)?, year))
+            // A history field has no entry to read beside a district field.
+            let students = match &rule.students_from {
+                Some(GoalSource::Field(size)) => {
+                    crate::context::lookup(value, size).and_then(count)
+                }
+                _ => None,
+            };
+            Some(GoalPoint {
+                value: number(found)?,
+                year,
+                students,
+            })
         }
     }
 }
@@ -93,12 +117,12 @@ pub(crate) fn goals<'r>(
         .iter()
         .map(|rule| {
             let known = baseline(rule, district, value);
-            let target = known.as_ref().and_then(|(value, year)| {
+            let target = known.as_ref().and_then(|known| {
                 let end = end?;
-                let years = f64::from((end - first_year(year)?).max(1));
-                let mut target = value + rule.per_year * years;
+                let years = f64::from((end - first_year(&known.year)?).max(1));
+                let mut target = known.value + rule.per_year * years;
                 if let Some(floor) = rule.floor_of_baseline {
-                    target = target.max(value * floor);
+                    target = target.max(known.value * floor);
                 }
                 if let Some(min) = rule.min {
                     target = target.max(min);
@@ -109,6 +133,7 @@ pub(crate) fn goals<'r>(
                 Some(GoalPoint {
                     value: (target * 1000.0).round() / 1000.0,
                     year: school_year(end),
+                    students: None,
                 })
             });
             let missing = if known.is_some() {
@@ -123,7 +148,7 @@ pub(crate) fn goals<'r>(
                 id: &rule.id,
                 measure: &rule.measure,
                 unit: rule.unit,
-                baseline: known.map(|(value, year)| GoalPoint { value, year }),
+                baseline: known,
                 target,
                 source: &rule.source,
                 frequency: &rule.frequency,

@@ -714,6 +714,7 @@ mod tests {
                 target: Some(GoalPoint {
                     value: 0.1 + 0.2,
                     year: "2025-26 \"x\"".into(),
+                    students: None,
                 }),
             }],
             checklist: vec![RowOutline {

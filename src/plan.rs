@@ -188,6 +188,9 @@ pub struct GoalPoint {
     pub value: f64,
     /// Its school year (`2023-24`).
     pub year: String,
+    /// How many students a baseline rests on, where the file says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub students: Option<u32>,
 }
 
 /// One row of the California requirements checklist.

@@ -517,9 +517,10 @@ impl Renderer {
     pub(crate) fn aim(
         &self,
         district: Value,
-        goals: &[crate::plan::Goal<'_>],
+        plan: &Plan<'_>,
         rules: &RuleBase,
     ) -> Result<String, Diagnostic> {
+        let goals = &plan.goals;
         let Ok(template) = self.env.get_template(AIM_TEMPLATE) else {
             return Ok(district
                 .get_attr("name")
@@ -527,7 +528,9 @@ impl Renderer {
                 .and_then(|n| n.as_str().map(str::to_string))
                 .unwrap_or_default());
         };
-        let context = context! { district, goals => Serde(goals), ..rules.template_values.clone() };
+        let derived = Value::from(plan.derived.clone());
+        let context =
+            context! { district, goals => Serde(goals), derived, ..rules.template_values.clone() };
         Ok(render_sentence(&template, context)
             .map_err(|e| {
                 let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));

@@ -60,6 +60,18 @@ pub struct Candidate<'a> {
     pub standby: Vec<Standby>,
 }
 
+impl Candidate<'_> {
+    /// Whether it answers nothing in the district's data: no fired
+    /// finding, even on standby, no goal and no unmet requirement; the
+    /// instructional fallback answers the rule that every plan holds one.
+    fn answers_nothing(&self) -> bool {
+        self.answers.is_empty()
+            && self.standby.is_empty()
+            && matches!(self.claim, Claim::Finding)
+            && !self.fallback
+    }
+}
+
 /// A finding a study answers when no change idea for it fits
 /// ([`Candidate::standby`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +108,9 @@ pub struct Limits {
     pub per_stage: Option<usize>,
     /// The most change ideas the plan schedules (`policy.ron`).
     pub change_ideas: Option<usize>,
+    /// The most change ideas a plan holds once one that answers nothing
+    /// takes its places (`fill_to`).
+    pub fill_to: Option<usize>,
     /// The plan must hold at least one instructional change idea (the
     /// district has English learners).
     pub instructional: bool,
@@ -455,7 +470,11 @@ fn choose(candidates: &[Candidate<'_>], limits: Limits) -> (Vec<Slot>, Vec<bool>
             continue;
         }
         let cost = new_ideas(candidates, i, &in_plan);
-        if taken.saturating_add(cost).saturating_add(reserve) > limit {
+        let idle = candidates[i].answers_nothing()
+            && limits
+                .fill_to
+                .is_some_and(|most| taken.saturating_add(cost) > most);
+        if idle || taken.saturating_add(cost).saturating_add(reserve) > limit {
             considered.push(i);
             continue;
         }
@@ -833,6 +852,7 @@ mod tests {
             .collect();
         let limits = Limits {
             change_ideas: Some(limit),
+            fill_to: None,
             ..Limits::default()
         };
         let s = schedule(&c, 1, limits);
@@ -901,6 +921,7 @@ mod tests {
             c[2].answers = vec![(1, 1)];
             let limits = Limits {
                 change_ideas: Some(limit),
+                fill_to: None,
                 ..Limits::default()
             };
             let s = schedule(&c, 1, limits);
@@ -1165,7 +1186,7 @@ mod properties {
         #[test]
         fn no_more_change_ideas_than_the_limit(specs in specs(), limit in 0usize..6, instructional in any::<bool>()) {
             let ids = ids(specs.len());
-            let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional };
+            let limits = Limits { per_stage: None, change_ideas: Some(limit), fill_to: None, instructional };
             let result = run_with(&specs, &ids, limits);
             // What the process needs comes in whatever the limit; every
             // other change idea fits within what it leaves.
@@ -1186,7 +1207,7 @@ mod properties {
         #[test]
         fn an_instructional_idea_that_fits_is_kept(specs in specs(), limit in 1usize..6) {
             let ids = ids(specs.len());
-            let limits = Limits { per_stage: None, change_ideas: Some(limit), instructional: true };
+            let limits = Limits { per_stage: None, change_ideas: Some(limit), fill_to: None, instructional: true };
             let result = run_with(&specs, &ids, limits);
             let member = |i: usize| matches!(result.slots[i].placement, Placement::Stage(_) | Placement::Deferred(_));
             // An instructional idea with no prerequisites fits wherever the

@@ -113,7 +113,7 @@ impl Session {
         let mut plan = crate::assemble::assemble(&self.rules, district, &evaluation, start);
         plan.driver_diagram.aim = self
             .renderer
-            .aim(evaluation.district.clone(), &plan.goals, &self.rules)
+            .aim(evaluation.district.clone(), &plan, &self.rules)
             .map_err(|d| d.in_layer(ErrorKind::Template))?;
         if !district.decisions.is_empty() {
             plan.warnings = crate::decision_warnings::unused(district, &plan);

@@ -119,6 +119,8 @@ pub struct CompiledStrategy {
     /// the district path, by index in [`RuleBase::names`]).
     pub(crate) goal_reads: Vec<(Option<usize>, usize)>,
     pub(crate) when: Logic,
+    /// Its declared `needs` as names: what settles `when` when it is unknown.
+    pub(crate) needs: Missing,
     pub(crate) in_place: Option<Logic>,
     /// Its texts as template values, converted once.
     pub(crate) texts: StrategyTexts,
@@ -150,10 +152,16 @@ fn chapter_refs(
     ),
     requirements: &[CompiledRequirement],
     [derived_index, finding_index, strategy_index]: [&HashMap<String, usize>; 3],
+    fact_paths: Vec<Vec<usize>>,
 ) -> Vec<ChapterRefs> {
     chapters
         .iter()
-        .map(|c| ChapterRefs {
+        .zip(
+            fact_paths
+                .into_iter()
+                .chain(std::iter::repeat_with(Vec::new)),
+        )
+        .map(|(c, paths)| ChapterRefs {
             requirements: c
                 .checklist
                 .iter()
@@ -177,7 +185,7 @@ fn chapter_refs(
             templates: (0..c.facts.len())
                 .map(|i| crate::rulebase::compile::fact_template(&c.id, i))
                 .collect(),
-            paths: Vec::new(),
+            paths,
             applies_if: c
                 .facts
                 .iter()
@@ -349,10 +357,7 @@ impl RuleBase {
         let resolved = crate::rulebase::resolve::resolve(&rules, &split, &locate)?;
         let template_values = template_values(&rules);
         let state = latest_state(&rules);
-        use crate::rulebase::resolve::index;
-        let derived_index = index(rules.derived.iter().map(|d| &d.id));
-        let finding_index = index(rules.findings.iter().map(|f| &f.id));
-        let strategy_index = index(rules.strategies.iter().map(|s| &s.id));
+        let [derived_index, finding_index, strategy_index] = indices(&rules);
         let path_count = resolved.paths.len();
         let mut names = resolved.paths;
         let mut needs = |declared: &[String]| needs_of(&mut names, declared);
@@ -383,9 +388,11 @@ impl RuleBase {
             .zip(split.conditions.requirements)
             .map(|(rule, met_when)| CompiledRequirement { rule, met_when })
             .collect();
+        let needs = rules.strategies.iter().map(|s| needs(&s.needs)).collect();
+        let (when, in_place) = (split.conditions.when, split.conditions.in_place);
         let strategies = compile_strategies(
             (rules.strategies, rules.stage_of, rules.requires),
-            (split.conditions.when, split.conditions.in_place),
+            (when, in_place, needs),
             resolved.addresses,
             resolved.goal_reads,
             &rules.calendar,
@@ -400,14 +407,12 @@ impl RuleBase {
             .iter()
             .map(|n| rules.data_sources.iter().position(|s| &s.field == n))
             .collect();
-        let mut chapter_refs = chapter_refs(
+        let chapter_refs = chapter_refs(
             (&rules.chapters, &rules.data_sources),
             &requirements,
             [&derived_index, &finding_index, &strategy_index],
+            resolved.fact_paths,
         );
-        for (refs, paths) in chapter_refs.iter_mut().zip(resolved.fact_paths) {
-            refs.paths = paths;
-        }
         let roles = roles(&strategies, &rules.policy);
         let name_rank = ranks(&names);
         Ok(RuleBase {
@@ -517,6 +522,9 @@ struct TemplateValues<'a> {
     /// The question that asks for each district field, by field (what a
     /// document shows instead of a field path).
     questions: BTreeMap<&'a str, &'a str>,
+    /// `policy.ron`'s `fill_to`: below it, a change idea that answers
+    /// nothing in the district's data may take a place.
+    fill_to: Option<u32>,
 }
 
 /// Each reference id's latest entry.
@@ -578,10 +586,20 @@ fn template_values(rules: &crate::rulebase::validate::Validated) -> Value {
             .iter()
             .map(|d| (d.field.as_str(), d.question.as_str()))
             .collect(),
+        fill_to: rules.policy.fill_to,
     }))
 }
 
-/// Whether the engine decides every leaf of `logic` itself.
+/// Each derived value's, finding's and strategy's index by id.
+fn indices(rules: &crate::rulebase::validate::Validated) -> [HashMap<String, usize>; 3] {
+    use crate::rulebase::resolve::index;
+    [
+        index(rules.derived.iter().map(|d| &d.id)),
+        index(rules.findings.iter().map(|f| &f.id)),
+        index(rules.strategies.iter().map(|s| &s.id)),
+    ]
+}
+
 /// A rule's declared `needs` as a set of names, each added to `names`
 /// the first time it is met.
 fn needs_of(names: &mut Vec<String>, declared: &[String]) -> Missing {
@@ -601,7 +619,7 @@ fn needs_of(names: &mut Vec<String>, declared: &[String]) -> Missing {
 /// (the findings each addresses, the goals each reads), as one record each.
 fn compile_strategies(
     (written, stage_of, requires): (Vec<Strategy>, Vec<usize>, Vec<Vec<usize>>),
-    (when, in_place): (Vec<Logic>, Vec<Option<Logic>>),
+    (when, in_place, needs): (Vec<Logic>, Vec<Option<Logic>>, Vec<Missing>),
     addresses: Vec<Vec<usize>>,
     goal_reads: Vec<Vec<(Option<usize>, usize)>>,
     calendar: &Calendar,
@@ -612,21 +630,24 @@ fn compile_strategies(
     written
         .into_iter()
         .zip(stage_of)
-        .zip(when.into_iter().zip(in_place))
-        .map(|((rule, stage), (when, in_place))| CompiledStrategy {
-            texts: StrategyTexts::new(&rule),
-            tie: rule.tied_to.as_ref().and_then(|event| {
-                let event = calendar.events.iter().find(|e| &e.id == event)?;
-                Some(Tie::new(event, rule.duration))
-            }),
-            rule,
-            stage,
-            requires: requires.next().unwrap_or_default(),
-            addresses: addresses.next().unwrap_or_default(),
-            goal_reads: goal_reads.next().unwrap_or_default(),
-            when,
-            in_place,
-        })
+        .zip(when.into_iter().zip(in_place).zip(needs))
+        .map(
+            |((rule, stage), ((when, in_place), needs))| CompiledStrategy {
+                texts: StrategyTexts::new(&rule),
+                tie: rule.tied_to.as_ref().and_then(|event| {
+                    let event = calendar.events.iter().find(|e| &e.id == event)?;
+                    Some(Tie::new(event, rule.duration))
+                }),
+                rule,
+                stage,
+                requires: requires.next().unwrap_or_default(),
+                addresses: addresses.next().unwrap_or_default(),
+                goal_reads: goal_reads.next().unwrap_or_default(),
+                when,
+                needs,
+                in_place,
+            },
+        )
         .collect()
 }
 

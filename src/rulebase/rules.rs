@@ -134,6 +134,12 @@ pub struct Policy {
     /// listed as *also considered*. No limit when left out.
     #[serde(default)]
     pub max_change_ideas: Option<u32>,
+    /// A change idea that answers nothing in the district's data (no
+    /// fired finding, goal or unmet requirement: its `when` holds for
+    /// every district) takes a place only while the plan holds fewer than
+    /// this many change ideas. No limit when left out.
+    #[serde(default)]
+    pub fill_to: Option<u32>,
     /// Added to the priority of a change idea that closes an unmet
     /// requirement of the checklist (its `remedies`): first claim on
     /// capacity.
@@ -240,6 +246,12 @@ pub struct GoalRule {
     /// unknown.
     #[serde(default)]
     pub year_from: Option<String>,
+    /// How many students the baseline rests on: a field of the same
+    /// `history` entry, or a dotted district field. A baseline from fewer
+    /// than the minimum group size is a count of students, not a rate to
+    /// set a target on.
+    #[serde(default)]
+    pub students_from: Option<GoalSource>,
     /// Where the measure is published.
     pub source: String,
     /// How often it is read.
@@ -443,6 +455,11 @@ pub struct Strategy {
     pub classroom: bool,
     /// A minijinja expression; the strategy is chosen when it holds.
     pub when: String,
+    /// The data that settles `when` when it is unknown, if the condition
+    /// alone names more than settles it (a finding it reads waits on data
+    /// that cannot decide this strategy).
+    #[serde(default)]
+    pub needs: Vec<String>,
     /// Ids of the strategies it needs first.
     #[serde(default)]
     pub requires: Vec<String>,

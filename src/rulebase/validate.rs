@@ -438,26 +438,31 @@ fn check_data_sources(
 
 /// Goal ids are unique and each reads a district field that exists.
 fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) {
+    use crate::rulebase::rules::GoalSource;
     check_unique(goals.iter().map(|g| g.id.as_str()), file, "goal", problems);
     for g in goals {
-        let (section, field) = match &g.from {
-            crate::rulebase::rules::GoalSource::History(field) => ("history", field.as_str()),
-            crate::rulebase::rules::GoalSource::Field(path) => {
-                path.split_once('.').unwrap_or(("", path))
+        for (key, source) in [
+            ("from", Some(&g.from)),
+            ("students_from", g.students_from.as_ref()),
+        ] {
+            let (section, field) = match source {
+                None => continue,
+                Some(GoalSource::History(field)) => ("history", field.as_str()),
+                Some(GoalSource::Field(path)) => path.split_once('.').unwrap_or(("", path)),
+            };
+            if let Err(hint) = district_field(section, field) {
+                problems.push(
+                    Diagnostic::of(
+                        ErrorKind::RuleBase,
+                        file,
+                        format!(
+                            "goal `{}`, `{key}`, reads `{section}.{field}`, which is not a district field",
+                            g.id
+                        ),
+                    )
+                    .with_optional_hint(hint),
+                );
             }
-        };
-        if let Err(hint) = district_field(section, field) {
-            problems.push(
-                Diagnostic::of(
-                    ErrorKind::RuleBase,
-                    file,
-                    format!(
-                        "goal `{}` reads `{section}.{field}`, which is not a district field",
-                        g.id
-                    ),
-                )
-                .with_optional_hint(hint),
-            );
         }
     }
 }

@@ -983,23 +983,27 @@ mod generated {
     }
 }
 
-/// The plan of a fixture with `from` (which it must hold) replaced by `to`.
 /// A fixture's plan and its Markdown draft.
 fn draft(name: &str) -> (Plan<'static>, String) {
     let path = fixture(name);
-    let district = District::load(&path).expect("fixture");
-    let plan = session().plan(&district, &path).expect("plan");
+    drafted(&District::load(&path).expect("fixture"), &path)
+}
+
+/// A district's plan and its Markdown draft.
+fn drafted(district: &District, path: &std::path::Path) -> (Plan<'static>, String) {
+    let plan = session().plan(district, path).expect("plan");
     let text = session()
         .render(
             elplan::render::Format::Md,
             &plan,
-            &district,
+            district,
             &Default::default(),
         )
         .expect("draft");
     (plan, text)
 }
 
+/// The plan of a fixture with `from` (which it must hold) replaced by `to`.
 fn plan_with(name: &str, from: &str, to: &str) -> Plan<'static> {
     let path = fixture(name);
     let text = std::fs::read_to_string(&path).expect("fixture");
@@ -1166,5 +1170,72 @@ fn a_handful_of_long_term_els_get_conferences_not_a_course() {
         ids(&few).contains("ltel_student_conferences"),
         "{:?}",
         ids(&few)
+    );
+}
+
+/// A baseline from fewer students than the Dashboard's minimum group size
+/// is a count, not a rate: the goal says how many students it rests on,
+/// its target is each student's own, and the aim states another goal.
+#[test]
+fn a_baseline_from_too_few_students_sets_no_rate_target() {
+    let from = "elpi_status: 0.41, elpi_takers: 1980";
+    let path = fixture("cases/els-in-assistance");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    assert!(text.contains(from));
+    let district = District::parse(
+        &path,
+        &text.replace(from, "elpi_status: 0.41, elpi_takers: 17"),
+    )
+    .expect("district");
+    let (plan, text) = drafted(&district, &path);
+    let elpi = plan
+        .goals
+        .iter()
+        .find(|g| g.id == "elpi_status")
+        .expect("goal");
+    assert_eq!(elpi.baseline.as_ref().and_then(|b| b.students), Some(17));
+    assert!(
+        text.contains("41.0 % (2023-24; 17 students) | each student's own (see below)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rests on fewer than the 30 students"),
+        "{text}"
+    );
+    let aim = &plan.driver_diagram.aim;
+    assert!(!aim.contains("ELPI level"), "{aim}");
+    // With the full group, the ELPI goal is the aim's, as a rate.
+    let (full, _) = draft("cases/els-in-assistance");
+    assert!(
+        full.driver_diagram.aim.contains("ELPI level"),
+        "{}",
+        full.driver_diagram.aim
+    );
+}
+
+/// A checklist question asks only what would decide something: the
+/// home-language survey bears on the remedy for unmet requirements, not on
+/// the reclassification work whose own requirement it cannot settle
+/// (the strategies' `needs`).
+#[test]
+fn a_checklist_question_settles_only_what_it_can_decide() {
+    let (plan, _) = draft("calli/mendota-unified");
+    let row = plan
+        .data_request
+        .iter()
+        .find(|r| r.field == "compliance.home_language_survey")
+        .expect("the survey is asked for");
+    assert_eq!(row.strategies, ["compliance_remedy"], "{row:?}");
+    let criteria = plan
+        .data_request
+        .iter()
+        .find(|r| r.field == "compliance.reclassification_criteria")
+        .expect("the criteria are asked for");
+    assert!(
+        criteria
+            .strategies
+            .contains(&"reclassification_policy_update")
+            && !criteria.strategies.contains(&"compliance_remedy"),
+        "{criteria:?}"
     );
 }
