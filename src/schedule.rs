@@ -842,6 +842,15 @@ mod tests {
     /// without a stage cap, under a limit of `limit` ideas: the ones the
     /// plan selects, by id.
     fn selected(specs: &[Idea<'_>], limit: usize) -> Vec<&'static str> {
+        selected_filling(specs, limit, None)
+    }
+
+    /// [`selected`] with `policy.ron`'s `fill_to`.
+    fn selected_filling(
+        specs: &[Idea<'_>],
+        limit: usize,
+        fill_to: Option<usize>,
+    ) -> Vec<&'static str> {
         let c: Vec<Candidate<'_>> = specs
             .iter()
             .map(|&(id, priority, requires, answers)| Candidate {
@@ -852,13 +861,28 @@ mod tests {
             .collect();
         let limits = Limits {
             change_ideas: Some(limit),
-            fill_to: None,
+            fill_to,
             ..Limits::default()
         };
         let s = schedule(&c, 1, limits);
         let mut ids: Vec<&str> = s.stages[0].iter().map(|&i| specs[i].0).collect();
         ids.sort_unstable();
         ids
+    }
+
+    #[test]
+    fn an_idea_that_answers_nothing_only_fills_a_short_plan() {
+        // `idle` answers no finding and has the highest priority; `a` and
+        // `b` answer one each. With room for four, `idle` comes in only
+        // while the plan holds fewer than `fill_to` change ideas.
+        let specs = [
+            ("idle", 20, &[][..], &[][..]),
+            ("a", 7, &[][..], &[(0, 3)][..]),
+            ("b", 6, &[][..], &[(1, 2)][..]),
+        ];
+        assert_eq!(selected_filling(&specs, 4, None), ["a", "b", "idle"]);
+        assert_eq!(selected_filling(&specs, 4, Some(3)), ["a", "b", "idle"]);
+        assert_eq!(selected_filling(&specs, 4, Some(2)), ["a", "b"]);
     }
 
     #[test]
