@@ -11,10 +11,11 @@ use crate::district::District;
 use crate::engine::{Evaluation, FindingOutcome};
 use crate::plan::{
     AlsoConsidered, Brief, ChapterPlan, ComplianceItem, ComplianceStatus, DataRequest, Deferred,
-    DistrictSummary, DriverDiagram, FiredFinding, InPlace, Pending, PendingKind, Plan,
-    PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan, TeamDecision, FORMAT,
+    DistrictSummary, DriverDiagram, FiredFinding, Goal, InPlace, NotFiredReason, Pending,
+    PendingKind, Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan,
+    TeamDecision, FORMAT,
 };
-use crate::rulebase::rules::StrategyKind;
+use crate::rulebase::rules::{Finding, StrategyKind};
 use crate::rulebase::RuleBase;
 use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule, Standby};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
@@ -80,6 +81,8 @@ pub fn assemble<'r>(
     let driver_diagram = driver_diagram(rules, &findings, &stages);
     let chapters = crate::chapters::chapters(rules, evaluation, &stages);
     let data_request = data_request(rules, evaluation, &schedule, &chapters);
+    let end = crate::goals::end_school_year(district, start, rules.calendar.year_starts, months);
+    let goals = goals(rules, district, evaluation, &stages, end);
     Plan {
         format: FORMAT,
         district: DistrictSummary {
@@ -104,12 +107,7 @@ pub fn assemble<'r>(
         driver_diagram,
         start: start.map(|(y, m)| format!("{y:04}-{m:02}")),
         first_month,
-        goals: crate::goals::goals(
-            &rules.goals,
-            district,
-            &evaluation.district,
-            crate::goals::end_school_year(district, start, rules.calendar.year_starts, months),
-        ),
+        goals,
         compliance,
         data_request,
         set_aside,
@@ -127,14 +125,7 @@ fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<Complianc
         .iter()
         .zip(&evaluation.requirements)
         .map(|(r, truth)| {
-            let applies = r.rule.applies_if.as_ref().is_none_or(|id| {
-                let value = rules
-                    .derived
-                    .iter()
-                    .position(|d| &d.rule.id == id)
-                    .and_then(|j| evaluation.derived[j].as_ref().ok());
-                value.is_none_or(|v| v.is_true())
-            });
+            let applies = applies(rules, evaluation, r.rule.applies_if.as_deref());
             let (status, missing) = match truth {
                 _ if !applies => (ComplianceStatus::NotApplicable, Vec::new()),
                 Truth::True => (ComplianceStatus::Met, Vec::new()),
@@ -704,10 +695,7 @@ fn finding_lists<'r>(
                         .and_then(|d| d.note.clone()),
                 },
             )),
-            FindingOutcome::NotFired => not_fired.push(Brief {
-                id: &f.id,
-                title: &f.title,
-            }),
+            FindingOutcome::NotFired => not_fired.push(not_fired_brief(rules, evaluation, f)),
             FindingOutcome::Unknown(missing) => pending.push(Pending {
                 id: &f.id,
                 kind: PendingKind::Finding,
@@ -719,6 +707,67 @@ fn finding_lists<'r>(
     findings.sort_by_key(|(i, f)| (std::cmp::Reverse(f.severity), *i));
     let findings = findings.into_iter().map(|(_, f)| f).collect();
     (findings, pending, not_fired)
+}
+
+/// Whether a rule whose `applies_if` names the derived value `id`
+/// concerns the district: unless that value is known and false.
+fn applies(rules: &RuleBase, evaluation: &Evaluation, id: Option<&str>) -> bool {
+    id.is_none_or(|id| {
+        rules
+            .derived
+            .iter()
+            .position(|d| d.rule.id == id)
+            .and_then(|j| evaluation.derived[j].as_ref().ok())
+            .is_none_or(|v| v.is_true())
+    })
+}
+
+/// The draft goals that concern the district (their `applies_if`), each
+/// with the plan's change ideas that work toward it.
+fn goals<'r>(
+    rules: &'r RuleBase,
+    district: &District,
+    evaluation: &Evaluation,
+    stages: &[StagePlan<'r>],
+    end: Option<i32>,
+) -> Vec<Goal<'r>> {
+    crate::goals::goals(&rules.goals, district, &evaluation.district, end)
+        .into_iter()
+        .zip(&rules.goals)
+        .filter(|(_, rule)| applies(rules, evaluation, rule.applies_if.as_deref()))
+        .map(|(mut goal, rule)| {
+            goal.served_by = stages
+                .iter()
+                .flat_map(|s| &s.strategies)
+                .filter(|s| rule.served_by.iter().any(|id| id == s.id))
+                .map(|s| s.id)
+                .collect();
+            goal
+        })
+        .collect()
+}
+
+/// A finding that did not fire, with why: not the district's concern
+/// (`applies_if` false), said by a finding that fired (`covered_by`), or
+/// a condition that does not hold.
+fn not_fired_brief<'r>(rules: &'r RuleBase, evaluation: &Evaluation, f: &'r Finding) -> Brief<'r> {
+    let applies = applies(rules, evaluation, f.applies_if.as_deref());
+    let said_by = f.covered_by.iter().find_map(|id| {
+        let i = rules.findings.iter().position(|g| &g.rule.id == id)?;
+        matches!(evaluation.findings[i], FindingOutcome::Fired(_))
+            .then_some(rules.findings[i].rule.id.as_str())
+    });
+    let reason = match (applies, said_by) {
+        (false, _) => NotFiredReason::NotApplicable,
+        (true, Some(_)) => NotFiredReason::SaidBy,
+        (true, None) => NotFiredReason::NotReached,
+    };
+    Brief {
+        id: &f.id,
+        title: &f.title,
+        reason,
+        said_by: said_by.filter(|_| reason == NotFiredReason::SaidBy),
+    }
 }
 
 /// The ids of strategies by index.

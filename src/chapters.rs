@@ -10,7 +10,7 @@ use minijinja::Value;
 
 use crate::condition::Truth;
 use crate::engine::{Evaluation, FindingOutcome};
-use crate::plan::{Blank, ChapterPlan, StagePlan};
+use crate::plan::{Blank, ChapterPlan, Law, StagePlan};
 use crate::rulebase::rules::StrategyKind;
 use crate::rulebase::RuleBase;
 
@@ -102,7 +102,16 @@ pub(crate) fn chapters<'r>(
                 title: &c.title,
                 intro: &c.intro,
                 now,
-                requires: &c.requires,
+                requires: c
+                    .requires
+                    .iter()
+                    .zip(&refs.law_applies_if)
+                    .filter(|(_, &derived)| applies(derived))
+                    .map(|(law, _)| Law {
+                        text: &law.text,
+                        basis: &law.basis,
+                    })
+                    .collect(),
                 gaps,
                 change_ideas: ideas
                     .into_iter()

@@ -153,6 +153,7 @@ pub(crate) fn goals<'r>(
                 source: &rule.source,
                 frequency: &rule.frequency,
                 missing,
+                served_by: Vec::new(),
             }
         })
         .collect()

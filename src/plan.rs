@@ -178,6 +178,9 @@ pub struct Goal<'r> {
     pub frequency: &'r str,
     /// The data that would set the baseline, when it is unknown.
     pub missing: Vec<String>,
+    /// The plan's change ideas that work toward it (strategy ids, in the
+    /// plan's order): none where the plan only watches it.
+    pub served_by: Vec<&'r str>,
 }
 
 /// A value in a school year.
@@ -502,7 +505,7 @@ pub struct ChapterPlan<'r> {
     /// What the district does now, from its file, a sentence each.
     pub now: Vec<String>,
     /// What the law requires, with its basis.
-    pub requires: &'r [crate::rulebase::rules::LawText],
+    pub requires: Vec<Law<'r>>,
     /// The checklist rows not met (`Not met: ...`) and the evidence of the
     /// findings that fired, with the district's own numbers.
     pub gaps: Vec<String>,
@@ -556,13 +559,41 @@ pub struct AlsoConsidered<'r> {
     pub requirements_to_confirm: Vec<&'r str>,
 }
 
-/// A rule named by id and title.
+/// A requirement of law as a chapter states it, with its basis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Law<'r> {
+    /// What is required.
+    pub text: &'r str,
+    /// Its legal basis (code sections, regulations).
+    pub basis: &'r str,
+}
+
+/// A finding that did not fire, named by id and title, with why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief<'r> {
     /// The rule's id.
     pub id: &'r str,
     /// Its title.
     pub title: &'r str,
+    /// Why it did not fire, as far as the rule base says.
+    pub reason: NotFiredReason,
+    /// The fired finding that states its matter (its id), where `reason`
+    /// is `said_by`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said_by: Option<&'r str>,
+}
+
+/// Why a finding did not fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotFiredReason {
+    /// Its condition does not hold: a threshold not reached, or too few
+    /// students to judge.
+    NotReached,
+    /// It does not concern the district (its `applies_if` is false).
+    NotApplicable,
+    /// A finding that fired states it more exactly (its `covered_by`).
+    SaidBy,
 }
 
 impl Plan<'_> {

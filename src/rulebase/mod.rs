@@ -136,6 +136,8 @@ pub(crate) struct ChapterRefs {
     pub strategies: Vec<usize>,
     pub questions: Vec<Option<usize>>,
     pub applies_if: Vec<Option<usize>>,
+    /// The derived value each requirement of law applies if.
+    pub law_applies_if: Vec<Option<usize>>,
     /// Each fact's template name in the rule environment.
     pub templates: Vec<String>,
     /// Each fact's field, as a district path the engine looks up (an
@@ -191,6 +193,15 @@ fn chapter_refs(
                 .iter()
                 .map(|f| {
                     f.applies_if
+                        .as_ref()
+                        .and_then(|id| derived_index.get(id).copied())
+                })
+                .collect(),
+            law_applies_if: c
+                .requires
+                .iter()
+                .map(|l| {
+                    l.applies_if
                         .as_ref()
                         .and_then(|id| derived_index.get(id).copied())
                 })

@@ -256,6 +256,15 @@ pub struct GoalRule {
     pub source: String,
     /// How often it is read.
     pub frequency: String,
+    /// The strategies (their ids) that work toward it: a plan that
+    /// schedules none of them says it only watches the goal.
+    #[serde(default)]
+    pub served_by: Vec<String>,
+    /// A derived value (its id): where it is false the goal does not
+    /// concern the district (a graduation rate where no grade 12 is
+    /// taught) and the plan has no such goal.
+    #[serde(default)]
+    pub applies_if: Option<String>,
 }
 
 /// Where a district field's value can be found: a line of a plan's data
@@ -389,6 +398,16 @@ pub struct Finding {
     /// The data that settles it when unknown, if the condition alone does not say.
     #[serde(default)]
     pub needs: Vec<String>,
+    /// A derived value (its id): where it is false and the finding did not
+    /// fire, the finding does not concern the district (a graduation gap
+    /// where no grade 12 is taught), and a plan says so rather than list it
+    /// as a threshold not reached.
+    #[serde(default)]
+    pub applies_if: Option<String>,
+    /// Findings that state its matter more exactly (their ids): where one
+    /// of them fires and this one did not, a plan names it as said there.
+    #[serde(default)]
+    pub covered_by: Vec<String>,
     /// Where its reasoning comes from.
     pub sources: Vec<String>,
     /// Where it is written.
@@ -548,4 +567,8 @@ pub struct LawText {
     pub text: String,
     /// Its legal basis (code sections, regulations).
     pub basis: String,
+    /// A derived value (its id): where it is false the requirement does
+    /// not concern the district and the chapter does not state it.
+    #[serde(default)]
+    pub applies_if: Option<String>,
 }

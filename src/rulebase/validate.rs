@@ -89,6 +89,20 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// The rule of `file` whose text holds `text` first (its line, 1-based;
+    /// 0 when not found): for rules read without their origin.
+    pub fn origin_of(&self, file: &Path, text: &str) -> Origin {
+        let line = self
+            .sources
+            .get(file)
+            .and_then(|source| Some(source[..source.find(text)?].matches('\n').count() + 1))
+            .unwrap_or(0);
+        Origin {
+            file: file.to_path_buf(),
+            line,
+        }
+    }
+
     fn at_field(&self, origin: &Origin, key: Option<&str>, message: String) -> Diagnostic {
         let d = Diagnostic::of(ErrorKind::RuleBase, &origin.file, message);
         let Some(source) = self.sources.get(origin.file.as_path()) else {
@@ -168,6 +182,7 @@ fn check_all(
 ) {
     check_calendar(calendar, &files.calendar.0, problems);
     check_goals(&parsed.goals, &files.goals.0, problems);
+    check_goal_links(parsed, files, locate, problems);
     check_data_sources(&parsed.data_sources, &files.data_sources, problems);
     check_unique(
         parsed.requirements.iter().map(|r| r.id.as_str()),
@@ -212,9 +227,55 @@ fn check_all(
     for f in &parsed.findings {
         let owner = format!("finding `{}`", f.id);
         check_area(&f.area, &f.origin, &owner, &area_ids, locate, problems);
+        check_finding_links(f, parsed, locate, problems);
     }
     check_strategy_names(parsed, policy, files, problems);
     check_chapters(parsed, files, locate, problems);
+}
+
+/// A finding's `applies_if` names a derived value, and its `covered_by`
+/// other findings.
+fn check_finding_links(
+    f: &Finding,
+    parsed: &Parsed,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if let Some(id) = f.applies_if.as_deref() {
+        if !parsed.derived.iter().any(|d| d.id == id) {
+            let derived = parsed.derived.iter().map(|d| d.id.as_str());
+            problems.push(
+                locate
+                    .at_text(
+                        &f.origin,
+                        &format!("\"{id}\""),
+                        format!(
+                            "finding `{}`: applies_if names `{id}`, which is not a derived value",
+                            f.id
+                        ),
+                    )
+                    .with_optional_hint(did_you_mean(id, derived)),
+            );
+        }
+    }
+    for id in &f.covered_by {
+        let message = if *id == f.id {
+            format!("finding `{}`: covered_by names the finding itself", f.id)
+        } else if parsed.findings.iter().any(|g| g.id == *id) {
+            continue;
+        } else {
+            format!(
+                "finding `{}`: covered_by names `{id}`, which is not a finding",
+                f.id
+            )
+        };
+        let findings = parsed.findings.iter().map(|g| g.id.as_str());
+        problems.push(
+            locate
+                .at_text(&f.origin, &format!("\"{id}\""), message)
+                .with_optional_hint(did_you_mean(id, findings)),
+        );
+    }
 }
 
 /// Reads rule files as [`crate::source::parse_ron`] does, keeping each
@@ -467,6 +528,44 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
     }
 }
 
+/// A goal's `served_by` names strategies and its `applies_if` a derived
+/// value (the default goals standing in for a rule directory's are not
+/// held to its strategies).
+fn check_goal_links(
+    parsed: &Parsed,
+    files: &RuleFiles,
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let file = &files.goals.0;
+    if standing_in(files, file) {
+        return;
+    }
+    let strategies: Vec<&str> = parsed.strategies.iter().map(|s| s.id.as_str()).collect();
+    let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
+    for g in &parsed.goals {
+        let origin = locate.origin_of(file, &format!("id: \"{}\"", g.id));
+        let named = g
+            .served_by
+            .iter()
+            .map(|id| ("served_by", id.as_str(), &strategies, "a strategy"));
+        let applies = g
+            .applies_if
+            .as_deref()
+            .map(|id| ("applies_if", id, &derived, "a derived value"));
+        for (key, id, known, kind) in named.chain(applies) {
+            if !known.contains(&id) {
+                let message = format!("goal `{}`: {key} names `{id}`, which is not {kind}", g.id);
+                problems.push(
+                    locate
+                        .at_text(&origin, &format!("\"{id}\""), message)
+                        .with_optional_hint(did_you_mean(id, known.iter().copied())),
+                );
+            }
+        }
+    }
+}
+
 /// The calendar's months are months, and its event ids unique.
 /// Whether `file` is a default file standing in for one a rule directory
 /// leaves out.
@@ -527,21 +626,27 @@ fn check_chapters(
                 }
             }
         }
-        for fact in &c.facts {
-            let derived = parsed.derived.iter().map(|d| d.id.as_str());
-            if let Some(id) = fact.applies_if.as_deref() {
-                if !parsed.derived.iter().any(|d| d.id == id) {
-                    problems.push(
-                        locate
-                            .at_text(
-                                &c.origin,
-                                &format!("\"{id}\""),
-                                format!("{owner}: applies_if names `{id}`, which is not a derived value"),
-                            )
-                            .with_optional_hint(did_you_mean(id, derived)),
-                    );
-                }
+        let applies = c.facts.iter().map(|f| f.applies_if.as_deref());
+        for id in applies
+            .chain(c.requires.iter().map(|l| l.applies_if.as_deref()))
+            .flatten()
+        {
+            if !parsed.derived.iter().any(|d| d.id == id) {
+                let derived = parsed.derived.iter().map(|d| d.id.as_str());
+                problems.push(
+                    locate
+                        .at_text(
+                            &c.origin,
+                            &format!("\"{id}\""),
+                            format!(
+                                "{owner}: applies_if names `{id}`, which is not a derived value"
+                            ),
+                        )
+                        .with_optional_hint(did_you_mean(id, derived)),
+                );
             }
+        }
+        for fact in &c.facts {
             if !fields.contains(&fact.field.as_str()) {
                 problems.push(
                     locate

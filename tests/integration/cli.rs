@@ -263,6 +263,9 @@ fn broken_rule_bases_are_diagnosed() {
         ("unknown-stage", &[("strategies/family.ron", "stage: \"design\"", "stage: \"desing\"")]),
         ("evidence-syntax", &[("findings.ron", "evidence: \"With {{ enrollment | thousands }} students", "evidence: \"With {{ enrollment | thousands students")]),
         ("rule-error-at-evaluation", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment + 'many' > 0\"")]),
+        ("unknown-covered-by", &[("findings.ron", "covered_by: [\"elpi_color_low\"]", "covered_by: [\"elpi_colour_low\"]")]),
+        ("unknown-applies-if", &[("findings.ron", "applies_if: \"serves_secondary\"", "applies_if: \"serves_secundary\"")]),
+        ("unknown-goal-served-by", &[("goals.ron", "\"graduation_pathway_review\"", "\"graduation_pathway_reviw\"")]),
     ];
     for (name, edits) in cases {
         let dir = broken_rules(edits);

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 use elplan::expectations::{Check, Expectation, ExpectationFile};
-use elplan::plan::{DeferReason, Reason};
+use elplan::plan::{DeferReason, NotFiredReason, Reason};
 use elplan::rule_test::Options;
 use elplan::rulebase::rules::StrategyKind;
 use elplan::{District, Plan, RuleBase};
@@ -358,7 +358,7 @@ mod checklist {
             .iter()
             .map(|r| r.rule.id.as_str())
             .collect();
-        assert_eq!(ids.len(), 14);
+        assert_eq!(ids.len(), 15);
         for name in all_fixtures() {
             let listed: Vec<&str> = plan(&name).compliance.iter().map(|c| c.id).collect();
             assert_eq!(listed, ids, "{name}");
@@ -1238,4 +1238,52 @@ fn a_checklist_question_settles_only_what_it_can_decide() {
             && !criteria.strategies.contains(&"compliance_remedy"),
         "{criteria:?}"
     );
+}
+
+/// The appendix says why a finding did not fire where the rule base knows
+/// more than "a threshold not reached": a finding for high schools does
+/// not concern an elementary district (`applies_if`), and a fall the
+/// Dashboard color's finding already states is named there (`covered_by`).
+#[test]
+fn the_appendix_says_which_findings_do_not_concern_the_district_or_are_said_above() {
+    let (plan, text) = draft("cases/rural-assistance");
+    let reason = |id: &str| {
+        plan.not_fired
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| (f.reason, f.said_by))
+    };
+    assert_eq!(
+        reason("graduation_gap"),
+        Some((NotFiredReason::NotApplicable, None))
+    );
+    assert_eq!(
+        reason("elpi_fell_last_year"),
+        Some((NotFiredReason::SaidBy, Some("elpi_color_low")))
+    );
+    assert_eq!(
+        reason("large_district"),
+        Some((NotFiredReason::NotReached, None))
+    );
+    let concern = text
+        .split("- **Findings that do not concern ")
+        .nth(1)
+        .expect("a list of findings that do not concern the district");
+    let concern = concern.split("\n- **").next().unwrap_or_default();
+    assert!(
+        concern.contains("graduate well below the state rate"),
+        "{concern}"
+    );
+    assert!(!concern.contains("A large district"), "{concern}");
+    assert!(
+        text.contains("English-language progress fell in the latest year (in “English learner progress is in the Dashboard's two lowest colors”)"),
+        "{text}"
+    );
+    // A district that graduates students has the graduation finding as its
+    // own, fired or not reached.
+    let (unified, _) = draft("calli/dinuba-unified");
+    assert!(unified
+        .not_fired
+        .iter()
+        .all(|f| f.reason != NotFiredReason::NotApplicable));
 }
