@@ -712,14 +712,17 @@ fn finding_lists<'r>(
 /// Whether a rule whose `applies_if` names the derived value `id`
 /// concerns the district: unless that value is known and false.
 fn applies(rules: &RuleBase, evaluation: &Evaluation, id: Option<&str>) -> bool {
-    id.is_none_or(|id| {
-        rules
-            .derived
-            .iter()
-            .position(|d| d.rule.id == id)
-            .and_then(|j| evaluation.derived[j].as_ref().ok())
-            .is_none_or(|v| v.is_true())
-    })
+    id.is_none_or(|id| derived_value(rules, evaluation, id).is_none_or(|v| v.is_true()))
+}
+
+/// The derived value `id`, where the rule base has it and it is known.
+fn derived_value<'e>(
+    rules: &RuleBase,
+    evaluation: &'e Evaluation,
+    id: &str,
+) -> Option<&'e minijinja::Value> {
+    let j = rules.derived.iter().position(|d| d.rule.id == id)?;
+    evaluation.derived[j].as_ref().ok()
 }
 
 /// The draft goals that concern the district (their `applies_if`), each
@@ -752,7 +755,11 @@ fn goals<'r>(
 /// a condition that does not hold.
 fn not_fired_brief<'r>(rules: &'r RuleBase, evaluation: &Evaluation, f: &'r Finding) -> Brief<'r> {
     let applies = applies(rules, evaluation, f.applies_if.as_deref());
-    let said_by = f.covered_by.iter().find_map(|id| {
+    let matter = f
+        .covered_if
+        .as_deref()
+        .is_some_and(|id| derived_value(rules, evaluation, id).is_some_and(|v| v.is_true()));
+    let said_by = f.covered_by.iter().filter(|_| matter).find_map(|id| {
         let i = rules.findings.iter().position(|g| &g.rule.id == id)?;
         matches!(evaluation.findings[i], FindingOutcome::Fired(_))
             .then_some(rules.findings[i].rule.id.as_str())

@@ -405,9 +405,15 @@ pub struct Finding {
     #[serde(default)]
     pub applies_if: Option<String>,
     /// Findings that state its matter more exactly (their ids): where one
-    /// of them fires and this one did not, a plan names it as said there.
+    /// of them fires and this one did not, though its matter holds
+    /// (`covered_if`), a plan names it as said there.
     #[serde(default)]
     pub covered_by: Vec<String>,
+    /// A derived value (its id) that holds where the finding's own matter
+    /// does (the fall it is about happened): without it, `covered_by` names
+    /// nothing, since a finding that did not fire may simply not apply.
+    #[serde(default)]
+    pub covered_if: Option<String>,
     /// Where its reasoning comes from.
     pub sources: Vec<String>,
     /// Where it is written.

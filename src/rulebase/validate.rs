@@ -241,7 +241,10 @@ fn check_finding_links(
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    if let Some(id) = f.applies_if.as_deref() {
+    for (key, id) in [("applies_if", &f.applies_if), ("covered_if", &f.covered_if)]
+        .into_iter()
+        .filter_map(|(key, id)| Some((key, id.as_deref()?)))
+    {
         if !parsed.derived.iter().any(|d| d.id == id) {
             let derived = parsed.derived.iter().map(|d| d.id.as_str());
             problems.push(
@@ -250,7 +253,7 @@ fn check_finding_links(
                         &f.origin,
                         &format!("\"{id}\""),
                         format!(
-                            "finding `{}`: applies_if names `{id}`, which is not a derived value",
+                            "finding `{}`: {key} names `{id}`, which is not a derived value",
                             f.id
                         ),
                     )

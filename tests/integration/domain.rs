@@ -1279,6 +1279,20 @@ fn the_appendix_says_which_findings_do_not_concern_the_district_or_are_said_abov
         text.contains("English-language progress fell in the latest year (in “English learner progress is in the Dashboard's two lowest colors”)"),
         "{text}"
     );
+    // Where English progress did not fall, the color's finding does not
+    // state a fall: the finding is a threshold not reached, not said above.
+    let path = fixture("cases/rural-assistance");
+    let source = std::fs::read_to_string(&path).expect("fixture");
+    let rose = source.replace("elpi_status: 0.35)", "elpi_status: 0.41)");
+    assert_ne!(rose, source);
+    let district = District::parse(&path, &rose).expect("district");
+    let (rising, _) = drafted(&district, &path);
+    let fell = rising
+        .not_fired
+        .iter()
+        .find(|f| f.id == "elpi_fell_last_year")
+        .map(|f| (f.reason, f.said_by));
+    assert_eq!(fell, Some((NotFiredReason::NotReached, None)));
     // A district that graduates students has the graduation finding as its
     // own, fired or not reached.
     let (unified, _) = draft("calli/dinuba-unified");
