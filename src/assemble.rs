@@ -904,6 +904,39 @@ fn goals_served<'r>(rules: &'r RuleBase, evaluation: &Evaluation, i: usize) -> V
     goals
 }
 
+/// A strategy's actions as the district reads them: each worded by the
+/// first of its `action_variants` that fits the district (the converted
+/// list itself where none does).
+fn actions(
+    rules: &RuleBase,
+    evaluation: &Evaluation,
+    s: &crate::rulebase::rules::Strategy,
+    written: &minijinja::Value,
+) -> minijinja::Value {
+    let truth = |id: &str| derived_value(rules, evaluation, id).map(|v| v.is_true());
+    let mut texts: Vec<&str> = s.actions.iter().map(String::as_str).collect();
+    let mut changed = vec![false; texts.len()];
+    for v in &s.action_variants {
+        let fits = v
+            .applies_if
+            .as_deref()
+            .is_none_or(|id| truth(id) == Some(true))
+            && v.unless
+                .as_deref()
+                .is_none_or(|id| truth(id) == Some(false));
+        let at = v.action.wrapping_sub(1);
+        if fits && at < texts.len() && !changed[at] {
+            texts[at] = &v.text;
+            changed[at] = true;
+        }
+    }
+    if changed.contains(&true) {
+        minijinja::Value::from(texts.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+    } else {
+        written.clone()
+    }
+}
+
 /// Strategy `i` as the plan shows it.
 fn scheduled<'r>(
     rules: &'r RuleBase,
@@ -936,7 +969,7 @@ fn scheduled<'r>(
         leverage: s.leverage,
         principle: s.principle,
         rationale: texts.rationale.clone(),
-        actions: texts.actions.clone(),
+        actions: actions(rules, evaluation, s, &texts.actions),
         owners: texts.owners.clone(),
         first_test: texts.first_test.clone(),
         measures: texts.measures.clone(),

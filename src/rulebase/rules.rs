@@ -421,6 +421,25 @@ pub struct Finding {
     pub origin: Origin,
 }
 
+/// An action worded for the districts where a derived value holds
+/// (`applies_if`) or is known not to (`unless`): the first variant of an
+/// action that fits the district replaces its text; where none fits, or a
+/// value is unknown, the action reads as written.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionVariant {
+    /// The action it rewords, numbered from 1 as a plan numbers them.
+    pub action: usize,
+    /// A derived value (its id) that must hold.
+    #[serde(default)]
+    pub applies_if: Option<String>,
+    /// A derived value (its id) that must be known not to hold.
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// The action's text for those districts.
+    pub text: String,
+}
+
 /// What a measure watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -495,6 +514,10 @@ pub struct Strategy {
     pub rationale: String,
     /// What to do, in order.
     pub actions: Vec<String>,
+    /// Other wordings of an action for districts where a derived value
+    /// holds or does not (the DELAC named only where one is required).
+    #[serde(default)]
+    pub action_variants: Vec<ActionVariant>,
     /// Who leads it.
     pub owners: Vec<String>,
     /// The first small test of change (a PDSA seed).

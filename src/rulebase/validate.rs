@@ -229,6 +229,10 @@ fn check_all(
         check_area(&f.area, &f.origin, &owner, &area_ids, locate, problems);
         check_finding_links(f, parsed, locate, problems);
     }
+    let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
+    for s in &parsed.strategies {
+        check_action_variants(s, &derived, locate, problems);
+    }
     check_strategy_names(parsed, policy, files, problems);
     check_chapters(parsed, files, locate, problems);
 }
@@ -565,6 +569,52 @@ fn check_goal_links(
                         .with_optional_hint(did_you_mean(id, known.iter().copied())),
                 );
             }
+        }
+    }
+}
+
+/// Each action variant names an action the strategy has, one derived
+/// value or two that exist, and at least one.
+fn check_action_variants(
+    s: &Strategy,
+    derived: &[&str],
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for v in &s.action_variants {
+        let mut wrong = Vec::new();
+        if !(1..=s.actions.len()).contains(&v.action) {
+            wrong.push((
+                format!(
+                    "strategy `{}`: an action variant rewords action {}, but it has {} action{}",
+                    s.id,
+                    v.action,
+                    s.actions.len(),
+                    if s.actions.len() == 1 { "" } else { "s" }
+                ),
+                None,
+            ));
+        }
+        if v.applies_if.is_none() && v.unless.is_none() {
+            wrong.push((
+                format!("strategy `{}`: an action variant of action {} has neither applies_if nor unless", s.id, v.action),
+                None,
+            ));
+        }
+        for (key, id) in [("applies_if", &v.applies_if), ("unless", &v.unless)] {
+            if let Some(id) = id.as_deref().filter(|id| !derived.contains(id)) {
+                wrong.push((
+                    format!("strategy `{}`: an action variant's {key} names `{id}`, which is not a derived value", s.id),
+                    did_you_mean(id, derived.iter().copied()),
+                ));
+            }
+        }
+        for (message, hint) in wrong {
+            problems.push(
+                locate
+                    .at_key(&s.origin, "action_variants", message)
+                    .with_optional_hint(hint),
+            );
         }
     }
 }

@@ -265,6 +265,7 @@ fn broken_rule_bases_are_diagnosed() {
         ("rule-error-at-evaluation", &[("findings.ron", "when: \"enrollment < 5000\"", "when: \"enrollment + 'many' > 0\"")]),
         ("unknown-covered-by", &[("findings.ron", "covered_by: [\"elpi_color_low\"]", "covered_by: [\"elpi_colour_low\"]")]),
         ("unknown-applies-if", &[("findings.ron", "applies_if: \"serves_secondary\"", "applies_if: \"serves_secundary\"")]),
+        ("action-variant-out-of-range", &[("strategies/data.ron", "(action: 2, applies_if: \"delac_required\"", "(action: 5, applies_if: \"delac_required\"")]),
         ("unknown-goal-served-by", &[("goals.ron", "\"graduation_pathway_review\"", "\"graduation_pathway_reviw\"")]),
     ];
     for (name, edits) in cases {

@@ -1301,3 +1301,51 @@ fn the_appendix_says_which_findings_do_not_concern_the_district_or_are_said_abov
         .iter()
         .all(|f| f.reason != NotFiredReason::NotApplicable));
 }
+
+/// An action names the DELAC as the district's data settle it: required
+/// with 51 or more English learners, not otherwise (`action_variants`),
+/// and never "where the district has 51 or more" once the count is known.
+#[test]
+fn actions_name_the_delac_only_where_the_district_needs_one() {
+    let mut both = [false, false];
+    for name in all_fixtures() {
+        let plan = plan(&name);
+        let Some(count) = plan
+            .derived
+            .get("el_count")
+            .and_then(|v| f64::try_from(v.clone()).ok())
+        else {
+            continue;
+        };
+        let json = serde_json::to_value(plan).expect("plan as JSON");
+        let every: Vec<String> = json["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .flat_map(|s| s["strategies"].as_array().cloned().unwrap_or_default())
+            .flat_map(|s| s["actions"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect();
+        for a in every.iter().filter(|a| a.contains("DELAC")) {
+            assert!(
+                !a.contains("where the district has 51 or more"),
+                "{name}: {a}"
+            );
+            if count < 51.0 {
+                assert!(a.contains("needs no DELAC"), "{name} ({count} ELs): {a}");
+            }
+        }
+        // The annual evaluation reports to the committees the district has.
+        let report = if count < 51.0 {
+            "Report results to the board and the school ELACs, and revise the plan."
+        } else {
+            "Report results to the board, the DELAC and the school ELACs, and revise the plan."
+        };
+        both[usize::from(count < 51.0)] |= every.iter().any(|a| a == report);
+    }
+    assert_eq!(
+        both,
+        [true, true],
+        "fixtures on both sides of 51 report to their committees"
+    );
+}
