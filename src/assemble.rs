@@ -15,7 +15,7 @@ use crate::plan::{
     PendingKind, Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan,
     TeamDecision, FORMAT,
 };
-use crate::rulebase::rules::{Finding, StrategyKind};
+use crate::rulebase::rules::{Finding, Severity, StrategyKind};
 use crate::rulebase::RuleBase;
 use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule, Standby};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
@@ -38,7 +38,9 @@ pub fn assemble<'r>(
         .iter()
         .zip(&rules.findings)
         .map(|(o, f)| match o {
-            FindingOutcome::Fired(_) => rules.policy.severity_weight(f.rule.severity),
+            FindingOutcome::Fired(_) => rules
+                .policy
+                .severity_weight(severity(rules, evaluation, &f.rule)),
             _ => 0,
         })
         .collect();
@@ -682,7 +684,7 @@ fn finding_lists<'r>(
                     id: &f.id,
                     title: &f.title,
                     area: &f.area,
-                    severity: f.severity,
+                    severity: severity(rules, evaluation, f),
                     driver: f.driver.as_deref(),
                     evidence: evidence.clone(),
                     sources: &f.sources,
@@ -707,6 +709,20 @@ fn finding_lists<'r>(
     findings.sort_by_key(|(i, f)| (std::cmp::Reverse(f.severity), *i));
     let findings = findings.into_iter().map(|(_, f)| f).collect();
     (findings, pending, not_fired)
+}
+
+/// A finding's severity for the district: one lower where its `lower_if`
+/// holds.
+fn severity(rules: &RuleBase, evaluation: &Evaluation, f: &Finding) -> Severity {
+    let lower = f
+        .lower_if
+        .as_deref()
+        .is_some_and(|id| derived_value(rules, evaluation, id).is_some_and(|v| v.is_true()));
+    match (lower, f.severity) {
+        (true, Severity::High) => Severity::Medium,
+        (true, _) => Severity::Low,
+        (false, s) => s,
+    }
 }
 
 /// Whether a rule whose `applies_if` names the derived value `id`

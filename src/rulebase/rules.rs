@@ -409,6 +409,10 @@ pub struct Finding {
     /// (`covered_if`), a plan names it as said there.
     #[serde(default)]
     pub covered_by: Vec<String>,
+    /// A derived value (its id): where it holds, the finding weighs one
+    /// severity lower (its evidence too old to lead a plan).
+    #[serde(default)]
+    pub lower_if: Option<String>,
     /// A derived value (its id) that holds where the finding's own matter
     /// does (the fall it is about happened): without it, `covered_by` names
     /// nothing, since a finding that did not fire may simply not apply.

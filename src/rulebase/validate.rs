@@ -245,9 +245,13 @@ fn check_finding_links(
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    for (key, id) in [("applies_if", &f.applies_if), ("covered_if", &f.covered_if)]
-        .into_iter()
-        .filter_map(|(key, id)| Some((key, id.as_deref()?)))
+    for (key, id) in [
+        ("applies_if", &f.applies_if),
+        ("covered_if", &f.covered_if),
+        ("lower_if", &f.lower_if),
+    ]
+    .into_iter()
+    .filter_map(|(key, id)| Some((key, id.as_deref()?)))
     {
         if !parsed.derived.iter().any(|d| d.id == id) {
             let derived = parsed.derived.iter().map(|d| d.id.as_str());

@@ -1349,3 +1349,33 @@ fn actions_name_the_delac_only_where_the_district_needs_one() {
         "fixtures on both sides of 51 report to their committees"
     );
 }
+
+/// A reclassification rate three or more years older than the file's
+/// newest data does not lead the plan: the finding weighs one severity
+/// lower (`lower_if`), in the draft and in the selection.
+#[test]
+fn an_old_reclassification_rate_weighs_one_severity_lower() {
+    let mut seen = [false, false];
+    for name in all_fixtures() {
+        let plan = plan(&name);
+        let Some(finding) = plan
+            .findings
+            .iter()
+            .find(|f| f.id == "reclassification_below_state")
+        else {
+            continue;
+        };
+        let dated = plan
+            .derived
+            .get("reclassification_dated")
+            .is_some_and(|v| v.is_true());
+        let expected = if dated {
+            elplan::rulebase::rules::Severity::Medium
+        } else {
+            elplan::rulebase::rules::Severity::High
+        };
+        assert_eq!(finding.severity, expected, "{name}");
+        seen[usize::from(dated)] = true;
+    }
+    assert_eq!(seen, [true, true], "fixtures with a recent and an old rate");
+}
