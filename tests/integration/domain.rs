@@ -1379,3 +1379,28 @@ fn an_old_reclassification_rate_weighs_one_severity_lower() {
     }
     assert_eq!(seen, [true, true], "fixtures with a recent and an old rate");
 }
+
+/// The section of what the district already has is headed as a question,
+/// "May already be in place", where the file records nothing in place but
+/// some scheduled steps may be; else "Already in place".
+#[test]
+fn the_in_place_heading_asks_where_the_file_does_not_say() {
+    let mut seen = [false, false];
+    for name in [
+        "calli/mendota-unified",
+        "cases/rural-assistance",
+        "cases/no-history",
+    ] {
+        let (plan, text) = draft(name);
+        let unsure =
+            plan.in_place.is_empty() && plan.scheduled().any(|s| !s.check_in_place.is_empty());
+        let heading = if unsure {
+            "\n## May already be in place\n"
+        } else {
+            "\n## Already in place\n"
+        };
+        assert!(text.contains(heading), "{name}: {heading:?}");
+        seen[usize::from(unsure)] = true;
+    }
+    assert_eq!(seen, [true, true], "both headings among the fixtures");
+}
