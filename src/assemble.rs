@@ -737,7 +737,7 @@ fn derived_value<'e>(
     evaluation: &'e Evaluation,
     id: &str,
 ) -> Option<&'e minijinja::Value> {
-    let j = rules.derived.iter().position(|d| d.rule.id == id)?;
+    let &j = rules.derived_index.get(id)?;
     evaluation.derived[j].as_ref().ok()
 }
 
@@ -776,7 +776,7 @@ fn not_fired_brief<'r>(rules: &'r RuleBase, evaluation: &Evaluation, f: &'r Find
         .as_deref()
         .is_some_and(|id| derived_value(rules, evaluation, id).is_some_and(|v| v.is_true()));
     let said_by = f.covered_by.iter().filter(|_| matter).find_map(|id| {
-        let i = rules.findings.iter().position(|g| &g.rule.id == id)?;
+        let &i = rules.finding_index.get(id.as_str())?;
         matches!(evaluation.findings[i], FindingOutcome::Fired(_))
             .then_some(rules.findings[i].rule.id.as_str())
     });
