@@ -592,7 +592,8 @@ pub enum NotFiredReason {
     NotReached,
     /// It does not concern the district (its `applies_if` is false).
     NotApplicable,
-    /// A finding that fired states it more exactly (its `covered_by`).
+    /// Its own matter holds (its `covered_if`) and a finding that fired
+    /// states it more exactly (one of its `covered_by`).
     SaidBy,
 }
 

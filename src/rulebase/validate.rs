@@ -237,55 +237,65 @@ fn check_all(
     check_chapters(parsed, files, locate, problems);
 }
 
-/// A finding's `applies_if` names a derived value, and its `covered_by`
-/// other findings.
+/// `owner`'s `key` names `id`, which must be one of `known` (each a
+/// `kind`): where it is not, a diagnostic at the name in the rule's file,
+/// with the nearest known name.
+fn unknown_name(
+    locate: &Locator<'_>,
+    origin: &Origin,
+    (owner, key): (&str, &str),
+    id: &str,
+    (known, kind): (&[&str], &str),
+) -> Option<Diagnostic> {
+    (!known.contains(&id)).then(|| {
+        locate
+            .at_text(
+                origin,
+                &format!("\"{id}\""),
+                format!("{owner}: {key} names `{id}`, which is not {kind}"),
+            )
+            .with_optional_hint(did_you_mean(id, known.iter().copied()))
+    })
+}
+
+/// A finding's `applies_if`, `covered_if` and `lower_if` name derived
+/// values, and its `covered_by` other findings.
 fn check_finding_links(
     f: &Finding,
     parsed: &Parsed,
     locate: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    for (key, id) in [
+    let owner = format!("finding `{}`", f.id);
+    let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
+    let findings: Vec<&str> = parsed.findings.iter().map(|g| g.id.as_str()).collect();
+    let values = [
         ("applies_if", &f.applies_if),
         ("covered_if", &f.covered_if),
         ("lower_if", &f.lower_if),
-    ]
-    .into_iter()
-    .filter_map(|(key, id)| Some((key, id.as_deref()?)))
-    {
-        if !parsed.derived.iter().any(|d| d.id == id) {
-            let derived = parsed.derived.iter().map(|d| d.id.as_str());
-            problems.push(
-                locate
-                    .at_text(
-                        &f.origin,
-                        &format!("\"{id}\""),
-                        format!(
-                            "finding `{}`: {key} names `{id}`, which is not a derived value",
-                            f.id
-                        ),
-                    )
-                    .with_optional_hint(did_you_mean(id, derived)),
-            );
+    ];
+    for (key, id) in values {
+        if let Some(id) = id.as_deref() {
+            let wrong = (&derived[..], "a derived value");
+            problems.extend(unknown_name(locate, &f.origin, (&owner, key), id, wrong));
         }
     }
     for id in &f.covered_by {
-        let message = if *id == f.id {
-            format!("finding `{}`: covered_by names the finding itself", f.id)
-        } else if parsed.findings.iter().any(|g| g.id == *id) {
-            continue;
-        } else {
-            format!(
-                "finding `{}`: covered_by names `{id}`, which is not a finding",
-                f.id
-            )
-        };
-        let findings = parsed.findings.iter().map(|g| g.id.as_str());
-        problems.push(
-            locate
-                .at_text(&f.origin, &format!("\"{id}\""), message)
-                .with_optional_hint(did_you_mean(id, findings)),
-        );
+        if *id == f.id {
+            problems.push(locate.at_text(
+                &f.origin,
+                &format!("\"{id}\""),
+                format!("{owner}: covered_by names the finding itself"),
+            ));
+        }
+        let known = (&findings[..], "a finding");
+        problems.extend(unknown_name(
+            locate,
+            &f.origin,
+            (&owner, "covered_by"),
+            id,
+            known,
+        ));
     }
 }
 
@@ -556,23 +566,17 @@ fn check_goal_links(
     let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
     for g in &parsed.goals {
         let origin = locate.origin_of(file, &format!("id: \"{}\"", g.id));
+        let owner = format!("goal `{}`", g.id);
         let named = g
             .served_by
             .iter()
-            .map(|id| ("served_by", id.as_str(), &strategies, "a strategy"));
+            .map(|id| ("served_by", id.as_str(), (&strategies[..], "a strategy")));
         let applies = g
             .applies_if
             .as_deref()
-            .map(|id| ("applies_if", id, &derived, "a derived value"));
-        for (key, id, known, kind) in named.chain(applies) {
-            if !known.contains(&id) {
-                let message = format!("goal `{}`: {key} names `{id}`, which is not {kind}", g.id);
-                problems.push(
-                    locate
-                        .at_text(&origin, &format!("\"{id}\""), message)
-                        .with_optional_hint(did_you_mean(id, known.iter().copied())),
-                );
-            }
+            .map(|id| ("applies_if", id, (&derived[..], "a derived value")));
+        for (key, id, known) in named.chain(applies) {
+            problems.extend(unknown_name(locate, &origin, (&owner, key), id, known));
         }
     }
 }
@@ -586,44 +590,31 @@ fn check_action_variants(
     problems: &mut Vec<Diagnostic>,
 ) {
     for v in &s.action_variants {
+        let owner = format!(
+            "strategy `{}`: an action variant of action {}",
+            s.id, v.action
+        );
+        let count = s.actions.len();
         let mut wrong = Vec::new();
-        if !(1..=s.actions.len()).contains(&v.action) {
-            wrong.push((
-                format!(
-                    "strategy `{}`: an action variant rewords action {}, but it has {} action{}",
-                    s.id,
-                    v.action,
-                    s.actions.len(),
-                    if s.actions.len() == 1 { "" } else { "s" }
-                ),
-                None,
-            ));
+        if !(1..=count).contains(&v.action) {
+            let plural = if count == 1 { "" } else { "s" };
+            wrong.push(format!("{owner}: the strategy has {count} action{plural}"));
         }
         if v.applies_if.is_none() && v.unless.is_none() {
-            wrong.push((
-                format!("strategy `{}`: an action variant of action {} has neither applies_if nor unless", s.id, v.action),
-                None,
-            ));
+            wrong.push(format!("{owner}: it has neither applies_if nor unless"));
+        }
+        for message in wrong {
+            problems.push(locate.at_key(&s.origin, "action_variants", message));
         }
         for (key, id) in [("applies_if", &v.applies_if), ("unless", &v.unless)] {
-            if let Some(id) = id.as_deref().filter(|id| !derived.contains(id)) {
-                wrong.push((
-                    format!("strategy `{}`: an action variant's {key} names `{id}`, which is not a derived value", s.id),
-                    did_you_mean(id, derived.iter().copied()),
-                ));
+            if let Some(id) = id.as_deref() {
+                let known = (derived, "a derived value");
+                problems.extend(unknown_name(locate, &s.origin, (&owner, key), id, known));
             }
-        }
-        for (message, hint) in wrong {
-            problems.push(
-                locate
-                    .at_key(&s.origin, "action_variants", message)
-                    .with_optional_hint(hint),
-            );
         }
     }
 }
 
-/// The calendar's months are months, and its event ids unique.
 /// Whether `file` is a default file standing in for one a rule directory
 /// leaves out.
 fn standing_in(files: &RuleFiles, file: &Path) -> bool {
@@ -684,24 +675,19 @@ fn check_chapters(
             }
         }
         let applies = c.facts.iter().map(|f| f.applies_if.as_deref());
+        let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
         for id in applies
             .chain(c.requires.iter().map(|l| l.applies_if.as_deref()))
             .flatten()
         {
-            if !parsed.derived.iter().any(|d| d.id == id) {
-                let derived = parsed.derived.iter().map(|d| d.id.as_str());
-                problems.push(
-                    locate
-                        .at_text(
-                            &c.origin,
-                            &format!("\"{id}\""),
-                            format!(
-                                "{owner}: applies_if names `{id}`, which is not a derived value"
-                            ),
-                        )
-                        .with_optional_hint(did_you_mean(id, derived)),
-                );
-            }
+            let known = (&derived[..], "a derived value");
+            problems.extend(unknown_name(
+                locate,
+                &c.origin,
+                (&owner, "applies_if"),
+                id,
+                known,
+            ));
         }
         for fact in &c.facts {
             if !fields.contains(&fact.field.as_str()) {
@@ -777,6 +763,7 @@ fn check_strategy_names(
     }
 }
 
+/// The calendar's months are months, and its event ids unique.
 fn check_calendar(calendar: &Calendar, file: &Path, problems: &mut Vec<Diagnostic>) {
     if !(1..=12).contains(&calendar.year_starts) {
         problems.push(Diagnostic::of(
