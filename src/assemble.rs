@@ -929,17 +929,15 @@ fn actions(
     s: &crate::rulebase::rules::Strategy,
     written: &minijinja::Value,
 ) -> minijinja::Value {
-    let truth = |id: &str| derived_value(rules, evaluation, id).map(|v| v.is_true());
     let mut texts: Vec<&str> = s.actions.iter().map(String::as_str).collect();
     let mut changed = vec![false; texts.len()];
     for v in &s.action_variants {
-        let fits = v
-            .applies_if
-            .as_deref()
-            .is_none_or(|id| truth(id) == Some(true))
-            && v.unless
-                .as_deref()
-                .is_none_or(|id| truth(id) == Some(false));
+        let fits = fits(
+            rules,
+            evaluation,
+            v.applies_if.as_deref(),
+            v.unless.as_deref(),
+        );
         let at = v.action.wrapping_sub(1);
         if fits && at < texts.len() && !changed[at] {
             texts[at] = &v.text;
@@ -951,6 +949,43 @@ fn actions(
     } else {
         written.clone()
     }
+}
+
+/// Whether a variant fits the district: its `applies_if` holds and its
+/// `unless` is known not to (each where given).
+fn fits(
+    rules: &RuleBase,
+    evaluation: &Evaluation,
+    applies_if: Option<&str>,
+    unless: Option<&str>,
+) -> bool {
+    let truth = |id: &str| derived_value(rules, evaluation, id).map(|v| v.is_true());
+    applies_if.is_none_or(|id| truth(id) == Some(true))
+        && unless.is_none_or(|id| truth(id) == Some(false))
+}
+
+/// A rationale or first test as the district reads it: the first of its
+/// variants that fits the district, else the text as written.
+fn worded(
+    rules: &RuleBase,
+    evaluation: &Evaluation,
+    variants: &[crate::rulebase::rules::TextVariant],
+    written: &minijinja::Value,
+) -> minijinja::Value {
+    variants
+        .iter()
+        .find(|v| {
+            fits(
+                rules,
+                evaluation,
+                v.applies_if.as_deref(),
+                v.unless.as_deref(),
+            )
+        })
+        .map_or_else(
+            || written.clone(),
+            |v| minijinja::Value::from(v.text.as_str()),
+        )
 }
 
 /// Strategy `i` as the plan shows it.
@@ -984,10 +1019,10 @@ fn scheduled<'r>(
         priority: slot.priority,
         leverage: s.leverage,
         principle: s.principle,
-        rationale: texts.rationale.clone(),
+        rationale: worded(rules, evaluation, &s.rationale_variants, &texts.rationale),
         actions: actions(rules, evaluation, s, &texts.actions),
         owners: texts.owners.clone(),
-        first_test: texts.first_test.clone(),
+        first_test: worded(rules, evaluation, &s.first_test_variants, &texts.first_test),
         measures: texts.measures.clone(),
         sources: texts.sources.clone(),
         check_in_place,

@@ -444,6 +444,23 @@ pub struct ActionVariant {
     pub text: String,
 }
 
+/// A rationale or first test worded for the districts where a derived value
+/// holds (`applies_if`) or is known not to (`unless`): the first variant
+/// that fits the district replaces the text; where none fits, or a value is
+/// unknown, the text reads as written.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextVariant {
+    /// A derived value (its id) that must hold.
+    #[serde(default)]
+    pub applies_if: Option<String>,
+    /// A derived value (its id) that must be known not to hold.
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// The text for those districts.
+    pub text: String,
+}
+
 /// What a measure watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -516,6 +533,11 @@ pub struct Strategy {
     pub in_place_when: Option<String>,
     /// Why it matters.
     pub rationale: String,
+    /// Other wordings of the rationale for districts where a derived value
+    /// holds or does not (the county office's assistance where the district
+    /// is in it).
+    #[serde(default)]
+    pub rationale_variants: Vec<TextVariant>,
     /// What to do, in order.
     pub actions: Vec<String>,
     /// Other wordings of an action for districts where a derived value
@@ -526,6 +548,9 @@ pub struct Strategy {
     pub owners: Vec<String>,
     /// The first small test of change (a PDSA seed).
     pub first_test: String,
+    /// Other wordings of the first test, as `rationale_variants`.
+    #[serde(default)]
+    pub first_test_variants: Vec<TextVariant>,
     /// How progress is seen.
     pub measures: Vec<Measure>,
     /// Where its reasoning comes from.

@@ -18,7 +18,7 @@ use crate::rulebase::files::RuleFiles;
 use crate::rulebase::read::{read, Parsed, Reader, Source};
 use crate::rulebase::rules::{
     Area, Calendar, Chapter, DataSource, Derived, Finding, GoalRule, Origin, Policy, Reference,
-    Requirement, Stage, Strategy,
+    Requirement, Stage, Strategy, TextVariant,
 };
 
 /// The rule files, parsed and checked, with each strategy's stage and
@@ -232,6 +232,12 @@ fn check_all(
     let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
     for s in &parsed.strategies {
         check_action_variants(s, &derived, locate, problems);
+        for (key, variants) in [
+            ("rationale_variants", &s.rationale_variants),
+            ("first_test_variants", &s.first_test_variants),
+        ] {
+            check_text_variants(s, key, variants, &derived, locate, problems);
+        }
     }
     check_strategy_names(parsed, policy, files, problems);
     check_chapters(parsed, files, locate, problems);
@@ -577,6 +583,31 @@ fn check_goal_links(
             .map(|id| ("applies_if", id, (&derived[..], "a derived value")));
         for (key, id, known) in named.chain(applies) {
             problems.extend(unknown_name(locate, &origin, (&owner, key), id, known));
+        }
+    }
+}
+
+/// Each rationale or first-test variant names one derived value or two
+/// that exist, and at least one.
+fn check_text_variants(
+    s: &Strategy,
+    key: &str,
+    variants: &[TextVariant],
+    derived: &[&str],
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (n, v) in variants.iter().enumerate() {
+        let owner = format!("strategy `{}`: {key} entry {}", s.id, n + 1);
+        if v.applies_if.is_none() && v.unless.is_none() {
+            let message = format!("{owner}: it has neither applies_if nor unless");
+            problems.push(locate.at_key(&s.origin, key, message));
+        }
+        for (field, id) in [("applies_if", &v.applies_if), ("unless", &v.unless)] {
+            if let Some(id) = id.as_deref() {
+                let known = (derived, "a derived value");
+                problems.extend(unknown_name(locate, &s.origin, (&owner, field), id, known));
+            }
         }
     }
 }

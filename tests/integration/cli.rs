@@ -267,6 +267,8 @@ fn broken_rule_bases_are_diagnosed() {
         ("unknown-applies-if", &[("findings.ron", "applies_if: \"serves_secondary\"", "applies_if: \"serves_secundary\"")]),
         ("action-variant-out-of-range", &[("strategies/data.ron", "(action: 2, applies_if: \"delac_required\"", "(action: 5, applies_if: \"delac_required\"")]),
         ("unknown-goal-served-by", &[("goals.ron", "\"graduation_pathway_review\"", "\"graduation_pathway_reviw\"")]),
+        ("unknown-rationale-variant", &[("strategies/leadership.ron", "(applies_if: \"in_assistance\", text: \"The district is in", "(applies_if: \"in_asistance\", text: \"The district is in")]),
+        ("first-test-variant-without-condition", &[("strategies/leadership.ron", "(applies_if: \"in_assistance\", text: \"At the next", "(text: \"At the next")]),
     ];
     for (name, edits) in cases {
         let dir = broken_rules(edits);

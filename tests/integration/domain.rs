@@ -1012,42 +1012,50 @@ fn plan_with(name: &str, from: &str, to: &str) -> Plan<'static> {
     session().plan(&district, &path).expect("plan")
 }
 
-/// The assistance finding says which of the EL groups met the criteria
-/// for assistance, and never that English learners were not among them
-/// while their long-term ELs were (a sentence that said both read as a
-/// contradiction).
+/// The assistance findings say which of the EL groups met the criteria
+/// for assistance once: where English learners or their long-term ELs met
+/// them, their own findings say so and the assistance finding does not
+/// repeat it; the long-term EL finding adds that English learners as a
+/// whole did not, and when they last did. Nothing says English learners
+/// were not among the groups while their long-term ELs were.
 #[test]
 fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
     let latest = "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [])";
-    let evidence = |row: &str| {
+    let evidence = |row: &str, id: &str| {
         let plan = plan_with("cases/els-left-criteria", latest, row);
         plan.findings
             .iter()
-            .find(|f| f.id == "differentiated_assistance")
-            .expect("the assistance finding fires")
-            .evidence
-            .clone()
+            .find(|f| f.id == id)
+            .map(|f| f.evidence.clone())
     };
-    let ltels_only = evidence(
-        "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [4])",
-    );
+    let ltels_only =
+        "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [4])";
+    let assistance = evidence(ltels_only, "differentiated_assistance").expect("fires");
     assert!(
-        ltels_only.contains("its long-term English learners were among the student groups that met the criteria for assistance, and its English learners had met them on the 2023 Dashboard."),
-        "{ltels_only}"
+        !assistance.contains("English learners were"),
+        "{assistance}"
     );
-    assert!(!ltels_only.contains("about other groups"), "{ltels_only}");
-    let both = evidence(
-        "(year: \"2024\", status: Differentiated, el_priorities: [4], ltel_priorities: [4])",
-    );
+    assert!(!assistance.contains("about other groups"), "{assistance}");
+    let ltel = evidence(ltels_only, "ltels_in_assistance").expect("fires");
     assert!(
-        both.contains("its English learners were among the student groups that met the criteria for assistance, and so were its long-term English learners."),
-        "{both}"
+        ltel.ends_with("in achievement (LCFF priority area 4); English learners as a whole did not, though they had on the 2023 Dashboard."),
+        "{ltel}"
     );
-    let neither = evidence(latest);
+    let both = "(year: \"2024\", status: Differentiated, el_priorities: [4], ltel_priorities: [4])";
+    let assistance = evidence(both, "differentiated_assistance").expect("fires");
+    assert!(
+        !assistance.contains("English learners were"),
+        "{assistance}"
+    );
+    let ltel = evidence(both, "ltels_in_assistance").expect("fires");
+    assert!(!ltel.contains("as a whole"), "{ltel}");
+    assert!(evidence(both, "els_in_assistance").is_some());
+    let neither = evidence(latest, "differentiated_assistance").expect("fires");
     assert!(
         neither.contains("were not among the student groups that met the criteria for assistance, though they were on the 2023 Dashboard"),
         "{neither}"
     );
+    assert!(!neither.contains("long-term"), "{neither}");
     // Without the 2023 criteria, nothing earlier to tell.
     let plan = plan_with(
         "cases/els-left-criteria",
@@ -1064,7 +1072,65 @@ fn the_assistance_evidence_names_the_el_groups_that_met_the_criteria() {
         only_others.contains("were not among the student groups that met the criteria for assistance: that year's assistance is about other groups"),
         "{only_others}"
     );
-    assert!(!neither.contains("long-term"), "{neither}");
+}
+
+/// The county office's work is worded for the district: inside the
+/// assistance a district in it already has, and asked for where it is not
+/// (`rationale_variants`, `first_test_variants`); where its English
+/// learners met the criteria in suspension, the joint work starts there.
+#[test]
+fn the_county_office_work_is_worded_for_the_districts_assistance() {
+    let county = |plan: &Plan<'_>| {
+        let json = serde_json::to_value(plan).expect("plan as JSON");
+        json["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .flat_map(|s| s["strategies"].as_array().cloned().unwrap_or_default())
+            .find(|s| s["id"] == "county_office_partnership")
+    };
+    let text = |s: &serde_json::Value, key: &str| s[key].as_str().expect(key).to_string();
+    let inside = plan("cases/els-in-assistance");
+    let s = county(inside).expect("scheduled for a district in assistance");
+    assert!(
+        text(&s, "rationale").starts_with("The district is in differentiated assistance: this plan's English learner work belongs inside"),
+        "{s}"
+    );
+    assert!(
+        text(&s, "first_test").starts_with("At the next differentiated assistance meeting"),
+        "{s}"
+    );
+    // Its English learners met the criteria in suspension (area 6) in 2024.
+    let actions = s["actions"].to_string();
+    assert!(
+        actions.contains("starting with the suspensions that put English learners in the criteria"),
+        "{actions}"
+    );
+    let outside = plan_with(
+        "cases/els-left-criteria",
+        "assistance: Differentiated,",
+        "assistance: General,",
+    );
+    let s = county(&outside).expect("scheduled where English learners met the criteria before");
+    assert!(
+        text(&s, "rationale").starts_with("A district qualifies for differentiated assistance"),
+        "{s}"
+    );
+    assert!(
+        text(&s, "first_test").starts_with("Bring one finding of this draft"),
+        "{s}"
+    );
+    let row = "(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: [])";
+    let ltel = |priorities: &str| {
+        let plan = plan_with(
+            "cases/els-left-criteria",
+            row,
+            &format!("(year: \"2024\", status: Differentiated, el_priorities: [], ltel_priorities: {priorities})"),
+        );
+        county(&plan).expect("scheduled")["actions"].to_string()
+    };
+    assert!(ltel("[4, 6]").contains("starting with the suspensions"));
+    assert!(!ltel("[4]").contains("suspensions"));
 }
 
 /// English learners at the lowest level in graduation are answered by a
@@ -1403,4 +1469,49 @@ fn the_in_place_heading_asks_where_the_file_does_not_say() {
         seen[usize::from(unsure)] = true;
     }
     assert_eq!(seen, [true, true], "both headings among the fixtures");
+}
+
+/// The summary names where English learners do as well as the state or
+/// better: on the latest value from enough students to judge, beside the
+/// state's value of the same year, saying when it slipped from the year
+/// before; never a value the state has only for another year.
+#[test]
+fn the_summary_names_the_strengths_to_build_on() {
+    let strengths = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("Where English learners do as well as the state or better"))
+            .map(str::to_string)
+    };
+    let path = fixture("cases/complete-team");
+    let source = std::fs::read_to_string(&path).expect("fixture");
+    let with = |from: &str, to: &str| {
+        assert!(source.contains(from), "the fixture no longer holds {from}");
+        let district = District::parse(&path, &source.replace(from, to)).expect("district");
+        strengths(&drafted(&district, &path).1)
+    };
+    let (_, text) = draft("cases/complete-team");
+    assert_eq!(
+        strengths(&text).as_deref(),
+        Some("Where English learners do as well as the state or better, the strengths to build on: progress in English (ELPI status) 57.0 % in 2023-24, against 45.7 % statewide in 2024.")
+    );
+    // The ELA value (-58.5) is above the state's (-90.9, about 2019), and
+    // the reclassification rate (15.0 %) above the state's of 2018: neither
+    // is a year the district's value is from, so neither is named.
+    assert!(!text.contains("-58.5 points from standard in 2023-24, against"));
+    // From fewer students than the Dashboard's minimum, no strength.
+    let small = "elpi_status: 0.57, el_ela_dfs: -58.5";
+    assert_eq!(
+        with(
+            small,
+            "elpi_status: 0.57, elpi_takers: 12, el_ela_dfs: -58.5"
+        ),
+        None
+    );
+    let slipped = with("elpi_status: 0.55,", "elpi_status: 0.61,").expect("a strength");
+    assert!(
+        slipped.ends_with("against 45.7 % statewide in 2024, though down from 61.0 % in 2022-23."),
+        "{slipped}"
+    );
+    let below = with(small, "elpi_status: 0.40, el_ela_dfs: -58.5");
+    assert_eq!(below, None);
 }
