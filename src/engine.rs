@@ -369,8 +369,15 @@ fn rule_error(
         || error.kind().to_string(),
         |d| format!("{} ({d})", error.kind()),
     );
+    // A long expression (an evidence template) is shown by its opening:
+    // the position points to the whole.
+    const SHOWN: usize = 160;
+    let shown = match expression.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{} …", &expression[..end]),
+        None => expression.to_string(),
+    };
     let message = format!(
-        "rule error in {what}: `{expression}` failed for district {}: {detail}",
+        "rule error in {what}: `{shown}` failed for district {}: {detail}",
         district.display()
     );
     let mut diagnostic = Diagnostic::of(
