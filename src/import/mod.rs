@@ -376,7 +376,9 @@ fn district_code(county: &str, district: &str) -> String {
 
 /// Schools per county and district code from a CALPADS unduplicated pupil
 /// count school file: rows with a school code, directly funded charters
-/// left out (they are their own local educational agencies).
+/// left out (they are their own local educational agencies), and the row
+/// of code 0000001, the students the district places in nonpublic,
+/// nonsectarian schools, which is not a school of its own.
 pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let text = read_table(path)?;
     let mut rows = reader(&text, b',');
@@ -394,7 +396,7 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let mut seen_year = None;
     for record in rows.records().flatten() {
         let code = |i: usize| record.get(i).unwrap_or("").trim().to_string();
-        if code(school).trim_start_matches('0').is_empty() {
+        if matches!(code(school).trim_start_matches('0'), "" | "1") {
             continue;
         }
         if funding.is_some_and(|f| code(f).eq_ignore_ascii_case("Directly funded")) {

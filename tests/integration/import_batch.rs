@@ -99,7 +99,7 @@ fn import_reads_every_public_column_and_says_where_each_value_came_from() {
     assert_eq!(
         bayview.schools,
         Some(3),
-        "the directly funded charter is not counted"
+        "neither the directly funded charter nor the nonpublic schools' row is counted"
     );
     assert_eq!(bayview.locale, Some(elplan::district::Locale::Suburb));
     assert_eq!(
