@@ -72,10 +72,11 @@ fn the_built_in_rule_base_meets_its_expectations() {
     // earlier Dashboard, reclassification against the state of its year);
     // the 3 of a fall in English progress told once; the 1 of an EL share
     // above the state's and below the large share's four in ten; the 2 of
-    // the lowest level in English progress.
+    // the lowest level in English progress; the 2 of the lowest level in
+    // graduation.
     assert_eq!(
         report.passed,
-        35 * 2 + 25 * 2 + 23 * 43 + 2 + 13 + 3 + 1 + 2
+        35 * 2 + 25 * 2 + 23 * 43 + 2 + 13 + 3 + 1 + 2 + 2
     );
 }
 
@@ -112,8 +113,9 @@ fn the_expectations_name_every_domain_rule_and_nothing_else() {
     // EL group's outcome files decide (issue 23), and their suspension review;
     // too few English learners to judge, and the EL group's assistance
     // criteria met on an earlier Dashboard; and the EL group at the lowest
-    // level in English progress (from the same list of low-performing groups).
-    assert_eq!(findings.len(), 38);
+    // level in English progress and in graduation (from the same list of
+    // low-performing groups).
+    assert_eq!(findings.len(), 39);
     assert_eq!(said.len() - findings.len(), 48);
     let mut incomplete = Vec::new();
     for (id, what) in &said {
@@ -1146,13 +1148,19 @@ fn the_county_office_work_is_worded_for_the_districts_assistance() {
 
 /// English learners at the lowest level in graduation are answered by a
 /// review of their paths to graduation, and in chronic absence by the
-/// outreach to families; neither answers the other.
+/// outreach to families; neither answers the other, and with both red, both
+/// are in the plan (each a finding of its own).
 #[test]
 fn the_lowest_level_in_graduation_or_attendance_gets_its_own_answer() {
     let lowest = "el_lowest: [Ela, Math, ChronicAbsence]";
     let considered = |levels: &str| {
         let plan = plan_with("cases/els-left-criteria", lowest, levels);
-        assert!(plan.fired("els_lowest_engagement"), "{levels}");
+        let finding = if levels.contains("Graduation") {
+            "els_lowest_graduation"
+        } else {
+            "els_lowest_engagement"
+        };
+        assert!(plan.fired(finding), "{levels}");
         let mut ids: BTreeSet<String> = plan.scheduled().map(|s| s.id.to_string()).collect();
         ids.extend(plan.also_considered.iter().map(|a| a.id.to_string()));
         ids
@@ -1172,6 +1180,21 @@ fn the_lowest_level_in_graduation_or_attendance_gets_its_own_answer() {
         !absence.contains("graduation_pathway_review"),
         "{absence:?}"
     );
+    let path = fixture("cases/els-left-criteria");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let both = District::parse(
+        &path,
+        &text.replace(lowest, "el_lowest: [Ela, Math, ChronicAbsence, Graduation]"),
+    )
+    .expect("district");
+    let plan = session().plan(&both, &path).expect("plan");
+    assert!(plan.fired("els_lowest_engagement") && plan.fired("els_lowest_graduation"));
+    for id in ["attendance_outreach", "graduation_pathway_review"] {
+        assert!(
+            plan.scheduled().any(|s| s.id == id),
+            "{id} is not scheduled"
+        );
+    }
 }
 
 /// One fact, one finding: an ELPI that fell in the latest year is the
