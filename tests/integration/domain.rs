@@ -1376,7 +1376,7 @@ fn the_appendix_says_which_findings_do_not_concern_the_district_or_are_said_abov
     );
     assert!(!concern.contains("A large district"), "{concern}");
     assert!(
-        text.contains("English-language progress fell 2 points or more in the latest year (in “English learner progress is in the Dashboard's two lowest colors”)"),
+        text.contains("English-language progress fell 2 points or more in the latest year (in “English learner progress is red or orange on the Dashboard”)"),
         "{text}"
     );
     // Where English progress did not fall, the color's finding does not
@@ -1548,4 +1548,6 @@ fn the_summary_names_the_strengths_to_build_on() {
     );
     let below = with(small, "elpi_status: 0.40, el_ela_dfs: -58.5");
     assert_eq!(below, None);
+    // Orange on the Dashboard: the color's finding states it, no strength.
+    assert_eq!(with("elpi_color: Green", "elpi_color: Orange"), None);
 }
