@@ -599,16 +599,8 @@ fn check_text_variants(
 ) {
     for (n, v) in variants.iter().enumerate() {
         let owner = format!("strategy `{}`: {key} entry {}", s.id, n + 1);
-        if v.applies_if.is_none() && v.unless.is_none() {
-            let message = format!("{owner}: it has neither applies_if nor unless");
-            problems.push(locate.at_key(&s.origin, key, message));
-        }
-        for (field, id) in [("applies_if", &v.applies_if), ("unless", &v.unless)] {
-            if let Some(id) = id.as_deref() {
-                let known = (derived, "a derived value");
-                problems.extend(unknown_name(locate, &s.origin, (&owner, field), id, known));
-            }
-        }
+        let condition = (v.applies_if.as_deref(), v.unless.as_deref());
+        check_variant_condition(s, (key, &owner), condition, derived, locate, problems);
     }
 }
 
@@ -626,22 +618,35 @@ fn check_action_variants(
             s.id, v.action
         );
         let count = s.actions.len();
-        let mut wrong = Vec::new();
         if !(1..=count).contains(&v.action) {
             let plural = if count == 1 { "" } else { "s" };
-            wrong.push(format!("{owner}: the strategy has {count} action{plural}"));
-        }
-        if v.applies_if.is_none() && v.unless.is_none() {
-            wrong.push(format!("{owner}: it has neither applies_if nor unless"));
-        }
-        for message in wrong {
+            let message = format!("{owner}: the strategy has {count} action{plural}");
             problems.push(locate.at_key(&s.origin, "action_variants", message));
         }
-        for (key, id) in [("applies_if", &v.applies_if), ("unless", &v.unless)] {
-            if let Some(id) = id.as_deref() {
-                let known = (derived, "a derived value");
-                problems.extend(unknown_name(locate, &s.origin, (&owner, key), id, known));
-            }
+        let condition = (v.applies_if.as_deref(), v.unless.as_deref());
+        let at = ("action_variants", owner.as_str());
+        check_variant_condition(s, at, condition, derived, locate, problems);
+    }
+}
+
+/// A variant's condition: at least one of `applies_if` and `unless` (a
+/// diagnostic at the strategy's `key` otherwise), each a derived value.
+fn check_variant_condition(
+    s: &Strategy,
+    (key, owner): (&str, &str),
+    (applies_if, unless): (Option<&str>, Option<&str>),
+    derived: &[&str],
+    locate: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if applies_if.is_none() && unless.is_none() {
+        let message = format!("{owner}: it has neither applies_if nor unless");
+        problems.push(locate.at_key(&s.origin, key, message));
+    }
+    for (field, id) in [("applies_if", applies_if), ("unless", unless)] {
+        if let Some(id) = id {
+            let known = (derived, "a derived value");
+            problems.extend(unknown_name(locate, &s.origin, (owner, field), id, known));
         }
     }
 }

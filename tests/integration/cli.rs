@@ -573,3 +573,33 @@ fn a_date_not_on_the_calendar_is_refused_naming_the_flag_and_the_form() {
         );
     }
 }
+
+/// A dated draft's data request opens with the figures the state has
+/// published anew since the district's file: the latest Dashboard by the
+/// draft's date, the file's older years named; an undated draft cannot tell.
+#[test]
+fn a_dated_draft_asks_first_for_the_figures_published_since() {
+    let district = "fixtures/cases/els-left-criteria.ron";
+    let dated = elplan(&["plan", district, "--date", "2026-08-01"]).run();
+    assert!(dated.status.success(), "{}", stderr(&dated));
+    let text = stdout(&dated);
+    let opening = text
+        .lines()
+        .find(|l| l.starts_with("Bring the district's figures up to date first"))
+        .unwrap_or_else(|| panic!("no opening in:\n{text}"));
+    assert!(
+        opening.contains("by August 1, 2026, the 2025 Dashboard (2024-25 data)"),
+        "{opening}"
+    );
+    assert!(
+        opening.contains("reclassification rate (2018-19)"),
+        "{opening}"
+    );
+    // Its ELPI status is of 2023-24, older than the 2025 Dashboard's year.
+    assert!(opening.contains("ELPI status (2023-24)"), "{opening}");
+    // In December the Dashboard of that year is out: 2023-24 is older still.
+    let december = stdout(&elplan(&["plan", district, "--date", "2025-12-01"]).run());
+    assert!(december.contains("the 2025 Dashboard (2024-25 data)"));
+    let undated = stdout(&elplan(&["plan", district]).run());
+    assert!(!undated.contains("Bring the district's figures"));
+}
