@@ -42,6 +42,9 @@ pub struct District {
     /// The school year the school count describes, when it is not the
     /// file's `data_year` (an import counts schools from another year's file).
     pub schools_year: Option<String>,
+    /// Schools with 21 or more English learners, each of which must hold an
+    /// ELAC, in the year of the school count; at most `schools`.
+    pub schools_with_21_els: Option<u32>,
     /// The district's NCES locale: city, suburb, town or rural.
     pub locale: Option<Locale>,
     /// The state's support and the Dashboard's EL progress colour.
@@ -546,6 +549,7 @@ impl District {
             enrollment,
             schools: None,
             schools_year: None,
+            schools_with_21_els: None,
             locale: None,
             accountability: Accountability::default(),
             students: Students {

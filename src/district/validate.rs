@@ -54,6 +54,16 @@ impl District {
         if self.schools == Some(0) {
             v.fail("schools", "must be greater than 0");
         }
+        if let (Some(with), Some(schools)) = (self.schools_with_21_els, self.schools) {
+            if with > schools {
+                v.fail(
+                    "schools_with_21_els",
+                    format!(
+                        "{with} schools with 21 or more English learners, of {schools} schools"
+                    ),
+                );
+            }
+        }
         self.validate_students(&mut v);
         self.validate_history(&mut v);
         self.validate_programs(&mut v);

@@ -125,6 +125,10 @@ pub struct SchoolCounts {
     pub source: String,
     /// Schools by county and district code.
     pub counts: HashMap<String, u32>,
+    /// Schools with 21 or more English learners (each of which must hold
+    /// an ELAC), by county and district code, where the file has an
+    /// `english_learner` column.
+    pub with_21_els: HashMap<String, u32>,
     /// The school year the file counts (`2017-18`), when it says.
     pub year: Option<String>,
     /// The school codes (14 digits: county, district, school) of the
@@ -391,7 +395,10 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     );
     let funding = columns.get("Charter Funding Type").copied();
     let year = columns.get("Academic Year").copied();
+    let els = columns.get("english_learner").copied();
     let mut counts = HashMap::new();
+    let mut with_21_els = HashMap::new();
+    let mut unknown_els = HashSet::new();
     let mut direct_charters = HashSet::new();
     let mut seen_year = None;
     for record in rows.records().flatten() {
@@ -412,13 +419,24 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
                 .map(|y| school_year(&code(y)))
                 .filter(|y| !y.is_empty());
         }
-        *counts
-            .entry(district_code(&code(county), &code(district)))
-            .or_insert(0) += 1;
+        let key = district_code(&code(county), &code(district));
+        // A suppressed or unreadable count leaves the district's count of
+        // such schools unknown, not short by one.
+        if let Some(i) = els {
+            match number(Some(code(i).as_str())) {
+                Some(n) => *with_21_els.entry(key.clone()).or_insert(0) += u32::from(n >= 21.0),
+                None => {
+                    unknown_els.insert(key.clone());
+                }
+            }
+        }
+        *counts.entry(key).or_insert(0) += 1;
     }
+    with_21_els.retain(|key, _| !unknown_els.contains(key));
     Ok(SchoolCounts {
         source: calpads_source(seen_year.clone(), "school file"),
         counts,
+        with_21_els,
         year: seen_year,
         direct_charters,
     })
@@ -854,6 +872,18 @@ fn apply_schools(
         "schools",
         format!(
             "{}: schools, directly funded charters left out",
+            schools.source
+        ),
+    );
+    district.schools_with_21_els = schools
+        .with_21_els
+        .get(code)
+        .copied()
+        .filter(|_| district.schools.is_some());
+    note(
+        "schools_with_21_els",
+        format!(
+            "{}: schools whose english_learner is 21 or more",
             schools.source
         ),
     );

@@ -555,6 +555,23 @@ fn set_values_meet_the_words_of_the_district_file() {
     );
 }
 
+/// More schools with 21 or more English learners than schools is a
+/// contradiction, named at the field.
+#[test]
+fn more_elac_schools_than_schools_is_refused() {
+    let output = elplan(&["plan", MENDOTA, "--set", "schools_with_21_els=9"]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let said = stderr(&output);
+    assert!(
+        said.starts_with(
+            "error: schools_with_21_els: 9 schools with 21 or more English learners, of 7 schools"
+        ),
+        "{said}"
+    );
+    let fits = elplan(&["plan", MENDOTA, "--set", "schools_with_21_els=7"]).run();
+    assert_eq!(fits.status.code(), Some(0), "{}", shown(&fits));
+}
+
 /// `--date` is read once, as a date, when the arguments are: a day the
 /// calendar lacks is bad usage that names the flag and the form it takes.
 #[test]

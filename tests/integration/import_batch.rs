@@ -50,6 +50,14 @@ fn import_writes_editable_district_files_and_reports_bad_rows() {
         let text = std::fs::read_to_string(dir.path().join(name)).expect("read");
         insta::assert_snapshot!(name, text);
     }
+    // Schools with 21 or more ELs, each of which holds an ELAC: Bayview's
+    // high school and Harbor (not Marsh with 12, nor its directly funded
+    // charter); Rio's suppressed count leaves Valle's number unknown.
+    let read =
+        |name: &str| elplan::District::load(&dir.path().join(name)).expect("imported files load");
+    assert_eq!(read("bayview-unified.ron").schools_with_21_els, Some(2));
+    assert_eq!(read("valle-rio-elementary.ron").schools, Some(2));
+    assert_eq!(read("valle-rio-elementary.ron").schools_with_21_els, None);
     // Every written file is a valid district file that round-trips.
     for name in &names {
         let path = dir.path().join(name);
