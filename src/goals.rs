@@ -154,6 +154,7 @@ pub(crate) fn goals<'r>(
                 frequency: &rule.frequency,
                 missing,
                 served_by: Vec::new(),
+                findings: &rule.findings,
             }
         })
         .collect()

@@ -181,6 +181,10 @@ pub struct Goal<'r> {
     /// The plan's change ideas that work toward it (strategy ids, in the
     /// plan's order): none where the plan only watches it.
     pub served_by: Vec<&'r str>,
+    /// The findings (ids) whose matter it measures, as the rule base names
+    /// them: the aim states the goal of the most severe that fired.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub findings: &'r [String],
 }
 
 /// A value in a school year.

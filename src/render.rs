@@ -512,8 +512,8 @@ pub(crate) fn render_capped(
 
 impl Renderer {
     /// The plan's aim, one sentence, from the `aim.txt` template, which
-    /// reads the district (as a template value) and the draft goals, or the
-    /// district's name without one.
+    /// reads the district (as a template value), the draft goals and the
+    /// fired findings' severities, or the district's name without one.
     pub(crate) fn aim(
         &self,
         district: Value,
@@ -529,8 +529,13 @@ impl Renderer {
                 .unwrap_or_default());
         };
         let derived = Value::from(plan.derived.clone());
-        let context =
-            context! { district, goals => Serde(goals), derived, ..rules.template_values.clone() };
+        // The fired findings' severities by id: 1 low, 2 medium, 3 high.
+        let findings: std::collections::BTreeMap<String, u8> = plan
+            .findings
+            .iter()
+            .map(|f| (f.id.to_string(), f.severity as u8 + 1))
+            .collect();
+        let context = context! { district, goals => Serde(goals), derived, findings, ..rules.template_values.clone() };
         Ok(render_sentence(&template, context)
             .map_err(|e| {
                 let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));

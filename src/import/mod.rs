@@ -358,9 +358,11 @@ pub fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Rounds a share to four decimals, enough for people and stable in text.
+/// Rounds a share to five decimals: stable in text, and a percentage
+/// shown to one decimal is not rounded twice (100 of 7,420 is 1.3 %, where
+/// four decimals, 0.0135, would show 1.4 %).
 fn share(part: f64, whole: f64) -> f64 {
-    (part / whole * 10_000.0).round() / 10_000.0
+    (part / whole * 100_000.0).round() / 100_000.0
 }
 
 /// `2017-2018` → `2017-18`; anything else as it is.

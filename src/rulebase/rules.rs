@@ -260,6 +260,11 @@ pub struct GoalRule {
     /// schedules none of them says it only watches the goal.
     #[serde(default)]
     pub served_by: Vec<String>,
+    /// The findings (their ids) whose matter it measures: the aim states
+    /// the goal of the plan's most severe fired finding among them, and
+    /// the first goal with a baseline where none is.
+    #[serde(default)]
+    pub findings: Vec<String>,
     /// A derived value (its id): where it is false the goal does not
     /// concern the district (a graduation rate where no grade 12 is
     /// taught) and the plan has no such goal.

@@ -555,8 +555,8 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
     }
 }
 
-/// A goal's `served_by` names strategies and its `applies_if` a derived
-/// value (the default goals standing in for a rule directory's are not
+/// A goal's `served_by` names strategies, its `findings` findings and its
+/// `applies_if` a derived value (the default goals standing in for a rule directory's are not
 /// held to its strategies).
 fn check_goal_links(
     parsed: &Parsed,
@@ -569,6 +569,7 @@ fn check_goal_links(
         return;
     }
     let strategies: Vec<&str> = parsed.strategies.iter().map(|s| s.id.as_str()).collect();
+    let findings: Vec<&str> = parsed.findings.iter().map(|f| f.id.as_str()).collect();
     let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
     for g in &parsed.goals {
         let origin = locate.origin_of(file, &format!("id: \"{}\"", g.id));
@@ -576,7 +577,12 @@ fn check_goal_links(
         let named = g
             .served_by
             .iter()
-            .map(|id| ("served_by", id.as_str(), (&strategies[..], "a strategy")));
+            .map(|id| ("served_by", id.as_str(), (&strategies[..], "a strategy")))
+            .chain(
+                g.findings
+                    .iter()
+                    .map(|id| ("findings", id.as_str(), (&findings[..], "a finding"))),
+            );
         let applies = g
             .applies_if
             .as_deref()

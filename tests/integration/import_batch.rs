@@ -176,7 +176,7 @@ fn import_reads_every_public_column_and_says_where_each_value_came_from() {
     assert_eq!(district.enrollment, 11_900, "EnrollNonCharter");
     assert_eq!(
         district.students.frpm_share,
-        Some(0.5968),
+        Some(0.59677),
         "SEDcount ÷ EnrollTotal"
     );
     let line = text
