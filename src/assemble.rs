@@ -16,7 +16,7 @@ use crate::plan::{
     TeamDecision, FORMAT,
 };
 use crate::rulebase::rules::{Finding, Severity, StrategyKind};
-use crate::rulebase::RuleBase;
+use crate::rulebase::{CompiledStrategy, RuleBase};
 use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule, Standby};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
 
@@ -146,6 +146,32 @@ fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<Complianc
         .collect()
 }
 
+/// The change ideas a strategy needs first (its prerequisites, and theirs)
+/// that the plan does not schedule, by id, nearest first: with them it
+/// would take more places than were left.
+fn unscheduled_prerequisites<'r>(
+    rules: &'r RuleBase,
+    schedule: &Schedule,
+    s: &CompiledStrategy,
+) -> Vec<&'r str> {
+    let mut seen = vec![false; rules.strategies.len()];
+    let mut queue: std::collections::VecDeque<usize> = s.requires.iter().copied().collect();
+    let mut out = Vec::new();
+    while let Some(i) = queue.pop_front() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        let p = &rules.strategies[i];
+        if p.rule.kind == StrategyKind::Change
+            && !matches!(schedule.slots[i].placement, Placement::Stage(_))
+        {
+            out.push(p.rule.id.as_str());
+        }
+        queue.extend(p.requires.iter().copied());
+    }
+    out
+}
+
 /// The chosen change ideas the plan does not select, each with why.
 fn also_considered<'r>(
     rules: &'r RuleBase,
@@ -231,6 +257,7 @@ fn also_considered<'r>(
                     .filter(|c| c.remedies.contains(&s.rule.id))
                     .map(|c| c.id)
                     .collect(),
+                needs_first: unscheduled_prerequisites(rules, schedule, s),
             };
             (slot.priority, item)
         })

@@ -561,6 +561,10 @@ pub struct AlsoConsidered<'r> {
     /// are not met (it is among their `remedies`), by id.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requirements_to_confirm: Vec<&'r str>,
+    /// The change ideas it needs first that the plan does not schedule, by
+    /// id: with them it takes more places.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs_first: Vec<&'r str>,
 }
 
 /// A requirement of law as a chapter states it, with its basis.

@@ -123,6 +123,16 @@ fn decisions(json: &str) -> serde_json::Value {
     ] {
         strip(&mut plan[list]);
     }
+    // A goal's `findings` are the rule base's, as written; an idea also
+    // considered says `why` in a sentence made of its `addresses` (or its
+    // rationale's first sentence), which stay.
+    for (list, key) in [("goals", "findings"), ("also_considered", "why")] {
+        if let Some(items) = plan[list].as_array_mut() {
+            for item in items.iter_mut().filter_map(|g| g.as_object_mut()) {
+                item.remove(key);
+            }
+        }
+    }
     // The request follows from `pending` and `compliance`; what is its own
     // is the ranking: each field with how many findings, strategies and
     // checklist items wait on it.
