@@ -141,6 +141,7 @@ fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<Complianc
                 status,
                 missing,
                 remedies: &r.rule.remedies,
+                required_here: applies && r.rule.applies_if.is_some(),
             }
         })
         .collect()

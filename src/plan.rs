@@ -216,6 +216,10 @@ pub struct ComplianceItem<'r> {
     /// The strategies that close it when it is not met (`remedies`).
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub remedies: &'r [String],
+    /// It applies to some districts only (`applies_if`) and applies to this
+    /// one: a plan says it is required here (left out when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required_here: bool,
 }
 
 /// Whether a requirement is met.

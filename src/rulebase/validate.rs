@@ -556,8 +556,8 @@ fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) 
 }
 
 /// A goal's `served_by` names strategies, its `findings` findings and its
-/// `applies_if` a derived value (the default goals standing in for a rule directory's are not
-/// held to its strategies).
+/// `applies_if` a derived value (the default goals standing in for a rule
+/// directory's are not held to its strategies).
 fn check_goal_links(
     parsed: &Parsed,
     files: &RuleFiles,

@@ -267,6 +267,7 @@ fn broken_rule_bases_are_diagnosed() {
         ("unknown-applies-if", &[("findings.ron", "applies_if: \"serves_secondary\"", "applies_if: \"serves_secundary\"")]),
         ("action-variant-out-of-range", &[("strategies/data.ron", "(action: 2, applies_if: \"delac_required\"", "(action: 5, applies_if: \"delac_required\"")]),
         ("unknown-goal-served-by", &[("goals.ron", "\"graduation_pathway_review\"", "\"graduation_pathway_reviw\"")]),
+        ("unknown-goal-finding", &[("goals.ron", "findings: [\"high_ltel_rate\", \"ltels_in_assistance\"]", "findings: [\"high_ltel_rate\", \"ltels_in_asistance\"]")]),
         ("unknown-rationale-variant", &[("strategies/leadership.ron", "(applies_if: \"in_assistance\", text: \"The district is in", "(applies_if: \"in_asistance\", text: \"The district is in")]),
         ("first-test-variant-without-condition", &[("strategies/leadership.ron", "(applies_if: \"in_assistance\", text: \"At the next", "(text: \"At the next")]),
     ];
