@@ -15,7 +15,7 @@ use crate::plan::{
     PendingKind, Plan, PrimaryDriver, Reason, Scheduled, SecondaryDriver, SetAside, StagePlan,
     TeamDecision, FORMAT,
 };
-use crate::rulebase::rules::{Finding, Severity, StrategyKind};
+use crate::rulebase::rules::{Finding, Measure, Severity, Strategy, StrategyKind};
 use crate::rulebase::{CompiledStrategy, RuleBase};
 use crate::schedule::{schedule, Candidate, Claim, Decision, Limits, Placement, Schedule, Standby};
 use crate::timing::{time, Frame, Months, PinOutcome, TimeSpec};
@@ -68,7 +68,8 @@ pub fn assemble<'r>(
         first_month,
     );
     let (findings, mut pending, not_fired) = finding_lists(rules, district, evaluation);
-    let (in_place, deferred) = strategy_lists(rules, evaluation, &schedule, &mut pending);
+    let (in_place, not_needed, deferred) =
+        strategy_lists(rules, evaluation, &schedule, &mut pending);
     let compliance = compliance(rules, evaluation);
     let also_considered = also_considered(rules, evaluation, &schedule, &compliance);
     let set_aside = set_aside(rules, district, &schedule);
@@ -97,6 +98,7 @@ pub fn assemble<'r>(
         pending,
         stages,
         in_place,
+        not_needed,
         deferred,
         not_fired,
         rules: &rules.origin,
@@ -141,7 +143,10 @@ fn compliance<'r>(rules: &'r RuleBase, evaluation: &Evaluation) -> Vec<Complianc
                 status,
                 missing,
                 remedies: &r.rule.remedies,
-                required_here: applies && r.rule.applies_if.is_some(),
+                // Known to apply, not merely not known not to.
+                required_here: r.rule.applies_if.as_deref().is_some_and(|id| {
+                    derived_value(rules, evaluation, id).is_some_and(minijinja::Value::is_true)
+                }),
             }
         })
         .collect()
@@ -497,12 +502,13 @@ fn driver_diagram<'r>(
 ) -> DriverDiagram<'r> {
     // One pass over the plan, by area position (a handful of areas):
     // each area's secondary drivers, in the findings' order, and its change
-    // strategies that answer none of them.
+    // strategies that answer none of them. A change idea stands under the
+    // secondary drivers it answers, in whichever area they are; an area
+    // with neither is left out.
     let area_of = |id: &str| rules.areas.iter().position(|a| a.id == id);
     let count = rules.areas.len();
     let mut secondary: Vec<Vec<SecondaryDriver<'r>>> = (0..count).map(|_| Vec::new()).collect();
     let mut core: Vec<Vec<&'r str>> = vec![Vec::new(); count];
-    let mut has_ideas = vec![false; count];
     // Where each finding's secondary driver is: (finding, area, index).
     let mut drivers: Vec<(&str, usize, usize)> = Vec::new();
     for f in findings {
@@ -524,7 +530,6 @@ fn driver_diagram<'r>(
         let Some(area) = area_of(s.area) else {
             continue;
         };
-        has_ideas[area] = true;
         let mut answers = false;
         for f in &s.addresses {
             if let Some(&(_, a, k)) = drivers.iter().find(|d| d.0 == *f) {
@@ -540,9 +545,8 @@ fn driver_diagram<'r>(
         .areas
         .iter()
         .zip(secondary.into_iter().zip(core))
-        .zip(has_ideas)
-        .filter(|((_, (secondary, _)), ideas)| !secondary.is_empty() || *ideas)
-        .map(|((a, (secondary, change_ideas)), _)| PrimaryDriver {
+        .filter(|(_, (secondary, core))| !secondary.is_empty() || !core.is_empty())
+        .map(|(a, (secondary, change_ideas))| PrimaryDriver {
             area: &a.id,
             title: &a.title,
             secondary,
@@ -571,9 +575,12 @@ fn decision(
         .strategies
         .get(&rules.strategies[i].rule.id)
         .is_some_and(|d| d.keep == Some(false));
+    let rule = &rules.strategies[i].rule;
     if set_aside {
         Decision::SetAside
-    } else if outcome.in_place == Some(Truth::True) {
+    } else if outcome.in_place == Some(Truth::True)
+        || !applies(rules, evaluation, rule.applies_if.as_deref())
+    {
         Decision::InPlace
     } else if remedy {
         Decision::Chosen
@@ -828,14 +835,16 @@ fn ids<'r>(rules: &'r RuleBase, list: &[usize]) -> Vec<&'r str> {
         .collect()
 }
 
-/// The strategies in place and deferred; pending strategies join `pending`.
+/// The strategies in place, not needed and deferred; pending strategies
+/// join `pending`.
 fn strategy_lists<'r>(
     rules: &'r RuleBase,
     evaluation: &Evaluation,
     schedule: &Schedule,
     pending: &mut Vec<Pending<'r>>,
-) -> (Vec<InPlace<'r>>, Vec<Deferred<'r>>) {
+) -> (Vec<InPlace<'r>>, Vec<InPlace<'r>>, Vec<Deferred<'r>>) {
     let mut in_place = Vec::new();
+    let mut not_needed = Vec::new();
     let mut deferred = Vec::new();
     for ((slot, s), outcome) in schedule
         .slots
@@ -845,10 +854,17 @@ fn strategy_lists<'r>(
     {
         let s = &s.rule;
         match slot.placement {
-            Placement::InPlace => in_place.push(InPlace {
-                id: &s.id,
-                title: &s.title,
-            }),
+            Placement::InPlace => {
+                let item = InPlace {
+                    id: &s.id,
+                    title: &s.title,
+                };
+                if applies(rules, evaluation, s.applies_if.as_deref()) {
+                    in_place.push(item);
+                } else {
+                    not_needed.push(item);
+                }
+            }
             Placement::Pending => {
                 if let Truth::Unknown(missing) = &outcome.when {
                     pending.push(Pending {
@@ -871,7 +887,7 @@ fn strategy_lists<'r>(
             | Placement::AlsoConsidered => {}
         }
     }
-    (in_place, deferred)
+    (in_place, not_needed, deferred)
 }
 
 /// The stages with their months (each its share of the horizon) and the
@@ -1016,6 +1032,27 @@ fn worded(
         )
 }
 
+/// A strategy's measures that fit the district (their `applies_if` and
+/// `unless`), the compiled list itself where none has a condition.
+fn measures(
+    rules: &RuleBase,
+    evaluation: &Evaluation,
+    s: &Strategy,
+    all: &minijinja::Value,
+) -> minijinja::Value {
+    if !s.measures.iter().any(Measure::conditional) {
+        return all.clone();
+    }
+    crate::rulebase::measures(s.measures.iter().filter(|m| {
+        fits(
+            rules,
+            evaluation,
+            m.applies_if.as_deref(),
+            m.unless.as_deref(),
+        )
+    }))
+}
+
 /// Strategy `i` as the plan shows it.
 fn scheduled<'r>(
     rules: &'r RuleBase,
@@ -1051,7 +1088,7 @@ fn scheduled<'r>(
         actions: actions(rules, evaluation, s, &texts.actions),
         owners: texts.owners.clone(),
         first_test: worded(rules, evaluation, &s.first_test_variants, &texts.first_test),
-        measures: texts.measures.clone(),
+        measures: measures(rules, evaluation, s, &texts.measures),
         sources: texts.sources.clone(),
         check_in_place,
         goals: goals_served(rules, evaluation, i),

@@ -67,6 +67,11 @@ pub struct Explanation {
     /// Why a deferred strategy did not fit; left out for anything else.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deferral: Option<Deferral>,
+    /// Why a strategy whose condition holds is not among the plan's change
+    /// ideas (the plan's `also_considered`), in a sentence; left out for
+    /// anything else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<String>,
 }
 
 /// What an explanation is of (`kind`).
@@ -101,12 +106,20 @@ pub enum Status {
     /// A strategy the district already has.
     #[serde(rename = "in place")]
     InPlace,
+    /// A strategy that does not concern the district (its `applies_if`
+    /// is false).
+    #[serde(rename = "not needed")]
+    NotNeeded,
     /// A strategy the team set aside (`decisions`).
     #[serde(rename = "set aside")]
     SetAside,
     /// A strategy that did not fit in the plan.
     #[serde(rename = "deferred")]
     Deferred,
+    /// A strategy whose condition holds, weighed and left out of the
+    /// plan's change ideas (`also_considered`).
+    #[serde(rename = "also considered")]
+    AlsoConsidered,
     /// A strategy the district's data cannot decide.
     #[serde(rename = "pending")]
     Pending,
@@ -409,6 +422,7 @@ fn explain_finding(
         required_by: Vec::new(),
         because: tracer.trace(logic, 0),
         deferral: None,
+        left_out: None,
         decision: district.decisions.findings.get(id).map(|d| {
             let verdict = match d.verdict {
                 crate::district::Verdict::Confirmed => "confirms",
@@ -491,6 +505,11 @@ fn explain_strategy(
             because
         },
         deferral: deferral(rules, plan, district, id),
+        left_out: plan
+            .also_considered
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.why.clone()),
     })
 }
 
@@ -800,10 +819,14 @@ fn strategy_status(plan: &Plan<'_>, id: &str) -> (Status, Option<String>) {
     }
     if plan.is_in_place(id) {
         (Status::InPlace, None)
+    } else if plan.not_needed.iter().any(|s| s.id == id) {
+        (Status::NotNeeded, None)
     } else if plan.is_deferred(id) {
         (Status::Deferred, None)
     } else if plan.is_pending(id) {
         (Status::Pending, None)
+    } else if plan.also_considered.iter().any(|a| a.id == id) {
+        (Status::AlsoConsidered, None)
     } else {
         (Status::NotChosen, None)
     }

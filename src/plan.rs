@@ -33,6 +33,11 @@ pub struct Plan<'r> {
     pub stages: Vec<StagePlan<'r>>,
     /// Strategies the district already has.
     pub in_place: Vec<InPlace<'r>>,
+    /// Strategies that do not concern the district (their `applies_if` is
+    /// false): never scheduled, they satisfy what requires them. Left out
+    /// of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_needed: Vec<InPlace<'r>>,
     /// Strategies in the plan that did not fit, and why.
     pub deferred: Vec<Deferred<'r>>,
     /// Findings that were decided and did not fire.

@@ -33,7 +33,7 @@ use crate::rulebase::compile::{Compiled, StrategyBatch};
 use crate::rulebase::files::RuleFiles;
 use crate::rulebase::resolve::{Leaf, Ref};
 use crate::rulebase::rules::{
-    Area, Calendar, Derived, Finding, Policy, Reference, Stage, Strategy,
+    Area, Calendar, Derived, Finding, Measure, Policy, Reference, Stage, Strategy,
 };
 
 /// See [`RuleBase::path_steps`].
@@ -255,10 +255,26 @@ impl StrategyTexts {
             actions: Value::from(Serde(&s.actions)),
             owners: Value::from(Serde(&s.owners)),
             first_test: Value::from(s.first_test.as_str()),
-            measures: Value::from(Serde(&s.measures)),
+            measures: measures(s.measures.iter()),
             sources: Value::from(Serde(&s.sources)),
         }
     }
+}
+
+/// Measures as a plan shows them: what each watches and its text.
+pub(crate) fn measures<'m>(list: impl Iterator<Item = &'m Measure>) -> Value {
+    #[derive(serde::Serialize)]
+    struct Shown<'m> {
+        kind: crate::rulebase::rules::MeasureKind,
+        text: &'m str,
+    }
+    let shown: Vec<Shown<'_>> = list
+        .map(|m| Shown {
+            kind: m.kind,
+            text: &m.text,
+        })
+        .collect();
+    Value::from(minijinja::value::Serde(&shown))
 }
 
 /// A rule base, checked and compiled once, ready to plan any number of

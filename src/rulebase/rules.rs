@@ -486,6 +486,20 @@ pub struct Measure {
     pub kind: MeasureKind,
     /// What is measured.
     pub text: String,
+    /// A derived value (its id) that must hold for the plan to show the
+    /// measure (A-G courses where the district has a high school).
+    #[serde(default)]
+    pub applies_if: Option<String>,
+    /// A derived value (its id) that must be known not to hold.
+    #[serde(default)]
+    pub unless: Option<String>,
+}
+
+impl Measure {
+    /// Whether the measure is shown to some districts only.
+    pub fn conditional(&self) -> bool {
+        self.applies_if.is_some() || self.unless.is_some()
+    }
 }
 
 /// A strategy (`strategies/*.ron`): a recommendation, when it is chosen,
@@ -536,6 +550,12 @@ pub struct Strategy {
     /// A minijinja expression; when it holds the district already has this.
     #[serde(default)]
     pub in_place_when: Option<String>,
+    /// A derived value (its id): where it is known and false the strategy
+    /// does not concern the district (an ELAC where no school has 21
+    /// English learners). It is never scheduled, satisfies what requires
+    /// it, and is listed as not needed rather than in place.
+    #[serde(default)]
+    pub applies_if: Option<String>,
     /// Why it matters.
     pub rationale: String,
     /// Other wordings of the rationale for districts where a derived value

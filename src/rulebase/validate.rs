@@ -231,6 +231,22 @@ fn check_all(
     }
     let derived: Vec<&str> = parsed.derived.iter().map(|d| d.id.as_str()).collect();
     for s in &parsed.strategies {
+        if let Some(id) = &s.applies_if {
+            let owner = format!("strategy `{}`", s.id);
+            let known = (&derived[..], "a derived value");
+            let at = (owner.as_str(), "applies_if");
+            problems.extend(unknown_name(locate, &s.origin, at, id, known));
+        }
+        for (n, m) in s.measures.iter().enumerate() {
+            let owner = format!("strategy `{}`: measure {}", s.id, n + 1);
+            for (field, id) in [("applies_if", &m.applies_if), ("unless", &m.unless)] {
+                if let Some(id) = id {
+                    let known = (&derived[..], "a derived value");
+                    let at = (owner.as_str(), field);
+                    problems.extend(unknown_name(locate, &s.origin, at, id, known));
+                }
+            }
+        }
         check_action_variants(s, &derived, locate, problems);
         for (key, variants) in [
             ("rationale_variants", &s.rationale_variants),

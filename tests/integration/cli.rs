@@ -621,3 +621,63 @@ fn a_dated_draft_asks_first_for_the_figures_published_since() {
     let undated = stdout(&elplan(&["plan", district]).run());
     assert!(!undated.contains("Bring the district's figures"));
 }
+
+#[test]
+fn a_measure_with_a_condition_shows_only_where_it_holds() {
+    // Mendota teaches grades K-12: the high-school measure shows, the
+    // other does not, and a measure naming no derived value is refused.
+    let rules = broken_rules(&[(
+        "strategies/family.ron",
+        r#"(kind: process, text: "Parents attending, by language"),"#,
+        r#"(kind: process, text: "Parents attending, by language"),
+            (kind: process, text: "High-school families heard", applies_if: "serves_high_school"),
+            (kind: process, text: "Elementary-only families heard", unless: "serves_high_school"),"#,
+    )]);
+    let plan = elplan(&[
+        "--rules",
+        &rules.path().to_string_lossy(),
+        "plan",
+        &fixture("calli/mendota-unified").to_string_lossy(),
+        "--format",
+        "json",
+    ])
+    .json();
+    let committees = plan["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .flat_map(|s| s["strategies"].as_array().expect("strategies"))
+        .find(|s| s["id"] == "advisory_committees")
+        .expect("Mendota schedules the advisory committees");
+    let texts: Vec<&str> = committees["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .map(|m| m["text"].as_str().expect("text"))
+        .collect();
+    assert!(texts.contains(&"High-school families heard"), "{texts:?}");
+    assert!(
+        !texts.contains(&"Elementary-only families heard"),
+        "{texts:?}"
+    );
+    assert_eq!(
+        committees["measures"][0].as_object().map(|m| m.len()),
+        Some(2),
+        "a measure shows its kind and text only"
+    );
+
+    let wrong = broken_rules(&[(
+        "strategies/family.ron",
+        r#"(kind: process, text: "Parents attending, by language"),"#,
+        r#"(kind: process, text: "Parents attending, by language", applies_if: "serves_high_schol"),"#,
+    )]);
+    let output = elplan(&["--rules", &wrong.path().to_string_lossy(), "check"]).run();
+    assert_eq!(output.status.code(), Some(1));
+    let err = shown(&output);
+    assert!(
+        err.contains("measure 2")
+            && err.contains("serves_high_schol")
+            && err.contains("family.ron"),
+        "{err}"
+    );
+}

@@ -204,7 +204,7 @@ mod driver_diagram {
     }
 
     #[test]
-    fn context_facts_stay_in_the_profile() {
+    fn context_facts_stay_in_the_profile_and_answered_context_is_a_driver() {
         let plan = plan("calli/mendota-unified");
         assert!(plan.fired("high_poverty"));
         // At four in ten or more, the large share's finding states the EL
@@ -219,7 +219,9 @@ mod driver_diagram {
             .flat_map(|d| d.secondary.iter().map(|s| s.finding))
             .collect();
         assert!(!drivers.contains(&"el_share_above_state"));
-        assert!(!drivers.contains(&"high_poverty"));
+        // Poverty is context a change idea answers (listening to
+        // families): the diagram draws it, so the idea is not dotted.
+        assert!(drivers.contains(&"high_poverty"));
         assert!(drivers.contains(&"high_el_concentration"));
         let ideas: Vec<&str> = plan
             .driver_diagram
@@ -472,6 +474,20 @@ mod checklist {
     }
 
     #[test]
+    fn committees_a_small_district_does_not_need_are_not_needed_not_in_place() {
+        // 13 English learners: no school has 21, so no ELAC and no DELAC.
+        let few = plan("cases/few-els");
+        assert_eq!(status(few, "elac"), ComplianceStatus::NotApplicable);
+        assert!(few.not_needed.iter().any(|s| s.id == "advisory_committees"));
+        assert!(!few.is_in_place("advisory_committees"));
+        assert!(few.stage_of("advisory_committees").is_none());
+        let mendota = plan("calli/mendota-unified");
+        assert!(mendota.not_needed.is_empty());
+        let delac = mendota.compliance.iter().find(|c| c.id == "delac");
+        assert!(delac.is_some_and(|c| c.required_here));
+    }
+
+    #[test]
     fn advisory_committees_are_required_by_the_number_of_english_learners() {
         // Mendota: 68.7 % of 3,146 students are ELs, so both committees are
         // required; the file does not say whether they are active.
@@ -688,8 +704,8 @@ mod sequencing {
                         assert!(before < at.unwrap_or(0), "{name}: {r} after {}", s.id);
                     } else {
                         assert!(
-                            plan.is_in_place(r),
-                            "{name}: {r} needed by {} is neither scheduled nor in place",
+                            plan.is_in_place(r) || plan.not_needed.iter().any(|n| n.id == *r),
+                            "{name}: {r} needed by {} is neither scheduled, in place nor not needed",
                             s.id
                         );
                     }

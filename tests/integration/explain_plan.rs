@@ -58,6 +58,22 @@ fn explain_gives_the_months_decisions_and_aim_that_plan_gives() {
             );
             assert_eq!(x.stage.as_deref(), plan.stage_of(s.id), "{name}: {}", s.id);
         }
+        // An idea weighed and left out says so, with the plan's reason,
+        // not that its condition does not hold.
+        for a in &plan.also_considered {
+            let x = explainer.explain(a.id).expect("explains");
+            assert_eq!(x.status, Status::AlsoConsidered, "{name}: {}", a.id);
+            assert_eq!(
+                x.left_out.as_deref(),
+                Some(a.why.as_str()),
+                "{name}: {}",
+                a.id
+            );
+        }
+        for n in &plan.not_needed {
+            let x = explainer.explain(n.id).expect("explains");
+            assert_eq!(x.status, Status::NotNeeded, "{name}: {}", n.id);
+        }
     }
 }
 
