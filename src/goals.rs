@@ -68,7 +68,10 @@ fn baseline(rule: &GoalRule, district: &District, value: &Value) -> Option<GoalP
                 let reported = number(entry.get_attr(field).ok()?)?;
                 let year = entry.get_attr("year").ok()?;
                 let students = match &rule.students_from {
-                    Some(GoalSource::History(size)) => entry.get_attr(size).ok().and_then(count),
+                    // `els_prior|els`: the first of the fields the entry has.
+                    Some(GoalSource::History(size)) => size
+                        .split('|')
+                        .find_map(|f| entry.get_attr(f.trim()).ok().and_then(count)),
                     Some(GoalSource::Field(path)) => {
                         crate::context::lookup(value, path).and_then(count)
                     }

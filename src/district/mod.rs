@@ -304,6 +304,9 @@ pub struct YearOutcomes {
     pub els: Option<u32>,
     /// English learners reclassified that year.
     pub reclassified: Option<u32>,
+    /// English learners counted the fall before (census day): the base
+    /// CDE divides the year's reclassified students by.
+    pub els_prior: Option<u32>,
     /// The reclassification rate divides by the same year's ELs, not the
     /// prior fall's: an approximation.
     pub reclassification_estimate: Option<bool>,
@@ -335,6 +338,7 @@ impl YearOutcomes {
             el_graduation_rate: None,
             els: None,
             reclassified: None,
+            els_prior: None,
             reclassification_estimate: None,
             elpi_takers: None,
             el_ela_tested: None,

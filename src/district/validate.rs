@@ -165,6 +165,12 @@ impl District {
                 previous = Some((i, start));
             }
             v.share(at("reclassification_rate"), entry.reclassification_rate);
+            if entry.els_prior == Some(0) {
+                v.fail(
+                    at("els_prior"),
+                    "0 English learners the fall before cannot be a rate's base; leave it out when unknown".to_string(),
+                );
+            }
             v.share(at("elpi_status"), entry.elpi_status);
             v.share(at("el_chronic_absence"), entry.el_chronic_absence);
             v.share(at("el_graduation_rate"), entry.el_graduation_rate);

@@ -109,6 +109,15 @@ impl Tables {
         self.schools = Some(schools);
     }
 
+    /// The school file's English learners of district `code` on its census
+    /// day, with the file's year and source: the fall before a
+    /// reclassification year, CDE's base for the rate.
+    pub fn fall_els(&self, code: &str) -> Option<(String, u32, &str)> {
+        let s = self.schools.as_ref()?;
+        let els = s.els(code, &self.outcomes.left_out)?;
+        Some((s.year.clone()?, els, s.source.as_str()))
+    }
+
     /// The LEA file's counts; the school-level outcome files read after it
     /// leave out the charters it counts apart from their district (rows of
     /// their own), as the district's enrollment and English learners do.
@@ -135,6 +144,25 @@ pub struct SchoolCounts {
     /// directly funded charters, which the school-level outcome files
     /// leave out of a district's sums as its counts do.
     pub direct_charters: HashSet<String>,
+    /// English learners by school (14-digit code), by county and district
+    /// code, where the file has an `english_learner` column; a district
+    /// with a count that cannot be read has none.
+    pub els_by_school: HashMap<String, Vec<(String, u32)>>,
+}
+
+impl SchoolCounts {
+    /// The district's English learners on the file's census day, its
+    /// schools summed without those in `left_out` (charters counted apart).
+    pub fn els(&self, code: &str, left_out: &HashSet<String>) -> Option<u32> {
+        let schools = self.els_by_school.get(code)?;
+        Some(
+            schools
+                .iter()
+                .filter(|(school, _)| !left_out.contains(school))
+                .map(|&(_, n)| n)
+                .sum(),
+        )
+    }
 }
 
 /// A district's own counts in a CALPADS unduplicated pupil count LEA file.
@@ -402,6 +430,7 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
     let mut with_21_els = HashMap::new();
     let mut unknown_els = HashSet::new();
     let mut direct_charters = HashSet::new();
+    let mut els_by_school: HashMap<String, Vec<(String, u32)>> = HashMap::new();
     let mut seen_year = None;
     for record in rows.records().flatten() {
         let code = |i: usize| record.get(i).unwrap_or("").trim().to_string();
@@ -425,8 +454,15 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
         // A suppressed or unreadable count leaves the district's count of
         // such schools unknown, not short by one.
         if let Some(i) = els {
-            match number(Some(code(i).as_str())) {
-                Some(n) => *with_21_els.entry(key.clone()).or_insert(0) += u32::from(n >= 21.0),
+            match number(Some(code(i).as_str())).filter(|n| *n >= 0.0 && *n < 1e7) {
+                Some(n) => {
+                    *with_21_els.entry(key.clone()).or_insert(0) += u32::from(n >= 21.0);
+                    let school = format!("{key}{:0>7}", code(school));
+                    els_by_school
+                        .entry(key.clone())
+                        .or_default()
+                        .push((school, n.round() as u32));
+                }
                 None => {
                     unknown_els.insert(key.clone());
                 }
@@ -435,12 +471,14 @@ pub fn count_schools(path: &Path) -> Result<SchoolCounts, Diagnostic> {
         *counts.entry(key).or_insert(0) += 1;
     }
     with_21_els.retain(|key, _| !unknown_els.contains(key));
+    els_by_school.retain(|key, _| !unknown_els.contains(key));
     Ok(SchoolCounts {
         source: calpads_source(seen_year.clone(), "school file"),
         counts,
         with_21_els,
         year: seen_year,
         direct_charters,
+        els_by_school,
     })
 }
 
@@ -816,7 +854,8 @@ fn district_from_row(
         apply_elpi(&mut district, elpi, &mut note);
     }
     // The outcome files' assistance of later years replaces District Areas'.
-    outcomes::apply(&mut district, &code, &tables.outcomes, &mut notes);
+    let fall = tables.fall_els(&code);
+    outcomes::apply(&mut district, &code, &tables.outcomes, fall, &mut notes);
     let problems = district.validate();
     if let Some(p) = problems.first() {
         return Err(format!("{name}: {}: {}", p.path, p.message));

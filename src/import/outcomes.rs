@@ -497,7 +497,13 @@ fn indicator_name(indicator: Indicator) -> &'static str {
 
 /// Writes what the outcome files say of district `code` into `district`,
 /// each fact with its year and source.
-pub(super) fn apply(district: &mut District, code: &str, outcomes: &Outcomes, notes: &mut Notes) {
+pub(super) fn apply(
+    district: &mut District,
+    code: &str,
+    outcomes: &Outcomes,
+    fall: Option<(String, u32, &str)>,
+    notes: &mut Notes,
+) {
     let empty = DistrictOutcomes::default();
     let facts = outcomes.districts.get(code).unwrap_or(&empty);
     let source = |kind: &str| outcomes.source(kind);
@@ -514,29 +520,14 @@ pub(super) fn apply(district: &mut District, code: &str, outcomes: &Outcomes, no
             .or_insert_with(|| YearOutcomes::empty(year))
     }
     let mut reclass_estimated = false;
+    let mut fall_used = None;
     for (year, y) in &facts.years {
-        if let Some((els, reclassified)) = y.reclass {
-            // CDE divides by the prior fall's ELs: exact when that year's
-            // file was read too, an approximation otherwise.
-            let prior = previous_year(year)
-                .and_then(|p| facts.years.get(&p))
-                .and_then(|p| p.reclass)
-                .map(|(els, _)| els);
+        if let Some(counts) = y.reclass {
             let e = entry(&mut history, year);
-            e.els = Some(els);
-            e.reclassified = Some(reclassified);
-            match prior {
-                Some(prior) if prior > 0 => {
-                    e.reclassification_rate =
-                        Some(share(f64::from(reclassified), f64::from(prior)).min(1.0));
-                }
-                _ if els > 0 => {
-                    e.reclassification_rate =
-                        Some(share(f64::from(reclassified), f64::from(els)).min(1.0));
-                    e.reclassification_estimate = Some(true);
-                    reclass_estimated = true;
-                }
-                _ => {}
+            match reclass_rate(e, counts, prior_fall(facts, year, fall.as_ref())) {
+                Some(Base::Fall(source)) => fall_used = Some((year.clone(), source)),
+                Some(Base::SameYear) => reclass_estimated = true,
+                Some(Base::Prior) | None => {}
             }
         }
         if let Some(lowest) = &y.lowest {
@@ -576,15 +567,14 @@ pub(super) fn apply(district: &mut District, code: &str, outcomes: &Outcomes, no
     district.history = history.into_values().collect();
     let mut said = Vec::new();
     if facts.years.values().any(|y| y.reclass.is_some()) {
-        said.push(format!(
-            "reclassification: {}{}",
-            source("reclass"),
-            if reclass_estimated {
-                ", reclassified ÷ the same year's ELs, an approximation (CDE divides by the prior year's)"
-            } else {
-                ""
-            }
-        ));
+        let base = match (&fall_used, reclass_estimated) {
+            (Some((year, fall)), _) => format!(
+                ", reclassified ÷ the ELs of the fall before ({fall}, schools summed as the reclassification file's), as CDE divides, for {year}"
+            ),
+            (None, true) => ", reclassified ÷ the same year's ELs, an approximation (CDE divides by the prior year's)".to_string(),
+            (None, false) => String::new(),
+        };
+        said.push(format!("reclassification: {}{base}", source("reclass")));
     }
     if !outcomes.lowperf_years.is_empty() {
         said.push(format!("lowest levels: {}", source("lowperf")));
@@ -641,6 +631,57 @@ fn apply_assistance(
             source
         ),
     );
+}
+
+/// What a reclassification rate was divided by.
+enum Base<'s> {
+    /// The prior year's reclassification file's ELs.
+    Prior,
+    /// The school file of the fall before (its source).
+    Fall(&'s str),
+    /// The same year's ELs: an approximation.
+    SameYear,
+}
+
+/// The English learners of the fall before `year`: the prior year's
+/// reclassification file's, else the school file's of that fall.
+fn prior_fall<'s>(
+    facts: &DistrictOutcomes,
+    year: &str,
+    fall: Option<&(String, u32, &'s str)>,
+) -> Option<(u32, Base<'s>)> {
+    let before = previous_year(year)?;
+    if let Some((els, _)) = facts.years.get(&before).and_then(|p| p.reclass) {
+        return Some((els, Base::Prior));
+    }
+    let (fall_year, n, source) = fall?;
+    (*fall_year == before).then_some((*n, Base::Fall(source)))
+}
+
+/// The year's counts and rate: CDE divides the reclassified students by
+/// the prior fall's ELs, exact when those were read, else by the same
+/// year's, an approximation. The base used, if any rate.
+fn reclass_rate<'s>(
+    e: &mut YearOutcomes,
+    (els, reclassified): (u32, u32),
+    prior: Option<(u32, Base<'s>)>,
+) -> Option<Base<'s>> {
+    e.els = Some(els);
+    e.reclassified = Some(reclassified);
+    match prior {
+        Some((prior, base)) if prior > 0 => {
+            e.els_prior = Some(prior);
+            e.reclassification_rate =
+                Some(share(f64::from(reclassified), f64::from(prior)).min(1.0));
+            Some(base)
+        }
+        _ if els > 0 => {
+            e.reclassification_rate = Some(share(f64::from(reclassified), f64::from(els)).min(1.0));
+            e.reclassification_estimate = Some(true);
+            Some(Base::SameYear)
+        }
+        _ => None,
+    }
 }
 
 /// `2018-19` → `2017-18`.

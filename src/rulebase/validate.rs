@@ -540,20 +540,33 @@ fn check_data_sources(
     }
 }
 
+/// The district fields a goal's `key` reads, as (section, field): its
+/// students may come from the first of several history fields
+/// (`els_prior|els`).
+fn goal_fields<'g>(
+    key: &'static str,
+    source: Option<&'g crate::rulebase::rules::GoalSource>,
+) -> Vec<(&'static str, (&'g str, &'g str))> {
+    use crate::rulebase::rules::GoalSource;
+    let fields: Vec<(&str, &str)> = match source {
+        None => Vec::new(),
+        Some(GoalSource::History(fields)) if key == "students_from" => {
+            fields.split('|').map(|f| ("history", f.trim())).collect()
+        }
+        Some(GoalSource::History(field)) => vec![("history", field.as_str())],
+        Some(GoalSource::Field(path)) => vec![path.split_once('.').unwrap_or(("", path))],
+    };
+    fields.into_iter().map(|f| (key, f)).collect()
+}
+
 /// Goal ids are unique and each reads a district field that exists.
 fn check_goals(goals: &[GoalRule], file: &Path, problems: &mut Vec<Diagnostic>) {
-    use crate::rulebase::rules::GoalSource;
     check_unique(goals.iter().map(|g| g.id.as_str()), file, "goal", problems);
     for g in goals {
-        for (key, source) in [
-            ("from", Some(&g.from)),
-            ("students_from", g.students_from.as_ref()),
-        ] {
-            let (section, field) = match source {
-                None => continue,
-                Some(GoalSource::History(field)) => ("history", field.as_str()),
-                Some(GoalSource::Field(path)) => path.split_once('.').unwrap_or(("", path)),
-            };
+        let named = goal_fields("from", Some(&g.from))
+            .into_iter()
+            .chain(goal_fields("students_from", g.students_from.as_ref()));
+        for (key, (section, field)) in named {
             if let Err(hint) = district_field(section, field) {
                 problems.push(
                     Diagnostic::of(

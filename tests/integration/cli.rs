@@ -681,3 +681,18 @@ fn a_measure_with_a_condition_shows_only_where_it_holds() {
         "{err}"
     );
 }
+
+/// No English learners the fall before cannot be a reclassification
+/// rate's base: refused at the field, as other contradictions are.
+#[test]
+fn a_rate_base_of_no_english_learners_is_refused() {
+    let output = elplan(&["plan", MENDOTA, "--set", "history[2018-19].els_prior=0"]).run();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("els_prior: 0 English learners the fall before"),
+        "{said}"
+    );
+    let fits = elplan(&["plan", MENDOTA, "--set", "history[2018-19].els_prior=2100"]).run();
+    assert_eq!(fits.status.code(), Some(0), "{}", shown(&fits));
+}

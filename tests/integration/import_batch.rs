@@ -364,12 +364,26 @@ fn import_reads_the_el_groups_outcomes_with_their_years_and_group_sizes() {
             .find(|h| h.year == y)
             .unwrap_or_else(|| panic!("{y} in {:?}", bayview.history))
     };
-    // Reclassification: the school rows summed, the same year's ELs; the
-    // directly funded charter's row (Bayview Charter Academy) left out.
+    // Reclassification: the school rows summed; the directly funded
+    // charter's row (Bayview Charter Academy) left out. The school file
+    // counts the fall before (2017-18): its schools' English learners
+    // (1,020 + 120 + 12, not the district office's row, the nonpublic
+    // schools' or the charter's) are the rate's base, as CDE divides.
     let reclass = year("2018-19");
     assert_eq!((reclass.els, reclass.reclassified), (Some(2976), Some(272)));
-    assert_eq!(reclass.reclassification_rate, Some(0.0914));
-    assert_eq!(reclass.reclassification_estimate, Some(true));
+    assert_eq!(reclass.els_prior, Some(1152));
+    assert_eq!(reclass.reclassification_rate, Some(0.23611));
+    assert_eq!(reclass.reclassification_estimate, None);
+    // A suppressed school count leaves the fall before unknown: the rate
+    // is over the same year's English learners, and says so.
+    let (valle, _) = load_imported(&dir, "valle-rio-elementary.ron");
+    let rio = valle
+        .history
+        .iter()
+        .find(|h| h.year == "2018-19")
+        .expect("2018-19");
+    assert_eq!(rio.els_prior, None);
+    assert_eq!(rio.reclassification_estimate, Some(true));
     // The Dashboard's lowest levels: the EL row only, not the SWD row nor
     // the charter school's row.
     assert_eq!(
@@ -411,7 +425,7 @@ fn import_reads_the_el_groups_outcomes_with_their_years_and_group_sizes() {
     );
     for source in [
         "EL reclassification (school rows summed, charters counted apart from the district left out) 2018-19",
-        "an approximation",
+        "reclassified ÷ the ELs of the fall before (CALPADS UPC 2017-18, school file",
         "Low Performing LEAs by student group",
         "differentiated assistance eligibility by student group 2024",
         "ELA download 2024",
@@ -780,7 +794,23 @@ fn california_outcome_files_import_with_their_years() {
         (reclass.reclassified, reclass.els),
         (Some(26_399), Some(98_981))
     );
-    assert_eq!(reclass.reclassification_estimate, Some(true));
+    // Over the English learners of fall 2017 (the school file), as CDE
+    // divides: no longer an estimate.
+    assert_eq!(reclass.els_prior, Some(112_276));
+    assert_eq!(reclass.reclassification_estimate, None);
+    assert_eq!(reclass.reclassification_rate, Some(0.23513));
+    // Corcoran's 329 reclassified were 80 % of the 410 left in 2018-19,
+    // and 45 % of the 729 of the fall before.
+    let corcoran = find("corcoran-joint-unified");
+    let c = corcoran
+        .history
+        .iter()
+        .find(|h| h.year == "2018-19")
+        .expect("2018-19");
+    assert_eq!(
+        (c.reclassified, c.els, c.els_prior),
+        (Some(329), Some(410), Some(729))
+    );
     let vineland = find("vineland-elementary");
     let lowest = vineland
         .history
