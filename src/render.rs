@@ -512,8 +512,9 @@ pub(crate) fn render_capped(
 
 impl Renderer {
     /// The plan's aim, one sentence, from the `aim.txt` template, which
-    /// reads the district (as a template value), the draft goals and the
-    /// fired findings' severities, or the district's name without one.
+    /// reads the district (as a template value), the draft goals, the
+    /// fired findings' severities and the plan's first month (`start`,
+    /// `YYYY-MM`, none when undated), or the district's name without one.
     pub(crate) fn aim(
         &self,
         district: Value,
@@ -535,7 +536,8 @@ impl Renderer {
             .iter()
             .map(|f| (f.id.to_string(), f.severity as u8 + 1))
             .collect();
-        let context = context! { district, goals => Serde(goals), derived, findings, ..rules.template_values.clone() };
+        let start = plan.start.as_deref();
+        let context = context! { district, goals => Serde(goals), derived, findings, start, ..rules.template_values.clone() };
         Ok(render_sentence(&template, context)
             .map_err(|e| {
                 let shown = self.origin.join(format!("{AIM_TEMPLATE}{SUFFIX}"));

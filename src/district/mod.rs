@@ -158,6 +158,39 @@ pub struct AssistanceYear {
     pub el_priorities: Option<Vec<u8>>,
     /// The same for the long-term EL group (from 2024).
     pub ltel_priorities: Option<Vec<u8>>,
+    /// The other student groups that met the criteria that year; empty
+    /// when none did, left out when unknown.
+    pub other_groups: Option<Vec<StudentGroup>>,
+}
+
+/// A student group the Dashboard reports (other than English learners and
+/// long-term English learners), as the assistance files name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StudentGroup {
+    /// Students with disabilities.
+    Disabilities,
+    /// Socioeconomically disadvantaged (low-income) students.
+    LowIncome,
+    /// Students experiencing homelessness.
+    Homeless,
+    /// Foster youth.
+    Foster,
+    /// African American students.
+    AfricanAmerican,
+    /// American Indian or Alaska Native students.
+    AmericanIndian,
+    /// Asian students.
+    Asian,
+    /// Filipino students.
+    Filipino,
+    /// Hispanic students.
+    Hispanic,
+    /// Pacific Islander students.
+    PacificIslander,
+    /// Students of two or more races.
+    TwoOrMore,
+    /// White students.
+    White,
 }
 
 /// A California School Dashboard indicator.

@@ -12,7 +12,9 @@ use std::path::Path;
 
 use super::{delimiter_of, headers, number, read_table, readable, reader, required, share, Notes};
 use crate::diagnostic::{Diagnostic, ErrorKind};
-use crate::district::{Assistance, AssistanceYear, District, Indicator, YearOutcomes};
+use crate::district::{
+    Assistance, AssistanceYear, District, Indicator, StudentGroup, YearOutcomes,
+};
 
 /// What the outcome files say of one district.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,7 +49,26 @@ pub struct AssistanceFacts {
     pub el: Option<Vec<u8>>,
     /// The same for the long-term EL group.
     pub ltel: Option<Vec<u8>>,
+    /// The other student groups that met the criteria, when the file has
+    /// their columns.
+    pub others: Option<Vec<StudentGroup>>,
 }
+
+/// The assistance files' columns of the other student groups.
+const GROUP_COLUMNS: [(&str, StudentGroup); 12] = [
+    ("SWDpriorities", StudentGroup::Disabilities),
+    ("SEDpriorities", StudentGroup::LowIncome),
+    ("HOMpriorities", StudentGroup::Homeless),
+    ("FOSpriorities", StudentGroup::Foster),
+    ("AApriorities", StudentGroup::AfricanAmerican),
+    ("AIpriorities", StudentGroup::AmericanIndian),
+    ("ASpriorities", StudentGroup::Asian),
+    ("FIpriorities", StudentGroup::Filipino),
+    ("HIpriorities", StudentGroup::Hispanic),
+    ("PIpriorities", StudentGroup::PacificIslander),
+    ("TOMpriorities", StudentGroup::TwoOrMore),
+    ("WHpriorities", StudentGroup::White),
+];
 
 /// The outcome files' facts by district code, and where each kind came from.
 #[derive(Debug, Clone, Default)]
@@ -204,6 +225,10 @@ impl Outcomes {
             required(&columns, path, what, "ELpriorities")?,
         );
         let ltel = columns.get("LTELpriorities").copied();
+        let groups: Vec<(usize, StudentGroup)> = GROUP_COLUMNS
+            .iter()
+            .filter_map(|&(name, group)| Some((*columns.get(name)?, group)))
+            .collect();
         let statuses: Vec<(i32, usize)> = columns
             .iter()
             .filter_map(|(name, &i)| {
@@ -229,13 +254,22 @@ impl Outcomes {
                     )
                 })
             };
-            let (el_areas, ltel_areas) = match (areas(el), ltel.map(areas).transpose()) {
-                (Ok(e), Ok(l)) => (e, l),
-                (Err(message), _) | (_, Err(message)) => {
-                    failures.push(Diagnostic::of(ErrorKind::Import, path, message));
-                    continue;
-                }
-            };
+            let others: Result<Vec<StudentGroup>, String> = groups
+                .iter()
+                .filter_map(|&(i, group)| match areas(i) {
+                    Ok(met) if met.is_empty() => None,
+                    Ok(_) => Some(Ok(group)),
+                    Err(message) => Some(Err(message)),
+                })
+                .collect();
+            let (el_areas, ltel_areas, others) =
+                match (areas(el), ltel.map(areas).transpose(), others) {
+                    (Ok(e), Ok(l), Ok(o)) => (e, l, o),
+                    (Err(message), _, _) | (_, Err(message), _) | (_, _, Err(message)) => {
+                        failures.push(Diagnostic::of(ErrorKind::Import, path, message));
+                        continue;
+                    }
+                };
             years.insert(report_year);
             let district = self.district(format!("{:0>7}", cell(code)));
             for &(year, i) in &statuses {
@@ -254,6 +288,11 @@ impl Outcomes {
             let facts = district.assistance.entry(report_year).or_default();
             facts.el = Some(el_areas);
             facts.ltel = ltel_areas;
+            facts.others = (!groups.is_empty()).then(|| {
+                let mut others = others;
+                others.sort();
+                others
+            });
         }
         self.cite(
             "assistance",
@@ -609,6 +648,7 @@ fn apply_assistance(
             status: a.status,
             el_priorities: a.el.clone(),
             ltel_priorities: a.ltel.clone(),
+            other_groups: a.others.clone(),
         })
         .collect();
     if let Some((year, status)) = facts

@@ -1645,3 +1645,55 @@ fn the_summary_names_the_strengths_to_build_on() {
     // Orange on the Dashboard: the color's finding states it, no strength.
     assert_eq!(with("elpi_color: Green", "elpi_color: Orange"), None);
 }
+
+/// Assistance for other groups than English learners names them, from the
+/// state's file, instead of asking the county office which they were.
+#[test]
+fn assistance_for_other_groups_names_them() {
+    let evidence = |plan: &Plan<'_>| {
+        plan.findings
+            .iter()
+            .find(|f| f.id == "differentiated_assistance")
+            .map(|f| f.evidence.clone())
+            .expect("in assistance")
+    };
+    let unnamed = plan("cases/els-left-criteria");
+    assert!(
+        evidence(unnamed).contains("ask the county office which groups"),
+        "{}",
+        evidence(unnamed)
+    );
+    let named = plan_with(
+        "cases/els-left-criteria",
+        r#"(year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [])"#,
+        r#"(year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [], other_groups: [Disabilities, Homeless])"#,
+    );
+    let said = evidence(&named);
+    assert!(
+        said.contains("that year's assistance is about students with disabilities and students experiencing homelessness")
+            && !said.contains("which groups"),
+        "{said}"
+    );
+}
+
+/// A dated plan does not aim from a baseline more than three school years
+/// older than its first year, as its goals table does not: the aim says
+/// which way the goal moves and that the latest value sets the target.
+#[test]
+fn a_dated_aim_does_not_aim_from_a_baseline_too_old() {
+    let undated = plan("cases/absent-from-recent");
+    assert!(
+        undated
+            .driver_diagram
+            .aim
+            .contains("from 21.0 % in 2018-19"),
+        "{}",
+        undated.driver_diagram.aim
+    );
+    let dated = plan_dated("cases/absent-from-recent", 2026, 8);
+    let aim = &dated.driver_diagram.aim;
+    assert!(
+        aim.contains("more English learners reclassified each year than the latest published value shows (21.0 % in 2018-19 is too old to aim from)"),
+        "{aim}"
+    );
+}

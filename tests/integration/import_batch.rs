@@ -411,6 +411,19 @@ fn import_reads_the_el_groups_outcomes_with_their_years_and_group_sizes() {
     let latest = assistance.last().expect("2024");
     assert_eq!(latest.el_priorities.as_deref(), Some(&[4, 5][..]));
     assert_eq!(latest.ltel_priorities.as_deref(), Some(&[4, 5, 6][..]));
+    // The other groups' columns: none met the criteria here; in Valle the
+    // students with disabilities did (`F`), so its plan names them.
+    assert_eq!(latest.other_groups.as_deref(), Some(&[][..]));
+    let (valle, _) = load_imported(&dir, "valle-rio-elementary.ron");
+    let valle_2024 = valle
+        .accountability
+        .assistance_history
+        .last()
+        .expect("2024");
+    assert_eq!(
+        valle_2024.other_groups.as_deref(),
+        Some(&[elplan::district::StudentGroup::Disabilities][..])
+    );
     assert_eq!(
         assistance[0].el_priorities, None,
         "2019's groups are not in this file"
