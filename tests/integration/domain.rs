@@ -1650,29 +1650,42 @@ fn the_summary_names_the_strengths_to_build_on() {
 /// state's file, instead of asking the county office which they were.
 #[test]
 fn assistance_for_other_groups_names_them() {
-    let evidence = |plan: &Plan<'_>| {
-        plan.findings
+    // The assistance finding's evidence for the fixture with one entry of
+    // its history replaced.
+    let evidence = |from: &str, to: &str| {
+        plan_with("cases/els-left-criteria", from, to)
+            .findings
             .iter()
             .find(|f| f.id == "differentiated_assistance")
             .map(|f| f.evidence.clone())
             .expect("in assistance")
     };
-    let unnamed = plan("cases/els-left-criteria");
+    let latest =
+        r#"(year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [])"#;
+    let unnamed = evidence(latest, latest);
     assert!(
-        evidence(unnamed).contains("ask the county office which groups"),
-        "{}",
-        evidence(unnamed)
+        unnamed.contains("ask the county office which groups"),
+        "{unnamed}"
     );
-    let named = plan_with(
-        "cases/els-left-criteria",
-        r#"(year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [])"#,
+    let named = evidence(
+        latest,
         r#"(year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [], other_groups: [Disabilities, Homeless])"#,
     );
-    let said = evidence(&named);
     assert!(
-        said.contains("that year's assistance is about students with disabilities and students experiencing homelessness")
-            && !said.contains("which groups"),
-        "{said}"
+        named.contains("that year's assistance is about students with disabilities and students experiencing homelessness")
+            && !named.contains("which groups"),
+        "{named}"
+    );
+    // No group met the criteria on the latest Dashboard: the assistance
+    // continues from the last one on which groups did, named.
+    let continued = evidence(
+        r#"(year: "2023", status: Differentiated, el_priorities: [4, 5]),"#,
+        r#"(year: "2023", status: Differentiated, el_priorities: [], other_groups: [Homeless]),"#,
+    );
+    assert!(
+        continued.contains("the assistance continues from the 2023 Dashboard, on which the groups that did were students experiencing homelessness")
+            && continued.contains("some of whom may belong to it"),
+        "{continued}"
     );
 }
 
