@@ -579,7 +579,7 @@ fn decision(
     if set_aside {
         Decision::SetAside
     } else if outcome.in_place == Some(Truth::True)
-        || !applies(rules, evaluation, rule.applies_if.as_deref())
+        || (!remedy && !applies(rules, evaluation, rule.applies_if.as_deref()))
     {
         Decision::InPlace
     } else if remedy {
@@ -605,8 +605,10 @@ fn candidates<'r>(
 ) -> Vec<Candidate<'r>> {
     let policy = &rules.policy;
     let mut remedy = vec![false; rules.strategies.len()];
+    // A requirement that does not concern the district (its `applies_if`
+    // is false) calls for no remedy, whatever its condition says.
     for (r, truth) in rules.requirements.iter().zip(&evaluation.requirements) {
-        if *truth == Truth::False {
+        if *truth == Truth::False && applies(rules, evaluation, r.rule.applies_if.as_deref()) {
             for id in &r.rule.remedies {
                 if let Some(&i) = rules.strategy_index.get(id) {
                     remedy[i] = true;
@@ -1032,8 +1034,10 @@ fn worded(
         )
 }
 
-/// A strategy's measures that fit the district (their `applies_if` and
-/// `unless`), the compiled list itself where none has a condition.
+/// A strategy's measures that fit the district: each unless its
+/// `applies_if` is known false or its `unless` known true (a value the
+/// data leave unknown hides no measure), the compiled list itself where
+/// none has a condition.
 fn measures(
     rules: &RuleBase,
     evaluation: &Evaluation,
@@ -1043,13 +1047,12 @@ fn measures(
     if !s.measures.iter().any(Measure::conditional) {
         return all.clone();
     }
+    let truth = |id: &str| derived_value(rules, evaluation, id).map(|v| v.is_true());
     crate::rulebase::measures(s.measures.iter().filter(|m| {
-        fits(
-            rules,
-            evaluation,
-            m.applies_if.as_deref(),
-            m.unless.as_deref(),
-        )
+        m.applies_if
+            .as_deref()
+            .is_none_or(|id| truth(id) != Some(false))
+            && m.unless.as_deref().is_none_or(|id| truth(id) != Some(true))
     }))
 }
 

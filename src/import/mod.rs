@@ -159,8 +159,7 @@ impl SchoolCounts {
             schools
                 .iter()
                 .filter(|(school, _)| !left_out.contains(school))
-                .map(|&(_, n)| n)
-                .sum(),
+                .fold(0u32, |sum, &(_, n)| sum.saturating_add(n)),
         )
     }
 }

@@ -262,14 +262,18 @@ impl Outcomes {
                     Err(message) => Some(Err(message)),
                 })
                 .collect();
-            let (el_areas, ltel_areas, others) =
-                match (areas(el), ltel.map(areas).transpose(), others) {
-                    (Ok(e), Ok(l), Ok(o)) => (e, l, o),
-                    (Err(message), _, _) | (_, Err(message), _) | (_, _, Err(message)) => {
-                        failures.push(Diagnostic::of(ErrorKind::Import, path, message));
-                        continue;
-                    }
-                };
+            let (el_areas, ltel_areas) = match (areas(el), ltel.map(areas).transpose()) {
+                (Ok(e), Ok(l)) => (e, l),
+                (Err(message), _) | (_, Err(message)) => {
+                    failures.push(Diagnostic::of(ErrorKind::Import, path, message));
+                    continue;
+                }
+            };
+            // A bad cell of another group leaves the other groups unknown
+            // for the row, not the row lost.
+            let others = others
+                .map_err(|message| failures.push(Diagnostic::of(ErrorKind::Import, path, message)))
+                .ok();
             years.insert(report_year);
             let district = self.district(format!("{:0>7}", cell(code)));
             for &(year, i) in &statuses {
@@ -288,8 +292,7 @@ impl Outcomes {
             let facts = district.assistance.entry(report_year).or_default();
             facts.el = Some(el_areas);
             facts.ltel = ltel_areas;
-            facts.others = (!groups.is_empty()).then(|| {
-                let mut others = others;
+            facts.others = others.filter(|_| !groups.is_empty()).map(|mut others| {
                 others.sort();
                 others
             });

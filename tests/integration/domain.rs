@@ -1679,8 +1679,10 @@ fn assistance_for_other_groups_names_them() {
     // No group met the criteria on the latest Dashboard: the assistance
     // continues from the last one on which groups did, named.
     let continued = evidence(
-        r#"(year: "2023", status: Differentiated, el_priorities: [4, 5]),"#,
-        r#"(year: "2023", status: Differentiated, el_priorities: [], other_groups: [Homeless]),"#,
+        r#"(year: "2023", status: Differentiated, el_priorities: [4, 5]),
+            (year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [])"#,
+        r#"(year: "2023", status: Differentiated, el_priorities: [], other_groups: [Homeless]),
+            (year: "2024", status: Differentiated, el_priorities: [], ltel_priorities: [], other_groups: [])"#,
     );
     assert!(
         continued.contains("the assistance continues from the 2023 Dashboard, on which the groups that did were students experiencing homelessness")
@@ -1708,5 +1710,24 @@ fn a_dated_aim_does_not_aim_from_a_baseline_too_old() {
     assert!(
         aim.contains("more English learners reclassified each year than the latest published value shows (21.0 % in 2018-19 is too old to aim from)"),
         "{aim}"
+    );
+}
+
+/// The evaluation chapter names the years of assistance whose groups the
+/// state's files do not give, one year among several included.
+#[test]
+fn the_years_of_assistance_without_their_groups_are_listed_whole() {
+    let plan = plan("cases/left-assistance");
+    let said: Vec<&str> = plan
+        .chapters
+        .iter()
+        .flat_map(|c| c.now.iter().map(String::as_str))
+        .filter(|s| s.starts_with("It was in differentiated assistance"))
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains("on the Dashboards of 2018, 2019 and 2023, not on the 2024 Dashboard; which student groups qualified it in 2018 is for the team to add"),
+        "{}",
+        said[0]
     );
 }
