@@ -15,9 +15,11 @@ pub struct ImportArgs {
     /// Where the district files go
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
-    /// A CALPADS unduplicated pupil count school file, to count schools;
-    /// its directly funded charters are left out of the counts and of the
-    /// reclassification file's sums
+    /// A CALPADS unduplicated pupil count school file, to count schools and
+    /// those with 21 or more English learners; its directly funded charters
+    /// are left out of the counts and of the reclassification file's sums.
+    /// Its English learners are the base of the next school year's
+    /// reclassification rate, as CDE divides it
     #[arg(long, value_name = "CSV")]
     schools: Option<PathBuf>,
     /// A CALPADS unduplicated pupil count LEA file, for each district's own
@@ -32,12 +34,12 @@ pub struct ImportArgs {
     /// rows summed by district, without the directly funded charters when
     /// --schools names them), for each year's ELs and reclassified
     /// students; its year comes from its name (repeatable: with the year
-    /// before, the rate is CDE's)
+    /// before, or a --schools file of the fall before, the rate is CDE's)
     #[arg(long, value_name = "FILE")]
     reclass: Vec<PathBuf>,
     /// A CDE differentiated assistance file by student group, for each
-    /// year's assistance and the EL and long-term EL groups' priority
-    /// areas (repeatable)
+    /// year's assistance, the EL and long-term EL groups' priority areas,
+    /// and the other student groups that met the criteria (repeatable)
     #[arg(long, value_name = "CSV")]
     assistance: Vec<PathBuf>,
     /// A CDE "Low Performing LEAs" file by student group, for the
